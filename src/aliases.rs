@@ -1,0 +1,382 @@
+//! The one alias table: which column names mean which field.
+//!
+//! Names are compared after [`normalize_header`]: full-width folded to half-width, all white
+//! space removed, ASCII lower-cased, a leading `*` (a template's "required" mark) dropped.
+//! When nothing matches, a trailing unit in brackets (`缴费基数(元)`) is dropped and the
+//! name tried again. Within a field, aliases are listed in priority order: when a sheet has
+//! two columns for one field (身份证号 and 个人编号), the earlier alias wins and, for the
+//! person identifier, the other column is kept as the person number.
+
+use std::borrow::Cow;
+
+use crate::values::fold_width;
+
+/// A field of an input record. One enum for all three kinds; [`Field::kinds`] says which
+/// kinds use it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    PersonId,
+    Name,
+    Period,
+    Base,
+    EmployeeAmount,
+    EmployerAmount,
+    Status,
+    ContributionType,
+    PaidDate,
+    Insurance,
+    Tier,
+    Category,
+    BirthDate,
+    Employer,
+    Date,
+    EntryKind,
+    Amount,
+    Income,
+    Expense,
+    Balance,
+    Beneficiary,
+    Institution,
+    RetiredFrom,
+    AccountStatus,
+    StatusFrom,
+    StatusTo,
+    Family,
+}
+
+impl Field {
+    pub const COUNT: usize = 27;
+
+    pub const ALL: [Field; Field::COUNT] = [
+        Field::PersonId,
+        Field::Name,
+        Field::Period,
+        Field::Base,
+        Field::EmployeeAmount,
+        Field::EmployerAmount,
+        Field::Status,
+        Field::ContributionType,
+        Field::PaidDate,
+        Field::Insurance,
+        Field::Tier,
+        Field::Category,
+        Field::BirthDate,
+        Field::Employer,
+        Field::Date,
+        Field::EntryKind,
+        Field::Amount,
+        Field::Income,
+        Field::Expense,
+        Field::Balance,
+        Field::Beneficiary,
+        Field::Institution,
+        Field::RetiredFrom,
+        Field::AccountStatus,
+        Field::StatusFrom,
+        Field::StatusTo,
+        Field::Family,
+    ];
+
+    /// The canonical (English) column name, as in SPEC and the JSON Schemas.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::PersonId => "person_id",
+            Field::Name => "name",
+            Field::Period => "period",
+            Field::Base => "base",
+            Field::EmployeeAmount => "employee_amount",
+            Field::EmployerAmount => "employer_amount",
+            Field::Status => "status",
+            Field::ContributionType => "contribution_type",
+            Field::PaidDate => "paid_date",
+            Field::Insurance => "insurance",
+            Field::Tier => "tier",
+            Field::Category => "category",
+            Field::BirthDate => "birth_date",
+            Field::Employer => "employer",
+            Field::Date => "date",
+            Field::EntryKind => "kind",
+            Field::Amount => "amount",
+            Field::Income => "income",
+            Field::Expense => "expense",
+            Field::Balance => "balance",
+            Field::Beneficiary => "beneficiary",
+            Field::Institution => "institution",
+            Field::RetiredFrom => "retired_from",
+            Field::AccountStatus => "account_status",
+            Field::StatusFrom => "status_from",
+            Field::StatusTo => "status_to",
+            Field::Family => "family",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Column names that mean this field, in priority order. SPEC's aliases, plus a few
+    /// seen in real exports (DOMAIN.md §4); none of SPEC's may be removed.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::PersonId => &[
+                "身份证号",
+                "身份证号码",
+                "公民身份号码",
+                "证件号码",
+                "证件号",
+                "社会保障号码",
+                "社会保障号",
+                "社保卡号",
+                "个人编号",
+                "人员编号",
+                "个人代码",
+                "person_id",
+            ],
+            Field::Name => &["姓名", "员工姓名", "参保人姓名", "name"],
+            Field::Period => &[
+                "费款所属期",
+                "费款所属年月",
+                "所属期",
+                "所属年月",
+                "台账年月",
+                "结算期",
+                "参保月份",
+                "缴费月份",
+                "划入所属期",
+                "period",
+            ],
+            Field::Base => &[
+                "缴费基数",
+                "人员缴费基数",
+                "个人月缴纳基数",
+                "当年月缴费基数",
+                "基数",
+                "base",
+            ],
+            Field::EmployeeAmount => &[
+                "个人缴费",
+                "个人缴费金额",
+                "个人缴纳",
+                "个人缴纳金额",
+                "个人应缴",
+                "个人缴费额",
+                "医疗个人缴费额",
+                "医疗保险(个人)",
+                "employee_amount",
+            ],
+            Field::EmployerAmount => &[
+                "单位缴费",
+                "单位缴费金额",
+                "单位缴纳",
+                "单位缴纳金额",
+                "单位应缴",
+                "单位缴费额",
+                "医疗单位缴费额",
+                "医疗保险(单位)",
+                "employer_amount",
+            ],
+            Field::Status => &[
+                "缴费状态",
+                "缴费标志",
+                "到账标记",
+                "到账状态",
+                "当月是否到帐",
+                "当月是否到账",
+                "到账情况",
+                "status",
+            ],
+            Field::ContributionType => &["缴费类型", "应缴类型", "contribution_type"],
+            Field::PaidDate => &["缴费时间", "缴费日期", "到账日期", "实缴日期", "paid_date"],
+            Field::Insurance => &["险种", "险种类型", "参保类型", "insurance"],
+            Field::Tier => &["档次", "缴费档次", "参保档次", "医疗人员类别", "tier"],
+            Field::Category => &["人员类别", "人员状态", "category"],
+            Field::BirthDate => &["出生日期", "birth_date"],
+            Field::Employer => &["单位名称", "单位编号", "缴费公司", "employer"],
+            Field::Date => &[
+                "交易时间",
+                "交易日期",
+                "收支时间",
+                "记账日期",
+                "发生日期",
+                "经办时间",
+                "账户支付时间",
+                "划账日期",
+                "日期",
+                "date",
+            ],
+            Field::EntryKind => &[
+                "交易类型",
+                "账户收支类型",
+                "收支类型",
+                "业务类型",
+                "支付类别",
+                "摘要",
+                "kind",
+            ],
+            Field::Amount => &[
+                "发生金额",
+                "收支总金额",
+                "本次收支金额",
+                "交易金额",
+                "支付金额",
+                "金额",
+                "amount",
+            ],
+            Field::Income => &["收入", "收入金额", "划入金额", "income"],
+            Field::Expense => &["支出", "支出金额", "消费金额", "expense"],
+            Field::Balance => &["余额", "账户余额", "当前余额", "balance"],
+            Field::Beneficiary => &[
+                "共济人",
+                "使用人",
+                "就诊人",
+                "家庭成员",
+                "被代缴人",
+                "beneficiary",
+            ],
+            Field::Institution => &[
+                "医疗机构名称",
+                "医药机构名称",
+                "定点机构",
+                "机构名称",
+                "institution",
+            ],
+            Field::RetiredFrom => &["退休时间", "退休年月", "退休日期", "retired_from"],
+            Field::AccountStatus => &["账户状态", "参保状态", "account_status"],
+            Field::StatusFrom => &["状态开始", "开始年月", "状态开始年月", "status_from"],
+            Field::StatusTo => &["状态结束", "结束年月", "状态结束年月", "status_to"],
+            Field::Family => &["共济人员", "授权共济人员", "family"],
+        }
+    }
+}
+
+/// 缴费年月 is the period on its own, but the payment month beside another period column
+/// (Tianjin and Wuhan exports carry both); SPEC's rule, applied by the header mapper.
+pub const PAYMENT_MONTH: &str = "缴费年月";
+
+/// 共济人员 is both a roster column (authorised relatives) and, in some statements, the
+/// relative a debit served: the kind of the sheet decides.
+pub const FAMILY_OR_BENEFICIARY: &str = "共济人员";
+
+/// Header text in the comparable form.
+pub fn normalize_header(raw: &str) -> String {
+    let folded = fold_width(raw);
+    let mut out: String = folded
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    while out.starts_with('*') {
+        out.remove(0);
+    }
+    while out.ends_with('*') {
+        out.pop();
+    }
+    out
+}
+
+/// `缴费基数(元)` → `缴费基数`: a trailing bracket with a unit in it.
+fn strip_unit(name: &str) -> Option<&str> {
+    let open = name.rfind('(')?;
+    let inner = name[open + 1..].strip_suffix(')')?;
+    const UNITS: [&str; 7] = ["元", "元/月", "%", "人民币", "yuan", "cny", "rmb"];
+    (UNITS.contains(&inner) && open > 0).then(|| &name[..open])
+}
+
+/// The field a normalized header names, if any, and the alias's rank within the field
+/// (lower is preferred).
+pub fn lookup(normalized: &str) -> Option<(Field, usize)> {
+    let exact = |name: &str| {
+        Field::ALL.iter().find_map(|&f| {
+            f.aliases()
+                .iter()
+                .position(|a| normalize_alias(a) == name)
+                .map(|rank| (f, rank))
+        })
+    };
+    exact(normalized).or_else(|| strip_unit(normalized).and_then(exact))
+}
+
+fn normalize_alias(a: &str) -> Cow<'_, str> {
+    if a.is_ascii() && !a.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(a)
+    } else {
+        Cow::Owned(normalize_header(a))
+    }
+}
+
+/// Whether a normalized header is 缴费年月.
+pub fn is_payment_month(normalized: &str) -> bool {
+    normalized == PAYMENT_MONTH || strip_unit(normalized) == Some(PAYMENT_MONTH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_listed_once_in_order() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(f.index(), i);
+            assert!(
+                f.aliases().contains(&f.name()),
+                "{f:?} lists its canonical name"
+            );
+        }
+    }
+
+    #[test]
+    fn no_alias_names_two_fields() {
+        let mut seen = std::collections::HashMap::new();
+        for f in Field::ALL {
+            for a in f.aliases() {
+                let n = normalize_header(a);
+                if let Some(other) = seen.insert(n.clone(), f) {
+                    panic!("{n} names both {other:?} and {f:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn headers_match_after_normalisation() {
+        assert_eq!(
+            lookup(&normalize_header(" 身份证号 ")),
+            Some((Field::PersonId, 0))
+        );
+        assert_eq!(
+            lookup(&normalize_header("医疗保险（个人）")).map(|x| x.0),
+            Some(Field::EmployeeAmount)
+        );
+        assert_eq!(
+            lookup(&normalize_header("PERSON_ID")).map(|x| x.0),
+            Some(Field::PersonId)
+        );
+        assert_eq!(
+            lookup(&normalize_header("*姓名")).map(|x| x.0),
+            Some(Field::Name)
+        );
+        assert_eq!(
+            lookup(&normalize_header("缴费基数(元)")).map(|x| x.0),
+            Some(Field::Base)
+        );
+        assert_eq!(
+            lookup(&normalize_header("缴费 基数（元）")).map(|x| x.0),
+            Some(Field::Base)
+        );
+        assert_eq!(
+            lookup(&normalize_header("个人编号")).map(|x| x.0),
+            Some(Field::PersonId)
+        );
+        assert_eq!(
+            lookup(&normalize_header("出生日期")).map(|x| x.0),
+            Some(Field::BirthDate)
+        );
+        assert_eq!(
+            lookup(&normalize_header("日期")).map(|x| x.0),
+            Some(Field::Date)
+        );
+        assert_eq!(lookup(&normalize_header("备注")), None);
+        assert_eq!(lookup(&normalize_header("缴费年月")), None);
+        assert!(is_payment_month(&normalize_header("缴费年月")));
+    }
+}

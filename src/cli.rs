@@ -1,0 +1,106 @@
+//! Command-line definitions (clap derive). Parsed once into these structs; each subcommand
+//! module turns them into library calls.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use yibao_recon::ingest::InputFile;
+use yibao_recon::lang::Lang;
+use yibao_recon::mask::IdDisplay;
+use yibao_recon::records::Kind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "yibao-recon",
+    version,
+    about = "Reconcile employee medical-insurance personal accounts (职工医保个人账户): contribution records against account statements.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Check(crate::cmd::check::CheckArgs),
+    Schema(crate::cmd::schema::SchemaArgs),
+}
+
+/// Inputs and the options every reading command shares.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or folders (searched recursively for .csv .tsv .txt .xlsx .xlsm .xls .ods).
+    /// Each file and sheet is classified from its header.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Read this file as contribution records, whatever its header suggests.
+    #[arg(long = "contributions", value_name = "F")]
+    pub contributions: Vec<PathBuf>,
+    /// Read this file as an account statement.
+    #[arg(long = "statements", value_name = "F")]
+    pub statements: Vec<PathBuf>,
+    /// Read this file as the roster.
+    #[arg(long = "roster", value_name = "F")]
+    pub roster: Vec<PathBuf>,
+    /// Language of human messages: zh or en. Codes and column names never change.
+    #[arg(long, default_value = "zh", value_parser = parse_lang)]
+    pub lang: Lang,
+    /// Print full ID numbers. By default 18/15-digit IDs are masked (320102********123X).
+    #[arg(long)]
+    pub show_ids: bool,
+    /// Worker threads (default: all cores). Outputs are the same for every value.
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+}
+
+impl InputArgs {
+    pub fn files(&self) -> Vec<InputFile> {
+        let forced = |paths: &[PathBuf], kind| {
+            paths
+                .iter()
+                .map(move |p| InputFile {
+                    path: p.clone(),
+                    forced: Some(kind),
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut files: Vec<InputFile> = self
+            .inputs
+            .iter()
+            .map(|p| InputFile {
+                path: p.clone(),
+                forced: None,
+            })
+            .collect();
+        files.extend(forced(&self.contributions, Kind::Contributions));
+        files.extend(forced(&self.statements, Kind::Statement));
+        files.extend(forced(&self.roster, Kind::Roster));
+        files
+    }
+
+    pub fn ids(&self) -> IdDisplay {
+        if self.show_ids {
+            IdDisplay::Full
+        } else {
+            IdDisplay::Masked
+        }
+    }
+
+    /// Runs `f` on a thread pool of the requested size.
+    pub fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> anyhow::Result<T> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = self.jobs {
+            anyhow::ensure!(n > 0, "-j takes a number of threads of 1 or more");
+            builder = builder.num_threads(n);
+        }
+        Ok(builder.build()?.install(f))
+    }
+}

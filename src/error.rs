@@ -1,0 +1,63 @@
+//! Typed errors of the library. The binary turns them into messages and exit statuses.
+
+use thiserror::Error;
+
+/// A file or sheet that cannot be read at all (exit status 2). The run goes on with the
+/// other inputs; the failure is reported with the path and, where there is one, the sheet.
+#[derive(Debug, Error)]
+pub enum InputError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: String },
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a readable workbook: {message}")]
+    Workbook { path: String, message: String },
+    #[error("{path} [{sheet}]: cannot read the sheet: {message}")]
+    Sheet {
+        path: String,
+        sheet: String,
+        message: String,
+    },
+    #[error("{path}{}: read as {kind}, but no header row names {missing} (looked at the first {rows} rows)", sheet_label(.sheet))]
+    MissingColumns {
+        path: String,
+        sheet: Option<String>,
+        kind: crate::records::Kind,
+        missing: String,
+        rows: usize,
+    },
+    #[error("{path}{}: cannot read as delimited text: {message}", sheet_label(.sheet))]
+    Text {
+        path: String,
+        sheet: Option<String>,
+        message: String,
+    },
+}
+
+fn sheet_label(sheet: &Option<String>) -> String {
+    sheet
+        .as_ref()
+        .map(|s| format!(" [{s}]"))
+        .unwrap_or_default()
+}
+
+/// Writing an output failed.
+#[derive(Debug, Error)]
+pub enum OutputError {
+    #[error("{path}: cannot write: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot write CSV: {source}")]
+    Csv {
+        path: String,
+        #[source]
+        source: csv::Error,
+    },
+}

@@ -1,0 +1,378 @@
+//! Ingest: find the input files, read every file and sheet, and hand on typed records with
+//! an account of every row.
+//!
+//! Files are read in parallel (rayon) and their results put back in path order, so the
+//! run's output does not depend on the order files were named in or on the thread count.
+
+pub mod table;
+pub mod text;
+pub mod workbook;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::InputError;
+use crate::records::{Contribution, Kind, Origin, RosterEntry, StatementEntry};
+use table::{Detection, TableOutput};
+pub use table::{Reason, Rejection, RowCounts, SkipKind};
+
+/// Extensions searched for inside folders.
+pub const EXTENSIONS: [&str; 7] = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"];
+
+/// One file to read, and the kind it is forced to (`--contributions` and friends).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub forced: Option<Kind>,
+}
+
+/// A file or sheet that was read and classified.
+#[derive(Clone, Debug, Serialize)]
+pub struct Source {
+    pub path: String,
+    pub sheet: Option<String>,
+    pub kind: Kind,
+    pub sha256: String,
+    /// `UTF-8`, `GB18030`, … for text files; `xlsx`, `xls`, `ods` for workbooks.
+    pub format: String,
+    pub counts: RowCounts,
+    /// Rows (1-based) whose 18-digit ID number fails its check digit.
+    #[serde(skip)]
+    pub bad_check_digit_rows: Vec<u32>,
+    /// Header names that repeat a field another column already holds (ignored).
+    pub ignored_columns: Vec<String>,
+}
+
+/// A file or sheet that was not read as input, and why (never silently).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct SkippedInput {
+    pub path: String,
+    pub sheet: Option<String>,
+    pub reason: String,
+}
+
+/// Everything a run read.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub sources: Vec<Source>,
+    pub skipped_inputs: Vec<SkippedInput>,
+    /// Files or sheets that could not be read at all.
+    pub failures: Vec<InputError>,
+    pub contributions: Vec<Contribution>,
+    pub entries: Vec<StatementEntry>,
+    pub roster: Vec<RosterEntry>,
+    pub rejected: Vec<Rejection>,
+}
+
+impl Batch {
+    pub fn source(&self, origin: Origin) -> &Source {
+        &self.sources[origin.source as usize]
+    }
+
+    /// Totals over every source.
+    pub fn totals(&self) -> RowCounts {
+        let mut t = RowCounts::default();
+        for s in &self.sources {
+            t.add(&s.counts);
+        }
+        t
+    }
+
+    /// Warnings for summary.json and the terminal: one line per source and kind of issue,
+    /// with row numbers rather than values, so nothing personal is repeated.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in &self.sources {
+            let label = source_label(&s.path, s.sheet.as_deref());
+            if !s.bad_check_digit_rows.is_empty() {
+                let rows = &s.bad_check_digit_rows;
+                let shown: Vec<String> = rows.iter().take(10).map(u32::to_string).collect();
+                let more = if rows.len() > 10 { ", …" } else { "" };
+                out.push(format!(
+                    "{label}: {} ID number(s) with a wrong check digit, accepted (rows {}{more})",
+                    rows.len(),
+                    shown.join(", ")
+                ));
+            }
+            if !s.ignored_columns.is_empty() {
+                out.push(format!(
+                    "{label}: column(s) {} repeat a field another column holds; ignored",
+                    s.ignored_columns.join(", ")
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// `path` or `path [sheet]`.
+pub fn source_label(path: &str, sheet: Option<&str>) -> String {
+    match sheet {
+        Some(s) => format!("{path} [{s}]"),
+        None => path.to_string(),
+    }
+}
+
+fn has_input_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Excel's lock file (`~$book.xlsx`) beside an open workbook: never data.
+fn is_lock_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("~$"))
+}
+
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    skipped: &mut Vec<SkippedInput>,
+) -> Result<(), InputError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| InputError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out, skipped)?;
+        } else if is_lock_file(&p) {
+            skipped.push(SkippedInput {
+                path: p.display().to_string(),
+                sheet: None,
+                reason: "Excel lock file (~$…), not data".into(),
+            });
+        } else if has_input_extension(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Expands the inputs: files as given, folders searched recursively for the input
+/// extensions. Sorted and de-duplicated; a path that does not exist is a failure.
+pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec<InputError>) {
+    let mut files: BTreeMap<PathBuf, Option<Kind>> = BTreeMap::new();
+    let mut skipped = Vec::new();
+    let mut failures = Vec::new();
+    for input in inputs {
+        let path = &input.path;
+        if path.is_dir() {
+            let mut found = Vec::new();
+            if let Err(e) = walk(path, &mut found, &mut skipped) {
+                failures.push(e);
+            }
+            for f in found {
+                let slot = files.entry(f).or_insert(None);
+                if input.forced.is_some() {
+                    *slot = input.forced;
+                }
+            }
+        } else if path.exists() {
+            let slot = files.entry(path.clone()).or_insert(None);
+            if input.forced.is_some() {
+                *slot = input.forced;
+            }
+        } else {
+            failures.push(InputError::NotFound {
+                path: path.display().to_string(),
+            });
+        }
+    }
+    let files = files
+        .into_iter()
+        .map(|(path, forced)| InputFile { path, forced })
+        .collect();
+    (files, skipped, failures)
+}
+
+/// What one file gave: its sources (sheets) with their records, skips and failures.
+struct FileResult {
+    tables: Vec<(Source, TableOutput)>,
+    skipped: Vec<SkippedInput>,
+    failures: Vec<InputError>,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest.iter() {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn no_kind_reason(recognised: &[String]) -> String {
+    if recognised.is_empty() {
+        format!(
+            "no header row of contributions, statement or roster in the first {} rows",
+            table::HEADER_SCAN_ROWS
+        )
+    } else {
+        format!(
+            "columns {} found, but not those of contributions (person ID, period, amounts), a statement (person ID, date, amount) or a roster",
+            recognised.join(", ")
+        )
+    }
+}
+
+/// Turns one table's detection into a source, a skip or a failure.
+fn place_table(
+    result: &mut FileResult,
+    path: &str,
+    sheet: Option<String>,
+    sha: &str,
+    format: &str,
+    detection: Detection,
+    output: TableOutput,
+) {
+    match detection {
+        Detection::Found(layout) => {
+            let source = Source {
+                path: path.to_string(),
+                sheet,
+                kind: layout.kind,
+                sha256: sha.to_string(),
+                format: format.to_string(),
+                counts: output.counts.clone(),
+                bad_check_digit_rows: output.bad_check_digit_rows.clone(),
+                ignored_columns: layout.map.duplicates.clone(),
+            };
+            result.tables.push((source, output));
+        }
+        Detection::NoKind { recognised } => result.skipped.push(SkippedInput {
+            path: path.to_string(),
+            sheet,
+            reason: no_kind_reason(&recognised),
+        }),
+        Detection::Missing { kind, missing } => result.failures.push(InputError::MissingColumns {
+            path: path.to_string(),
+            sheet,
+            kind,
+            missing,
+            rows: table::HEADER_SCAN_ROWS,
+        }),
+    }
+}
+
+fn read_file(input: &InputFile) -> FileResult {
+    let path = input.path.display().to_string();
+    let mut result = FileResult {
+        tables: Vec::new(),
+        skipped: Vec::new(),
+        failures: Vec::new(),
+    };
+    let bytes = match std::fs::read(&input.path) {
+        Ok(b) => b,
+        Err(source) => {
+            result.failures.push(InputError::Io { path, source });
+            return result;
+        }
+    };
+    let sha = sha256_hex(&bytes);
+    let ext = input
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let container = workbook::sniff(&bytes);
+    let is_workbook = matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
+        || container != workbook::Container::Other;
+    if is_workbook {
+        let format = match container {
+            workbook::Container::Ole => "xls",
+            _ if ext == "ods" => "ods",
+            _ => "xlsx",
+        };
+        match workbook::read(bytes, ext == "ods", input.forced) {
+            Err(message) => result.failures.push(InputError::Workbook { path, message }),
+            Ok(sheets) => {
+                for sheet in sheets {
+                    match sheet.result {
+                        Ok((detection, output)) => place_table(
+                            &mut result,
+                            &path,
+                            Some(sheet.name),
+                            &sha,
+                            format,
+                            detection,
+                            output,
+                        ),
+                        Err(message) => result.failures.push(InputError::Sheet {
+                            path: path.clone(),
+                            sheet: sheet.name,
+                            message,
+                        }),
+                    }
+                }
+            }
+        }
+        return result;
+    }
+    match text::read(&bytes, input.forced) {
+        Ok(t) => place_table(
+            &mut result,
+            &path,
+            None,
+            &sha,
+            t.encoding.label(),
+            t.detection,
+            t.output,
+        ),
+        Err(e) => result.failures.push(InputError::Text {
+            path,
+            sheet: None,
+            message: e.to_string(),
+        }),
+    }
+    result
+}
+
+/// Reads every input. Runs on the current rayon pool.
+pub fn ingest(inputs: &[InputFile]) -> Batch {
+    let (files, skipped, failures) = discover(inputs);
+    let results: Vec<FileResult> = files.par_iter().map(read_file).collect();
+    let mut batch = Batch {
+        skipped_inputs: skipped,
+        failures,
+        ..Batch::default()
+    };
+    for file in results {
+        batch.skipped_inputs.extend(file.skipped);
+        batch.failures.extend(file.failures);
+        for (source, mut output) in file.tables {
+            let index = batch.sources.len() as u32;
+            let set = |o: &mut Origin| o.source = index;
+            output
+                .contributions
+                .iter_mut()
+                .for_each(|r| set(&mut r.origin));
+            output.entries.iter_mut().for_each(|r| set(&mut r.origin));
+            output.roster.iter_mut().for_each(|r| set(&mut r.origin));
+            output.rejected.iter_mut().for_each(|r| set(&mut r.origin));
+            batch.sources.push(source);
+            batch.contributions.append(&mut output.contributions);
+            batch.entries.append(&mut output.entries);
+            batch.roster.append(&mut output.roster);
+            batch.rejected.append(&mut output.rejected);
+        }
+    }
+    batch
+}

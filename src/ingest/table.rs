@@ -1,0 +1,997 @@
+//! From a grid of cells to typed records: find the header row, tell what the table holds,
+//! and turn every row after it into a record, a rejection, or a skip.
+//!
+//! Text files and workbook sheets both come here as rows of [`Cell`]s through the [`Row`]
+//! trait, so that one set of rules decides for both.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::aliases::{self, Field, normalize_header};
+use crate::lang::Lang;
+use crate::records::{
+    Contribution, ContributionType, Direction, Insurance, Kind, Origin, PaymentStatus, RosterEntry,
+    StatementEntry,
+};
+use crate::values::{self, Cell, ValueError, ValueResult};
+
+/// How many rows from the top may hold titles, notes and blanks before the header.
+pub const HEADER_SCAN_ROWS: usize = 30;
+
+/// One row of a table, whatever it was read from.
+pub trait Row {
+    fn width(&self) -> usize;
+    fn cell(&self, i: usize) -> Cell<'_>;
+
+    fn is_blank(&self) -> bool {
+        (0..self.width()).all(|i| self.cell(i).is_blank())
+    }
+}
+
+/// Why a row was skipped rather than read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SkipKind {
+    /// A row above the header (a title, a note, a date line).
+    Title,
+    /// The header row, or a header repeated further down (paged exports).
+    Header,
+    Blank,
+    /// 合计/总计/小计.
+    Total,
+    /// A remark below or between the data (注：…, 制表人：…) with no data in it.
+    Note,
+}
+
+/// Why a row was rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// A cell that cannot be read as its field's value.
+    Value(ValueError),
+    /// A required cell is empty.
+    Missing(Field),
+    /// A statement row with neither an amount nor income or expense.
+    NoAmount,
+}
+
+impl Reason {
+    pub fn code(&self) -> String {
+        match self {
+            Reason::Value(e) => e.code().to_string(),
+            Reason::Missing(f) => format!("missing_{}", f.name()),
+            Reason::NoAmount => "no_amount".to_string(),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Reason::Value(e) => e.message(lang),
+            Reason::Missing(f) => match lang {
+                Lang::Zh => format!("必填列为空({})", f.name()),
+                Lang::En => format!("required {} is empty", f.name()),
+            },
+            Reason::NoAmount => lang
+                .pick(
+                    "没有金额(发生金额/收入/支出均为空)",
+                    "no amount, income or expense",
+                )
+                .to_string(),
+        }
+    }
+}
+
+/// A row that could not be read, with the cell that stopped it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub origin: Origin,
+    /// The column's header as written in the file.
+    pub column: String,
+    pub value: String,
+    pub reason: Reason,
+}
+
+/// Which column holds which field, for one table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnMap {
+    cols: [Option<usize>; Field::COUNT],
+    /// A second person-identifier column (个人编号 beside 身份证号).
+    person_number: Option<usize>,
+    /// The header text of every column, as written.
+    names: Vec<String>,
+    /// Columns whose header named a field another column already held.
+    pub duplicates: Vec<String>,
+}
+
+impl ColumnMap {
+    fn from_header(raw: &[String]) -> ColumnMap {
+        let mut cols = [None; Field::COUNT];
+        let mut ranks = [usize::MAX; Field::COUNT];
+        let mut person_number = None;
+        let mut payment_month = None;
+        let mut duplicates = Vec::new();
+        for (c, text) in raw.iter().enumerate() {
+            let n = normalize_header(text);
+            if n.is_empty() {
+                continue;
+            }
+            if aliases::is_payment_month(&n) {
+                payment_month.get_or_insert(c);
+                continue;
+            }
+            let Some((field, rank)) = aliases::lookup(&n) else {
+                continue;
+            };
+            let i = field.index();
+            match cols[i] {
+                None => {
+                    cols[i] = Some(c);
+                    ranks[i] = rank;
+                }
+                Some(prev) if rank < ranks[i] => {
+                    if field == Field::PersonId {
+                        person_number.get_or_insert(prev);
+                    } else {
+                        duplicates.push(raw[prev].clone());
+                    }
+                    cols[i] = Some(c);
+                    ranks[i] = rank;
+                }
+                Some(_) => {
+                    if field == Field::PersonId && rank > ranks[i] {
+                        person_number.get_or_insert(c);
+                    } else {
+                        duplicates.push(text.clone());
+                    }
+                }
+            }
+        }
+        // SPEC: 缴费年月 is the period on its own, the payment month beside another period.
+        if let Some(c) = payment_month {
+            let (p, d) = (Field::Period.index(), Field::PaidDate.index());
+            if cols[p].is_none() {
+                cols[p] = Some(c);
+            } else if cols[d].is_none() {
+                cols[d] = Some(c);
+            }
+        }
+        ColumnMap {
+            cols,
+            person_number,
+            names: raw.to_vec(),
+            duplicates,
+        }
+    }
+
+    pub fn column(&self, field: Field) -> Option<usize> {
+        self.cols[field.index()]
+    }
+
+    fn has(&self, field: Field) -> bool {
+        self.column(field).is_some()
+    }
+
+    fn has_any(&self, fields: &[Field]) -> bool {
+        fields.iter().any(|f| self.has(*f))
+    }
+
+    /// The header text of a column, as written.
+    pub fn header(&self, col: usize) -> &str {
+        self.names.get(col).map(String::as_str).unwrap_or("")
+    }
+
+    /// Adapts the map to the kind: in a statement 共济人员 is the relative a debit served.
+    fn for_kind(mut self, kind: Kind) -> ColumnMap {
+        if kind == Kind::Statement && !self.has(Field::Beneficiary) {
+            let (b, f) = (Field::Beneficiary.index(), Field::Family.index());
+            self.cols[b] = self.cols[f].take();
+        }
+        self
+    }
+
+    /// The fields recognised, by their header text, for messages.
+    fn recognised(&self) -> Vec<String> {
+        let mut cols: Vec<usize> = self.cols.iter().flatten().copied().collect();
+        cols.sort_unstable();
+        cols.into_iter()
+            .map(|c| self.names[c].trim().to_string())
+            .collect()
+    }
+}
+
+const CONTRIBUTION_SIGNS: &[Field] = &[
+    Field::Base,
+    Field::EmployeeAmount,
+    Field::EmployerAmount,
+    Field::Status,
+    Field::ContributionType,
+    Field::PaidDate,
+    Field::Insurance,
+    Field::Tier,
+];
+const STATEMENT_AMOUNTS: &[Field] = &[Field::Amount, Field::Income, Field::Expense];
+const ROSTER_SIGNS: &[Field] = &[
+    Field::BirthDate,
+    Field::Category,
+    Field::RetiredFrom,
+    Field::AccountStatus,
+    Field::StatusFrom,
+    Field::StatusTo,
+    Field::Family,
+];
+
+fn relevant(kind: Kind) -> &'static [Field] {
+    use Field::*;
+    match kind {
+        Kind::Contributions => &[
+            PersonId,
+            Name,
+            Period,
+            Base,
+            EmployeeAmount,
+            EmployerAmount,
+            Status,
+            ContributionType,
+            PaidDate,
+            Insurance,
+            Tier,
+            Category,
+            BirthDate,
+            Employer,
+        ],
+        Kind::Statement => &[
+            PersonId,
+            Name,
+            Date,
+            EntryKind,
+            Amount,
+            Income,
+            Expense,
+            Balance,
+            Period,
+            Beneficiary,
+            Institution,
+            Family,
+        ],
+        Kind::Roster => &[
+            PersonId,
+            Name,
+            BirthDate,
+            Category,
+            RetiredFrom,
+            AccountStatus,
+            StatusFrom,
+            StatusTo,
+            Family,
+        ],
+    }
+}
+
+/// What is missing for `map` to be a table of `kind`; empty when it is one.
+fn missing_for(kind: Kind, map: &ColumnMap) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !map.has(Field::PersonId) {
+        missing.push("person_id (身份证号/个人编号…)");
+    }
+    match kind {
+        Kind::Contributions => {
+            if !map.has(Field::Period) {
+                missing.push("period (费款所属期…)");
+            }
+            if !map.has_any(CONTRIBUTION_SIGNS) {
+                missing.push("base, amounts or status (缴费基数/个人缴费/缴费状态…)");
+            }
+        }
+        Kind::Statement => {
+            if !map.has(Field::Date) {
+                missing.push("date (交易时间…)");
+            }
+            if !map.has_any(STATEMENT_AMOUNTS) {
+                missing.push("amount, or income/expense (发生金额/收入/支出…)");
+            }
+        }
+        Kind::Roster => {
+            if !map.has_any(ROSTER_SIGNS) {
+                missing.push("a roster column (出生日期/人员类别/退休时间/账户状态/共济人员…)");
+            }
+            if map.has(Field::Period) || map.has(Field::Date) {
+                missing.push("no period or date column (a roster has neither)");
+            }
+        }
+    }
+    missing
+}
+
+/// Where the header is and what the table holds.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub kind: Kind,
+    /// 0-based index of the header row among the rows read.
+    pub header_row: usize,
+    pub map: ColumnMap,
+}
+
+/// The outcome of looking for a header.
+#[derive(Debug)]
+pub enum Detection {
+    Found(Box<Layout>),
+    /// Nothing looked like a header of any kind: the table is skipped, not an error.
+    NoKind {
+        recognised: Vec<String>,
+    },
+    /// The kind was forced, and no row has its required columns.
+    Missing {
+        kind: Kind,
+        missing: String,
+    },
+}
+
+/// Looks for the header among the first rows (raw texts of their cells).
+pub fn detect(rows: &[Vec<String>], forced: Option<Kind>) -> Detection {
+    let kinds: &[Kind] = match forced {
+        Some(ref k) => std::slice::from_ref(k),
+        None => &Kind::ALL,
+    };
+    let mut best: Option<(usize, usize, Kind)> = None; // (score, row, kind)
+    let mut richest: Option<ColumnMap> = None;
+    for (r, row) in rows.iter().enumerate().take(HEADER_SCAN_ROWS) {
+        let map = ColumnMap::from_header(row);
+        for &kind in kinds {
+            let map = map.clone().for_kind(kind);
+            if !missing_for(kind, &map).is_empty() {
+                continue;
+            }
+            let score = relevant(kind).iter().filter(|f| map.has(**f)).count();
+            // Higher score wins; on a tie the earlier row, then the kind listed first.
+            if best.is_none_or(|(s, _, _)| score > s) {
+                best = Some((score, r, kind));
+            }
+        }
+        let count = map.cols.iter().flatten().count();
+        if richest
+            .as_ref()
+            .is_none_or(|m| m.cols.iter().flatten().count() < count)
+        {
+            richest = Some(map);
+        }
+    }
+    if let Some((_, r, kind)) = best {
+        return Detection::Found(Box::new(Layout {
+            kind,
+            header_row: r,
+            map: ColumnMap::from_header(&rows[r]).for_kind(kind),
+        }));
+    }
+    let richest = richest.unwrap_or_else(|| ColumnMap::from_header(&[]));
+    match forced {
+        Some(kind) => Detection::Missing {
+            kind,
+            missing: missing_for(kind, &richest.clone().for_kind(kind)).join(", "),
+        },
+        None => Detection::NoKind {
+            recognised: richest.recognised(),
+        },
+    }
+}
+
+/// Rows counted by outcome; `read = accepted + rejected + skipped` always.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    pub read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+    pub skipped_title: u64,
+    pub skipped_header: u64,
+    pub skipped_blank: u64,
+    pub skipped_total: u64,
+    pub skipped_note: u64,
+}
+
+impl RowCounts {
+    fn skip(&mut self, kind: SkipKind) {
+        self.read += 1;
+        self.skipped += 1;
+        *match kind {
+            SkipKind::Title => &mut self.skipped_title,
+            SkipKind::Header => &mut self.skipped_header,
+            SkipKind::Blank => &mut self.skipped_blank,
+            SkipKind::Total => &mut self.skipped_total,
+            SkipKind::Note => &mut self.skipped_note,
+        } += 1;
+    }
+
+    pub fn add(&mut self, other: &RowCounts) {
+        self.read += other.read;
+        self.accepted += other.accepted;
+        self.rejected += other.rejected;
+        self.skipped += other.skipped;
+        self.skipped_title += other.skipped_title;
+        self.skipped_header += other.skipped_header;
+        self.skipped_blank += other.skipped_blank;
+        self.skipped_total += other.skipped_total;
+        self.skipped_note += other.skipped_note;
+    }
+}
+
+/// Everything read from one table. Origins carry source 0 until the run numbers sources.
+#[derive(Debug, Default)]
+pub struct TableOutput {
+    pub counts: RowCounts,
+    pub contributions: Vec<Contribution>,
+    pub entries: Vec<StatementEntry>,
+    pub roster: Vec<RosterEntry>,
+    pub rejected: Vec<Rejection>,
+    /// Rows whose 18-digit ID number fails its check digit (accepted, warned about).
+    pub bad_check_digit_rows: Vec<u32>,
+    /// Directions of `entries`, for a file whose amounts turn out to be unsigned.
+    directions: Vec<Direction>,
+    any_negative_amount: bool,
+}
+
+const TOTAL_WORDS: [&str; 5] = ["合计", "总计", "小计", "total", "sum"];
+const NOTE_MARKS: [&str; 10] = [
+    "注",
+    "说明",
+    "备注",
+    "制表",
+    "打印",
+    "审核",
+    "经办人",
+    "数据来源",
+    "导出",
+    "note",
+];
+
+fn starts_with_any(text: &str, words: &[&str]) -> bool {
+    let n = normalize_header(text);
+    words.iter().any(|w| n.starts_with(w))
+}
+
+/// First problem of a row, by column, so the message points at the leftmost bad cell.
+struct RowCheck<'m> {
+    map: &'m ColumnMap,
+    first: Option<(usize, String, Reason)>,
+}
+
+impl RowCheck<'_> {
+    fn fail(&mut self, col: usize, value: String, reason: Reason) {
+        if self.first.as_ref().is_none_or(|(c, _, _)| col < *c) {
+            self.first = Some((col, value, reason));
+        }
+    }
+
+    fn take<T, R: Row + ?Sized>(
+        &mut self,
+        row: &R,
+        field: Field,
+        parse: impl Fn(&Cell) -> ValueResult<T>,
+    ) -> Option<T> {
+        let col = self.map.column(field)?;
+        let cell = row.cell(col);
+        match parse(&cell) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(col, cell.to_text().into_owned(), Reason::Value(e));
+                None
+            }
+        }
+    }
+
+    fn required<T, R: Row + ?Sized>(
+        &mut self,
+        row: &R,
+        field: Field,
+        parse: impl Fn(&Cell) -> ValueResult<T>,
+    ) -> Option<T> {
+        let v = self.take(row, field, parse);
+        if v.is_none()
+            && let Some(col) = self.map.column(field)
+            && row.cell(col).is_blank()
+        {
+            self.fail(col, String::new(), Reason::Missing(field));
+        }
+        v
+    }
+
+    fn text<R: Row + ?Sized>(&self, row: &R, field: Field) -> Option<String> {
+        self.map
+            .column(field)
+            .and_then(|c| values::text(&row.cell(c)))
+    }
+}
+
+impl TableOutput {
+    pub fn skip(&mut self, kind: SkipKind) {
+        self.counts.skip(kind);
+    }
+
+    fn reject(
+        &mut self,
+        layout: &Layout,
+        row_no: u32,
+        (col, value, reason): (usize, String, Reason),
+    ) {
+        self.counts.read += 1;
+        self.counts.rejected += 1;
+        self.rejected.push(Rejection {
+            origin: Origin {
+                source: 0,
+                row: row_no,
+            },
+            column: layout.map.header(col).trim().to_string(),
+            value,
+            reason,
+        });
+    }
+
+    fn accept(&mut self) {
+        self.counts.read += 1;
+        self.counts.accepted += 1;
+    }
+
+    /// Reads one row below the header.
+    pub fn data_row<R: Row + ?Sized>(&mut self, layout: &Layout, row_no: u32, row: &R) {
+        if let Some(skip) = skip_kind(layout, row) {
+            self.skip(skip);
+            return;
+        }
+        let mut check = RowCheck {
+            map: &layout.map,
+            first: None,
+        };
+        let origin = Origin {
+            source: 0,
+            row: row_no,
+        };
+        let key = check.required(row, Field::PersonId, values::person_key);
+        let person_number = layout
+            .map
+            .person_number
+            .and_then(|c| values::person_key(&row.cell(c)).ok().flatten())
+            .map(|k| k.id);
+        let name = check.text(row, Field::Name);
+        let parsed = match layout.kind {
+            Kind::Contributions => contribution(&mut check, row, origin).map(|mut c| {
+                c.person_number = person_number;
+                c.name = name;
+                Parsed::Contribution(c)
+            }),
+            Kind::Statement => entry(&mut check, row, origin).map(|(mut e, dir)| {
+                e.person_number = person_number;
+                e.name = name;
+                Parsed::Entry(e, dir)
+            }),
+            Kind::Roster => roster(&mut check, row, origin).map(|mut r| {
+                r.person_number = person_number;
+                r.name = name;
+                Parsed::Roster(r)
+            }),
+        };
+        if let Some(problem) = check.first.take() {
+            self.reject(layout, row_no, problem);
+            return;
+        }
+        let (Some(key), Some(parsed)) = (key, parsed) else {
+            // A required field without a column cannot happen after detection; a row that
+            // gets here anyway is rejected rather than lost.
+            let col = layout.map.column(Field::PersonId).unwrap_or(0);
+            self.reject(
+                layout,
+                row_no,
+                (col, String::new(), Reason::Missing(Field::PersonId)),
+            );
+            return;
+        };
+        if key.bad_check_digit {
+            self.bad_check_digit_rows.push(row_no);
+        }
+        self.accept();
+        match parsed {
+            Parsed::Contribution(mut c) => {
+                c.person_id = key.id;
+                self.contributions.push(c);
+            }
+            Parsed::Entry(mut e, dir) => {
+                e.person_id = key.id;
+                self.any_negative_amount |= e.amount.is_sign_negative() && !e.amount.is_zero();
+                self.entries.push(e);
+                self.directions.push(dir);
+            }
+            Parsed::Roster(mut r) => {
+                r.person_id = key.id;
+                self.roster.push(r);
+            }
+        }
+    }
+
+    /// Ends the table: a statement whose amounts were all unsigned takes each entry's sign
+    /// from its kind (spending out, credits in).
+    pub fn finish(mut self) -> TableOutput {
+        if !self.any_negative_amount {
+            for (e, dir) in self.entries.iter_mut().zip(&self.directions) {
+                match dir {
+                    Direction::In => e.amount = e.amount.abs(),
+                    Direction::Out => e.amount = -e.amount.abs(),
+                    Direction::AsWritten => {}
+                }
+            }
+        }
+        self.directions = Vec::new();
+        self
+    }
+}
+
+enum Parsed {
+    Contribution(Contribution),
+    Entry(StatementEntry, Direction),
+    Roster(RosterEntry),
+}
+
+fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
+    let pid_col = layout.map.column(Field::PersonId);
+    let pid_cell = pid_col.map(|c| row.cell(c)).unwrap_or(Cell::Empty);
+    let pid_text = pid_cell.to_text();
+    // Fast path for the million ordinary rows: an identifier starting with a digit is data.
+    if pid_text
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let nonblank: Vec<usize> = (0..row.width())
+        .filter(|&i| !row.cell(i).is_blank())
+        .collect();
+    let Some(&first) = nonblank.first() else {
+        return Some(SkipKind::Blank);
+    };
+    let pid_is_id = values::person_key(&pid_cell).is_ok_and(|k| k.is_some());
+    if !pid_is_id || starts_with_any(&pid_text, &TOTAL_WORDS) {
+        let total = nonblank
+            .iter()
+            .any(|&i| starts_with_any(&row.cell(i).to_text(), &TOTAL_WORDS));
+        if total {
+            return Some(SkipKind::Total);
+        }
+    }
+    if aliases::lookup(&normalize_header(&pid_text)).is_some_and(|(f, _)| f == Field::PersonId) {
+        return Some(SkipKind::Header);
+    }
+    let required: &[Field] = match layout.kind {
+        Kind::Contributions => &[Field::PersonId, Field::Period],
+        Kind::Statement => &[Field::PersonId, Field::Date],
+        Kind::Roster => &[Field::PersonId],
+    };
+    let required_blank = required
+        .iter()
+        .all(|f| layout.map.column(*f).is_none_or(|c| row.cell(c).is_blank()));
+    if required_blank
+        && (nonblank.len() == 1 || starts_with_any(&row.cell(first).to_text(), &NOTE_MARKS))
+    {
+        return Some(SkipKind::Note);
+    }
+    None
+}
+
+fn contribution<R: Row + ?Sized>(
+    check: &mut RowCheck,
+    row: &R,
+    origin: Origin,
+) -> Option<Contribution> {
+    let period = check.required(row, Field::Period, values::period);
+    let c = Contribution {
+        origin,
+        person_id: String::new(),
+        person_number: None,
+        name: None,
+        period: period?,
+        base: check.take(row, Field::Base, values::amount),
+        employee_amount: check.take(row, Field::EmployeeAmount, values::amount),
+        employer_amount: check.take(row, Field::EmployerAmount, values::amount),
+        status: check
+            .take(row, Field::Status, values::payment_status)
+            .unwrap_or(PaymentStatus::Paid),
+        contribution_type: check
+            .take(row, Field::ContributionType, values::contribution_type)
+            .unwrap_or(ContributionType::Normal),
+        paid_month: check.take(row, Field::PaidDate, values::period),
+        insurance: check
+            .take(row, Field::Insurance, values::insurance)
+            .unwrap_or(Insurance::Employee),
+        tier: check.text(row, Field::Tier),
+        category: check.take(row, Field::Category, values::category),
+        birth_date: check.take(row, Field::BirthDate, values::date),
+        employer: check.text(row, Field::Employer),
+    };
+    Some(c)
+}
+
+fn entry<R: Row + ?Sized>(
+    check: &mut RowCheck,
+    row: &R,
+    origin: Origin,
+) -> Option<(StatementEntry, Direction)> {
+    let at = check.required(row, Field::Date, values::date_time);
+    let amount = if check.map.has(Field::Amount) {
+        check.take(row, Field::Amount, values::amount)
+    } else {
+        let income = check.take(row, Field::Income, values::amount);
+        let expense = check.take(row, Field::Expense, values::amount);
+        match (income, expense) {
+            (None, None) => None,
+            (i, e) => Some(i.unwrap_or(Decimal::ZERO) - e.unwrap_or(Decimal::ZERO).abs()),
+        }
+    };
+    let balance = check.take(row, Field::Balance, values::amount);
+    let period = check.take(row, Field::Period, values::period);
+    let (kind, dir) = check
+        .map
+        .column(Field::EntryKind)
+        .map(|c| values::entry_kind(&row.cell(c)))
+        .unwrap_or((
+            crate::records::EntryKind::Unclassified,
+            Direction::AsWritten,
+        ));
+    if amount.is_none() && check.first.is_none() {
+        let col = STATEMENT_AMOUNTS
+            .iter()
+            .find_map(|f| check.map.column(*f))
+            .unwrap_or(0);
+        check.fail(col, String::new(), Reason::NoAmount);
+    }
+    // With separate income and expense columns the sign is written; keep it as it is.
+    let dir = if check.map.has(Field::Amount) {
+        dir
+    } else {
+        Direction::AsWritten
+    };
+    let e = StatementEntry {
+        origin,
+        person_id: String::new(),
+        person_number: None,
+        name: None,
+        at: at?,
+        kind,
+        kind_text: check.text(row, Field::EntryKind).unwrap_or_default(),
+        amount: amount?,
+        balance,
+        period,
+        beneficiary: check.text(row, Field::Beneficiary),
+        institution: check.text(row, Field::Institution),
+    };
+    Some((e, dir))
+}
+
+fn roster<R: Row + ?Sized>(check: &mut RowCheck, row: &R, origin: Origin) -> Option<RosterEntry> {
+    Some(RosterEntry {
+        origin,
+        person_id: String::new(),
+        person_number: None,
+        name: None,
+        birth_date: check.take(row, Field::BirthDate, values::date),
+        category: check.take(row, Field::Category, values::category),
+        retired_from: check.take(row, Field::RetiredFrom, values::period),
+        account_status: check.take(row, Field::AccountStatus, values::account_status),
+        status_from: check.take(row, Field::StatusFrom, values::period),
+        status_to: check.take(row, Field::StatusTo, values::period),
+        family: check
+            .map
+            .column(Field::Family)
+            .map(|c| values::list(&row.cell(c)))
+            .unwrap_or_default(),
+    })
+}
+
+/// Reads a whole table from its rows: header detection on the first rows, then every row.
+/// `rows` yields (1-based row number, row).
+pub fn read_table<R: Row>(
+    first: Vec<(u32, R)>,
+    rest: impl Iterator<Item = (u32, R)>,
+    forced: Option<Kind>,
+) -> (Detection, TableOutput) {
+    let texts: Vec<Vec<String>> = first
+        .iter()
+        .map(|(_, r)| {
+            (0..r.width())
+                .map(|i| r.cell(i).to_text().into_owned())
+                .collect()
+        })
+        .collect();
+    let detection = detect(&texts, forced);
+    let mut out = TableOutput::default();
+    let Detection::Found(layout) = &detection else {
+        return (detection, out);
+    };
+    for (i, (row_no, row)) in first.iter().enumerate() {
+        match i.cmp(&layout.header_row) {
+            std::cmp::Ordering::Less => out.skip(if row.is_blank() {
+                SkipKind::Blank
+            } else {
+                SkipKind::Title
+            }),
+            std::cmp::Ordering::Equal => out.skip(SkipKind::Header),
+            std::cmp::Ordering::Greater => out.data_row(layout, *row_no, row),
+        }
+    }
+    for (row_no, row) in rest {
+        out.data_row(layout, row_no, &row);
+    }
+    (detection, out.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    struct TextRow(Vec<&'static str>);
+    impl Row for TextRow {
+        fn width(&self) -> usize {
+            self.0.len()
+        }
+        fn cell(&self, i: usize) -> Cell<'_> {
+            match self.0.get(i) {
+                Some(s) if !s.is_empty() => Cell::Text(Cow::Borrowed(s)),
+                _ => Cell::Empty,
+            }
+        }
+    }
+
+    fn rows(grid: &[&[&'static str]]) -> Vec<(u32, TextRow)> {
+        grid.iter()
+            .enumerate()
+            .map(|(i, r)| (i as u32 + 1, TextRow(r.to_vec())))
+            .collect()
+    }
+
+    fn strings(grid: &[&[&str]]) -> Vec<Vec<String>> {
+        grid.iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn finds_header_below_title_and_blank_rows() {
+        let grid: &[&[&str]] = &[
+            &["2024年职工医保缴费明细"],
+            &[""],
+            &["单位：示例公司", "", "打印日期：2024-05-01"],
+            &[
+                "序号",
+                "姓名",
+                "身份证号",
+                "费款所属期",
+                "缴费基数",
+                "个人缴费",
+            ],
+        ];
+        let Detection::Found(l) = detect(&strings(grid), None) else {
+            panic!("not found")
+        };
+        assert_eq!(l.kind, Kind::Contributions);
+        assert_eq!(l.header_row, 3);
+        assert_eq!(l.map.column(Field::PersonId), Some(2));
+        assert_eq!(l.map.column(Field::Base), Some(4));
+    }
+
+    #[test]
+    fn classifies_statement_and_roster() {
+        let st: &[&[&str]] = &[&["证件号码", "交易时间", "交易类型", "收入", "支出", "余额"]];
+        assert!(
+            matches!(detect(&strings(st), None), Detection::Found(l) if l.kind == Kind::Statement)
+        );
+        let ro: &[&[&str]] = &[&["身份证号", "姓名", "出生日期", "人员类别", "退休时间"]];
+        assert!(
+            matches!(detect(&strings(ro), None), Detection::Found(l) if l.kind == Kind::Roster)
+        );
+        let other: &[&[&str]] = &[&["填表说明"], &["1. 请按模板填写"]];
+        assert!(matches!(
+            detect(&strings(other), None),
+            Detection::NoKind { .. }
+        ));
+    }
+
+    #[test]
+    fn payment_month_beside_period_is_the_paid_date() {
+        let both: &[&[&str]] = &[&["身份证号", "费款所属期", "缴费年月", "个人缴费"]];
+        let Detection::Found(l) = detect(&strings(both), None) else {
+            panic!()
+        };
+        assert_eq!(l.map.column(Field::Period), Some(1));
+        assert_eq!(l.map.column(Field::PaidDate), Some(2));
+        let alone: &[&[&str]] = &[&["身份证号", "缴费年月", "个人缴费"]];
+        let Detection::Found(l) = detect(&strings(alone), None) else {
+            panic!()
+        };
+        assert_eq!(l.map.column(Field::Period), Some(1));
+        assert_eq!(l.map.column(Field::PaidDate), None);
+    }
+
+    #[test]
+    fn id_column_wins_over_person_number() {
+        let grid: &[&[&str]] = &[&["个人编号", "身份证号", "所属期", "个人缴费"]];
+        let Detection::Found(l) = detect(&strings(grid), None) else {
+            panic!()
+        };
+        assert_eq!(l.map.column(Field::PersonId), Some(1));
+        assert_eq!(l.map.person_number, Some(0));
+    }
+
+    #[test]
+    fn forced_kind_without_its_columns_says_what_is_missing() {
+        let grid: &[&[&str]] = &[&["身份证号", "姓名"]];
+        match detect(&strings(grid), Some(Kind::Statement)) {
+            Detection::Missing { kind, missing } => {
+                assert_eq!(kind, Kind::Statement);
+                assert!(missing.contains("date"), "{missing}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_row_ends_accepted_rejected_or_skipped() {
+        let grid: &[&[&str]] = &[
+            &["缴费明细表"],
+            &["姓名", "身份证号", "费款所属期", "个人缴费", "缴费状态"],
+            &["张三", "11010519491231002X", "2024-01", "100.00", "已缴"],
+            &["", "", "", "", ""],
+            &["李四", "11010519491231002X", "2024-13", "100.00", "已缴"],
+            &["王五", "11010519491231002X", "2024-02", "abc", "已缴"],
+            &["赵六", "", "2024-02", "100", "已缴"],
+            &["姓名", "身份证号", "费款所属期", "个人缴费", "缴费状态"],
+            &["合计", "", "", "300.00", ""],
+            &["注：本表仅供参考"],
+        ];
+        let all = rows(grid);
+        let (det, out) = read_table(all, std::iter::empty(), None);
+        assert!(matches!(det, Detection::Found(_)));
+        let c = &out.counts;
+        assert_eq!(c.read, 10);
+        assert_eq!((c.accepted, c.rejected, c.skipped), (1, 3, 6));
+        assert_eq!(c.read, c.accepted + c.rejected + c.skipped);
+        assert_eq!(
+            (
+                c.skipped_title,
+                c.skipped_header,
+                c.skipped_blank,
+                c.skipped_total,
+                c.skipped_note
+            ),
+            (1, 2, 1, 1, 1)
+        );
+        let reasons: Vec<(u32, &str, String)> = out
+            .rejected
+            .iter()
+            .map(|r| (r.origin.row, r.column.as_str(), r.reason.code()))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                (5, "费款所属期", "out_of_range".to_string()),
+                (6, "个人缴费", "not_an_amount".to_string()),
+                (7, "身份证号", "missing_person_id".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn unsigned_statement_takes_sign_from_kind() {
+        let grid: &[&[&str]] = &[
+            &["身份证号", "交易时间", "交易类型", "发生金额"],
+            &["11010519491231002X", "2024-02-05", "101", "100.00"],
+            &["11010519491231002X", "2024-02-08", "门诊消费", "30.00"],
+        ];
+        let (_, out) = read_table(rows(grid), std::iter::empty(), None);
+        let amounts: Vec<String> = out.entries.iter().map(|e| e.amount.to_string()).collect();
+        assert_eq!(amounts, vec!["100.00", "-30.00"]);
+
+        let signed: &[&[&str]] = &[
+            &["身份证号", "交易时间", "交易类型", "发生金额"],
+            &["11010519491231002X", "2024-02-05", "冲正", "-100.00"],
+            &["11010519491231002X", "2024-02-08", "101", "100.00"],
+        ];
+        let (_, out) = read_table(rows(signed), std::iter::empty(), None);
+        let amounts: Vec<String> = out.entries.iter().map(|e| e.amount.to_string()).collect();
+        assert_eq!(amounts, vec!["-100.00", "100.00"]);
+    }
+}

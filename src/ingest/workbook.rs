@@ -1,0 +1,107 @@
+//! Workbooks through calamine: XLSX, XLSM, XLS and ODS, every sheet.
+
+use std::borrow::Cow;
+use std::io::Cursor;
+
+use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
+
+use super::table::{self, Detection, HEADER_SCAN_ROWS, Row, TableOutput};
+use crate::records::Kind;
+use crate::values::Cell;
+
+/// What a file's first bytes say it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Container {
+    /// A zip: XLSX/XLSM or ODS.
+    Zip,
+    /// An OLE compound file: XLS.
+    Ole,
+    Other,
+}
+
+pub fn sniff(bytes: &[u8]) -> Container {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Container::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Container::Ole
+    } else {
+        Container::Other
+    }
+}
+
+struct SheetRow<'a>(&'a [Data]);
+
+impl Row for SheetRow<'_> {
+    fn width(&self) -> usize {
+        self.0.len()
+    }
+
+    fn cell(&self, i: usize) -> Cell<'_> {
+        match self.0.get(i) {
+            None | Some(Data::Empty) => Cell::Empty,
+            Some(Data::String(s)) => Cell::Text(Cow::Borrowed(s)),
+            Some(Data::Int(v)) => Cell::Int(*v),
+            Some(Data::Float(v)) => Cell::Float(*v),
+            Some(Data::Bool(b)) => Cell::Bool(*b),
+            Some(Data::DateTime(d)) => match d.as_datetime() {
+                Some(dt) if d.is_datetime() => Cell::DateTime(dt),
+                _ => Cell::Float(d.as_f64()),
+            },
+            Some(Data::DateTimeIso(s)) | Some(Data::DurationIso(s)) => Cell::Text(Cow::Borrowed(s)),
+            Some(Data::Error(e)) => Cell::Error(format!("{e}")),
+        }
+    }
+}
+
+/// One sheet's outcome.
+pub struct SheetTable {
+    pub name: String,
+    pub result: Result<(Detection, TableOutput), String>,
+}
+
+type Book = Sheets<Cursor<Vec<u8>>>;
+
+fn open(bytes: Vec<u8>, ods: bool) -> Result<Book, String> {
+    let ole = sniff(&bytes) == Container::Ole;
+    let cursor = Cursor::new(bytes);
+    if ole {
+        return open_workbook_from_rs::<Xls<_>, _>(cursor)
+            .map(Sheets::Xls)
+            .map_err(|e| e.to_string());
+    }
+    if ods {
+        return open_workbook_from_rs::<Ods<_>, _>(cursor)
+            .map(Sheets::Ods)
+            .map_err(|e| e.to_string());
+    }
+    match open_workbook_from_rs::<Xlsx<_>, _>(cursor.clone()) {
+        Ok(b) => Ok(Sheets::Xlsx(b)),
+        Err(xlsx_err) => open_workbook_from_rs::<Ods<_>, _>(cursor)
+            .map(Sheets::Ods)
+            .map_err(|_| xlsx_err.to_string()),
+    }
+}
+
+/// Reads every sheet of a workbook. `ods` says the file is named .ods (both are zips).
+pub fn read(bytes: Vec<u8>, ods: bool, forced: Option<Kind>) -> Result<Vec<SheetTable>, String> {
+    let mut book = open(bytes, ods)?;
+    let names = book.sheet_names();
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let result = match book.worksheet_range(&name) {
+            Err(e) => Err(e.to_string()),
+            Ok(range) => {
+                // Row numbers as Excel shows them: the range may start below row 1.
+                let top = range.start().map(|(r, _)| r).unwrap_or(0);
+                let mut rows = range
+                    .rows()
+                    .enumerate()
+                    .map(|(i, r)| (top + i as u32 + 1, SheetRow(r)));
+                let first: Vec<_> = rows.by_ref().take(HEADER_SCAN_ROWS).collect();
+                Ok(table::read_table(first, rows, forced))
+            }
+        };
+        out.push(SheetTable { name, result });
+    }
+    Ok(out)
+}

@@ -1,0 +1,17 @@
+//! yibao-recon: reconcile China's employee medical-insurance personal accounts
+//! (职工医保个人账户) — contribution records against account statements.
+//!
+//! The library is laid out as the data flows: [`ingest`] reads files into typed
+//! [`records`] (with [`values`] parsing cells and [`aliases`] naming columns), and
+//! [`report`] writes outputs. The library never prints and never exits; the binary does.
+
+pub mod aliases;
+pub mod error;
+pub mod exit;
+pub mod ingest;
+pub mod lang;
+pub mod mask;
+pub mod records;
+pub mod report;
+pub mod schema;
+pub mod values;
