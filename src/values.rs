@@ -169,11 +169,28 @@ pub fn fold_width(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// Excel's error values as they appear in exported text (`#N/A`, `#VALUE!`, …).
+fn is_error_text(s: &str) -> bool {
+    const ERRORS: [&str; 8] = [
+        "#N/A",
+        "#VALUE!",
+        "#REF!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#GETTING_DATA",
+    ];
+    let t = s.trim();
+    t.starts_with('#') && ERRORS.iter().any(|e| t.eq_ignore_ascii_case(e))
+}
+
 /// Text of a keyword-coded cell, folded and lower-cased for matching.
 fn keyword_text(cell: &Cell) -> Result<Option<String>, ValueError> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
+        Cell::Text(t) if is_error_text(t) => Err(ValueError::SpreadsheetError),
         Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(format!("{}", *f as i64))),
         other => {
             let t = fold_width(&other.to_text()).to_lowercase();
@@ -218,6 +235,7 @@ pub fn amount(cell: &Cell) -> ValueResult<Decimal> {
             let d = Decimal::from_str(&format!("{f}")).map_err(|_| ValueError::NotAnAmount)?;
             bounded(d)
         }
+        Cell::Text(t) if is_error_text(t) => Err(ValueError::SpreadsheetError),
         Cell::Text(t) => amount_text(t),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
         Cell::DateTime(_) | Cell::Bool(_) => Err(ValueError::NotAnAmount),
@@ -398,6 +416,7 @@ pub fn period(cell: &Cell) -> ValueResult<Period> {
             .ok_or(ValueError::OutOfRange),
         Cell::Int(i) => period_number(*i as f64),
         Cell::Float(f) => period_number(*f),
+        Cell::Text(t) if is_error_text(t) => Err(ValueError::SpreadsheetError),
         Cell::Text(t) => period_text(t),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
         Cell::Bool(_) => Err(ValueError::NotAPeriod),
@@ -464,6 +483,7 @@ pub fn date_time(cell: &Cell) -> ValueResult<NaiveDateTime> {
         }
         Cell::Int(i) => date_number(*i as f64),
         Cell::Float(f) => date_number(*f),
+        Cell::Text(t) if is_error_text(t) => Err(ValueError::SpreadsheetError),
         Cell::Text(t) => date_text(t),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
         Cell::Bool(_) => Err(ValueError::NotADate),
@@ -604,6 +624,7 @@ pub fn person_key(cell: &Cell) -> ValueResult<PersonKey> {
             }
             Cow::Owned(format!("{}", *f as u64))
         }
+        Cell::Text(t) if is_error_text(t) => return Err(ValueError::SpreadsheetError),
         Cell::Text(t) => fold_width(t),
         Cell::Error(_) => return Err(ValueError::SpreadsheetError),
         Cell::DateTime(_) | Cell::Bool(_) => return Err(ValueError::IdInvalid),

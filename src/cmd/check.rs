@@ -65,19 +65,26 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     })
 }
 
+fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
 fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDisplay) {
-    let width = batch
+    let labels: Vec<String> = batch
         .sources
         .iter()
-        .map(|s| source_label(&s.path, s.sheet.as_deref()).chars().count())
-        .max()
-        .unwrap_or(0);
-    for s in &batch.sources {
+        .map(|s| source_label(&s.path, s.sheet.as_deref()))
+        .collect();
+    let width = labels.iter().map(|l| display_width(l)).max().unwrap_or(0);
+    let [read, accepted, rejected, skipped] = match lang {
+        Lang::Zh => ["读取", "接受", "拒绝", "跳过"],
+        Lang::En => ["read", "accepted", "rejected", "skipped"],
+    };
+    for (s, label) in batch.sources.iter().zip(&labels) {
         let c = &s.counts;
-        let label = source_label(&s.path, s.sheet.as_deref());
-        let pad = width.saturating_sub(label.chars().count());
+        let pad = width - display_width(label);
         println!(
-            "{label}{:pad$}  {:<13} {:<11} read {:>7}  accepted {:>7}  rejected {:>5}  skipped {:>5}",
+            "{label}{:pad$}  {:<13} {:<11} {read} {:>7}  {accepted} {:>7}  {rejected} {:>5}  {skipped} {:>5}",
             "",
             s.kind.as_str(),
             s.format,
@@ -99,25 +106,28 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
     }
     if !batch.rejected.is_empty() {
         let n = batch.rejected.len();
-        println!(
-            "\n{} ({} {} / {n}):",
-            lang.pick("被拒行", "rejected rows"),
-            lang.pick("前", "first"),
-            n.min(SHOWN_REJECTED)
-        );
+        let shown = n.min(SHOWN_REJECTED);
+        match lang {
+            Lang::Zh => println!("\n被拒行(显示 {shown} / 共 {n} 行):"),
+            Lang::En => println!("\nrejected rows (first {shown} of {n}):"),
+        }
         for r in batch.rejected.iter().take(SHOWN_REJECTED) {
-            let s = batch.source(r.origin);
-            println!(
-                "  {} {} {}, {} {}, {} \"{}\": {}",
-                source_label(&s.path, s.sheet.as_deref()),
-                lang.pick("第", "row"),
-                r.origin.row,
-                lang.pick("列", "column"),
-                r.column,
-                lang.pick("值", "value"),
-                ids.text(&r.value),
-                r.reason.message(lang),
+            let label = source_label(
+                &batch.source(r.origin).path,
+                batch.source(r.origin).sheet.as_deref(),
             );
+            let value = ids.text(&r.value);
+            let reason = r.reason.message(lang);
+            match lang {
+                Lang::Zh => println!(
+                    "  {label} 第 {} 行, 列「{}」, 值「{value}」: {reason}",
+                    r.origin.row, r.column
+                ),
+                Lang::En => println!(
+                    "  {label} row {}, column \"{}\", value \"{value}\": {reason}",
+                    r.origin.row, r.column
+                ),
+            }
         }
     }
     let warnings = batch.warnings();
@@ -128,19 +138,31 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
         }
     }
     let t = batch.totals();
-    println!(
-        "\n{}: {} {}, read {} = accepted {} + rejected {} + skipped {} (title {}, header {}, blank {}, total {}, note {})",
-        lang.pick("合计", "total"),
-        batch.sources.len(),
-        lang.pick("个文件/工作表", "files/sheets"),
-        t.read,
-        t.accepted,
-        t.rejected,
-        t.skipped,
-        t.skipped_title,
-        t.skipped_header,
-        t.skipped_blank,
-        t.skipped_total,
-        t.skipped_note,
-    );
+    let n = batch.sources.len();
+    match lang {
+        Lang::Zh => println!(
+            "\n合计: {n} 个文件/工作表, 读取 {} 行 = 接受 {} + 拒绝 {} + 跳过 {} (标题 {}, 表头 {}, 空行 {}, 合计行 {}, 备注 {})",
+            t.read,
+            t.accepted,
+            t.rejected,
+            t.skipped,
+            t.skipped_title,
+            t.skipped_header,
+            t.skipped_blank,
+            t.skipped_total,
+            t.skipped_note,
+        ),
+        Lang::En => println!(
+            "\ntotal: {n} files/sheets, read {} = accepted {} + rejected {} + skipped {} (title {}, header {}, blank {}, total {}, note {})",
+            t.read,
+            t.accepted,
+            t.rejected,
+            t.skipped,
+            t.skipped_title,
+            t.skipped_header,
+            t.skipped_blank,
+            t.skipped_total,
+            t.skipped_note,
+        ),
+    }
 }

@@ -1,0 +1,54 @@
+//! Fixtures the tests write themselves: workbooks with rust_xlsxwriter, GBK and UTF-16 bytes.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use encoding_rs::GB18030;
+use yibao_recon::values::id_check_char;
+
+/// A valid 18-digit ID number built from 17 digits.
+pub fn id(first17: &str) -> String {
+    format!("{first17}{}", id_check_char(first17).unwrap())
+}
+
+pub fn bin() -> Command {
+    Command::cargo_bin("yibao-recon").unwrap()
+}
+
+pub fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+pub fn gbk(text: &str) -> Vec<u8> {
+    GB18030.encode(text).0.into_owned()
+}
+
+pub fn utf16le_bom(text: &str) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xFE];
+    b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    b
+}
+
+pub fn utf16be_bom(text: &str) -> Vec<u8> {
+    let mut b = vec![0xFE, 0xFF];
+    b.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    b
+}
+
+/// Reads rejected.csv rows as (file, sheet, row, column, value, reason).
+pub fn read_rejected(path: &Path) -> Vec<[String; 6]> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["file", "sheet", "row", "column", "value", "reason"]
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            std::array::from_fn(|i| rec[i].to_string())
+        })
+        .collect()
+}
