@@ -5,6 +5,9 @@
 //! The files are committed; this program is how they were made and how to remake them.
 //! The people are invented; their ID numbers carry valid check digits.
 
+// Money is written in cents as `yuan_cents` (`160_00` is 160.00 yuan) for legibility.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use std::path::Path;
 
 use encoding_rs::GB18030;
