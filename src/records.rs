@@ -5,10 +5,15 @@
 //! carry a million path strings.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+/// Shared text: rows of one person repeat the same ID, name and employer, and a clone of
+/// an `Arc<str>` is a counter increment rather than an allocation.
+pub type Text = Arc<str>;
 
 /// A calendar month (费款所属期 and friends), stored as months since year 0 so that lag
 /// arithmetic is integer addition.
@@ -214,10 +219,10 @@ pub enum Direction {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Contribution {
     pub origin: Origin,
-    pub person_id: String,
+    pub person_id: Text,
     /// A second identifier column (个人编号 beside 身份证号), kept for look-ups.
-    pub person_number: Option<String>,
-    pub name: Option<String>,
+    pub person_number: Option<Text>,
+    pub name: Option<Text>,
     pub period: Period,
     pub base: Option<Decimal>,
     pub employee_amount: Option<Decimal>,
@@ -227,38 +232,38 @@ pub struct Contribution {
     /// The month the contribution was paid (缴费时间, or 缴费年月 beside 费款所属期).
     pub paid_month: Option<Period>,
     pub insurance: Insurance,
-    pub tier: Option<String>,
+    pub tier: Option<Text>,
     pub category: Option<Category>,
     pub birth_date: Option<NaiveDate>,
-    pub employer: Option<String>,
+    pub employer: Option<Text>,
 }
 
 /// One row of an account statement (个人账户明细).
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatementEntry {
     pub origin: Origin,
-    pub person_id: String,
-    pub person_number: Option<String>,
-    pub name: Option<String>,
+    pub person_id: Text,
+    pub person_number: Option<Text>,
+    pub name: Option<Text>,
     pub at: NaiveDateTime,
     pub kind: EntryKind,
     /// The kind cell as written (code or words), for messages and reports.
-    pub kind_text: String,
+    pub kind_text: Text,
     /// Signed: money into the account is positive.
     pub amount: Decimal,
     pub balance: Option<Decimal>,
     pub period: Option<Period>,
-    pub beneficiary: Option<String>,
-    pub institution: Option<String>,
+    pub beneficiary: Option<Text>,
+    pub institution: Option<Text>,
 }
 
 /// One row of a roster: a person's facts, or one status span of them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RosterEntry {
     pub origin: Origin,
-    pub person_id: String,
-    pub person_number: Option<String>,
-    pub name: Option<String>,
+    pub person_id: Text,
+    pub person_number: Option<Text>,
+    pub name: Option<Text>,
     pub birth_date: Option<NaiveDate>,
     pub category: Option<Category>,
     pub retired_from: Option<Period>,

@@ -152,6 +152,9 @@ pub(crate) fn is_space(c: char) -> bool {
 /// Full-width ASCII (`１２３`, `（`, `：`) to half-width, the ideographic space to a space;
 /// trimmed. Borrowed when nothing changes, which is nearly always.
 pub fn fold_width(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s.trim_ascii());
+    }
     let t = s.trim_matches(is_space);
     if t.chars()
         .all(|c| !('\u{ff01}'..='\u{ff5e}').contains(&c) && c != '\u{3000}')
@@ -242,7 +245,36 @@ pub fn amount(cell: &Cell) -> ValueResult<Decimal> {
     }
 }
 
+/// The common shape `1234`, `-1234.5`, `1234.50`: parsed straight to cents, no allocation.
+fn plain_amount(s: &[u8]) -> Option<Decimal> {
+    let (negative, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let (int, frac) = match digits.iter().position(|b| *b == b'.') {
+        Some(dot) => (&digits[..dot], &digits[dot + 1..]),
+        None => (digits, &digits[..0]),
+    };
+    if int.is_empty() || int.len() > 12 || frac.len() > 2 {
+        return None;
+    }
+    let mut cents: i64 = 0;
+    for &b in int.iter().chain(frac) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        cents = cents * 10 + i64::from(b - b'0');
+    }
+    for _ in frac.len()..2 {
+        cents *= 10;
+    }
+    Some(Decimal::new(if negative { -cents } else { cents }, 2))
+}
+
 fn amount_text(raw: &str) -> ValueResult<Decimal> {
+    if let Some(d) = plain_amount(raw.as_bytes()) {
+        return Ok(Some(d));
+    }
     let folded = fold_width(raw);
     let mut s: &str = &folded;
     if s.is_empty() || s == "-" || s == "—" || s == "--" {
@@ -607,6 +639,15 @@ fn looks_scientific(s: &str) -> bool {
 /// scientific notation, or stored as a number too long for Excel's 15 digits, is an error:
 /// its digits are gone and must not be guessed.
 pub fn person_key(cell: &Cell) -> ValueResult<PersonKey> {
+    // The common shape: a clean 18-character ID number.
+    if let Cell::Text(t) = cell
+        && is_id18(t)
+    {
+        return Ok(Some(PersonKey {
+            id: t.to_string(),
+            bad_check_digit: id_check_char(&t[..17]) != t[17..].chars().next(),
+        }));
+    }
     let text: Cow<str> = match cell {
         Cell::Empty => return Ok(None),
         Cell::Int(i) => {

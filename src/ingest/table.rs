@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::aliases::{self, Field, normalize_header};
 use crate::lang::Lang;
 use crate::records::{
-    Contribution, ContributionType, Direction, Insurance, Kind, Origin, PaymentStatus, RosterEntry,
-    StatementEntry,
+    AccountStatus, Category, Contribution, ContributionType, Direction, EntryKind, Insurance, Kind,
+    Origin, PaymentStatus, RosterEntry, StatementEntry, Text,
 };
 use crate::values::{self, Cell, ValueError, ValueResult};
 
@@ -447,56 +447,142 @@ fn starts_with_any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| n.starts_with(w))
 }
 
-/// First problem of a row, by column, so the message points at the leftmost bad cell.
-struct RowCheck<'m> {
-    map: &'m ColumnMap,
+/// The last value parsed in a column. Consecutive rows of one person repeat the same ID,
+/// name, status and employer, so most cells are parsed once per run of equal text.
+struct Memo<T> {
+    last: Option<(String, T)>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo { last: None }
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    fn get(&mut self, cell: &Cell, parse: impl FnOnce(&Cell) -> T) -> T {
+        // Only text is remembered: a number and a text may print alike yet read apart.
+        let Cell::Text(t) = cell else {
+            return parse(cell);
+        };
+        if let Some((k, v)) = &self.last
+            && k.as_str() == t.as_ref()
+        {
+            return v.clone();
+        }
+        let v = parse(cell);
+        match &mut self.last {
+            Some((k, old)) => {
+                k.clear();
+                k.push_str(t);
+                *old = v.clone();
+            }
+            None => self.last = Some((t.to_string(), v.clone())),
+        }
+        v
+    }
+}
+
+/// One memo per coded or free-text column of a table.
+struct Memos {
+    person: Memo<ValueResult<(Text, bool)>>,
+    person_number: Memo<Option<Text>>,
+    text: [Memo<Option<Text>>; Field::COUNT],
+    status: Memo<ValueResult<PaymentStatus>>,
+    contribution_type: Memo<ValueResult<ContributionType>>,
+    insurance: Memo<ValueResult<Insurance>>,
+    category: Memo<ValueResult<Category>>,
+    account_status: Memo<ValueResult<AccountStatus>>,
+    entry_kind: Memo<(EntryKind, Direction)>,
+}
+
+impl Default for Memos {
+    fn default() -> Self {
+        Memos {
+            person: Memo::default(),
+            person_number: Memo::default(),
+            text: std::array::from_fn(|_| Memo::default()),
+            status: Memo::default(),
+            contribution_type: Memo::default(),
+            insurance: Memo::default(),
+            category: Memo::default(),
+            account_status: Memo::default(),
+            entry_kind: Memo::default(),
+        }
+    }
+}
+
+fn person(cell: &Cell) -> ValueResult<(Text, bool)> {
+    values::person_key(cell).map(|k| k.map(|k| (Text::from(k.id), k.bad_check_digit)))
+}
+
+fn shared_text(cell: &Cell) -> Option<Text> {
+    values::text(cell).map(Text::from)
+}
+
+/// Reads one row's cells, remembering the leftmost bad one so the message points at it.
+struct RowCheck<'a, R: ?Sized> {
+    map: &'a ColumnMap,
+    row: &'a R,
+    memos: &'a mut Memos,
     first: Option<(usize, String, Reason)>,
 }
 
-impl RowCheck<'_> {
+impl<R: Row + ?Sized> RowCheck<'_, R> {
     fn fail(&mut self, col: usize, value: String, reason: Reason) {
         if self.first.as_ref().is_none_or(|(c, _, _)| col < *c) {
             self.first = Some((col, value, reason));
         }
     }
 
-    fn take<T, R: Row + ?Sized>(
-        &mut self,
-        row: &R,
-        field: Field,
-        parse: impl Fn(&Cell) -> ValueResult<T>,
-    ) -> Option<T> {
-        let col = self.map.column(field)?;
-        let cell = row.cell(col);
-        match parse(&cell) {
+    fn has(&self, field: Field) -> bool {
+        self.map.has(field)
+    }
+
+    fn settle<T>(&mut self, col: usize, result: ValueResult<T>) -> Option<T> {
+        match result {
             Ok(v) => v,
             Err(e) => {
-                self.fail(col, cell.to_text().into_owned(), Reason::Value(e));
+                let value = self.row.cell(col).to_text().into_owned();
+                self.fail(col, value, Reason::Value(e));
                 None
             }
         }
     }
 
-    fn required<T, R: Row + ?Sized>(
+    /// A value parsed afresh on every row (amounts, periods, dates).
+    fn value<T>(&mut self, field: Field, parse: fn(&Cell) -> ValueResult<T>) -> Option<T> {
+        let col = self.map.column(field)?;
+        let result = parse(&self.row.cell(col));
+        self.settle(col, result)
+    }
+
+    /// A coded value, remembered from the row above when the text is the same.
+    fn coded<T: Clone>(
         &mut self,
-        row: &R,
         field: Field,
-        parse: impl Fn(&Cell) -> ValueResult<T>,
+        memo: fn(&mut Memos) -> &mut Memo<ValueResult<T>>,
+        parse: fn(&Cell) -> ValueResult<T>,
     ) -> Option<T> {
-        let v = self.take(row, field, parse);
+        let col = self.map.column(field)?;
+        let result = memo(self.memos).get(&self.row.cell(col), parse);
+        self.settle(col, result)
+    }
+
+    /// Marks a required field whose cell is empty.
+    fn require<T>(&mut self, field: Field, v: Option<T>) -> Option<T> {
         if v.is_none()
             && let Some(col) = self.map.column(field)
-            && row.cell(col).is_blank()
+            && self.row.cell(col).is_blank()
         {
             self.fail(col, String::new(), Reason::Missing(field));
         }
         v
     }
 
-    fn text<R: Row + ?Sized>(&self, row: &R, field: Field) -> Option<String> {
-        self.map
-            .column(field)
-            .and_then(|c| values::text(&row.cell(c)))
+    fn text(&mut self, field: Field) -> Option<Text> {
+        let col = self.map.column(field)?;
+        self.memos.text[field.index()].get(&self.row.cell(col), shared_text)
     }
 }
 
@@ -507,7 +593,7 @@ impl TableOutput {
 
     fn reject(
         &mut self,
-        layout: &Layout,
+        map: &ColumnMap,
         row_no: u32,
         (col, value, reason): (usize, String, Reason),
     ) {
@@ -518,87 +604,85 @@ impl TableOutput {
                 source: 0,
                 row: row_no,
             },
-            column: layout.map.header(col).trim().to_string(),
+            column: map.header(col).trim().to_string(),
             value,
             reason,
         });
     }
 
-    fn accept(&mut self) {
-        self.counts.read += 1;
-        self.counts.accepted += 1;
-    }
-
     /// Reads one row below the header.
-    pub fn data_row<R: Row + ?Sized>(&mut self, layout: &Layout, row_no: u32, row: &R) {
+    fn data_row<R: Row + ?Sized>(
+        &mut self,
+        layout: &Layout,
+        memos: &mut Memos,
+        row_no: u32,
+        row: &R,
+    ) {
         if let Some(skip) = skip_kind(layout, row) {
             self.skip(skip);
             return;
         }
+        let map = &layout.map;
         let mut check = RowCheck {
-            map: &layout.map,
+            map,
+            row,
+            memos,
             first: None,
         };
         let origin = Origin {
             source: 0,
             row: row_no,
         };
-        let key = check.required(row, Field::PersonId, values::person_key);
-        let person_number = layout
-            .map
-            .person_number
-            .and_then(|c| values::person_key(&row.cell(c)).ok().flatten())
-            .map(|k| k.id);
-        let name = check.text(row, Field::Name);
+        let key = check.coded(Field::PersonId, |m| &mut m.person, person);
+        let key = check.require(Field::PersonId, key);
+        let person_number = map.person_number.and_then(|c| {
+            let cell = row.cell(c);
+            check.memos.person_number.get(&cell, |cell| {
+                values::person_key(cell)
+                    .ok()
+                    .flatten()
+                    .map(|k| Text::from(k.id))
+            })
+        });
+        let name = check.text(Field::Name);
         let parsed = match layout.kind {
-            Kind::Contributions => contribution(&mut check, row, origin).map(|mut c| {
-                c.person_number = person_number;
-                c.name = name;
-                Parsed::Contribution(c)
-            }),
-            Kind::Statement => entry(&mut check, row, origin).map(|(mut e, dir)| {
-                e.person_number = person_number;
-                e.name = name;
-                Parsed::Entry(e, dir)
-            }),
-            Kind::Roster => roster(&mut check, row, origin).map(|mut r| {
-                r.person_number = person_number;
-                r.name = name;
-                Parsed::Roster(r)
-            }),
+            Kind::Contributions => contribution(&mut check, origin).map(Parsed::Contribution),
+            Kind::Statement => entry(&mut check, origin).map(|(e, dir)| Parsed::Entry(e, dir)),
+            Kind::Roster => roster(&mut check, origin).map(Parsed::Roster),
         };
         if let Some(problem) = check.first.take() {
-            self.reject(layout, row_no, problem);
+            self.reject(map, row_no, problem);
             return;
         }
-        let (Some(key), Some(parsed)) = (key, parsed) else {
-            // A required field without a column cannot happen after detection; a row that
-            // gets here anyway is rejected rather than lost.
-            let col = layout.map.column(Field::PersonId).unwrap_or(0);
+        let (Some((id, bad_check_digit)), Some(parsed)) = (key, parsed) else {
+            // Detection guarantees the required columns; a row that gets here anyway is
+            // rejected rather than lost.
+            let col = map.column(Field::PersonId).unwrap_or(0);
             self.reject(
-                layout,
+                map,
                 row_no,
                 (col, String::new(), Reason::Missing(Field::PersonId)),
             );
             return;
         };
-        if key.bad_check_digit {
+        if bad_check_digit {
             self.bad_check_digit_rows.push(row_no);
         }
-        self.accept();
+        self.counts.read += 1;
+        self.counts.accepted += 1;
         match parsed {
             Parsed::Contribution(mut c) => {
-                c.person_id = key.id;
+                (c.person_id, c.person_number, c.name) = (id, person_number, name);
                 self.contributions.push(c);
             }
             Parsed::Entry(mut e, dir) => {
-                e.person_id = key.id;
+                (e.person_id, e.person_number, e.name) = (id, person_number, name);
                 self.any_negative_amount |= e.amount.is_sign_negative() && !e.amount.is_zero();
                 self.entries.push(e);
                 self.directions.push(dir);
             }
             Parsed::Roster(mut r) => {
-                r.person_id = key.id;
+                (r.person_id, r.person_number, r.name) = (id, person_number, name);
                 self.roster.push(r);
             }
         }
@@ -606,7 +690,7 @@ impl TableOutput {
 
     /// Ends the table: a statement whose amounts were all unsigned takes each entry's sign
     /// from its kind (spending out, credits in).
-    pub fn finish(mut self) -> TableOutput {
+    fn finish(mut self) -> TableOutput {
         if !self.any_negative_amount {
             for (e, dir) in self.entries.iter_mut().zip(&self.directions) {
                 match dir {
@@ -672,65 +756,64 @@ fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
     None
 }
 
-fn contribution<R: Row + ?Sized>(
-    check: &mut RowCheck,
-    row: &R,
-    origin: Origin,
-) -> Option<Contribution> {
-    let period = check.required(row, Field::Period, values::period);
-    let c = Contribution {
+fn contribution<R: Row + ?Sized>(check: &mut RowCheck<R>, origin: Origin) -> Option<Contribution> {
+    let period = check.value(Field::Period, values::period);
+    let period = check.require(Field::Period, period);
+    Some(Contribution {
         origin,
-        person_id: String::new(),
+        person_id: Text::from(""),
         person_number: None,
         name: None,
         period: period?,
-        base: check.take(row, Field::Base, values::amount),
-        employee_amount: check.take(row, Field::EmployeeAmount, values::amount),
-        employer_amount: check.take(row, Field::EmployerAmount, values::amount),
+        base: check.value(Field::Base, values::amount),
+        employee_amount: check.value(Field::EmployeeAmount, values::amount),
+        employer_amount: check.value(Field::EmployerAmount, values::amount),
         status: check
-            .take(row, Field::Status, values::payment_status)
+            .coded(Field::Status, |m| &mut m.status, values::payment_status)
             .unwrap_or(PaymentStatus::Paid),
         contribution_type: check
-            .take(row, Field::ContributionType, values::contribution_type)
+            .coded(
+                Field::ContributionType,
+                |m| &mut m.contribution_type,
+                values::contribution_type,
+            )
             .unwrap_or(ContributionType::Normal),
-        paid_month: check.take(row, Field::PaidDate, values::period),
+        paid_month: check.value(Field::PaidDate, values::period),
         insurance: check
-            .take(row, Field::Insurance, values::insurance)
+            .coded(Field::Insurance, |m| &mut m.insurance, values::insurance)
             .unwrap_or(Insurance::Employee),
-        tier: check.text(row, Field::Tier),
-        category: check.take(row, Field::Category, values::category),
-        birth_date: check.take(row, Field::BirthDate, values::date),
-        employer: check.text(row, Field::Employer),
-    };
-    Some(c)
+        tier: check.text(Field::Tier),
+        category: check.coded(Field::Category, |m| &mut m.category, values::category),
+        birth_date: check.value(Field::BirthDate, values::date),
+        employer: check.text(Field::Employer),
+    })
 }
 
 fn entry<R: Row + ?Sized>(
-    check: &mut RowCheck,
-    row: &R,
+    check: &mut RowCheck<R>,
     origin: Origin,
 ) -> Option<(StatementEntry, Direction)> {
-    let at = check.required(row, Field::Date, values::date_time);
-    let amount = if check.map.has(Field::Amount) {
-        check.take(row, Field::Amount, values::amount)
+    let at = check.value(Field::Date, values::date_time);
+    let at = check.require(Field::Date, at);
+    let amount = if check.has(Field::Amount) {
+        check.value(Field::Amount, values::amount)
     } else {
-        let income = check.take(row, Field::Income, values::amount);
-        let expense = check.take(row, Field::Expense, values::amount);
+        let income = check.value(Field::Income, values::amount);
+        let expense = check.value(Field::Expense, values::amount);
         match (income, expense) {
             (None, None) => None,
             (i, e) => Some(i.unwrap_or(Decimal::ZERO) - e.unwrap_or(Decimal::ZERO).abs()),
         }
     };
-    let balance = check.take(row, Field::Balance, values::amount);
-    let period = check.take(row, Field::Period, values::period);
-    let (kind, dir) = check
-        .map
-        .column(Field::EntryKind)
-        .map(|c| values::entry_kind(&row.cell(c)))
-        .unwrap_or((
-            crate::records::EntryKind::Unclassified,
-            Direction::AsWritten,
-        ));
+    let balance = check.value(Field::Balance, values::amount);
+    let period = check.value(Field::Period, values::period);
+    let (kind, dir) = match check.map.column(Field::EntryKind) {
+        Some(c) => check
+            .memos
+            .entry_kind
+            .get(&check.row.cell(c), values::entry_kind),
+        None => (EntryKind::Unclassified, Direction::AsWritten),
+    };
     if amount.is_none() && check.first.is_none() {
         let col = STATEMENT_AMOUNTS
             .iter()
@@ -739,83 +822,128 @@ fn entry<R: Row + ?Sized>(
         check.fail(col, String::new(), Reason::NoAmount);
     }
     // With separate income and expense columns the sign is written; keep it as it is.
-    let dir = if check.map.has(Field::Amount) {
+    let dir = if check.has(Field::Amount) {
         dir
     } else {
         Direction::AsWritten
     };
     let e = StatementEntry {
         origin,
-        person_id: String::new(),
+        person_id: Text::from(""),
         person_number: None,
         name: None,
         at: at?,
         kind,
-        kind_text: check.text(row, Field::EntryKind).unwrap_or_default(),
+        kind_text: check
+            .text(Field::EntryKind)
+            .unwrap_or_else(|| Text::from("")),
         amount: amount?,
         balance,
         period,
-        beneficiary: check.text(row, Field::Beneficiary),
-        institution: check.text(row, Field::Institution),
+        beneficiary: check.text(Field::Beneficiary),
+        institution: check.text(Field::Institution),
     };
     Some((e, dir))
 }
 
-fn roster<R: Row + ?Sized>(check: &mut RowCheck, row: &R, origin: Origin) -> Option<RosterEntry> {
+fn roster<R: Row + ?Sized>(check: &mut RowCheck<R>, origin: Origin) -> Option<RosterEntry> {
     Some(RosterEntry {
         origin,
-        person_id: String::new(),
+        person_id: Text::from(""),
         person_number: None,
         name: None,
-        birth_date: check.take(row, Field::BirthDate, values::date),
-        category: check.take(row, Field::Category, values::category),
-        retired_from: check.take(row, Field::RetiredFrom, values::period),
-        account_status: check.take(row, Field::AccountStatus, values::account_status),
-        status_from: check.take(row, Field::StatusFrom, values::period),
-        status_to: check.take(row, Field::StatusTo, values::period),
+        birth_date: check.value(Field::BirthDate, values::date),
+        category: check.coded(Field::Category, |m| &mut m.category, values::category),
+        retired_from: check.value(Field::RetiredFrom, values::period),
+        account_status: check.coded(
+            Field::AccountStatus,
+            |m| &mut m.account_status,
+            values::account_status,
+        ),
+        status_from: check.value(Field::StatusFrom, values::period),
+        status_to: check.value(Field::StatusTo, values::period),
         family: check
             .map
             .column(Field::Family)
-            .map(|c| values::list(&row.cell(c)))
+            .map(|c| values::list(&check.row.cell(c)))
             .unwrap_or_default(),
     })
 }
 
-/// Reads a whole table from its rows: header detection on the first rows, then every row.
-/// `rows` yields (1-based row number, row).
+/// Reads a table row by row: the header is looked for among the first rows, then each
+/// further row is handed in as it is read, so a reader can reuse its row buffer.
+pub struct TableReader {
+    detection: Detection,
+    out: TableOutput,
+    memos: Memos,
+}
+
+impl TableReader {
+    /// Detects the header among `first` (1-based row number, row) and reads those rows.
+    pub fn start<R: Row>(first: &[(u32, R)], forced: Option<Kind>) -> TableReader {
+        let texts: Vec<Vec<String>> = first
+            .iter()
+            .map(|(_, r)| {
+                (0..r.width())
+                    .map(|i| r.cell(i).to_text().into_owned())
+                    .collect()
+            })
+            .collect();
+        let mut reader = TableReader {
+            detection: detect(&texts, forced),
+            out: TableOutput::default(),
+            memos: Memos::default(),
+        };
+        if let Detection::Found(layout) = &reader.detection {
+            for (i, (row_no, row)) in first.iter().enumerate() {
+                match i.cmp(&layout.header_row) {
+                    std::cmp::Ordering::Less => reader.out.skip(if row.is_blank() {
+                        SkipKind::Blank
+                    } else {
+                        SkipKind::Title
+                    }),
+                    std::cmp::Ordering::Equal => reader.out.skip(SkipKind::Header),
+                    std::cmp::Ordering::Greater => {
+                        reader.out.data_row(layout, &mut reader.memos, *row_no, row)
+                    }
+                }
+            }
+        }
+        reader
+    }
+
+    /// Reads one row after the first ones.
+    pub fn row<R: Row + ?Sized>(&mut self, row_no: u32, row: &R) {
+        if let Detection::Found(layout) = &self.detection {
+            self.out.data_row(layout, &mut self.memos, row_no, row);
+        }
+    }
+
+    /// Counts blank lines a reader passed over without handing them in.
+    pub fn blank_rows(&mut self, n: u64) {
+        if matches!(self.detection, Detection::Found(_)) {
+            for _ in 0..n {
+                self.out.skip(SkipKind::Blank);
+            }
+        }
+    }
+
+    pub fn finish(self) -> (Detection, TableOutput) {
+        (self.detection, self.out.finish())
+    }
+}
+
+/// Reads a whole table from rows already in hand: (1-based row number, row).
 pub fn read_table<R: Row>(
     first: Vec<(u32, R)>,
     rest: impl Iterator<Item = (u32, R)>,
     forced: Option<Kind>,
 ) -> (Detection, TableOutput) {
-    let texts: Vec<Vec<String>> = first
-        .iter()
-        .map(|(_, r)| {
-            (0..r.width())
-                .map(|i| r.cell(i).to_text().into_owned())
-                .collect()
-        })
-        .collect();
-    let detection = detect(&texts, forced);
-    let mut out = TableOutput::default();
-    let Detection::Found(layout) = &detection else {
-        return (detection, out);
-    };
-    for (i, (row_no, row)) in first.iter().enumerate() {
-        match i.cmp(&layout.header_row) {
-            std::cmp::Ordering::Less => out.skip(if row.is_blank() {
-                SkipKind::Blank
-            } else {
-                SkipKind::Title
-            }),
-            std::cmp::Ordering::Equal => out.skip(SkipKind::Header),
-            std::cmp::Ordering::Greater => out.data_row(layout, *row_no, row),
-        }
-    }
+    let mut reader = TableReader::start(&first, forced);
     for (row_no, row) in rest {
-        out.data_row(layout, row_no, &row);
+        reader.row(row_no, &row);
     }
-    (detection, out.finish())
+    reader.finish()
 }
 
 #[cfg(test)]

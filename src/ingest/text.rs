@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use csv::ByteRecord;
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
-use super::table::{self, Detection, HEADER_SCAN_ROWS, Row, TableOutput};
+use super::table::{Detection, HEADER_SCAN_ROWS, Row, TableOutput, TableReader};
 use crate::records::Kind;
 use crate::values::Cell;
 
@@ -67,10 +67,24 @@ pub fn detect_encoding(bytes: &[u8]) -> TextEncoding {
             return TextEncoding::Utf16Be;
         }
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        TextEncoding::Utf8
-    } else {
-        TextEncoding::Gb18030
+    match std::str::from_utf8(bytes) {
+        Ok(_) => TextEncoding::Utf8,
+        // Cut off inside the last character: still UTF-8.
+        Err(e) if e.error_len().is_none() => TextEncoding::Utf8,
+        // GBK text almost never forms valid UTF-8 sequences by chance: a file with Chinese
+        // in valid UTF-8 before its first bad byte is UTF-8 with a damaged spot (the bad
+        // bytes become U+FFFD in their cells), not GBK.
+        Err(e) => {
+            let lead_bytes = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b >= 0xC0)
+                .count();
+            if lead_bytes >= 8 {
+                TextEncoding::Utf8
+            } else {
+                TextEncoding::Gb18030
+            }
+        }
     }
 }
 
@@ -146,12 +160,12 @@ pub fn detect_delimiter(body: &[u8]) -> u8 {
 }
 
 /// A CSV record with the encoding its non-ASCII cells need.
-pub struct CsvRow {
-    record: ByteRecord,
+pub struct CsvRow<'r> {
+    record: &'r ByteRecord,
     gbk: bool,
 }
 
-impl Row for CsvRow {
+impl Row for CsvRow<'_> {
     fn width(&self) -> usize {
         self.record.len()
     }
@@ -176,6 +190,62 @@ impl Row for CsvRow {
     }
 }
 
+/// Row numbers as a spreadsheet program shows them. The csv crate passes over blank lines
+/// without a record; they are rows all the same (skipped as blank), and a quoted cell with
+/// a line break in it does not start a new row.
+struct RowCounter<'b> {
+    body: &'b [u8],
+    /// Where the previous record ended.
+    end: usize,
+    /// Whether the previous span ended with `\r`.
+    after_cr: bool,
+    row: u32,
+}
+
+impl RowCounter<'_> {
+    fn newlines(bytes: &[u8]) -> usize {
+        memchr::memchr_iter(b'\n', bytes).count()
+    }
+
+    /// For a record that ends at `end`: how many blank lines came before it, and its row.
+    fn next(&mut self, record: &ByteRecord, end: usize) -> (u64, u32) {
+        let span = &self.body[self.end.min(end)..end];
+        let mut lines = self.terminators(span);
+        if !matches!(span.last(), Some(b'\n' | b'\r')) {
+            lines += 1;
+        }
+        let inside = if lines > 1 {
+            Self::newlines(record.as_slice())
+        } else {
+            0
+        };
+        let blanks = lines.saturating_sub(1 + inside) as u64;
+        self.end = end;
+        self.row = self.row.saturating_add(blanks as u32 + 1);
+        (blanks, self.row)
+    }
+
+    /// Line ends in `span`. The csv reader stops after the `\r` of a `\r\n`, so the `\n`
+    /// opens the next span: it is counted with the `\r`, once.
+    fn terminators(&mut self, span: &[u8]) -> usize {
+        let mut n = Self::newlines(span);
+        if self.after_cr && span.first() == Some(&b'\n') {
+            n -= 1;
+        }
+        self.after_cr = span.last() == Some(&b'\r');
+        if self.after_cr {
+            n += 1;
+        }
+        n
+    }
+
+    /// Blank lines after the last record.
+    fn trailing(&mut self) -> u64 {
+        let rest = &self.body[self.end.min(self.body.len())..];
+        self.terminators(rest) as u64
+    }
+}
+
 /// What reading one text file gave.
 pub struct TextTable {
     pub encoding: TextEncoding,
@@ -195,43 +265,44 @@ pub fn read(bytes: &[u8], forced: Option<Kind>) -> Result<TextTable, csv::Error>
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(body.as_ref());
-    let mut first = Vec::with_capacity(HEADER_SCAN_ROWS);
-    let mut row_no = 0u32;
-    loop {
-        if first.len() == HEADER_SCAN_ROWS {
-            break;
-        }
+    let mut rows = RowCounter {
+        body: &body,
+        end: 0,
+        after_cr: false,
+        row: 0,
+    };
+    let mut first: Vec<(u32, ByteRecord)> = Vec::with_capacity(HEADER_SCAN_ROWS);
+    let mut blanks = 0;
+    while first.len() < HEADER_SCAN_ROWS {
         let mut record = ByteRecord::new();
         if !reader.read_byte_record(&mut record)? {
             break;
         }
-        row_no += 1;
-        first.push((row_no, CsvRow { record, gbk }));
+        let (b, row) = rows.next(&record, reader.position().byte() as usize);
+        blanks += b;
+        first.push((row, record));
     }
-    // The rest streams: one record buffer at a time, errors stop the iterator and are
-    // returned after it.
-    let mut error = None;
-    let rest = std::iter::from_fn(|| {
-        if error.is_some() {
-            return None;
-        }
-        let mut record = ByteRecord::new();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {
-                row_no += 1;
-                Some((row_no, CsvRow { record, gbk }))
-            }
-            Ok(false) => None,
-            Err(e) => {
-                error = Some(e);
-                None
-            }
-        }
-    });
-    let (detection, output) = table::read_table(first, rest, forced);
-    if let Some(e) = error {
-        return Err(e);
+    let first_rows: Vec<(u32, CsvRow)> = first
+        .iter()
+        .map(|(n, record)| (*n, CsvRow { record, gbk }))
+        .collect();
+    let mut table = TableReader::start(&first_rows, forced);
+    table.blank_rows(blanks);
+    // The rest streams through one reused record buffer.
+    let mut record = ByteRecord::new();
+    while reader.read_byte_record(&mut record)? {
+        let (b, row) = rows.next(&record, reader.position().byte() as usize);
+        table.blank_rows(b);
+        table.row(
+            row,
+            &CsvRow {
+                record: &record,
+                gbk,
+            },
+        );
     }
+    table.blank_rows(rows.trailing());
+    let (detection, output) = table.finish();
     Ok(TextTable {
         encoding,
         delimiter,
@@ -265,6 +336,11 @@ mod tests {
             .flat_map(|u| u.to_le_bytes())
             .collect();
         assert_eq!(detect_encoding(&no_bom), TextEncoding::Utf16Le);
+        let mut damaged = "身份证号,姓名,所属期,个人缴费\n".as_bytes().to_vec();
+        damaged.extend_from_slice(b"1,\xff\xfe,202401,1\n");
+        assert_eq!(detect_encoding(&damaged), TextEncoding::Utf8);
+        let cut = "身份证号,姓名".as_bytes();
+        assert_eq!(detect_encoding(&cut[..cut.len() - 1]), TextEncoding::Utf8);
         let be: Vec<u8> = "person_id\tname\n"
             .encode_utf16()
             .flat_map(|u| u.to_be_bytes())
@@ -292,5 +368,30 @@ mod tests {
         assert_eq!(t.encoding, TextEncoding::Gb18030);
         assert_eq!(t.output.contributions.len(), 1);
         assert_eq!(t.output.contributions[0].name.as_deref(), Some("张三"));
+    }
+
+    #[test]
+    fn blank_lines_and_line_breaks_in_cells_keep_row_numbers() {
+        let text = "标题\n\n身份证号,姓名,所属期,个人缴费\r\n11010519491231002X,\"张\n三\",202401,1\n\n\n11010519491231002X,李四,202413,1\n11010519491231002X,王五,202402,1\n\n";
+        let t = read(text.as_bytes(), None).unwrap();
+        let c = &t.output.counts;
+        // Rows as Excel shows the file: 1 title, 2 blank, 3 header, 4 张三 (one row though
+        // two lines), 5-6 blank, 7 bad, 8 ok, 9 blank.
+        assert_eq!(
+            (c.read, c.accepted, c.rejected, c.skipped),
+            (9, 2, 1, 6),
+            "{c:?} {:?}",
+            t.output.rejected
+        );
+        assert_eq!(c.skipped_blank, 4);
+        assert_eq!(t.output.rejected[0].origin.row, 7);
+        let rows: Vec<u32> = t
+            .output
+            .contributions
+            .iter()
+            .map(|c| c.origin.row)
+            .collect();
+        assert_eq!(rows, [4, 8]);
+        assert_eq!(t.output.contributions[0].name.as_deref(), Some("张\n三"));
     }
 }
