@@ -75,7 +75,7 @@ fn main() -> std::io::Result<()> {
             let (y, mo) = (2021 + m / 12, 1 + m % 12);
             let emp = base_cents * 2 / 100;
             let er = base_cents * 8 / 100;
-            let status = if rng.next() % 50 == 0 {
+            let status = if rng.next().is_multiple_of(50) {
                 "未缴"
             } else {
                 "已缴"

@@ -7,7 +7,8 @@
 //! two columns for one field (身份证号 and 个人编号), the earlier alias wins and, for the
 //! person identifier, the other column is kept as the person number.
 
-use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::values::fold_width;
 
@@ -282,26 +283,27 @@ fn strip_unit(name: &str) -> Option<&str> {
     (UNITS.contains(&inner) && open > 0).then(|| &name[..open])
 }
 
+/// Every alias in its normalized form, built once.
+fn alias_map() -> &'static HashMap<String, (Field, usize)> {
+    static MAP: OnceLock<HashMap<String, (Field, usize)>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for f in Field::ALL {
+            for (rank, a) in f.aliases().iter().enumerate() {
+                map.entry(normalize_header(a)).or_insert((f, rank));
+            }
+        }
+        map
+    })
+}
+
 /// The field a normalized header names, if any, and the alias's rank within the field
 /// (lower is preferred).
 pub fn lookup(normalized: &str) -> Option<(Field, usize)> {
-    let exact = |name: &str| {
-        Field::ALL.iter().find_map(|&f| {
-            f.aliases()
-                .iter()
-                .position(|a| normalize_alias(a) == name)
-                .map(|rank| (f, rank))
-        })
-    };
-    exact(normalized).or_else(|| strip_unit(normalized).and_then(exact))
-}
-
-fn normalize_alias(a: &str) -> Cow<'_, str> {
-    if a.is_ascii() && !a.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Borrowed(a)
-    } else {
-        Cow::Owned(normalize_header(a))
-    }
+    let map = alias_map();
+    map.get(normalized)
+        .or_else(|| strip_unit(normalized).and_then(|n| map.get(n)))
+        .copied()
 }
 
 /// Whether a normalized header is 缴费年月.

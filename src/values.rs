@@ -238,7 +238,6 @@ pub fn amount(cell: &Cell) -> ValueResult<Decimal> {
             let d = Decimal::from_str(&format!("{f}")).map_err(|_| ValueError::NotAnAmount)?;
             bounded(d)
         }
-        Cell::Text(t) if is_error_text(t) => Err(ValueError::SpreadsheetError),
         Cell::Text(t) => amount_text(t),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
         Cell::DateTime(_) | Cell::Bool(_) => Err(ValueError::NotAnAmount),
@@ -274,6 +273,9 @@ fn plain_amount(s: &[u8]) -> Option<Decimal> {
 fn amount_text(raw: &str) -> ValueResult<Decimal> {
     if let Some(d) = plain_amount(raw.as_bytes()) {
         return Ok(Some(d));
+    }
+    if is_error_text(raw) {
+        return Err(ValueError::SpreadsheetError);
     }
     let folded = fold_width(raw);
     let mut s: &str = &folded;
@@ -448,7 +450,6 @@ pub fn period(cell: &Cell) -> ValueResult<Period> {
             .ok_or(ValueError::OutOfRange),
         Cell::Int(i) => period_number(*i as f64),
         Cell::Float(f) => period_number(*f),
-        Cell::Text(t) if is_error_text(t) => Err(ValueError::SpreadsheetError),
         Cell::Text(t) => period_text(t),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
         Cell::Bool(_) => Err(ValueError::NotAPeriod),
@@ -476,7 +477,13 @@ fn period_text(raw: &str) -> ValueResult<Period> {
     if s.is_empty() {
         return Ok(None);
     }
-    let g = DigitGroups::scan(&s).ok_or(ValueError::NotAPeriod)?;
+    let Some(g) = DigitGroups::scan(&s) else {
+        return Err(if is_error_text(&s) {
+            ValueError::SpreadsheetError
+        } else {
+            ValueError::NotAPeriod
+        });
+    };
     let (v0, l0) = g.groups[0];
     match (g.len, l0) {
         (1, 6) => ym(v0 / 100, v0 % 100).map(Some),
@@ -515,7 +522,6 @@ pub fn date_time(cell: &Cell) -> ValueResult<NaiveDateTime> {
         }
         Cell::Int(i) => date_number(*i as f64),
         Cell::Float(f) => date_number(*f),
-        Cell::Text(t) if is_error_text(t) => Err(ValueError::SpreadsheetError),
         Cell::Text(t) => date_text(t),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
         Cell::Bool(_) => Err(ValueError::NotADate),
@@ -545,7 +551,13 @@ fn date_text(raw: &str) -> ValueResult<NaiveDateTime> {
     if s.is_empty() {
         return Ok(None);
     }
-    let g = DigitGroups::scan(&s).ok_or(ValueError::NotADate)?;
+    let Some(g) = DigitGroups::scan(&s) else {
+        return Err(if is_error_text(&s) {
+            ValueError::SpreadsheetError
+        } else {
+            ValueError::NotADate
+        });
+    };
     let (v0, l0) = g.groups[0];
     if let Some((y, m, d, hh, mm, ss)) = compact_date(v0, l0) {
         let date = ymd(y, m, d)?;

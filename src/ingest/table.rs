@@ -23,6 +23,12 @@ pub trait Row {
     fn width(&self) -> usize;
     fn cell(&self, i: usize) -> Cell<'_>;
 
+    /// The cell's bytes as stored, when the source has them (delimited text). Lets a
+    /// repeated cell be recognised without decoding it.
+    fn raw(&self, _i: usize) -> Option<&[u8]> {
+        None
+    }
+
     fn is_blank(&self) -> bool {
         (0..self.width()).all(|i| self.cell(i).is_blank())
     }
@@ -450,7 +456,7 @@ fn starts_with_any(text: &str, words: &[&str]) -> bool {
 /// The last value parsed in a column. Consecutive rows of one person repeat the same ID,
 /// name, status and employer, so most cells are parsed once per run of equal text.
 struct Memo<T> {
-    last: Option<(String, T)>,
+    last: Option<(Vec<u8>, T)>,
 }
 
 impl<T> Default for Memo<T> {
@@ -460,26 +466,43 @@ impl<T> Default for Memo<T> {
 }
 
 impl<T: Clone> Memo<T> {
-    fn get(&mut self, cell: &Cell, parse: impl FnOnce(&Cell) -> T) -> T {
+    /// The value of column `col` of `row`, parsed by `parse` unless the cell's text is the
+    /// same as last time.
+    fn get<R: Row + ?Sized>(&mut self, row: &R, col: usize, parse: impl FnOnce(&Cell) -> T) -> T {
+        if let Some(raw) = row.raw(col) {
+            if let Some((k, v)) = &self.last
+                && k.as_slice() == raw
+            {
+                return v.clone();
+            }
+            let v = parse(&row.cell(col));
+            self.remember(raw, &v);
+            return v;
+        }
+        let cell = row.cell(col);
         // Only text is remembered: a number and a text may print alike yet read apart.
-        let Cell::Text(t) = cell else {
-            return parse(cell);
+        let Cell::Text(t) = &cell else {
+            return parse(&cell);
         };
         if let Some((k, v)) = &self.last
-            && k.as_str() == t.as_ref()
+            && k.as_slice() == t.as_bytes()
         {
             return v.clone();
         }
-        let v = parse(cell);
+        let v = parse(&cell);
+        self.remember(t.as_bytes(), &v);
+        v
+    }
+
+    fn remember(&mut self, key: &[u8], v: &T) {
         match &mut self.last {
             Some((k, old)) => {
                 k.clear();
-                k.push_str(t);
+                k.extend_from_slice(key);
                 *old = v.clone();
             }
-            None => self.last = Some((t.to_string(), v.clone())),
+            None => self.last = Some((key.to_vec(), v.clone())),
         }
-        v
     }
 }
 
@@ -565,7 +588,7 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
         parse: fn(&Cell) -> ValueResult<T>,
     ) -> Option<T> {
         let col = self.map.column(field)?;
-        let result = memo(self.memos).get(&self.row.cell(col), parse);
+        let result = memo(self.memos).get(self.row, col, parse);
         self.settle(col, result)
     }
 
@@ -582,7 +605,7 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
 
     fn text(&mut self, field: Field) -> Option<Text> {
         let col = self.map.column(field)?;
-        self.memos.text[field.index()].get(&self.row.cell(col), shared_text)
+        self.memos.text[field.index()].get(self.row, col, shared_text)
     }
 }
 
@@ -636,8 +659,7 @@ impl TableOutput {
         let key = check.coded(Field::PersonId, |m| &mut m.person, person);
         let key = check.require(Field::PersonId, key);
         let person_number = map.person_number.and_then(|c| {
-            let cell = row.cell(c);
-            check.memos.person_number.get(&cell, |cell| {
+            check.memos.person_number.get(row, c, |cell| {
                 values::person_key(cell)
                     .ok()
                     .flatten()
@@ -808,10 +830,7 @@ fn entry<R: Row + ?Sized>(
     let balance = check.value(Field::Balance, values::amount);
     let period = check.value(Field::Period, values::period);
     let (kind, dir) = match check.map.column(Field::EntryKind) {
-        Some(c) => check
-            .memos
-            .entry_kind
-            .get(&check.row.cell(c), values::entry_kind),
+        Some(c) => check.memos.entry_kind.get(check.row, c, values::entry_kind),
         None => (EntryKind::Unclassified, Direction::AsWritten),
     };
     if amount.is_none() && check.first.is_none() {
@@ -916,6 +935,17 @@ impl TableReader {
     pub fn row<R: Row + ?Sized>(&mut self, row_no: u32, row: &R) {
         if let Detection::Found(layout) = &self.detection {
             self.out.data_row(layout, &mut self.memos, row_no, row);
+        }
+    }
+
+    /// Makes room for about `rows` more records.
+    pub fn reserve(&mut self, rows: usize) {
+        if let Detection::Found(layout) = &self.detection {
+            match layout.kind {
+                Kind::Contributions => self.out.contributions.reserve(rows),
+                Kind::Statement => self.out.entries.reserve(rows),
+                Kind::Roster => self.out.roster.reserve(rows),
+            }
         }
     }
 
