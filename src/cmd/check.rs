@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         !files.is_empty(),
         "no input given: name files or folders to check"
     );
-    let batch = input.in_pool(|| ingest::ingest(&files))?;
+    let batch = input.in_pool(|| ingest::ingest_with(&files, ingest::Retain::CountsOnly))?;
     let lang = input.lang;
     let ids = input.ids();
 

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::InputError;
 use crate::records::{Contribution, Kind, Origin, RosterEntry, StatementEntry};
-use table::{Detection, TableOutput};
+use table::{Detection, TableOptions, TableOutput};
 pub use table::{Reason, Rejection, RowCounts, SkipKind};
 
 /// Extensions searched for inside folders.
@@ -37,7 +37,8 @@ pub struct Source {
     pub path: String,
     pub sheet: Option<String>,
     pub kind: Kind,
-    pub sha256: String,
+    /// SHA-256 of the file, for summary.json; `None` when only counting (`check`).
+    pub sha256: Option<String>,
     /// `UTF-8`, `GB18030`, … for text files; `xlsx`, `xls`, `ods` for workbooks.
     pub format: String,
     pub counts: RowCounts,
@@ -237,7 +238,7 @@ fn place_table(
     result: &mut FileResult,
     path: &str,
     sheet: Option<String>,
-    sha: &str,
+    sha: &Option<String>,
     format: &str,
     detection: Detection,
     output: TableOutput,
@@ -248,7 +249,7 @@ fn place_table(
                 path: path.to_string(),
                 sheet,
                 kind: layout.kind,
-                sha256: sha.to_string(),
+                sha256: sha.clone(),
                 format: format.to_string(),
                 counts: output.counts.clone(),
                 bad_check_digit_rows: output.bad_check_digit_rows.clone(),
@@ -271,7 +272,11 @@ fn place_table(
     }
 }
 
-fn read_file(input: &InputFile) -> FileResult {
+fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
+    let opts = TableOptions {
+        forced: input.forced,
+        keep_records,
+    };
     let path = input.path.display().to_string();
     let mut result = FileResult {
         tables: Vec::new(),
@@ -295,13 +300,13 @@ fn read_file(input: &InputFile) -> FileResult {
     let is_workbook = matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
         || container != workbook::Container::Other;
     if is_workbook {
-        let sha = sha256_hex(&bytes);
+        let sha = keep_records.then(|| sha256_hex(&bytes));
         let format = match container {
             workbook::Container::Ole => "xls",
             _ if ext == "ods" => "ods",
             _ => "xlsx",
         };
-        match workbook::read(bytes, ext == "ods", input.forced) {
+        match workbook::read(bytes, ext == "ods", opts) {
             Err(message) => result.failures.push(InputError::Workbook { path, message }),
             Ok(sheets) => {
                 for sheet in sheets {
@@ -327,7 +332,10 @@ fn read_file(input: &InputFile) -> FileResult {
         return result;
     }
     // Hashing a large file takes as long as a good part of parsing it: do both at once.
-    let (sha, parsed) = rayon::join(|| sha256_hex(&bytes), || text::read(&bytes, input.forced));
+    let (sha, parsed) = rayon::join(
+        || keep_records.then(|| sha256_hex(&bytes)),
+        || text::read(&bytes, opts),
+    );
     match parsed {
         Ok(t) => place_table(
             &mut result,
@@ -357,10 +365,25 @@ fn take_all<T>(all: &mut Vec<T>, mut items: Vec<T>) {
     }
 }
 
-/// Reads every input. Runs on the current rayon pool.
+/// What to keep of what is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retain {
+    /// Records, rejections and counts: what reconciling needs.
+    Records,
+    /// Rejections and counts only: what `check` needs, in a fraction of the memory.
+    CountsOnly,
+}
+
+/// Reads every input, keeping the records. Runs on the current rayon pool.
 pub fn ingest(inputs: &[InputFile]) -> Batch {
+    ingest_with(inputs, Retain::Records)
+}
+
+/// Reads every input. Runs on the current rayon pool.
+pub fn ingest_with(inputs: &[InputFile], retain: Retain) -> Batch {
     let (files, skipped, failures) = discover(inputs);
-    let results: Vec<FileResult> = files.par_iter().map(read_file).collect();
+    let keep = retain == Retain::Records;
+    let results: Vec<FileResult> = files.par_iter().map(|f| read_file(f, keep)).collect();
     let mut batch = Batch {
         skipped_inputs: skipped,
         failures,

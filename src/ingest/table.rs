@@ -307,6 +307,24 @@ fn missing_for(kind: Kind, map: &ColumnMap) -> Vec<&'static str> {
     missing
 }
 
+/// How a table is to be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableOptions {
+    /// Read as this kind whatever the header suggests (`--contributions` and friends).
+    pub forced: Option<Kind>,
+    /// Keep the records; `check` only counts and rejects, and leaves them.
+    pub keep_records: bool,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions {
+            forced: None,
+            keep_records: true,
+        }
+    }
+}
+
 /// Where the header is and what the table holds.
 #[derive(Clone, Debug)]
 pub struct Layout {
@@ -317,7 +335,7 @@ pub struct Layout {
 }
 
 /// The outcome of looking for a header.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Detection {
     Found(Box<Layout>),
     /// Nothing looked like a header of any kind: the table is skipped, not an error.
@@ -638,6 +656,7 @@ impl TableOutput {
         &mut self,
         layout: &Layout,
         memos: &mut Memos,
+        keep: bool,
         row_no: u32,
         row: &R,
     ) {
@@ -692,6 +711,9 @@ impl TableOutput {
         }
         self.counts.read += 1;
         self.counts.accepted += 1;
+        if !keep {
+            return;
+        }
         match parsed {
             Parsed::Contribution(mut c) => {
                 (c.person_id, c.person_number, c.name) = (id, person_number, name);
@@ -708,6 +730,29 @@ impl TableOutput {
                 self.roster.push(r);
             }
         }
+    }
+
+    /// Appends a later part of the same table, its row numbers shifted by `offset`.
+    fn absorb(&mut self, mut part: TableOutput, offset: u32) {
+        let shift = |o: &mut Origin| o.row = o.row.saturating_add(offset);
+        part.contributions
+            .iter_mut()
+            .for_each(|r| shift(&mut r.origin));
+        part.entries.iter_mut().for_each(|r| shift(&mut r.origin));
+        part.roster.iter_mut().for_each(|r| shift(&mut r.origin));
+        part.rejected.iter_mut().for_each(|r| shift(&mut r.origin));
+        part.bad_check_digit_rows
+            .iter_mut()
+            .for_each(|r| *r = r.saturating_add(offset));
+        self.counts.add(&part.counts);
+        self.contributions.append(&mut part.contributions);
+        self.entries.append(&mut part.entries);
+        self.roster.append(&mut part.roster);
+        self.rejected.append(&mut part.rejected);
+        self.bad_check_digit_rows
+            .append(&mut part.bad_check_digit_rows);
+        self.directions.append(&mut part.directions);
+        self.any_negative_amount |= part.any_negative_amount;
     }
 
     /// Ends the table: a statement whose amounts were all unsigned takes each entry's sign
@@ -895,11 +940,12 @@ pub struct TableReader {
     detection: Detection,
     out: TableOutput,
     memos: Memos,
+    keep: bool,
 }
 
 impl TableReader {
     /// Detects the header among `first` (1-based row number, row) and reads those rows.
-    pub fn start<R: Row>(first: &[(u32, R)], forced: Option<Kind>) -> TableReader {
+    pub fn start<R: Row>(first: &[(u32, R)], opts: TableOptions) -> TableReader {
         let texts: Vec<Vec<String>> = first
             .iter()
             .map(|(_, r)| {
@@ -909,9 +955,10 @@ impl TableReader {
             })
             .collect();
         let mut reader = TableReader {
-            detection: detect(&texts, forced),
+            detection: detect(&texts, opts.forced),
             out: TableOutput::default(),
             memos: Memos::default(),
+            keep: opts.keep_records,
         };
         if let Detection::Found(layout) = &reader.detection {
             for (i, (row_no, row)) in first.iter().enumerate() {
@@ -923,7 +970,10 @@ impl TableReader {
                     }),
                     std::cmp::Ordering::Equal => reader.out.skip(SkipKind::Header),
                     std::cmp::Ordering::Greater => {
-                        reader.out.data_row(layout, &mut reader.memos, *row_no, row)
+                        let keep = reader.keep;
+                        reader
+                            .out
+                            .data_row(layout, &mut reader.memos, keep, *row_no, row)
                     }
                 }
             }
@@ -934,19 +984,41 @@ impl TableReader {
     /// Reads one row after the first ones.
     pub fn row<R: Row + ?Sized>(&mut self, row_no: u32, row: &R) {
         if let Detection::Found(layout) = &self.detection {
-            self.out.data_row(layout, &mut self.memos, row_no, row);
+            self.out
+                .data_row(layout, &mut self.memos, self.keep, row_no, row);
         }
     }
 
     /// Makes room for about `rows` more records.
     pub fn reserve(&mut self, rows: usize) {
-        if let Detection::Found(layout) = &self.detection {
+        if let Detection::Found(layout) = &self.detection
+            && self.keep
+        {
             match layout.kind {
                 Kind::Contributions => self.out.contributions.reserve(rows),
                 Kind::Statement => self.out.entries.reserve(rows),
                 Kind::Roster => self.out.roster.reserve(rows),
             }
         }
+    }
+
+    pub fn is_found(&self) -> bool {
+        matches!(self.detection, Detection::Found(_))
+    }
+
+    /// A reader for a later part of the same table: the same layout, nothing read yet.
+    pub fn fork(&self) -> TableReader {
+        TableReader {
+            detection: self.detection.clone(),
+            out: TableOutput::default(),
+            memos: Memos::default(),
+            keep: self.keep,
+        }
+    }
+
+    /// Appends what `part` read, its row numbers shifted by `offset` rows.
+    pub fn absorb(&mut self, part: TableReader, offset: u32) {
+        self.out.absorb(part.out, offset);
     }
 
     /// Counts blank lines a reader passed over without handing them in.
@@ -967,9 +1039,9 @@ impl TableReader {
 pub fn read_table<R: Row>(
     first: Vec<(u32, R)>,
     rest: impl Iterator<Item = (u32, R)>,
-    forced: Option<Kind>,
+    opts: TableOptions,
 ) -> (Detection, TableOutput) {
-    let mut reader = TableReader::start(&first, forced);
+    let mut reader = TableReader::start(&first, opts);
     for (row_no, row) in rest {
         reader.row(row_no, &row);
     }
@@ -1101,7 +1173,7 @@ mod tests {
             &["注：本表仅供参考"],
         ];
         let all = rows(grid);
-        let (det, out) = read_table(all, std::iter::empty(), None);
+        let (det, out) = read_table(all, std::iter::empty(), TableOptions::default());
         assert!(matches!(det, Detection::Found(_)));
         let c = &out.counts;
         assert_eq!(c.read, 10);
@@ -1139,7 +1211,7 @@ mod tests {
             &["11010519491231002X", "2024-02-05", "101", "100.00"],
             &["11010519491231002X", "2024-02-08", "门诊消费", "30.00"],
         ];
-        let (_, out) = read_table(rows(grid), std::iter::empty(), None);
+        let (_, out) = read_table(rows(grid), std::iter::empty(), TableOptions::default());
         let amounts: Vec<String> = out.entries.iter().map(|e| e.amount.to_string()).collect();
         assert_eq!(amounts, vec!["100.00", "-30.00"]);
 
@@ -1148,7 +1220,7 @@ mod tests {
             &["11010519491231002X", "2024-02-05", "冲正", "-100.00"],
             &["11010519491231002X", "2024-02-08", "101", "100.00"],
         ];
-        let (_, out) = read_table(rows(signed), std::iter::empty(), None);
+        let (_, out) = read_table(rows(signed), std::iter::empty(), TableOptions::default());
         let amounts: Vec<String> = out.entries.iter().map(|e| e.amount.to_string()).collect();
         assert_eq!(amounts, vec!["-100.00", "100.00"]);
     }

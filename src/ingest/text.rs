@@ -10,9 +10,10 @@ use std::borrow::Cow;
 
 use csv::ByteRecord;
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+use rayon::prelude::*;
 
-use super::table::{Detection, HEADER_SCAN_ROWS, Row, TableOutput, TableReader};
-use crate::records::Kind;
+use super::table::{Detection, HEADER_SCAN_ROWS, Row, TableOptions, TableOutput, TableReader};
+
 use crate::values::Cell;
 
 /// The text encoding of a file, as detected.
@@ -207,7 +208,16 @@ struct RowCounter<'b> {
     row: u32,
 }
 
-impl RowCounter<'_> {
+impl<'b> RowCounter<'b> {
+    fn new(body: &'b [u8], after_cr: bool) -> RowCounter<'b> {
+        RowCounter {
+            body,
+            end: 0,
+            after_cr,
+            row: 0,
+        }
+    }
+
     fn newlines(bytes: &[u8]) -> usize {
         memchr::memchr_iter(b'\n', bytes).count()
     }
@@ -276,23 +286,68 @@ pub struct TextTable {
     pub output: TableOutput,
 }
 
-/// Reads a delimited text file already in memory.
-pub fn read(bytes: &[u8], forced: Option<Kind>) -> Result<TextTable, csv::Error> {
+/// Large files are read in parts on several threads; a part is at least this long.
+const MIN_PART: usize = 1 << 20;
+
+/// Cuts `data` into up to `parts` pieces of about equal length, each ending after a line
+/// end. Only for data without any `"`: then no line end can be inside a cell, and every
+/// piece starts at the start of a row.
+fn split_parts(data: &[u8], parts: usize) -> Vec<&[u8]> {
+    let parts = parts.min(data.len() / MIN_PART).max(1);
+    let mut out = Vec::with_capacity(parts);
+    let mut start = 0;
+    for k in 1..parts {
+        let target = (data.len() * k / parts).max(start);
+        let Some(nl) = memchr::memchr(b'\n', &data[target..]) else {
+            break;
+        };
+        out.push(&data[start..target + nl + 1]);
+        start = target + nl + 1;
+    }
+    out.push(&data[start..]);
+    out
+}
+
+fn csv_reader(data: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(data)
+}
+
+/// Reads the rows of `data` after the header into `table`; returns the rows it counted.
+fn read_rows(
+    table: &mut TableReader,
+    mut reader: csv::Reader<&[u8]>,
+    rows: &mut RowCounter,
+    gbk: bool,
+) -> Result<u32, csv::Error> {
+    let mut record = ByteRecord::new();
+    while reader.read_byte_record(&mut record)? {
+        let (b, row) = rows.next(&record, reader.position().byte() as usize);
+        table.blank_rows(b);
+        let row_view = CsvRow {
+            record: &record,
+            gbk,
+        };
+        table.row(row, &row_view);
+    }
+    let trailing = rows.trailing();
+    table.blank_rows(trailing);
+    Ok(rows.row.saturating_add(trailing as u32))
+}
+
+/// Reads a delimited text file already in memory. The header is found on the first rows;
+/// a large remainder without quotes is read in parts on the current rayon pool, and the
+/// parts put back in order, so the outcome is the same whatever the thread count.
+pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
     let encoding = detect_encoding(bytes);
     let body = body(bytes, encoding);
     let delimiter = detect_delimiter(&body);
     let gbk = encoding == TextEncoding::Gb18030;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(body.as_ref());
-    let mut rows = RowCounter {
-        body: &body,
-        end: 0,
-        after_cr: false,
-        row: 0,
-    };
+    let mut reader = csv_reader(&body, delimiter);
+    let mut rows = RowCounter::new(&body, false);
     let mut first: Vec<(u32, ByteRecord)> = Vec::with_capacity(HEADER_SCAN_ROWS);
     let mut blanks = 0;
     while first.len() < HEADER_SCAN_ROWS {
@@ -308,28 +363,43 @@ pub fn read(bytes: &[u8], forced: Option<Kind>) -> Result<TextTable, csv::Error>
         .iter()
         .map(|(n, record)| (*n, CsvRow { record, gbk }))
         .collect();
-    let mut table = TableReader::start(&first_rows, forced);
+    let mut table = TableReader::start(&first_rows, opts);
     table.blank_rows(blanks);
+
+    let rest = &body[rows.end.min(body.len())..];
     // Room for the rows still to come, estimated from the bytes per row so far, so the
     // record vectors do not copy themselves over and over while they grow.
-    if rows.end > 0 && !first.is_empty() {
-        let per_row = (rows.end / first.len()).max(1);
-        table.reserve(body.len().saturating_sub(rows.end) / per_row);
+    let per_row = (rows.end / first.len().max(1)).max(1);
+    let parts = if table.is_found() && memchr::memchr(b'"', rest).is_none() {
+        split_parts(rest, rayon::current_num_threads())
+    } else {
+        vec![rest]
+    };
+    if parts.len() == 1 {
+        table.reserve(rest.len() / per_row);
+        let mut counter = RowCounter::new(rest, rows.after_cr);
+        counter.row = rows.row;
+        read_rows(&mut table, csv_reader(rest, delimiter), &mut counter, gbk)?;
+    } else {
+        let after_cr = rows.after_cr;
+        let read: Vec<Result<(TableReader, u32), csv::Error>> = parts
+            .par_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let mut piece = table.fork();
+                piece.reserve(part.len() / per_row);
+                let mut counter = RowCounter::new(part, i == 0 && after_cr);
+                let n = read_rows(&mut piece, csv_reader(part, delimiter), &mut counter, gbk)?;
+                Ok((piece, n))
+            })
+            .collect();
+        let mut offset = rows.row;
+        for piece in read {
+            let (piece, n) = piece?;
+            table.absorb(piece, offset);
+            offset = offset.saturating_add(n);
+        }
     }
-    // The rest streams through one reused record buffer.
-    let mut record = ByteRecord::new();
-    while reader.read_byte_record(&mut record)? {
-        let (b, row) = rows.next(&record, reader.position().byte() as usize);
-        table.blank_rows(b);
-        table.row(
-            row,
-            &CsvRow {
-                record: &record,
-                gbk,
-            },
-        );
-    }
-    table.blank_rows(rows.trailing());
     let (detection, output) = table.finish();
     Ok(TextTable {
         encoding,
@@ -392,16 +462,73 @@ mod tests {
     fn reads_gbk_cells_decoded() {
         let text = "身份证号,姓名,费款所属期,个人缴费\n11010519491231002X,张三,202401,100\n";
         let gbk = GB18030.encode(text).0.into_owned();
-        let t = read(&gbk, None).unwrap();
+        let t = read(&gbk, TableOptions::default()).unwrap();
         assert_eq!(t.encoding, TextEncoding::Gb18030);
         assert_eq!(t.output.contributions.len(), 1);
         assert_eq!(t.output.contributions[0].name.as_deref(), Some("张三"));
     }
 
     #[test]
+    fn parts_end_after_line_ends() {
+        let line = b"11010519491231002X,202401,100\n";
+        let data: Vec<u8> = line
+            .iter()
+            .copied()
+            .cycle()
+            .take(line.len() * 200_000)
+            .collect();
+        let parts = split_parts(&data, 4);
+        assert_eq!(parts.len(), 4);
+        assert_eq!(parts.iter().map(|p| p.len()).sum::<usize>(), data.len());
+        assert!(
+            parts
+                .iter()
+                .all(|p| p.ends_with(b"\n") && p.starts_with(b"1101"))
+        );
+        assert_eq!(split_parts(&data[..1000], 4).len(), 1);
+    }
+
+    /// The same file read on one thread and in parts on four gives the same rows, row
+    /// numbers, rejections and counts.
+    #[test]
+    fn reading_in_parts_changes_nothing() {
+        let mut text = String::from("标题\r\n\r\n身份证号,姓名,所属期,个人缴费\r\n");
+        for i in 0..120_000u32 {
+            match i % 1000 {
+                7 => text.push_str("\r\n"),
+                9 => text.push_str(&format!("11010519491231002X,李{i},2024-13,1\r\n")),
+                _ => text.push_str(&format!(
+                    "11010519491231002X,张{i},2024{:02},{i}.5\r\n",
+                    i % 12 + 1
+                )),
+            }
+        }
+        text.push_str("合计,,,1\r\n\r\n");
+        let run = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| read(text.as_bytes(), TableOptions::default()).unwrap())
+        };
+        let (one, four) = (run(1), run(4));
+        assert_eq!(one.output.counts, four.output.counts);
+        assert_eq!(one.output.contributions, four.output.contributions);
+        assert_eq!(one.output.rejected, four.output.rejected);
+        let c = &one.output.counts;
+        assert_eq!(c.read, 3 + 120_000 + 2);
+        assert_eq!(c.read, c.accepted + c.rejected + c.skipped);
+        assert_eq!(one.output.rejected[0].origin.row, 3 + 10);
+        assert_eq!(
+            one.output.contributions.last().unwrap().origin.row,
+            3 + 120_000
+        );
+    }
+
+    #[test]
     fn blank_lines_and_line_breaks_in_cells_keep_row_numbers() {
         let text = "标题\n\n身份证号,姓名,所属期,个人缴费\r\n11010519491231002X,\"张\n三\",202401,1\n\n\n11010519491231002X,李四,202413,1\n11010519491231002X,王五,202402,1\n\n";
-        let t = read(text.as_bytes(), None).unwrap();
+        let t = read(text.as_bytes(), TableOptions::default()).unwrap();
         let c = &t.output.counts;
         // Rows as Excel shows the file: 1 title, 2 blank, 3 header, 4 张三 (one row though
         // two lines), 5-6 blank, 7 bad, 8 ok, 9 blank.

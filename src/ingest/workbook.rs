@@ -5,8 +5,8 @@ use std::io::Cursor;
 
 use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
 
-use super::table::{self, Detection, HEADER_SCAN_ROWS, Row, TableOutput};
-use crate::records::Kind;
+use super::table::{self, Detection, HEADER_SCAN_ROWS, Row, TableOptions, TableOutput};
+
 use crate::values::Cell;
 
 /// What a file's first bytes say it is.
@@ -83,7 +83,7 @@ fn open(bytes: Vec<u8>, ods: bool) -> Result<Book, String> {
 }
 
 /// Reads every sheet of a workbook. `ods` says the file is named .ods (both are zips).
-pub fn read(bytes: Vec<u8>, ods: bool, forced: Option<Kind>) -> Result<Vec<SheetTable>, String> {
+pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTable>, String> {
     let mut book = open(bytes, ods)?;
     let names = book.sheet_names();
     let mut out = Vec::with_capacity(names.len());
@@ -98,7 +98,7 @@ pub fn read(bytes: Vec<u8>, ods: bool, forced: Option<Kind>) -> Result<Vec<Sheet
                     .enumerate()
                     .map(|(i, r)| (top + i as u32 + 1, SheetRow(r)));
                 let first: Vec<_> = rows.by_ref().take(HEADER_SCAN_ROWS).collect();
-                Ok(table::read_table(first, rows, forced))
+                Ok(table::read_table(first, rows, opts))
             }
         };
         out.push(SheetTable { name, result });
