@@ -48,6 +48,12 @@ fn masked(id: &str) -> String {
 }
 
 /// Masks `id` when it is a 15- or 18-digit ID number.
+///
+/// ```
+/// use yibao_recon::mask::mask_id;
+/// assert_eq!(mask_id("32010219900101123X"), "320102********123X");
+/// assert_eq!(mask_id("P0001"), "P0001");
+/// ```
 pub fn mask_id(id: &str) -> Cow<'_, str> {
     if is_id_number(id.as_bytes()) {
         Cow::Owned(masked(id))

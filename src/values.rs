@@ -222,6 +222,14 @@ fn bounded(d: Decimal) -> ValueResult<Decimal> {
 
 /// An amount in yuan, rounded half up to 2 decimals: `1,234.50`, `¥1234.5`, `1234.50元`,
 /// `(12.00)` (= −12.00), `－12`, full-width digits, numbers from a workbook.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use rust_decimal::Decimal;
+/// use yibao_recon::values::{amount, Cell};
+/// let cell = Cell::Text(Cow::Borrowed("(1,234.565)"));
+/// assert_eq!(amount(&cell), Ok(Some(Decimal::new(-123457, 2))));
+/// ```
 pub fn amount(cell: &Cell) -> ValueResult<Decimal> {
     match cell {
         Cell::Empty => Ok(None),
@@ -442,6 +450,13 @@ fn integral(f: f64) -> Option<u64> {
 
 /// A contribution period (费款所属期): `202403`, `2024-03`, `2024/3`, `2024.03`,
 /// `2024年3月`, a full date (its month), or an Excel date cell.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use yibao_recon::values::{period, Cell};
+/// let p = period(&Cell::Text(Cow::Borrowed("2024年3月"))).unwrap().unwrap();
+/// assert_eq!(p.to_string(), "2024-03");
+/// ```
 pub fn period(cell: &Cell) -> ValueResult<Period> {
     match cell {
         Cell::Empty => Ok(None),

@@ -448,3 +448,59 @@ fn bad_check_digit_is_accepted_and_warned() {
     );
     assert!(!w[0].contains(&bad), "warnings never carry the ID");
 }
+
+/// A payroll workbook with a two-row header: 姓名 and 身份证号 merged down over both rows,
+/// 养老保险 and 医疗保险 merged across their 个人/单位 columns. Only the medical columns are
+/// read as the contributions.
+#[test]
+fn two_row_header_with_merged_group_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("payroll.xlsx");
+    let a = id("32010219850315123");
+    let mut wb = Workbook::new();
+    let f = Format::new();
+    let ws = wb.add_worksheet();
+    ws.merge_range(0, 0, 0, 7, "2024年3月社保缴费表", &f)
+        .unwrap();
+    ws.merge_range(1, 0, 2, 0, "姓名", &f).unwrap();
+    ws.merge_range(1, 1, 2, 1, "身份证号", &f).unwrap();
+    ws.merge_range(1, 2, 2, 2, "费款所属期", &f).unwrap();
+    ws.merge_range(1, 3, 2, 3, "缴费基数", &f).unwrap();
+    ws.merge_range(1, 4, 1, 5, "养老保险", &f).unwrap();
+    ws.merge_range(1, 6, 1, 7, "医疗保险", &f).unwrap();
+    for (c, h) in [(4, "个人"), (5, "单位"), (6, "个人"), (7, "单位")] {
+        ws.write_string(2, c, h).unwrap();
+    }
+    let data: [&str; 4] = [&a, "2024-03", "8000", "640"];
+    ws.write_string(3, 0, "张伟").unwrap();
+    for (c, v) in data.iter().enumerate().take(3) {
+        ws.write_string(3, c as u16 + 1, *v).unwrap();
+    }
+    for (c, v) in [(4, 640.0), (5, 1280.0), (6, 160.0), (7, 640.0)] {
+        ws.write_number(3, c, v).unwrap();
+    }
+    ws.write_string(4, 0, "合计").unwrap();
+    ws.write_number(4, 6, 160.0).unwrap();
+    wb.save(&path).unwrap();
+
+    let b = read_all(&[&path]);
+    assert_conserved(&b);
+    assert!(b.rejected.is_empty(), "{:?}", b.rejected);
+    let c = &b.contributions[0];
+    assert_eq!(c.base, Some(dec("8000")));
+    assert_eq!(
+        c.employee_amount,
+        Some(dec("160")),
+        "the medical 个人 column, not the pension one"
+    );
+    assert_eq!(c.employer_amount, Some(dec("640")));
+    let counts = &b.sources[0].counts;
+    assert_eq!(
+        (
+            counts.skipped_title,
+            counts.skipped_header,
+            counts.skipped_total
+        ),
+        (1, 2, 1)
+    );
+}

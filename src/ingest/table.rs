@@ -106,19 +106,70 @@ pub struct ColumnMap {
     names: Vec<String>,
     /// Columns whose header named a field another column already held.
     pub duplicates: Vec<String>,
+    /// Some column's name came from a group label in the row above: the header is two rows.
+    two_rows: bool,
 }
 
+/// Group labels over a header row, merged cells spread over the columns they span (calamine
+/// gives a merged cell's value in its first column only). A row with a single label is a
+/// title, not groups.
+fn group_labels(above: &[String]) -> Vec<String> {
+    if above.iter().filter(|t| !t.trim().is_empty()).count() < 2 {
+        return Vec::new();
+    }
+    let mut current = String::new();
+    above
+        .iter()
+        .map(|t| {
+            if !t.trim().is_empty() {
+                current = t.trim().to_string();
+            }
+            current.clone()
+        })
+        .collect()
+}
+
+/// Column groups that belong to another insurance than medical: their 个人/单位 columns
+/// are not the medical contributions.
+const OTHER_INSURANCE: [&str; 6] = ["养老", "失业", "工伤", "生育", "公积金", "大额"];
+
 impl ColumnMap {
-    fn from_header(raw: &[String]) -> ColumnMap {
+    /// Maps a header row. `above` is the row over it: when that row labels groups of
+    /// columns (a merged 医疗保险 over 个人 and 单位), a column is also tried under the name
+    /// `医疗保险(个人)`, and columns under another insurance (养老保险…) are left out.
+    fn from_header(raw: &[String], above: Option<&[String]>) -> ColumnMap {
         let mut cols = [None; Field::COUNT];
         let mut ranks = [usize::MAX; Field::COUNT];
         let mut person_number = None;
         let mut payment_month = None;
         let mut duplicates = Vec::new();
+        let mut names = raw.to_vec();
+        let mut two_rows = false;
+        let groups = above.map(group_labels).unwrap_or_default();
         for (c, text) in raw.iter().enumerate() {
-            let n = normalize_header(text);
+            let mut n = normalize_header(text);
             if n.is_empty() {
-                continue;
+                // A cell merged down from the row above (姓名 over two header rows).
+                match above.and_then(|a| a.get(c)).filter(|_| !groups.is_empty()) {
+                    Some(up) if aliases::lookup(&normalize_header(up)).is_some() => {
+                        n = normalize_header(up);
+                        names[c] = up.trim().to_string();
+                        two_rows = true;
+                    }
+                    _ => continue,
+                }
+            } else if let Some(group) = groups.get(c).filter(|g| !g.is_empty()) {
+                if OTHER_INSURANCE.iter().any(|w| group.contains(w)) {
+                    continue;
+                }
+                if aliases::lookup(&n).is_none() {
+                    let combined = normalize_header(&format!("{group}({text})"));
+                    if aliases::lookup(&combined).is_some() {
+                        n = combined;
+                        names[c] = format!("{}({})", group.trim(), text.trim());
+                        two_rows = true;
+                    }
+                }
             }
             if aliases::is_payment_month(&n) {
                 payment_month.get_or_insert(c);
@@ -137,7 +188,7 @@ impl ColumnMap {
                     if field == Field::PersonId {
                         person_number.get_or_insert(prev);
                     } else {
-                        duplicates.push(raw[prev].clone());
+                        duplicates.push(names[prev].clone());
                     }
                     cols[i] = Some(c);
                     ranks[i] = rank;
@@ -146,7 +197,7 @@ impl ColumnMap {
                     if field == Field::PersonId && rank > ranks[i] {
                         person_number.get_or_insert(c);
                     } else {
-                        duplicates.push(text.clone());
+                        duplicates.push(names[c].clone());
                     }
                 }
             }
@@ -163,8 +214,9 @@ impl ColumnMap {
         ColumnMap {
             cols,
             person_number,
-            names: raw.to_vec(),
+            names,
             duplicates,
+            two_rows,
         }
     }
 
@@ -358,7 +410,8 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>) -> Detection {
     let mut best: Option<(usize, usize, Kind)> = None; // (score, row, kind)
     let mut richest: Option<ColumnMap> = None;
     for (r, row) in rows.iter().enumerate().take(HEADER_SCAN_ROWS) {
-        let map = ColumnMap::from_header(row);
+        let above = r.checked_sub(1).map(|a| rows[a].as_slice());
+        let map = ColumnMap::from_header(row, above);
         for &kind in kinds {
             let map = map.clone().for_kind(kind);
             if !missing_for(kind, &map).is_empty() {
@@ -382,10 +435,11 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>) -> Detection {
         return Detection::Found(Box::new(Layout {
             kind,
             header_row: r,
-            map: ColumnMap::from_header(&rows[r]).for_kind(kind),
+            map: ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()))
+                .for_kind(kind),
         }));
     }
-    let richest = richest.unwrap_or_else(|| ColumnMap::from_header(&[]));
+    let richest = richest.unwrap_or_else(|| ColumnMap::from_header(&[], None));
     match forced {
         Some(kind) => Detection::Missing {
             kind,
@@ -452,7 +506,7 @@ pub struct TableOutput {
     any_negative_amount: bool,
 }
 
-const TOTAL_WORDS: [&str; 5] = ["合计", "总计", "小计", "total", "sum"];
+const TOTAL_WORDS: [&str; 4] = ["合计", "总计", "小计", "total"];
 const NOTE_MARKS: [&str; 10] = [
     "注",
     "说明",
@@ -465,6 +519,12 @@ const NOTE_MARKS: [&str; 10] = [
     "导出",
     "note",
 ];
+
+/// 合计, 本页小计, 总计：12人, Total — a short cell naming a total.
+fn is_total_label(text: &str) -> bool {
+    let n = normalize_header(text);
+    n.chars().count() <= 12 && TOTAL_WORDS.iter().any(|w| n.contains(w))
+}
 
 fn starts_with_any(text: &str, words: &[&str]) -> bool {
     let n = normalize_header(text);
@@ -796,10 +856,10 @@ fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
         return Some(SkipKind::Blank);
     };
     let pid_is_id = values::person_key(&pid_cell).is_ok_and(|k| k.is_some());
-    if !pid_is_id || starts_with_any(&pid_text, &TOTAL_WORDS) {
+    if !pid_is_id || is_total_label(&pid_text) {
         let total = nonblank
             .iter()
-            .any(|&i| starts_with_any(&row.cell(i).to_text(), &TOTAL_WORDS));
+            .any(|&i| is_total_label(&row.cell(i).to_text()));
         if total {
             return Some(SkipKind::Total);
         }
@@ -962,7 +1022,11 @@ impl TableReader {
         };
         if let Detection::Found(layout) = &reader.detection {
             for (i, (row_no, row)) in first.iter().enumerate() {
+                let header_top = layout.header_row - usize::from(layout.map.two_rows);
                 match i.cmp(&layout.header_row) {
+                    std::cmp::Ordering::Less if i >= header_top => {
+                        reader.out.skip(SkipKind::Header)
+                    }
                     std::cmp::Ordering::Less => reader.out.skip(if row.is_blank() {
                         SkipKind::Blank
                     } else {
@@ -1118,6 +1182,55 @@ mod tests {
             detect(&strings(other), None),
             Detection::NoKind { .. }
         ));
+    }
+
+    #[test]
+    fn two_row_header_with_insurance_groups() {
+        let grid: &[&[&str]] = &[
+            &["职工社会保险缴费明细"],
+            &[
+                "姓名",
+                "身份证号",
+                "费款所属期",
+                "养老保险",
+                "",
+                "医疗保险",
+                "",
+            ],
+            &["", "", "", "个人", "单位", "个人", "单位"],
+            &[
+                "张三",
+                "11010519491231002X",
+                "202401",
+                "400",
+                "1600",
+                "100",
+                "800",
+            ],
+            &["本页小计", "", "", "400", "1600", "100", "800"],
+        ];
+        let (det, out) = read_table(rows(grid), std::iter::empty(), TableOptions::default());
+        let Detection::Found(l) = det else {
+            panic!("{det:?}")
+        };
+        assert_eq!(l.header_row, 2);
+        assert_eq!(l.map.column(Field::EmployeeAmount), Some(5));
+        assert_eq!(l.map.column(Field::EmployerAmount), Some(6));
+        assert_eq!(l.map.header(5), "医疗保险(个人)");
+        let c = &out.counts;
+        assert_eq!(
+            (
+                c.skipped_title,
+                c.skipped_header,
+                c.skipped_total,
+                c.accepted
+            ),
+            (1, 2, 1, 1)
+        );
+        assert_eq!(
+            out.contributions[0].employee_amount,
+            Some(Decimal::from(100))
+        );
     }
 
     #[test]
