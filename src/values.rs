@@ -487,17 +487,26 @@ fn period_number(f: f64) -> ValueResult<Period> {
     }
 }
 
-fn period_text(raw: &str) -> ValueResult<Period> {
+/// The digit groups of a date-like text; `Ok(None)` for a blank one, `unreadable` (or a
+/// spreadsheet error) when it is not made of digits and date punctuation.
+fn scan_text(
+    raw: &str,
+    unreadable: ValueError,
+) -> Result<Option<(Cow<'_, str>, DigitGroups)>, ValueError> {
     let s = fold_width(raw);
     if s.is_empty() {
         return Ok(None);
     }
-    let Some(g) = DigitGroups::scan(&s) else {
-        return Err(if is_error_text(&s) {
-            ValueError::SpreadsheetError
-        } else {
-            ValueError::NotAPeriod
-        });
+    match DigitGroups::scan(&s) {
+        Some(g) => Ok(Some((s, g))),
+        None if is_error_text(&s) => Err(ValueError::SpreadsheetError),
+        None => Err(unreadable),
+    }
+}
+
+fn period_text(raw: &str) -> ValueResult<Period> {
+    let Some((s, g)) = scan_text(raw, ValueError::NotAPeriod)? else {
+        return Ok(None);
     };
     let (v0, l0) = g.groups[0];
     match (g.len, l0) {
@@ -562,16 +571,8 @@ fn date_number(f: f64) -> ValueResult<NaiveDateTime> {
 }
 
 fn date_text(raw: &str) -> ValueResult<NaiveDateTime> {
-    let s = fold_width(raw);
-    if s.is_empty() {
+    let Some((_, g)) = scan_text(raw, ValueError::NotADate)? else {
         return Ok(None);
-    }
-    let Some(g) = DigitGroups::scan(&s) else {
-        return Err(if is_error_text(&s) {
-            ValueError::SpreadsheetError
-        } else {
-            ValueError::NotADate
-        });
     };
     let (v0, l0) = g.groups[0];
     if let Some((y, m, d, hh, mm, ss)) = compact_date(v0, l0) {

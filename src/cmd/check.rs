@@ -139,30 +139,50 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
     }
     let t = batch.totals();
     let n = batch.sources.len();
-    match lang {
-        Lang::Zh => println!(
-            "\n合计: {n} 个文件/工作表, 读取 {} 行 = 接受 {} + 拒绝 {} + 跳过 {} (标题 {}, 表头 {}, 空行 {}, 合计行 {}, 备注 {})",
-            t.read,
-            t.accepted,
-            t.rejected,
-            t.skipped,
-            t.skipped_title,
-            t.skipped_header,
-            t.skipped_blank,
-            t.skipped_total,
-            t.skipped_note,
-        ),
-        Lang::En => println!(
-            "\ntotal: {n} files/sheets, read {} = accepted {} + rejected {} + skipped {} (title {}, header {}, blank {}, total {}, note {})",
-            t.read,
-            t.accepted,
-            t.rejected,
-            t.skipped,
-            t.skipped_title,
-            t.skipped_header,
-            t.skipped_blank,
-            t.skipped_total,
-            t.skipped_note,
-        ),
-    }
+    let [
+        total,
+        tables,
+        read,
+        rows,
+        title,
+        header,
+        blank,
+        total_row,
+        note,
+    ] = match lang {
+        Lang::Zh => [
+            "合计",
+            "个文件/工作表",
+            "读取",
+            "行",
+            "标题",
+            "表头",
+            "空行",
+            "合计行",
+            "备注",
+        ],
+        Lang::En => [
+            "total",
+            "files/sheets",
+            "read",
+            "",
+            "title",
+            "header",
+            "blank",
+            "total",
+            "note",
+        ],
+    };
+    println!(
+        "\n{total}: {n} {tables}, {read} {}{rows} = {accepted} {} + {rejected} {} + {skipped} {} ({title} {}, {header} {}, {blank} {}, {total_row} {}, {note} {})",
+        t.read,
+        t.accepted,
+        t.rejected,
+        t.skipped,
+        t.skipped_title,
+        t.skipped_header,
+        t.skipped_blank,
+        t.skipped_total,
+        t.skipped_note,
+    );
 }
