@@ -154,7 +154,7 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
             "合计",
             "个文件/工作表",
             "读取",
-            "行",
+            " 行",
             "标题",
             "表头",
             "空行",
