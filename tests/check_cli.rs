@@ -22,6 +22,11 @@ fn check_samples_classifies_every_file_and_sheet() {
     for (label, kind) in [
         ("samples/shapes/agency_english.csv", "contributions"),
         ("samples/shapes/agency_utf16.tsv", "contributions"),
+        (
+            "samples/shapes/bureau_statement.ods [账户明细]",
+            "statement",
+        ),
+        ("samples/shapes/hr_legacy.xls [缴费记录]", "contributions"),
         ("samples/shapes/city_portal_gbk.csv", "contributions"),
         (
             "samples/shapes/hr_workbook.xlsx [缴费明细]",
@@ -51,7 +56,7 @@ fn check_samples_classifies_every_file_and_sheet() {
         "{out}"
     );
     assert!(
-        out.contains("read 74 = accepted 60 + rejected 1 + skipped 13"),
+        out.contains("read 89 = accepted 70 + rejected 1 + skipped 18"),
         "{out}"
     );
     let rows = read_rejected(&rejected);

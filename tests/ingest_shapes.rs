@@ -504,3 +504,42 @@ fn two_row_header_with_merged_group_cells() {
         (1, 2, 1)
     );
 }
+
+/// The legacy formats, from samples made by samples/make_legacy.py (xlwt and odfpy).
+#[test]
+fn xls_and_ods_samples() {
+    let xls = std::path::Path::new("samples/shapes/hr_legacy.xls");
+    let ods = std::path::Path::new("samples/shapes/bureau_statement.ods");
+    let b = read_all(&[xls, ods]);
+    assert_conserved(&b);
+    assert!(b.rejected.is_empty());
+    let formats: Vec<(&str, Kind)> = b
+        .sources
+        .iter()
+        .map(|s| (s.format.as_str(), s.kind))
+        .collect();
+    assert_eq!(
+        formats,
+        [("ods", Kind::Statement), ("xls", Kind::Contributions)]
+    );
+    let c = &b.contributions;
+    assert_eq!(c.len(), 3);
+    assert_eq!(
+        c.iter().map(|c| c.period).collect::<Vec<_>>(),
+        [p(2024, 1), p(2024, 2), p(2024, 3)]
+    );
+    assert_eq!(c[0].base, Some(dec("6200")));
+    assert_eq!(c[0].employee_amount, Some(dec("124")));
+    assert_eq!(c[0].status, PaymentStatus::Paid);
+    let e = &b.entries;
+    assert_eq!(e.len(), 7);
+    assert_eq!(
+        e[0].at.date(),
+        NaiveDate::from_ymd_opt(2024, 2, 12).unwrap()
+    );
+    assert_eq!(e[0].kind, EntryKind::Credit);
+    assert_eq!(e[0].amount, dec("100"));
+    assert_eq!(e[6].kind, EntryKind::Spending);
+    assert_eq!(e[6].amount, dec("-35.5"));
+    assert_eq!(e[6].balance, Some(dec("1064.5")));
+}
