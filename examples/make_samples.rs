@@ -332,8 +332,10 @@ fn statement_codes(p: &[Person], dir: &Path) -> std::io::Result<()> {
         if m == 5 {
             push("205", "2024-05-09 10:15:00", 0, 120_00, "示例大药房");
         }
+        if m == 6 {
+            push("102", "2024-06-30 23:59:59", 12_35, 0, "");
+        }
     }
-    push("102", "2024-06-30 23:59:59", 12_35, 0, "");
     let mut text = String::from("\u{feff}");
     text.push_str(&csv_text(&rows, ','));
     std::fs::write(dir.join("statement_codes.csv"), text)

@@ -63,9 +63,10 @@ def ods(path):
         balance += 100
         rows.append([cell(person), cell("赵磊"), cell(f"2024-{m:02d}-12", "date"), cell("个账划入"),
                      cell(100.0, "float"), cell(""), cell(balance, "float")])
-    balance -= 35.5
-    rows.append([cell(person), cell("赵磊"), cell("2024-06-20", "date"), cell("药店购药"),
-                 cell(""), cell(35.5, "float"), cell(balance, "float")])
+        if m == 6:
+            balance -= 35.5
+            rows.append([cell(person), cell("赵磊"), cell("2024-06-20", "date"), cell("药店购药"),
+                         cell(""), cell(35.5, "float"), cell(balance, "float")])
     for r in rows:
         tr = TableRow()
         for c in r:

@@ -23,7 +23,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Reconcile(crate::cmd::reconcile::ReconcileArgs),
+    Explain(crate::cmd::explain::ExplainArgs),
     Check(crate::cmd::check::CheckArgs),
+    #[command(subcommand)]
+    Policy(crate::cmd::policy::PolicyCommand),
     Schema(crate::cmd::schema::SchemaArgs),
 }
 
@@ -55,6 +59,24 @@ pub struct InputArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Inputs, policy and date: what reconciling needs.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// An embedded preset (see `policy list`) or a policy TOML file.
+    #[arg(long, value_name = "NAME|FILE", default_value = yibao_recon::policy::presets::DEFAULT)]
+    pub policy: String,
+    /// The date up to which credits could have arrived (default: the latest statement date).
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date as YYYY-MM-DD"))
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

@@ -11,6 +11,8 @@ pub mod exit;
 pub mod ingest;
 pub mod lang;
 pub mod mask;
+pub mod policy;
+pub mod reconcile;
 pub mod records;
 pub mod report;
 pub mod schema;

@@ -36,6 +36,18 @@ impl Period {
         Period::new(date.year(), date.month())
     }
 
+    /// The month of `date`, clamped into the years a period may carry.
+    pub fn of_date_clamped(date: NaiveDate) -> Period {
+        let (y, m) = if date.year() < Self::MIN_YEAR {
+            (Self::MIN_YEAR, 1)
+        } else if date.year() > Self::MAX_YEAR {
+            (Self::MAX_YEAR, 12)
+        } else {
+            (date.year(), date.month())
+        };
+        Period(y as u32 * 12 + m - 1)
+    }
+
     pub fn year(self) -> i32 {
         (self.0 / 12) as i32
     }
@@ -216,7 +228,7 @@ pub enum Direction {
 
 /// One row of contribution records (缴费记录), as written; several rows for one person and
 /// period are summed later, by the reconcile stage.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Contribution {
     pub origin: Origin,
     pub person_id: Text,
@@ -239,7 +251,7 @@ pub struct Contribution {
 }
 
 /// One row of an account statement (个人账户明细).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatementEntry {
     pub origin: Origin,
     pub person_id: Text,
@@ -258,7 +270,7 @@ pub struct StatementEntry {
 }
 
 /// One row of a roster: a person's facts, or one status span of them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RosterEntry {
     pub origin: Origin,
     pub person_id: Text,

@@ -539,7 +539,7 @@ fn xls_and_ods_samples() {
     );
     assert_eq!(e[0].kind, EntryKind::Credit);
     assert_eq!(e[0].amount, dec("100"));
-    assert_eq!(e[6].kind, EntryKind::Spending);
-    assert_eq!(e[6].amount, dec("-35.5"));
-    assert_eq!(e[6].balance, Some(dec("1064.5")));
+    assert_eq!(e[5].kind, EntryKind::Spending);
+    assert_eq!(e[5].amount, dec("-35.5"));
+    assert_eq!(e[5].balance, Some(dec("964.5")));
 }

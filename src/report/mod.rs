@@ -1,6 +1,8 @@
 //! Report: what the run writes. Every file is written whole or not at all: to a temporary
 //! name in the same folder, then renamed over the target.
 
+pub mod tables;
+
 use std::io::Write;
 use std::path::Path;
 

@@ -1,0 +1,61 @@
+//! `yibao-recon policy list | show NAME | check FILE`.
+
+use clap::Subcommand;
+use yibao_recon::exit;
+use yibao_recon::policy::{Policy, presets};
+
+/// Crediting-rule presets and policy files.
+///
+/// Examples:
+///   yibao-recon policy list
+///   yibao-recon policy show beijing > mycity.toml
+///   yibao-recon policy check mycity.toml
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List the embedded presets.
+    List,
+    /// Print a preset's TOML (a starting point for your own file).
+    Show { name: String },
+    /// Validate a policy file; errors name the key.
+    Check { file: String },
+}
+
+pub fn run(cmd: &PolicyCommand) -> anyhow::Result<u8> {
+    match cmd {
+        PolicyCommand::List => {
+            for (name, text) in presets::PRESETS {
+                let p = Policy::from_toml(text, name)?;
+                let marker = if name == presets::DEFAULT {
+                    " (default)"
+                } else {
+                    ""
+                };
+                println!("{name:<10} {}{marker}", p.title);
+            }
+        }
+        PolicyCommand::Show { name } => match presets::get(name) {
+            Some(text) => print!("{text}"),
+            None => anyhow::bail!(
+                "no preset named '{name}'; presets: {}",
+                presets::names().collect::<Vec<_>>().join(", ")
+            ),
+        },
+        PolicyCommand::Check { file } => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| anyhow::anyhow!("{file}: cannot read: {e}"))?;
+            let p = Policy::from_toml(&text, file)?;
+            println!(
+                "{file}: ok — policy '{}', {} rule(s) from {}, lag {} month(s), grace {}",
+                p.name,
+                p.rules.len(),
+                p.rules
+                    .first()
+                    .map(|r| r.from.to_string())
+                    .unwrap_or_default(),
+                p.credit_lag_months,
+                p.grace_months
+            );
+        }
+    }
+    Ok(exit::OK)
+}

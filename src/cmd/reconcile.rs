@@ -1,0 +1,170 @@
+//! `yibao-recon reconcile`: read, reconcile, write the report files.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use yibao_recon::ingest::{self, Batch};
+use yibao_recon::policy::Policy;
+use yibao_recon::reconcile::{self, Options, Reconciliation, Severity};
+use yibao_recon::report::{self, tables};
+use yibao_recon::{exit, lang::Lang};
+
+use crate::cli::RunArgs;
+
+/// Reconcile contribution records against account statements and write findings.csv,
+/// months.csv, persons.csv, rejected.csv and summary.json.
+///
+/// Exit status: 0 no finding at or above --fail-on; 1 such findings, or rejected rows;
+/// 2 could not run.
+///
+/// Examples:
+///   yibao-recon reconcile samples/
+///   yibao-recon reconcile 缴费/ 明细/ --roster 花名册.xlsx --policy beijing -o out/
+///   yibao-recon reconcile data/ --as-of 2024-07-31 --fail-on warning --lang en
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Where the report files go.
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "DIR",
+        default_value = "recon-out"
+    )]
+    pub out: PathBuf,
+    /// Exit 1 when findings of this severity or worse exist.
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+/// Reads the inputs and reconciles them: shared by `reconcile` and `explain`.
+pub fn prepare(run: &RunArgs) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
+    let policy = Policy::load(&run.policy)?;
+    let files = run.input.files();
+    anyhow::ensure!(
+        !files.is_empty(),
+        "no input given: name files or folders to reconcile"
+    );
+    let options = Options {
+        as_of: run.as_of,
+        lang: run.input.lang,
+    };
+    let (batch, result) = run.input.in_pool(|| {
+        let batch = ingest::ingest(&files);
+        let result = reconcile::reconcile(&batch, &policy, options);
+        (batch, result)
+    })?;
+    Ok((batch, policy, result))
+}
+
+fn write(dir: &Path, name: &str, bytes: Result<Vec<u8>, csv::Error>) -> anyhow::Result<()> {
+    let path = dir.join(name);
+    let bytes = bytes.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    report::write_atomic(&path, &bytes)?;
+    Ok(())
+}
+
+pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
+    let (batch, policy, result) = prepare(&args.run)?;
+    let input = &args.run.input;
+    let (ids, lang) = (input.ids(), input.lang);
+    let dir = &args.out;
+    write(dir, "findings.csv", tables::findings_csv(&result, ids))?;
+    write(dir, "months.csv", tables::months_csv(&result, ids))?;
+    write(dir, "persons.csv", tables::persons_csv(&result, ids))?;
+    write(
+        dir,
+        "rejected.csv",
+        report::rejected_csv(&batch, &batch.rejected, ids, lang),
+    )?;
+    let summary = tables::summary_json(&result, &batch, &policy, ids);
+    let mut json = serde_json::to_vec_pretty(&summary)?;
+    json.push(b'\n');
+    report::write_atomic(&dir.join("summary.json"), &json)?;
+
+    for failure in &batch.failures {
+        eprintln!(
+            "{}: {}",
+            lang.pick("无法读取", "cannot read"),
+            ids.text(&failure.to_string())
+        );
+    }
+    if !input.quiet {
+        print_summary(&result, &batch, dir, lang);
+    }
+    let worst = |s: Severity| result.persons.iter().any(|p| p.count(s) > 0);
+    let failing = match args.fail_on {
+        FailOn::Error => worst(Severity::Error),
+        FailOn::Warning => worst(Severity::Error) || worst(Severity::Warning),
+        FailOn::Never => false,
+    };
+    Ok(if !batch.failures.is_empty() {
+        exit::CANNOT_RUN
+    } else if failing || !batch.rejected.is_empty() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
+fn print_summary(result: &Reconciliation, batch: &Batch, dir: &Path, lang: Lang) {
+    let (by_severity, by_code) = tables::counts(result);
+    let t = batch.totals();
+    match lang {
+        Lang::Zh => println!(
+            "核对 {} 人,截至 {}。读取 {} 行:接受 {},拒绝 {},跳过 {}。",
+            result.persons.len(),
+            result.as_of,
+            t.read,
+            t.accepted,
+            t.rejected,
+            t.skipped
+        ),
+        Lang::En => println!(
+            "{} person(s) reconciled as of {}. Rows read {}: accepted {}, rejected {}, skipped {}.",
+            result.persons.len(),
+            result.as_of,
+            t.read,
+            t.accepted,
+            t.rejected,
+            t.skipped
+        ),
+    }
+    let sev = |k: &str| by_severity.get(k).copied().unwrap_or(0);
+    match lang {
+        Lang::Zh => println!(
+            "问题:错误 {},警告 {},提示 {}",
+            sev("error"),
+            sev("warning"),
+            sev("info")
+        ),
+        Lang::En => println!(
+            "findings: {} error, {} warning, {} info",
+            sev("error"),
+            sev("warning"),
+            sev("info")
+        ),
+    }
+    let mut top: Vec<(&str, usize)> = by_code
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(c, n)| (*c, *n))
+        .collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (code, n) in top.iter().take(5) {
+        println!("  {code:<26} {n}");
+    }
+    println!(
+        "{} {}",
+        lang.pick("报告已写入", "reports written to"),
+        dir.display()
+    );
+}

@@ -1,0 +1,314 @@
+//! The one finding-code table: code, default severity, and the message in Chinese and
+//! English. Messages say what happened, the amounts, and what to do.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::lang::Lang;
+use crate::records::Period;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// SPEC's finding codes, in SPEC's order (errors, warnings, infos).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    CreditMissing,
+    CreditShort,
+    EmployerPaymentMissing,
+    DuplicateCredit,
+    BalanceBreak,
+    CreditExcess,
+    CreditLate,
+    CreditUnexpected,
+    TierChange,
+    AccountCleared,
+    AccountInactive,
+    FamilySharing,
+    RateMismatch,
+    EntryUnclassified,
+    NoStatement,
+    CreditPending,
+    NoAccount,
+    BaseChange,
+    PolicyChange,
+    Backpay,
+}
+
+/// One row of the code table.
+pub struct CodeInfo {
+    pub code: Code,
+    pub name: &'static str,
+    /// The severity SPEC gives; CREDIT_LATE and FAMILY_SHARING are raised to warning in
+    /// the cases SPEC names.
+    pub severity: Severity,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+use Code::*;
+use Severity::*;
+
+/// Placeholders: {period} {to} {expected} {actual} {diff} {due} {grace} {month} {date}
+/// {amount} {kind} {who} {old} {new} {employer}.
+pub const CODES: [CodeInfo; 20] = [
+    CodeInfo {
+        code: CreditMissing,
+        name: "CREDIT_MISSING",
+        severity: Error,
+        zh: "{period} 应划入个人账户 {expected} 元,应在 {due} 到账,宽限至 {grace} 仍未到账。请持该所属期向单位(核实是否足额缴费)或医保经办机构查询。",
+        en: "Period {period}: {expected} yuan should have been credited in {due}; nothing arrived by the end of grace ({grace}). Ask the employer (was it paid in full?) or the medical-insurance office about this period.",
+    },
+    CodeInfo {
+        code: CreditShort,
+        name: "CREDIT_SHORT",
+        severity: Error,
+        zh: "{period} 应划入 {expected} 元,实际 {date} 划入 {actual} 元,少 {diff} 元。请核对缴费基数,并向医保经办机构查询差额。",
+        en: "Period {period}: {expected} yuan expected, {actual} yuan credited on {date}, {diff} yuan short. Check the contribution base and ask the medical-insurance office about the difference.",
+    },
+    CodeInfo {
+        code: EmployerPaymentMissing,
+        name: "EMPLOYER_PAYMENT_MISSING",
+        severity: Error,
+        zh: "{period} 没有足额缴费记录({employer}),该月个人账户不会划入。请向单位人事/社保经办人核实欠缴或断缴,并要求补缴。",
+        en: "Period {period}: no paid contribution ({employer}), so nothing is credited for it. Ask the employer's HR about the arrears or the gap and have it paid.",
+    },
+    CodeInfo {
+        code: DuplicateCredit,
+        name: "DUPLICATE_CREDIT",
+        severity: Error,
+        zh: "{date} 又划入 {amount} 元,该所属期已划入过({kind})。可能重复划账,后续可能被冲回,请向医保经办机构确认。",
+        en: "{date}: a further {amount} yuan credited for a period already credited ({kind}). Possibly credited twice and liable to be reversed; confirm with the medical-insurance office.",
+    },
+    CodeInfo {
+        code: BalanceBreak,
+        name: "BALANCE_BREAK",
+        severity: Error,
+        zh: "{date} 余额为 {actual} 元,按上一笔余额加本笔发生额应为 {expected} 元,相差 {diff} 元。明细可能缺行或被调整,请索取完整的账户明细。",
+        en: "{date}: balance {actual} yuan where the previous balance plus this amount gives {expected} yuan ({diff} yuan apart). Rows may be missing or adjusted; ask for the complete statement.",
+    },
+    CodeInfo {
+        code: CreditExcess,
+        name: "CREDIT_EXCESS",
+        severity: Warning,
+        zh: "{period} 应划入 {expected} 元,实际 {date} 划入 {actual} 元,多 {diff} 元。可能含补划或政策调整;如无依据,多划部分可能被收回。",
+        en: "Period {period}: {expected} yuan expected, {actual} yuan credited on {date}, {diff} yuan more. It may include a catch-up or a policy change; without one the excess may be taken back.",
+    },
+    CodeInfo {
+        code: CreditLate,
+        name: "CREDIT_LATE",
+        severity: Info,
+        zh: "{period} 的 {actual} 元于 {date} 到账,应在 {due} 到账,晚了 {months} 个月。",
+        en: "Period {period}: {actual} yuan arrived on {date}, due in {due}: {months} month(s) late.",
+    },
+    CodeInfo {
+        code: CreditUnexpected,
+        name: "CREDIT_UNEXPECTED",
+        severity: Warning,
+        zh: "{date} 划入 {amount} 元({kind}),找不到对应的缴费所属期。可能是补缴、转入或其他地区的划入,请核对缴费记录是否完整。",
+        en: "{date}: {amount} yuan credited ({kind}) with no contribution period to match. It may be a back payment, a transfer or a credit from elsewhere; check that the contribution records are complete.",
+    },
+    CodeInfo {
+        code: TierChange,
+        name: "TIER_CHANGE",
+        severity: Warning,
+        zh: "从 {period} 起参保类型/档次由「{old}」变为「{new}」,个人账户{what}。",
+        en: "From {period} the insurance or tier changed from \"{old}\" to \"{new}\": the personal account {what}.",
+    },
+    CodeInfo {
+        code: AccountCleared,
+        name: "ACCOUNT_CLEARED",
+        severity: Warning,
+        zh: "{date} 账户支出 {amount} 元({kind}),属于清退/清零或转出。如非本人办理转移,请向医保经办机构查询原因。",
+        en: "{date}: {amount} yuan taken out of the account ({kind}): a clearing or a transfer out. If you did not ask for a transfer, ask the medical-insurance office why.",
+    },
+    CodeInfo {
+        code: AccountInactive,
+        name: "ACCOUNT_INACTIVE",
+        severity: Warning,
+        zh: "{period} 至 {to} 账户处于冻结/未激活/暂停状态,应划入的 {expected} 元未到账。激活社保卡或恢复参保后,请向医保经办机构申请补划。",
+        en: "{period} to {to}: the account was frozen, not activated or suspended, and {expected} yuan due was not credited. Once the card is activated or the insurance resumed, ask the office to credit it.",
+    },
+    CodeInfo {
+        code: FamilySharing,
+        name: "FAMILY_SHARING",
+        severity: Info,
+        zh: "{date} 家庭共济支出 {amount} 元({kind}),使用人:{who}。",
+        en: "{date}: {amount} yuan paid for a relative from the account ({kind}), for {who}.",
+    },
+    CodeInfo {
+        code: RateMismatch,
+        name: "RATE_MISMATCH",
+        severity: Warning,
+        zh: "{period} 个人缴费 {actual} 元,按基数和个人缴费比例应为 {expected} 元,相差 {diff} 元。请向单位核对缴费基数和比例。",
+        en: "Period {period}: the employee paid {actual} yuan where base times the employee rate gives {expected} yuan ({diff} apart). Check the base and the rate with the employer.",
+    },
+    CodeInfo {
+        code: EntryUnclassified,
+        name: "ENTRY_UNCLASSIFIED",
+        severity: Warning,
+        zh: "{date} 有一笔无法识别类型的收支「{kind}」{amount} 元,未计入划入或消费。请确认其性质。",
+        en: "{date}: an entry of unknown kind \"{kind}\", {amount} yuan, counted neither as a credit nor as spending. Find out what it is.",
+    },
+    CodeInfo {
+        code: NoStatement,
+        name: "NO_STATEMENT",
+        severity: Warning,
+        zh: "{period} 至 {to} 应划入共 {expected} 元,但没有此人的账户明细,无法核对是否到账。请导出此人的个人账户明细。",
+        en: "{period} to {to}: {expected} yuan should have been credited, but there is no account statement for this person to check against. Export this person's account statement.",
+    },
+    CodeInfo {
+        code: CreditPending,
+        name: "CREDIT_PENDING",
+        severity: Info,
+        zh: "{period} 应划入 {expected} 元,尚在到账期内(应在 {due} 到账,宽限至 {grace})。",
+        en: "Period {period}: {expected} yuan due in {due} has not arrived yet; still within grace (until {grace}).",
+    },
+    CodeInfo {
+        code: NoAccount,
+        name: "NO_ACCOUNT",
+        severity: Info,
+        zh: "{period} 至 {to} 参保类型/档次为「{kind}」,按政策不建个人账户,账户为 0 属正常。",
+        en: "{period} to {to}: insured as \"{kind}\", which has no personal account under the policy; a zero balance is expected.",
+    },
+    CodeInfo {
+        code: BaseChange,
+        name: "BASE_CHANGE",
+        severity: Info,
+        zh: "从 {period} 起缴费基数由 {old} 元变为 {new} 元,划入金额随之变化。",
+        en: "From {period} the contribution base changed from {old} to {new} yuan; the credit changes with it.",
+    },
+    CodeInfo {
+        code: PolicyChange,
+        name: "POLICY_CHANGE",
+        severity: Info,
+        zh: "从 {period} 起划入规则变化({old} → {new})。",
+        en: "From {period} the crediting rule changed ({old} → {new}).",
+    },
+    CodeInfo {
+        code: Backpay,
+        name: "BACKPAY",
+        severity: Info,
+        zh: "{period} 为补缴({paid}缴纳),划入应在 {due}。",
+        en: "Period {period} was paid late as a back payment (paid {paid}); its credit is due in {due}.",
+    },
+];
+
+impl Code {
+    pub fn info(self) -> &'static CodeInfo {
+        &CODES[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn all() -> impl Iterator<Item = Code> {
+        CODES.iter().map(|c| c.code)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One finding of one person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub period: Option<Period>,
+    pub period_to: Option<Period>,
+    pub code: Code,
+    pub severity: Severity,
+    pub expected: Option<Decimal>,
+    pub actual: Option<Decimal>,
+    pub difference: Option<Decimal>,
+    pub message: String,
+}
+
+/// Fills a message template; `{key}` without a value stays empty.
+pub fn render(code: Code, lang: Lang, args: &[(&str, String)]) -> String {
+    let info = code.info();
+    let template = lang.pick(info.zh, info.en);
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let key = &rest[open + 1..open + close];
+        if let Some((_, v)) = args.iter().find(|(k, _)| *k == key) {
+            out.push_str(v);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_in_code_order_with_spec_severities() {
+        for (i, c) in CODES.iter().enumerate() {
+            assert_eq!(c.code as usize, i, "{}", c.name);
+        }
+        let errors: Vec<&str> = CODES
+            .iter()
+            .filter(|c| c.severity == Error)
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "CREDIT_MISSING",
+                "CREDIT_SHORT",
+                "EMPLOYER_PAYMENT_MISSING",
+                "DUPLICATE_CREDIT",
+                "BALANCE_BREAK"
+            ]
+        );
+        assert_eq!(Code::all().count(), 20);
+    }
+
+    #[test]
+    fn renders_placeholders() {
+        let m = render(
+            CreditMissing,
+            Lang::En,
+            &[
+                ("period", "2024-03".into()),
+                ("expected", "160.00".into()),
+                ("due", "2024-04".into()),
+                ("grace", "2024-06".into()),
+            ],
+        );
+        assert!(
+            m.starts_with("Period 2024-03: 160.00 yuan should have been credited in 2024-04"),
+            "{m}"
+        );
+        assert!(!m.contains('{'));
+    }
+}

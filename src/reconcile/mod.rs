@@ -1,0 +1,249 @@
+//! Reconcile: align each person's contributions and statement by month under a policy,
+//! pair credits with periods, and name what is wrong.
+//!
+//! People are independent of each other, so they are reconciled in parallel (rayon) and
+//! put back in ID order: the outcome does not depend on the thread count or input order.
+
+pub mod findings;
+mod person;
+mod schedule;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+pub use findings::{Code, Finding, Severity};
+
+use crate::ingest::Batch;
+use crate::lang::Lang;
+use crate::policy::Policy;
+use crate::records::{Contribution, Period, RosterEntry, StatementEntry, Text};
+
+/// What a period's month row says happened (months.csv `status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MonthStatus {
+    Ok,
+    Late,
+    Short,
+    Excess,
+    Missing,
+    Pending,
+    NotDue,
+    NotCovered,
+    NoStatement,
+    NoAccount,
+    Unpaid,
+    Inactive,
+}
+
+impl MonthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MonthStatus::Ok => "ok",
+            MonthStatus::Late => "late",
+            MonthStatus::Short => "short",
+            MonthStatus::Excess => "excess",
+            MonthStatus::Missing => "missing",
+            MonthStatus::Pending => "pending",
+            MonthStatus::NotDue => "not_due",
+            MonthStatus::NotCovered => "not_covered",
+            MonthStatus::NoStatement => "no_statement",
+            MonthStatus::NoAccount => "no_account",
+            MonthStatus::Unpaid => "unpaid",
+            MonthStatus::Inactive => "inactive",
+        }
+    }
+}
+
+/// One row of months.csv.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthRow {
+    pub period: Period,
+    pub insurance: String,
+    pub tier: Option<Text>,
+    pub base: Option<Decimal>,
+    pub employee_amount: Option<Decimal>,
+    pub employer_amount: Option<Decimal>,
+    pub expected: Decimal,
+    pub credited: Option<Decimal>,
+    pub credited_on: Option<NaiveDate>,
+    pub difference: Option<Decimal>,
+    pub status: MonthStatus,
+    pub codes: Vec<Code>,
+}
+
+/// The balance bridge of persons.csv: opening + credits − spending − family − clearing and
+/// transfers + interest and adjustments + unclassified = closing, always.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bridge {
+    pub opening: Decimal,
+    pub credits: Decimal,
+    pub spending: Decimal,
+    pub family_sharing: Decimal,
+    pub clearing_transfers: Decimal,
+    pub interest_adjustments: Decimal,
+    pub unclassified: Decimal,
+    pub closing: Decimal,
+    pub expected_credits: Decimal,
+    pub missing_credits: Decimal,
+}
+
+/// Everything found for one person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonReport {
+    pub id: Text,
+    pub person_number: Option<Text>,
+    pub name: Option<Text>,
+    pub first_period: Option<Period>,
+    pub last_period: Option<Period>,
+    pub months: Vec<MonthRow>,
+    pub findings: Vec<Finding>,
+    pub bridge: Bridge,
+    /// The person's statement entries in statement order (for explain and charts).
+    pub entries: Vec<StatementEntry>,
+}
+
+impl PersonReport {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// The whole run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reconciliation {
+    pub as_of: NaiveDate,
+    pub persons: Vec<PersonReport>,
+}
+
+/// Options of a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// The date up to which credits could have arrived; default the latest statement date.
+    pub as_of: Option<NaiveDate>,
+    pub lang: Lang,
+}
+
+/// One person's inputs.
+#[derive(Default)]
+pub(crate) struct PersonInputs<'a> {
+    pub contributions: Vec<&'a Contribution>,
+    pub entries: Vec<&'a StatementEntry>,
+    pub roster: Vec<&'a RosterEntry>,
+}
+
+/// The run's facts every person needs.
+pub(crate) struct RunContext<'p> {
+    pub policy: &'p Policy,
+    pub as_of: Period,
+    /// The first month of the run: retirees without a retirement month are scheduled from here.
+    pub first_month: Period,
+    pub lang: Lang,
+}
+
+/// The latest statement date, else the last day of the latest period.
+fn default_as_of(batch: &Batch) -> Option<NaiveDate> {
+    if let Some(d) = batch.entries.iter().map(|e| e.at.date()).max() {
+        return Some(d);
+    }
+    let p = batch.contributions.iter().map(|c| c.period).max()?;
+    let next = p.plus(1)?;
+    NaiveDate::from_ymd_opt(next.year(), next.month(), 1)?.pred_opt()
+}
+
+/// Statement rows may name a person by person number (个人编号) where contributions use the
+/// ID number: map numbers to IDs where some record carries both.
+fn person_numbers(batch: &Batch) -> HashMap<Text, Text> {
+    let mut map = HashMap::new();
+    let pairs = batch
+        .contributions
+        .iter()
+        .map(|c| (&c.person_number, &c.person_id))
+        .chain(
+            batch
+                .roster
+                .iter()
+                .map(|r| (&r.person_number, &r.person_id)),
+        )
+        .chain(
+            batch
+                .entries
+                .iter()
+                .map(|e| (&e.person_number, &e.person_id)),
+        );
+    for (number, id) in pairs {
+        if let Some(n) = number
+            && n != id
+        {
+            map.entry(n.clone()).or_insert_with(|| id.clone());
+        }
+    }
+    map
+}
+
+/// Reconciles everything read. Runs on the current rayon pool.
+pub fn reconcile(batch: &Batch, policy: &Policy, options: Options) -> Reconciliation {
+    let as_of = options
+        .as_of
+        .or_else(|| default_as_of(batch))
+        .unwrap_or_default();
+    let as_of_month = month_of(as_of);
+    let first_month = batch
+        .contributions
+        .iter()
+        .map(|c| c.period)
+        .chain(
+            batch
+                .entries
+                .iter()
+                .filter_map(|e| Period::of_date(e.at.date())),
+        )
+        .min()
+        .unwrap_or(as_of_month);
+    let numbers = person_numbers(batch);
+    let key = |id: &Text| -> Text { numbers.get(id).cloned().unwrap_or_else(|| id.clone()) };
+    let mut people: BTreeMap<Text, PersonInputs> = BTreeMap::new();
+    for c in &batch.contributions {
+        people
+            .entry(key(&c.person_id))
+            .or_default()
+            .contributions
+            .push(c);
+    }
+    for e in &batch.entries {
+        people.entry(key(&e.person_id)).or_default().entries.push(e);
+    }
+    for r in &batch.roster {
+        people.entry(key(&r.person_id)).or_default().roster.push(r);
+    }
+    let ctx = RunContext {
+        policy,
+        as_of: as_of_month,
+        first_month,
+        lang: options.lang,
+    };
+    let people: Vec<(Text, PersonInputs)> = people.into_iter().collect();
+    let persons = people
+        .par_iter()
+        .map(|(id, inputs)| person::reconcile_person(id, inputs, &ctx))
+        .collect();
+    Reconciliation { as_of, persons }
+}
+
+/// Amounts as reports print them: 2 decimals, rounded half up.
+pub fn yuan(d: Decimal) -> String {
+    format!(
+        "{:.2}",
+        d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    )
+}
+
+/// The month of a date.
+pub(crate) fn month_of(d: NaiveDate) -> Period {
+    Period::of_date_clamped(d)
+}

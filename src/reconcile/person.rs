@@ -1,0 +1,685 @@
+//! One person: pair credits with scheduled periods, judge each period, each statement entry
+//! and the changes between periods, and draw up the balance bridge.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::findings::{Code, Finding, Severity, render};
+use super::schedule::{PersonFacts, Scheduled, schedule};
+use super::{
+    Bridge, MonthRow, MonthStatus, PersonInputs, PersonReport, RunContext, month_of, yuan,
+};
+use crate::records::{EntryKind, Insurance, Period, StatementEntry, Text};
+
+/// What became of a credit entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CreditState {
+    NotCredit,
+    Paired(usize),
+    Duplicate,
+    Unexpected,
+}
+
+struct Person<'a> {
+    id: &'a Text,
+    ctx: &'a RunContext<'a>,
+    facts: PersonFacts,
+    sched: Vec<Scheduled>,
+    entries: Vec<&'a StatementEntry>,
+    kinds: Vec<EntryKind>,
+    findings: Vec<Finding>,
+}
+
+impl Person<'_> {
+    fn finding(
+        &mut self,
+        code: Code,
+        period: Option<Period>,
+        period_to: Option<Period>,
+        amounts: (Option<Decimal>, Option<Decimal>),
+        args: &[(&str, String)],
+    ) {
+        self.finding_with(code, code.info().severity, period, period_to, amounts, args);
+    }
+
+    fn finding_with(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        period: Option<Period>,
+        period_to: Option<Period>,
+        (expected, actual): (Option<Decimal>, Option<Decimal>),
+        args: &[(&str, String)],
+    ) {
+        let difference = match (expected, actual) {
+            (Some(e), Some(a)) => Some(a - e),
+            _ => None,
+        };
+        let mut all: Vec<(&str, String)> = args.to_vec();
+        if let Some(p) = period {
+            all.push(("period", p.to_string()));
+        }
+        if let Some(p) = period_to {
+            all.push(("to", p.to_string()));
+        }
+        if let Some(e) = expected {
+            all.push(("expected", yuan(e)));
+        }
+        if let Some(a) = actual {
+            all.push(("actual", yuan(a)));
+        }
+        if let Some(d) = difference {
+            all.push(("diff", yuan(d.abs())));
+        }
+        self.findings.push(Finding {
+            period,
+            period_to,
+            code,
+            severity,
+            expected,
+            actual,
+            difference,
+            message: render(code, self.ctx.lang, &all),
+        });
+    }
+
+    /// Whether a debit serves someone other than the holder.
+    fn serves_other(&self, e: &StatementEntry) -> bool {
+        let Some(b) = e.beneficiary.as_deref() else {
+            return false;
+        };
+        let b = b.trim();
+        !(b.is_empty()
+            || b == &**self.id
+            || self.facts.name.as_deref() == Some(b)
+            || self.facts.person_number.as_deref() == Some(b)
+            || b == "本人")
+    }
+
+    fn effective_kind(&self, e: &StatementEntry) -> EntryKind {
+        let debit = e.amount < Decimal::ZERO;
+        match e.kind {
+            EntryKind::Spending | EntryKind::Unclassified | EntryKind::Adjustment
+                if debit && self.serves_other(e) =>
+            {
+                EntryKind::Family
+            }
+            k => k,
+        }
+    }
+
+    /// Pairs credits with periods: a credit naming its period first; then by rank — on time
+    /// with the amount within tolerance, then the amount within tolerance nearest in time,
+    /// then nearest in time — each credit and period used once.
+    fn pair(&self) -> (Vec<Option<usize>>, Vec<CreditState>) {
+        let policy = self.ctx.policy;
+        let tol = policy.tolerance;
+        let mut by_period: Vec<Option<usize>> = vec![None; self.sched.len()];
+        let mut state = vec![CreditState::NotCredit; self.entries.len()];
+        let credits: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| {
+                self.kinds[i] == EntryKind::Credit && self.entries[i].amount > Decimal::ZERO
+            })
+            .collect();
+        let slot = |p: Period| {
+            self.sched
+                .iter()
+                .position(|s| s.period == p && s.expected > Decimal::ZERO)
+        };
+        for &ci in &credits {
+            let Some(p) = self.entries[ci].period else {
+                continue;
+            };
+            state[ci] = match slot(p) {
+                Some(si) if by_period[si].is_none() => {
+                    by_period[si] = Some(ci);
+                    CreditState::Paired(si)
+                }
+                Some(_) => CreditState::Duplicate,
+                None => CreditState::Unexpected,
+            };
+        }
+        let mut candidates = Vec::new();
+        for &ci in credits
+            .iter()
+            .filter(|&&ci| state[ci] == CreditState::NotCredit)
+        {
+            let e = self.entries[ci];
+            let m = month_of(e.at.date());
+            for (si, s) in self.sched.iter().enumerate() {
+                if s.expected <= Decimal::ZERO || by_period[si].is_some() {
+                    continue;
+                }
+                let latest = s.due.plus(policy.pair_within_months).unwrap_or(s.due);
+                if m < s.period || m > latest {
+                    continue;
+                }
+                let amount_ok = (e.amount - s.expected).abs() <= tol;
+                let tier = match (m <= s.due, amount_ok) {
+                    (true, true) => 0,
+                    (_, true) => 1,
+                    _ => 2,
+                };
+                let distance = (m.index() - s.due.index()).abs();
+                candidates.push((tier, distance, s.period, e.at, e.amount, ci, si));
+            }
+        }
+        candidates.sort();
+        for (.., ci, si) in candidates {
+            if state[ci] == CreditState::NotCredit && by_period[si].is_none() {
+                state[ci] = CreditState::Paired(si);
+                by_period[si] = Some(ci);
+            }
+        }
+        for &ci in &credits {
+            if state[ci] != CreditState::NotCredit {
+                continue;
+            }
+            let e = self.entries[ci];
+            let m = month_of(e.at.date());
+            let twin = by_period.iter().flatten().any(|&pj| {
+                let other = self.entries[pj];
+                month_of(other.at.date()) == m && (other.amount - e.amount).abs() <= tol
+            });
+            state[ci] = if twin {
+                CreditState::Duplicate
+            } else {
+                CreditState::Unexpected
+            };
+        }
+        (by_period, state)
+    }
+}
+
+/// Groups consecutive items of `items` (by index in a list) that satisfy `pred` into runs.
+fn runs<T>(items: &[T], pred: impl Fn(&T) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, it) in items.iter().enumerate() {
+        match (pred(it), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i - 1));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, items.len() - 1));
+    }
+    out
+}
+
+pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContext) -> PersonReport {
+    let facts = PersonFacts::gather(id, inputs);
+    let sched = schedule(inputs, &facts, ctx);
+    let mut entries: Vec<&StatementEntry> = inputs.entries.clone();
+    // Statement order: date-time, rows of one timestamp as they stand in the files.
+    entries.sort_by_key(|e| e.at);
+    let mut p = Person {
+        id,
+        ctx,
+        facts,
+        sched,
+        entries,
+        kinds: Vec::new(),
+        findings: Vec::new(),
+    };
+    p.kinds = p.entries.iter().map(|e| p.effective_kind(e)).collect();
+    let (by_period, credit_state) = p.pair();
+    let policy = ctx.policy;
+    let as_of = ctx.as_of;
+    let has_statement = !p.entries.is_empty();
+    let first_statement = p.entries.first().map(|e| month_of(e.at.date()));
+
+    // Periods: status and credit-side findings.
+    let mut months: Vec<MonthRow> = Vec::with_capacity(p.sched.len());
+    let mut inactive_flags = vec![false; p.sched.len()];
+    let mut judged_expected = Decimal::ZERO;
+    let mut missing = Decimal::ZERO;
+    for si in 0..p.sched.len() {
+        let s = p.sched[si].clone();
+        let paired = by_period[si].map(|ci| p.entries[ci]);
+        let covered = has_statement && first_statement.is_some_and(|f| s.due >= f);
+        let mut codes = Vec::new();
+        let before = p.findings.len();
+        let status = if !s.has_account() {
+            MonthStatus::NoAccount
+        } else if !s.paid {
+            MonthStatus::Unpaid
+        } else if s.expected <= Decimal::ZERO {
+            MonthStatus::Ok
+        } else if !has_statement {
+            MonthStatus::NoStatement
+        } else if !covered {
+            MonthStatus::NotCovered
+        } else if let Some(e) = paired {
+            judged_expected += s.expected;
+            let m = month_of(e.at.date());
+            let diff = e.amount - s.expected;
+            let date = e.at.date().to_string();
+            let mut status = MonthStatus::Ok;
+            if m > s.due {
+                let severity = if m > s.grace_end {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                };
+                let months_late = (m.index() - s.due.index()).to_string();
+                p.finding_with(
+                    Code::CreditLate,
+                    severity,
+                    Some(s.period),
+                    None,
+                    (Some(s.expected), Some(e.amount)),
+                    &[
+                        ("due", s.due.to_string()),
+                        ("date", date.clone()),
+                        ("months", months_late),
+                    ],
+                );
+                status = MonthStatus::Late;
+            }
+            if diff < -policy.tolerance {
+                missing += -diff;
+                p.finding(
+                    Code::CreditShort,
+                    Some(s.period),
+                    None,
+                    (Some(s.expected), Some(e.amount)),
+                    &[("date", date)],
+                );
+                status = MonthStatus::Short;
+            } else if diff > policy.tolerance {
+                p.finding(
+                    Code::CreditExcess,
+                    Some(s.period),
+                    None,
+                    (Some(s.expected), Some(e.amount)),
+                    &[("date", date)],
+                );
+                status = MonthStatus::Excess;
+            }
+            status
+        } else if as_of < s.due {
+            MonthStatus::NotDue
+        } else {
+            judged_expected += s.expected;
+            missing += s.expected;
+            let dates = [
+                ("due", s.due.to_string()),
+                ("grace", s.grace_end.to_string()),
+            ];
+            if p.facts.inactive_at(s.due) {
+                inactive_flags[si] = true;
+                MonthStatus::Inactive
+            } else if as_of <= s.grace_end {
+                missing -= s.expected;
+                p.finding(
+                    Code::CreditPending,
+                    Some(s.period),
+                    None,
+                    (Some(s.expected), Some(Decimal::ZERO)),
+                    &dates,
+                );
+                MonthStatus::Pending
+            } else {
+                p.finding(
+                    Code::CreditMissing,
+                    Some(s.period),
+                    None,
+                    (Some(s.expected), Some(Decimal::ZERO)),
+                    &dates,
+                );
+                MonthStatus::Missing
+            }
+        };
+        codes.extend(p.findings[before..].iter().map(|f| f.code));
+        months.push(MonthRow {
+            period: s.period,
+            insurance: s.insurance.as_str().to_string(),
+            tier: s.tier.clone(),
+            base: s.base,
+            employee_amount: s.employee_amount,
+            employer_amount: s.employer_amount,
+            expected: s.expected,
+            credited: paired.map(|e| e.amount),
+            credited_on: paired.map(|e| e.at.date()),
+            difference: paired.map(|e| e.amount - s.expected),
+            status,
+            codes,
+        });
+    }
+
+    // ACCOUNT_INACTIVE: one finding per run of inactive periods.
+    for (a, b) in runs(&inactive_flags, |f| *f) {
+        let total: Decimal = p.sched[a..=b].iter().map(|s| s.expected).sum();
+        let (from, to) = (p.sched[a].period, p.sched[b].period);
+        p.finding(
+            Code::AccountInactive,
+            Some(from),
+            Some(to),
+            (Some(total), Some(Decimal::ZERO)),
+            &[],
+        );
+        for m in &mut months[a..=b] {
+            m.codes.push(Code::AccountInactive);
+        }
+    }
+
+    // Contribution side, every period.
+    let mut side: Vec<(usize, Code)> = Vec::new();
+    for si in 0..p.sched.len() {
+        let s = p.sched[si].clone();
+        if s.has_row && !s.paid {
+            let employer = s
+                .employer_amount
+                .map(|a| format!("单位应缴 {} 元 / employer due {} yuan", yuan(a), yuan(a)))
+                .unwrap_or_default();
+            p.finding(
+                Code::EmployerPaymentMissing,
+                Some(s.period),
+                None,
+                (None, None),
+                &[("employer", employer)],
+            );
+            side.push((si, Code::EmployerPaymentMissing));
+        }
+        if let (Some(rate), Insurance::Employee, Some(base), Some(paid)) = (
+            policy.employee_rate,
+            &s.insurance,
+            s.base,
+            s.employee_amount,
+        ) {
+            let should =
+                (base * rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            if (paid - should).abs() > policy.tolerance {
+                p.finding(
+                    Code::RateMismatch,
+                    Some(s.period),
+                    None,
+                    (Some(should), Some(paid)),
+                    &[],
+                );
+                side.push((si, Code::RateMismatch));
+            }
+        }
+        if s.backpay {
+            let paid = s.paid_month.map(|m| m.to_string()).unwrap_or_default();
+            p.finding(
+                Code::Backpay,
+                Some(s.period),
+                None,
+                (None, None),
+                &[("paid", paid), ("due", s.due.to_string())],
+            );
+            side.push((si, Code::Backpay));
+        }
+        if si > 0 {
+            let prev = p.sched[si - 1].clone();
+            if let (Some(old), Some(new)) = (prev.base, s.base)
+                && old != new
+            {
+                p.finding(
+                    Code::BaseChange,
+                    Some(s.period),
+                    None,
+                    (Some(old), Some(new)),
+                    &[("old", yuan(old)), ("new", yuan(new))],
+                );
+                side.push((si, Code::BaseChange));
+            }
+            if prev.has_account() != s.has_account() {
+                let what = match (p.ctx.lang, s.has_account()) {
+                    (crate::lang::Lang::Zh, true) => "开始划入",
+                    (crate::lang::Lang::Zh, false) => "停止划入",
+                    (crate::lang::Lang::En, true) => "starts being credited",
+                    (crate::lang::Lang::En, false) => "stops being credited",
+                };
+                p.finding(
+                    Code::TierChange,
+                    Some(s.period),
+                    None,
+                    (None, None),
+                    &[
+                        ("old", prev.insurance_label()),
+                        ("new", s.insurance_label()),
+                        ("what", what.into()),
+                    ],
+                );
+                side.push((si, Code::TierChange));
+            } else if let (Some(old), Some(new)) = (&prev.formula, &s.formula)
+                && old != new
+            {
+                p.finding(
+                    Code::PolicyChange,
+                    Some(s.period),
+                    None,
+                    (None, None),
+                    &[("old", old.describe()), ("new", new.describe())],
+                );
+                side.push((si, Code::PolicyChange));
+            }
+        }
+    }
+    for (si, code) in side {
+        months[si].codes.push(code);
+    }
+    // A month with no record between two employee-insurance records.
+    let employee_periods: Vec<Period> = p
+        .sched
+        .iter()
+        .filter(|s| s.has_row && s.insurance == Insurance::Employee)
+        .map(|s| s.period)
+        .collect();
+    let recorded: std::collections::BTreeSet<Period> = p
+        .sched
+        .iter()
+        .filter(|s| s.has_row)
+        .map(|s| s.period)
+        .collect();
+    for w in employee_periods.windows(2) {
+        let mut m = w[0].plus(1);
+        while let Some(gap) = m.filter(|g| *g < w[1]) {
+            if !recorded.contains(&gap) {
+                p.finding(
+                    Code::EmployerPaymentMissing,
+                    Some(gap),
+                    None,
+                    (None, None),
+                    &[("employer", "无缴费记录 / no record".into())],
+                );
+            }
+            m = gap.plus(1);
+        }
+    }
+    // NO_ACCOUNT: one finding per run of periods without an account.
+    for (a, b) in runs(&p.sched, |s| !s.has_account()) {
+        let kind = p.sched[a].insurance_label();
+        let (from, to) = (p.sched[a].period, p.sched[b].period);
+        p.finding(
+            Code::NoAccount,
+            Some(from),
+            Some(to),
+            (None, None),
+            &[("kind", kind)],
+        );
+        for m in &mut months[a..=b] {
+            m.codes.push(Code::NoAccount);
+        }
+    }
+    // NO_STATEMENT: credits expected, and no statement at all.
+    let expecting: Vec<&Scheduled> = p
+        .sched
+        .iter()
+        .filter(|s| s.expected > Decimal::ZERO)
+        .collect();
+    if !has_statement && let (Some(first), Some(last)) = (expecting.first(), expecting.last()) {
+        let total: Decimal = expecting.iter().map(|s| s.expected).sum();
+        let (from, to) = (first.period, last.period);
+        p.finding(
+            Code::NoStatement,
+            Some(from),
+            Some(to),
+            (Some(total), None),
+            &[],
+        );
+        for m in months
+            .iter_mut()
+            .filter(|m| m.status == MonthStatus::NoStatement)
+        {
+            m.codes.push(Code::NoStatement);
+        }
+    }
+
+    // Statement entries: balance chain, kinds, credits left over.
+    let mut bridge = Bridge::default();
+    let mut running: Option<Decimal> = None;
+    let mut carry = Decimal::ZERO;
+    for (i, &state) in credit_state.iter().enumerate() {
+        let e = p.entries[i];
+        let month = month_of(e.at.date());
+        let date = e.at.date().to_string();
+        let kind_text = e.kind_text.to_string();
+        if i == 0 {
+            bridge.opening = e.balance.map_or(Decimal::ZERO, |b| b - e.amount);
+            running = Some(bridge.opening);
+        }
+        let expected_balance = running.map(|r| r + e.amount);
+        if let (Some(stated), Some(expected)) = (e.balance, expected_balance)
+            && (stated - expected).abs() > Decimal::ZERO
+        {
+            p.finding(
+                Code::BalanceBreak,
+                Some(month),
+                None,
+                (Some(expected), Some(stated)),
+                &[("date", date.clone())],
+            );
+        }
+        running = e.balance.or(expected_balance);
+        let amount_text = yuan(e.amount.abs());
+        match p.kinds[i] {
+            EntryKind::Credit => bridge.credits += e.amount,
+            EntryKind::Spending => bridge.spending -= e.amount,
+            EntryKind::Family => {
+                bridge.family_sharing -= e.amount;
+                let who = e.beneficiary.as_deref().unwrap_or("").to_string();
+                let unauthorised = !p.facts.family.is_empty()
+                    && !who.is_empty()
+                    && !p.facts.family.iter().any(|f| f == &who);
+                let severity = if unauthorised {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                };
+                let who_text = if who.is_empty() { "-".to_string() } else { who };
+                p.finding_with(
+                    Code::FamilySharing,
+                    severity,
+                    Some(month),
+                    None,
+                    (None, Some(-e.amount)),
+                    &[
+                        ("date", date.clone()),
+                        ("amount", amount_text.clone()),
+                        ("kind", kind_text.clone()),
+                        ("who", who_text),
+                    ],
+                );
+            }
+            EntryKind::Clearing | EntryKind::TransferOut => {
+                bridge.clearing_transfers -= e.amount;
+                if e.amount < Decimal::ZERO {
+                    p.finding(
+                        Code::AccountCleared,
+                        Some(month),
+                        None,
+                        (None, Some(-e.amount)),
+                        &[
+                            ("date", date.clone()),
+                            ("amount", amount_text.clone()),
+                            ("kind", kind_text.clone()),
+                        ],
+                    );
+                }
+            }
+            EntryKind::TransferIn => bridge.clearing_transfers -= e.amount,
+            EntryKind::Interest | EntryKind::Adjustment => bridge.interest_adjustments += e.amount,
+            EntryKind::CarryOver => carry += e.amount,
+            EntryKind::Unclassified => {
+                bridge.unclassified += e.amount;
+                p.finding(
+                    Code::EntryUnclassified,
+                    Some(month),
+                    None,
+                    (None, Some(e.amount)),
+                    &[
+                        ("date", date.clone()),
+                        ("amount", yuan(e.amount)),
+                        ("kind", kind_text.clone()),
+                    ],
+                );
+            }
+        }
+        match state {
+            CreditState::Duplicate => p.finding(
+                Code::DuplicateCredit,
+                Some(month),
+                None,
+                (None, Some(e.amount)),
+                &[("date", date), ("amount", amount_text), ("kind", kind_text)],
+            ),
+            CreditState::Unexpected => p.finding(
+                Code::CreditUnexpected,
+                Some(month),
+                None,
+                (None, Some(e.amount)),
+                &[("date", date), ("amount", amount_text), ("kind", kind_text)],
+            ),
+            _ => {}
+        }
+    }
+    // Carry-overs (206 out, 113 in) are internal when they net to zero.
+    bridge.interest_adjustments += carry;
+    bridge.closing = bridge.opening + bridge.credits
+        - bridge.spending
+        - bridge.family_sharing
+        - bridge.clearing_transfers
+        + bridge.interest_adjustments
+        + bridge.unclassified;
+    bridge.expected_credits = judged_expected;
+    bridge.missing_credits = missing;
+
+    p.findings.sort_by(|a, b| {
+        (a.period, a.period_to, a.code, &a.message).cmp(&(
+            b.period,
+            b.period_to,
+            b.code,
+            &b.message,
+        ))
+    });
+    for m in &mut months {
+        m.codes.sort();
+        m.codes.dedup();
+    }
+    let periods = p.sched.iter().map(|s| s.period);
+    let (first_period, last_period) = (periods.clone().min(), periods.max());
+    let fallback = |f: fn(Option<Period>, Option<Period>) -> Option<Period>| {
+        f(
+            p.entries.first().map(|e| month_of(e.at.date())),
+            p.entries.last().map(|e| month_of(e.at.date())),
+        )
+    };
+    PersonReport {
+        id: id.clone(),
+        person_number: p.facts.person_number.clone(),
+        name: p.facts.name.clone(),
+        first_period: first_period.or_else(|| fallback(|a, _| a)),
+        last_period: last_period.or_else(|| fallback(|_, b| b)),
+        months,
+        findings: p.findings,
+        bridge,
+        entries: p.entries.iter().map(|e| (*e).clone()).collect(),
+    }
+}

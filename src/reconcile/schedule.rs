@@ -1,0 +1,326 @@
+//! The expected-credit schedule of one person: which periods, under which formula, how
+//! much, and when it is due.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::{PersonInputs, RunContext};
+use crate::records::{
+    AccountStatus, Category, ContributionType, Insurance, PaymentStatus, Period, Text,
+};
+use crate::values::birth_date_from_id;
+
+/// What a person is, beyond single rows: from the roster, the contributions and the ID.
+pub(crate) struct PersonFacts {
+    pub birth_date: Option<NaiveDate>,
+    pub retired_from: Option<Period>,
+    /// 退休 without a retirement month: retired for every period of the run.
+    pub retired_always: bool,
+    /// Inactive spans (冻结, 未激活, 暂停), inclusive; open ends are `None`.
+    pub inactive: Vec<(Option<Period>, Option<Period>)>,
+    /// Authorised relatives (IDs or names).
+    pub family: Vec<String>,
+    pub name: Option<Text>,
+    pub person_number: Option<Text>,
+}
+
+impl PersonFacts {
+    pub fn gather(id: &str, inputs: &PersonInputs) -> PersonFacts {
+        let roster = &inputs.roster;
+        let birth_date = roster
+            .iter()
+            .find_map(|r| r.birth_date)
+            .or_else(|| inputs.contributions.iter().find_map(|c| c.birth_date))
+            .or_else(|| birth_date_from_id(id));
+        let retired_from = roster.iter().filter_map(|r| r.retired_from).min();
+        let retired_always = retired_from.is_none()
+            && (roster.iter().any(|r| r.category == Some(Category::Retired))
+                || inputs
+                    .contributions
+                    .iter()
+                    .any(|c| c.category == Some(Category::Retired)));
+        let inactive = roster
+            .iter()
+            .filter(|r| r.account_status == Some(AccountStatus::Inactive))
+            .map(|r| (r.status_from, r.status_to))
+            .collect();
+        let mut family: Vec<String> = roster
+            .iter()
+            .flat_map(|r| r.family.iter().cloned())
+            .collect();
+        family.sort();
+        family.dedup();
+        let name = roster
+            .iter()
+            .find_map(|r| r.name.clone())
+            .or_else(|| inputs.contributions.iter().find_map(|c| c.name.clone()))
+            .or_else(|| inputs.entries.iter().find_map(|e| e.name.clone()));
+        let person_number = roster
+            .iter()
+            .find_map(|r| r.person_number.clone())
+            .or_else(|| {
+                inputs
+                    .contributions
+                    .iter()
+                    .find_map(|c| c.person_number.clone())
+            })
+            .or_else(|| inputs.entries.iter().find_map(|e| e.person_number.clone()));
+        PersonFacts {
+            birth_date,
+            retired_from,
+            retired_always,
+            inactive,
+            family,
+            name,
+            person_number,
+        }
+    }
+
+    pub fn retired_at(&self, p: Period) -> bool {
+        self.retired_always || self.retired_from.is_some_and(|r| r <= p)
+    }
+
+    pub fn inactive_at(&self, p: Period) -> bool {
+        self.inactive
+            .iter()
+            .any(|(from, to)| from.is_none_or(|f| f <= p) && to.is_none_or(|t| p <= t))
+    }
+
+    /// Completed years on the last day of month `p − 1`: a band changes the month after
+    /// the birthday month.
+    pub fn age_at(&self, p: Period) -> u32 {
+        let Some(b) = self.birth_date else {
+            return 0;
+        };
+        let Some(day) = NaiveDate::from_ymd_opt(p.year(), p.month(), 1).and_then(|d| d.pred_opt())
+        else {
+            return 0;
+        };
+        let mut years = day.year() - b.year();
+        if (day.month(), day.day()) < (b.month(), b.day()) {
+            years -= 1;
+        }
+        years.max(0) as u32
+    }
+}
+
+/// The crediting formula in force for a person in a period, with its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Formula {
+    Employee {
+        share: Decimal,
+        employer_rate: Decimal,
+    },
+    Flexible {
+        rate: Decimal,
+    },
+    Retiree {
+        amount: Decimal,
+    },
+}
+
+impl Formula {
+    pub fn describe(&self) -> String {
+        match self {
+            Formula::Employee {
+                share,
+                employer_rate,
+            } => format!(
+                "employee share {}, employer {}% of base",
+                share.normalize(),
+                (employer_rate * Decimal::ONE_HUNDRED).normalize()
+            ),
+            Formula::Flexible { rate } => {
+                format!(
+                    "flexible {}% of base",
+                    (rate * Decimal::ONE_HUNDRED).normalize()
+                )
+            }
+            Formula::Retiree { amount } => format!("retiree {} yuan", amount.round_dp(2)),
+        }
+    }
+}
+
+/// One scheduled period.
+#[derive(Clone, Debug)]
+pub(crate) struct Scheduled {
+    pub period: Period,
+    /// Whether contribution rows exist for it (retiree months may have none).
+    pub has_row: bool,
+    pub insurance: Insurance,
+    pub tier: Option<Text>,
+    pub base: Option<Decimal>,
+    pub employee_amount: Option<Decimal>,
+    pub employer_amount: Option<Decimal>,
+    pub paid: bool,
+    pub backpay: bool,
+    pub paid_month: Option<Period>,
+    /// `None` when the insurance or tier has no account.
+    pub formula: Option<Formula>,
+    pub expected: Decimal,
+    pub due: Period,
+    pub grace_end: Period,
+}
+
+impl Scheduled {
+    pub fn has_account(&self) -> bool {
+        self.formula.is_some()
+    }
+
+    pub fn insurance_label(&self) -> String {
+        match &self.tier {
+            Some(t) => format!("{} {}", self.insurance.as_str(), t),
+            None => self.insurance.as_str().to_string(),
+        }
+    }
+}
+
+fn money(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
+    match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+    }
+}
+
+/// Builds the schedule: every contribution period (rows of one period summed), and for
+/// retirees every month from retirement (or the run's first month) to the as-of month.
+pub(crate) fn schedule(
+    inputs: &PersonInputs,
+    facts: &PersonFacts,
+    ctx: &RunContext,
+) -> Vec<Scheduled> {
+    let policy = ctx.policy;
+    let mut by_period: BTreeMap<Period, Vec<&crate::records::Contribution>> = BTreeMap::new();
+    for c in &inputs.contributions {
+        by_period.entry(c.period).or_default().push(c);
+    }
+    let mut periods: BTreeMap<Period, Scheduled> = BTreeMap::new();
+    for (period, rows) in by_period {
+        // Rows of another scheme (大额医疗…) beside the medical ones do not add into them.
+        let medical: Vec<_> = rows
+            .iter()
+            .filter(|c| !matches!(c.insurance, Insurance::Other(_)))
+            .copied()
+            .collect();
+        let rows = if medical.is_empty() { rows } else { medical };
+        let paid_rows: Vec<_> = rows
+            .iter()
+            .filter(|c| c.status == PaymentStatus::Paid)
+            .copied()
+            .collect();
+        let paid = !paid_rows.is_empty();
+        let counted = if paid { &paid_rows } else { &rows };
+        let backpay = paid
+            && paid_rows
+                .iter()
+                .any(|c| c.contribution_type == ContributionType::BackPayment)
+            && !paid_rows
+                .iter()
+                .any(|c| c.contribution_type == ContributionType::Normal);
+        let paid_month = paid_rows
+            .iter()
+            .filter(|c| !backpay || c.contribution_type == ContributionType::BackPayment)
+            .filter_map(|c| c.paid_month)
+            .max();
+        let first = rows[0];
+        periods.insert(
+            period,
+            Scheduled {
+                period,
+                has_row: true,
+                insurance: first.insurance.clone(),
+                tier: rows.iter().find_map(|c| c.tier.clone()),
+                base: rows.iter().filter_map(|c| c.base).max(),
+                employee_amount: counted.iter().fold(None, |a, c| add(a, c.employee_amount)),
+                employer_amount: counted.iter().fold(None, |a, c| add(a, c.employer_amount)),
+                paid,
+                backpay,
+                paid_month,
+                formula: None,
+                expected: Decimal::ZERO,
+                due: period,
+                grace_end: period,
+            },
+        );
+    }
+    if facts.retired_always || facts.retired_from.is_some() {
+        let start = facts
+            .retired_from
+            .map_or(ctx.first_month, |r| r.max(ctx.first_month));
+        let mut p = start;
+        while p <= ctx.as_of {
+            periods.entry(p).or_insert_with(|| Scheduled {
+                period: p,
+                has_row: false,
+                insurance: Insurance::Employee,
+                tier: None,
+                base: None,
+                employee_amount: None,
+                employer_amount: None,
+                paid: true,
+                backpay: false,
+                paid_month: None,
+                formula: None,
+                expected: Decimal::ZERO,
+                due: p,
+                grace_end: p,
+            });
+            let Some(next) = p.plus(1) else { break };
+            p = next;
+        }
+    }
+    let lag = policy.credit_lag_months;
+    let mut out: Vec<Scheduled> = periods.into_values().collect();
+    for s in &mut out {
+        let p = s.period;
+        let rule = policy.rule_at(p);
+        let age = facts.age_at(p);
+        s.formula = policy
+            .has_account(&s.insurance, s.tier.as_deref())
+            .then(|| {
+                if facts.retired_at(p) {
+                    Formula::Retiree {
+                        amount: rule.retiree.at(age),
+                    }
+                } else if s.insurance == Insurance::Flexible {
+                    Formula::Flexible {
+                        rate: rule.flexible_to_account,
+                    }
+                } else {
+                    Formula::Employee {
+                        share: rule.employee_share,
+                        employer_rate: rule.employer_to_account.at(age),
+                    }
+                }
+            });
+        let credited_at_all = s.paid && (!s.backpay || policy.backpay_credited);
+        s.expected = match (&s.formula, credited_at_all) {
+            (Some(f), true) => money(match f {
+                Formula::Employee {
+                    share,
+                    employer_rate,
+                } => {
+                    s.employee_amount.unwrap_or_default() * share
+                        + s.base.unwrap_or_default() * employer_rate
+                }
+                Formula::Flexible { rate } => s.base.unwrap_or_default() * rate,
+                Formula::Retiree { amount } => *amount,
+            }),
+            _ => Decimal::ZERO,
+        };
+        let from = if s.backpay {
+            s.paid_month.map_or(p, |m| m.max(p))
+        } else {
+            p
+        };
+        s.due = from.plus(lag).unwrap_or(from);
+        s.grace_end = s.due.plus(policy.grace_months).unwrap_or(s.due);
+    }
+    out
+}
