@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Writes samples/scenarios/: one folder per cause of a zero, dropping or stalled balance
+(DOMAIN.md §2), each a small contributions / statement / roster set for samples/policy.toml.
+The expected findings of each are the golden files in tests/golden/<scenario>/findings.csv.
+
+    python3 samples/make_scenarios.py
+"""
+import csv
+import os
+import shutil
+
+W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ROOT = "samples/scenarios"
+_seq = [0]
+
+
+def new_id(birth):
+    """A fresh ID number born on `birth` (YYYYMMDD), with a valid check digit."""
+    _seq[0] += 1
+    first17 = f"330106{birth}{_seq[0]:03d}"
+    s = sum(int(d) * w for d, w in zip(first17, W))
+    return first17 + "10X98765432"[s % 11]
+
+
+def write(folder, name, header, rows):
+    os.makedirs(os.path.join(ROOT, folder), exist_ok=True)
+    with open(os.path.join(ROOT, folder, name), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+C_HEADER = ["身份证号", "姓名", "费款所属期", "缴费基数", "个人缴费", "单位缴费", "缴费状态", "缴费类型", "缴费时间", "险种类型", "缴费档次"]
+S_HEADER = ["身份证号", "姓名", "交易时间", "交易类型", "发生金额", "余额", "共济人"]
+R_HEADER = ["身份证号", "姓名", "出生日期", "人员类别", "退休时间", "账户状态", "状态开始", "状态结束", "共济人员"]
+
+
+def contrib(pid, name, period, base, emp, er, status="已缴", kind="正常", paid="", ins="职工基本医疗保险", tier=""):
+    return [pid, name, period, base, emp, er, status, kind, paid, ins, tier]
+
+
+def statement(pid, name, opening, items):
+    """items: (datetime, kind, signed amount, beneficiary); balances follow the amounts."""
+    rows, bal = [], opening
+    for at, kind, amount, who in items:
+        bal = round(bal + amount, 2)
+        rows.append([pid, name, at, kind, f"{amount:.2f}", f"{bal:.2f}", who])
+    return rows
+
+
+def monthly(pid, name, periods, base, emp, er, **kw):
+    return [contrib(pid, name, p, base, emp, er, **kw) for p in periods]
+
+
+def credits(months, amount, day="05", kind="101"):
+    return [(f"2024-{m:02d}-{day} 09:00:00", kind, amount, "") for m in months]
+
+
+def main():
+    if os.path.isdir(ROOT):
+        shutil.rmtree(ROOT)
+    p6 = [f"2024{m:02d}" for m in range(1, 7)]
+
+    # 1 resident insurance: paid, never credited, by design.
+    pid = new_id("19880315")
+    write("01_resident_insurance", "contributions.csv", C_HEADER,
+          monthly(pid, "周一", p6, "", "32.00", "", ins="城乡居民基本医疗保险"))
+
+    # 2 flexible worker on the low tier: no account.
+    pid = new_id("19851120")
+    write("02_flexible_low_tier", "contributions.csv", C_HEADER,
+          monthly(pid, "吴二", p6, "4000", "160.00", "0", ins="灵活就业人员", tier="4%档"))
+
+    # 3 tier change: 8% tier (account) to 4% tier (none) from April.
+    pid = new_id("19900101")
+    rows = monthly(pid, "郑三", p6[:3], "4000", "320.00", "0", ins="灵活就业人员", tier="8%档")
+    rows += monthly(pid, "郑三", p6[3:], "4000", "160.00", "0", ins="灵活就业人员", tier="4%档")
+    write("03_tier_change", "contributions.csv", C_HEADER, rows)
+    write("03_tier_change", "statement.csv", S_HEADER, statement(pid, "郑三", 200, credits([2, 3, 4], 80.0)))
+
+    # 4 employer arrears (March unpaid) and a month with no record (May).
+    pid = new_id("19900202")
+    rows = monthly(pid, "王四", ["202401", "202402"], "6000", "120.00", "480.00")
+    rows.append(contrib(pid, "王四", "202403", "6000", "120.00", "480.00", status="欠缴"))
+    rows += monthly(pid, "王四", ["202404", "202406"], "6000", "120.00", "480.00")
+    write("04_employer_arrears", "contributions.csv", C_HEADER, rows)
+    write("04_employer_arrears", "statement.csv", S_HEADER, statement(pid, "王四", 0, credits([2, 3, 5, 7], 120.0)))
+
+    # 5 back payment: February paid in May, credited in June with May's.
+    pid = new_id("19900303")
+    rows = [contrib(pid, "冯五", p, "6000", "120.00", "480.00") for p in p6 if p != "202402"]
+    rows.append(contrib(pid, "冯五", "202402", "6000", "120.00", "480.00", kind="补缴", paid="2024-05-20"))
+    write("05_back_payment", "contributions.csv", C_HEADER, rows)
+    items = credits([2, 4, 5, 6], 120.0) + [("2024-06-05 09:01:00", "101", 120.0, ""), ("2024-07-05 09:00:00", "101", 120.0, "")]
+    items.sort()
+    write("05_back_payment", "statement.csv", S_HEADER, statement(pid, "冯五", 0, items))
+
+    # 6 late credit: March's credit arrives in July, beyond grace.
+    pid = new_id("19900404")
+    write("06_late_credit", "contributions.csv", C_HEADER, monthly(pid, "陈六", p6[:5], "6000", "120.00", "480.00"))
+    write("06_late_credit", "statement.csv", S_HEADER, statement(pid, "陈六", 0, credits([2, 3, 5, 6, 7], 120.0)))
+
+    # 7 July base change: 6000 → 6600.
+    pid = new_id("19900505")
+    rows = monthly(pid, "褚七", ["202405", "202406"], "6000", "120.00", "480.00")
+    rows += monthly(pid, "褚七", ["202407", "202408", "202409"], "6600", "132.00", "528.00")
+    write("07_base_change", "contributions.csv", C_HEADER, rows)
+    items = credits([6, 7], 120.0) + credits([8, 9, 10], 132.0)
+    write("07_base_change", "statement.csv", S_HEADER, statement(pid, "褚七", 300, items))
+
+    # 8 the reform month: employer part (2% at 52) stops from 2022-09.
+    pid = new_id("19700606")
+    write("08_reform_month", "contributions.csv", C_HEADER,
+          monthly(pid, "卫八", ["202207", "202208", "202209", "202210"], "10000", "200.00", "800.00"))
+    items = [(f"2022-{m:02d}-05 09:00:00", "101", a, "") for m, a in [(8, 400.0), (9, 400.0), (10, 200.0), (11, 200.0)]]
+    write("08_reform_month", "statement.csv", S_HEADER, statement(pid, "卫八", 1000, items))
+
+    # 9 retiree's fixed credit: 83 yuan a month after the reform.
+    pid = new_id("19500707")
+    write("09_retiree_fixed_credit", "roster.csv", R_HEADER, [[pid, "蒋九", "1950-07-07", "退休", "2015-01", "正常", "", "", ""]])
+    write("09_retiree_fixed_credit", "statement.csv", S_HEADER,
+          statement(pid, "蒋九", 2000, credits([1, 2, 3, 4, 5, 6], 83.0, day="10", kind="退休人员划入")))
+
+    # 10 family sharing, authorised and not.
+    pid = new_id("19900808")
+    write("10_family_sharing", "contributions.csv", C_HEADER, monthly(pid, "沈十", p6[:3], "6000", "120.00", "480.00"))
+    write("10_family_sharing", "roster.csv", R_HEADER, [[pid, "沈十", "1990-08-08", "在职", "", "正常", "", "", "沈小妹;沈父"]])
+    items = credits([2, 3, 4], 120.0) + [
+        ("2024-03-12 10:00:00", "205", -60.0, "沈小妹"),
+        ("2024-03-20 16:30:00", "门诊消费", -45.0, "李某"),
+    ]
+    items.sort()
+    write("10_family_sharing", "statement.csv", S_HEADER, statement(pid, "沈十", 100, items))
+
+    # 11 a clearing (duplicate enrollment) and a transfer out.
+    pid = new_id("19900909")
+    write("11_clearing_transfer", "contributions.csv", C_HEADER, monthly(pid, "韩甲", p6[:2], "6000", "120.00", "480.00"))
+    items = credits([2, 3], 120.0) + [("2024-03-15 08:00:00", "个人账户清退", -1240.0, "")]
+    write("11_clearing_transfer", "statement.csv", S_HEADER, statement(pid, "韩甲", 1000, items))
+    pid2 = new_id("19911010")
+    write("11_clearing_transfer", "contributions_2.csv", C_HEADER, monthly(pid2, "杨乙", p6[:2], "5000", "100.00", "400.00"))
+    items = credits([2, 3], 100.0) + [("2024-03-28 14:00:00", "207", -700.0, "")]
+    rows = statement(pid2, "杨乙", 500, items)
+    write("11_clearing_transfer", "statement_2.csv", S_HEADER, rows)
+
+    # 12 frozen account: credits withheld while the roster says 冻结.
+    pid = new_id("19901111")
+    write("12_frozen_account", "contributions.csv", C_HEADER, monthly(pid, "朱丙", p6, "6000", "120.00", "480.00"))
+    write("12_frozen_account", "roster.csv", R_HEADER, [[pid, "朱丙", "1990-11-11", "在职", "", "冻结", "2024-04", "2024-05", ""]])
+    write("12_frozen_account", "statement.csv", S_HEADER, statement(pid, "朱丙", 0, credits([2, 3, 6, 7], 120.0)))
+
+    # 13 balance break: a row is missing between May and June.
+    pid = new_id("19901212")
+    write("13_balance_break", "contributions.csv", C_HEADER, monthly(pid, "秦丁", p6[:3], "6000", "120.00", "480.00"))
+    rows = statement(pid, "秦丁", 500, credits([2, 3, 4], 120.0))
+    rows[2][5] = "710.00"
+    write("13_balance_break", "statement.csv", S_HEADER, rows)
+
+    # 14 duplicate credit: February's credit arrives twice in March.
+    pid = new_id("19900115")
+    write("14_duplicate_credit", "contributions.csv", C_HEADER, monthly(pid, "尤戊", p6[:3], "6000", "120.00", "480.00"))
+    items = credits([2, 3, 4], 120.0) + [("2024-03-05 09:01:00", "101", 120.0, "")]
+    items.sort()
+    write("14_duplicate_credit", "statement.csv", S_HEADER, statement(pid, "尤戊", 0, items))
+
+    # 15 spending draining the balance to zero.
+    pid = new_id("19900216")
+    write("15_spending_drain", "contributions.csv", C_HEADER, monthly(pid, "许己", p6[:3], "6000", "120.00", "480.00"))
+    items = credits([2, 3, 4], 120.0) + [
+        ("2024-02-20 11:00:00", "药店购药", -300.0, ""),
+        ("2024-03-18 15:00:00", "住院结算", -260.0, ""),
+        ("2024-04-22 09:30:00", "门诊消费", -120.0, ""),
+    ]
+    items.sort()
+    write("15_spending_drain", "statement.csv", S_HEADER, statement(pid, "许己", 440, items))
+
+    # 16 missing, short, excess and pending credits, and a rate mismatch.
+    pid = new_id("19900317")
+    rows = monthly(pid, "何庚", p6, "6000", "120.00", "480.00")
+    rows[4][4] = "110.00"
+    write("16_missing_short_pending", "contributions.csv", C_HEADER, rows)
+    items = [("2024-02-05 09:00:00", "101", 120.0, ""), ("2024-03-05 09:00:00", "101", 100.0, ""),
+             ("2024-05-05 09:00:00", "101", 150.0, ""), ("2024-07-01 09:00:00", "门诊消费", -20.0, "")]
+    write("16_missing_short_pending", "statement.csv", S_HEADER, statement(pid, "何庚", 0, items))
+
+    # 17 an unexpected credit, an unclassified entry, and a person with no statement.
+    pid = new_id("19900418")
+    write("17_unexpected_no_statement", "contributions.csv", C_HEADER,
+          monthly(pid, "吕辛", ["202403", "202404"], "6000", "120.00", "480.00"))
+    items = [("2024-02-05 09:00:00", "101", 66.0, ""), ("2024-04-05 09:00:00", "101", 120.0, ""),
+             ("2024-05-05 09:00:00", "101", 120.0, ""), ("2024-05-09 09:00:00", "其他", -5.0, "")]
+    write("17_unexpected_no_statement", "statement.csv", S_HEADER, statement(pid, "吕辛", 0, items))
+    pid2 = new_id("19900519")
+    write("17_unexpected_no_statement", "contributions_2.csv", C_HEADER,
+          monthly(pid2, "施壬", ["202403", "202404"], "5000", "100.00", "400.00"))
+
+
+if __name__ == "__main__":
+    main()
