@@ -10,8 +10,11 @@ use std::path::Path;
 
 use common::bin;
 
-/// (scenario, [(period, code, severity)]) in findings.csv order.
-const EXPECTED: &[(&str, &[(&str, &str, &str)])] = &[
+/// (period, code, severity) of one finding.
+type Expected = (&'static str, &'static str, &'static str);
+
+/// (scenario, its findings in findings.csv order).
+const EXPECTED: &[(&str, &[Expected])] = &[
     (
         "01_resident_insurance",
         &[("2024-01", "NO_ACCOUNT", "info")],
