@@ -1,0 +1,214 @@
+//! The real binary: reconcile, explain and policy, run in temp dirs.
+
+mod common;
+
+use common::bin;
+use predicates::prelude::*;
+
+const OUTPUTS: [&str; 5] = [
+    "findings.csv",
+    "months.csv",
+    "persons.csv",
+    "rejected.csv",
+    "summary.json",
+];
+
+#[test]
+fn reconcile_writes_every_output_with_ids_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .args([
+            "reconcile",
+            "samples/",
+            "--policy",
+            "samples/policy.toml",
+            "--lang",
+            "en",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("findings:"))
+        .stdout(predicate::str::contains("reports written to"));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        OUTPUTS.map(String::from),
+        "no temporary file left behind"
+    );
+    let id18 = regex_like_id();
+    for name in OUTPUTS {
+        let text = std::fs::read_to_string(out.join(name)).unwrap();
+        assert!(!id18(&text), "{name} holds an unmasked ID number");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["tool"]["name"], "yibao-recon");
+    assert_eq!(summary["policy"]["name"], "sample");
+    assert_eq!(
+        summary["findings"]["by_code"].as_object().unwrap().len(),
+        20
+    );
+    let header = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert!(header.starts_with(
+        "person_id,name,period,period_to,code,severity,expected,actual,difference,message\n"
+    ));
+}
+
+/// True when the text has an unmasked 18-digit ID number.
+fn regex_like_id() -> impl Fn(&str) -> bool {
+    |text: &str| {
+        let b = text.as_bytes();
+        let mut run = 0;
+        for (i, c) in b.iter().enumerate() {
+            if c.is_ascii_digit() || (run == 17 && (*c == b'X')) {
+                run += 1;
+                if run == 18 && !b.get(i + 1).is_some_and(|n| n.is_ascii_digit()) {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        false
+    }
+}
+
+#[test]
+fn show_ids_prints_them_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args([
+            "reconcile",
+            "samples/scenarios/06_late_credit",
+            "--policy",
+            "samples/policy.toml",
+            "--show-ids",
+            "-q",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
+    assert!(regex_like_id()(&text));
+}
+
+#[test]
+fn fail_on_sets_the_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "samples/scenarios/06_late_credit"; // one warning, no error
+    let run = |fail_on: &str| {
+        bin()
+            .args([
+                "reconcile",
+                scenario,
+                "--policy",
+                "samples/policy.toml",
+                "-q",
+                "--fail-on",
+                fail_on,
+                "-o",
+            ])
+            .arg(dir.path())
+            .assert()
+    };
+    run("error").code(0);
+    run("warning").code(1);
+    run("never").code(0);
+}
+
+#[test]
+fn bad_policy_and_missing_input_exit_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "name = \"x\"\n[[rule]]\nfrom = \"2024-01\"\nemployee_share = \"2\"\n",
+    )
+    .unwrap();
+    bin()
+        .args(["reconcile", "samples/", "--policy"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rule[0].employee_share"));
+    bin()
+        .args(["reconcile", "samples/", "--policy", "atlantis"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("national"));
+    bin()
+        .args(["reconcile", "--as-of", "2024-13-01", "samples/"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn policy_list_show_check() {
+    bin()
+        .args(["policy", "list"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("national"))
+        .stdout(predicate::str::contains("beijing"))
+        .stdout(predicate::str::contains("suzhou"));
+    let out = bin()
+        .args(["policy", "show", "wuhan"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wuhan.toml");
+    std::fs::write(&file, out).unwrap();
+    bin()
+        .args(["policy", "check"])
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("ok"));
+    bin().args(["policy", "show", "atlantis"]).assert().code(2);
+}
+
+#[test]
+fn explain_answers_why_the_balance_is_what_it_is() {
+    bin()
+        .args([
+            "explain",
+            "何庚",
+            "samples/scenarios/16_missing_short_pending",
+            "--policy",
+            "samples/policy.toml",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("余额桥"))
+        .stdout(predicate::str::contains("CREDIT_MISSING"))
+        .stdout(predicate::str::contains("2024-03 应划入个人账户 120.00 元"));
+    bin()
+        .args([
+            "explain",
+            "许己",
+            "samples/scenarios/15_spending_drain",
+            "--policy",
+            "samples/policy.toml",
+            "--lang",
+            "en",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("= closing balance"))
+        .stdout(predicate::str::contains("0.00"));
+    bin()
+        .args(["explain", "无此人", "samples/scenarios/15_spending_drain"])
+        .assert()
+        .code(2);
+}
