@@ -216,13 +216,11 @@ pub(crate) fn schedule(
             .collect();
         let paid = !paid_rows.is_empty();
         let counted = if paid { &paid_rows } else { &rows };
-        let backpay = paid
-            && paid_rows
-                .iter()
-                .any(|c| c.contribution_type == ContributionType::BackPayment)
-            && !paid_rows
-                .iter()
-                .any(|c| c.contribution_type == ContributionType::Normal);
+                // A period with a paid back-payment row (补缴, 补收, 基数补差…) is back-paid; its
+        // credit is due lag months after the latest such payment.
+        let backpay = paid_rows
+            .iter()
+            .any(|c| c.contribution_type == ContributionType::BackPayment);
         let paid_month = paid_rows
             .iter()
             .filter(|c| !backpay || c.contribution_type == ContributionType::BackPayment)
