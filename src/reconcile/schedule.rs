@@ -216,7 +216,7 @@ pub(crate) fn schedule(
             .collect();
         let paid = !paid_rows.is_empty();
         let counted = if paid { &paid_rows } else { &rows };
-                // A period with a paid back-payment row (补缴, 补收, 基数补差…) is back-paid; its
+        // A period with a paid back-payment row (补缴, 补收, 基数补差…) is back-paid; its
         // credit is due lag months after the latest such payment.
         let backpay = paid_rows
             .iter()
