@@ -172,14 +172,8 @@ proptest! {
             prop_assert_eq!(String::from_utf8_lossy(x), String::from_utf8_lossy(y));
         }
 
-        // The bridge identity, for every person.
-        let mut persons = csv::Reader::from_reader(a[2].as_slice());
-        let n = |s: &str| s.parse::<Decimal>().unwrap();
-        for r in persons.records() {
-            let r = r.unwrap();
-            let lhs = n(&r[4]) + n(&r[5]) - n(&r[6]) - n(&r[7]) - n(&r[8]) + n(&r[9]) + n(&r[10]);
-            prop_assert_eq!(lhs, n(&r[11]));
-        }
+                // The bridge identity, for every person.
+        common::assert_bridges(&a[2]);
         // Every contribution period exactly once in months.csv.
         let periods: BTreeSet<(String, String)> = c
             .iter()

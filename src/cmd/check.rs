@@ -46,13 +46,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     if let Some(path) = &args.rejected {
         report::write_rejected(path, &batch, ids, lang)?;
     }
-    for failure in &batch.failures {
-        eprintln!(
-            "{}: {}",
-            lang.pick("无法读取", "cannot read"),
-            ids.text(&failure.to_string())
-        );
-    }
+    super::print_failures(&batch, input);
     if !input.quiet {
         print_report(&batch, lang, ids);
     }

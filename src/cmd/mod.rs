@@ -8,6 +8,17 @@ pub mod schema;
 
 use crate::cli::{Cli, Command};
 
+/// Names on stderr every input that could not be read (IDs masked unless shown).
+pub fn print_failures(batch: &yibao_recon::ingest::Batch, input: &crate::cli::InputArgs) {
+    for failure in &batch.failures {
+        eprintln!(
+            "{}: {}",
+            input.lang.pick("无法读取", "cannot read"),
+            input.ids().text(&failure.to_string())
+        );
+    }
+}
+
 /// Runs the parsed command; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {

@@ -90,13 +90,7 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
     json.push(b'\n');
     report::write_atomic(&dir.join("summary.json"), &json)?;
 
-    for failure in &batch.failures {
-        eprintln!(
-            "{}: {}",
-            lang.pick("无法读取", "cannot read"),
-            ids.text(&failure.to_string())
-        );
-    }
+    super::print_failures(&batch, input);
     if !input.quiet {
         print_summary(&result, &batch, dir, lang);
     }

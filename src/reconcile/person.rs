@@ -280,25 +280,18 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                 );
                 status = MonthStatus::Late;
             }
-            if diff < -policy.tolerance {
+            let off = if diff < -policy.tolerance {
                 missing += -diff;
-                p.finding(
-                    Code::CreditShort,
-                    Some(s.period),
-                    None,
-                    (Some(s.expected), Some(e.amount)),
-                    &[("date", date)],
-                );
-                status = MonthStatus::Short;
+                Some((Code::CreditShort, MonthStatus::Short))
             } else if diff > policy.tolerance {
-                p.finding(
-                    Code::CreditExcess,
-                    Some(s.period),
-                    None,
-                    (Some(s.expected), Some(e.amount)),
-                    &[("date", date)],
-                );
-                status = MonthStatus::Excess;
+                Some((Code::CreditExcess, MonthStatus::Excess))
+            } else {
+                None
+            };
+            if let Some((code, off_status)) = off {
+                let amounts = (Some(s.expected), Some(e.amount));
+                p.finding(code, Some(s.period), None, amounts, &[("date", date)]);
+                status = off_status;
             }
             status
         } else if as_of < s.due {

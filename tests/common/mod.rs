@@ -52,3 +52,18 @@ pub fn read_rejected(path: &Path) -> Vec<[String; 6]> {
         })
         .collect()
 }
+
+/// Checks persons.csv: opening + credits − spending − family − clearing + interest +
+/// unclassified = closing, for every person; returns how many persons.
+pub fn assert_bridges(persons_csv: &[u8]) -> usize {
+    let mut persons = csv::Reader::from_reader(persons_csv);
+    let n = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    let mut count = 0;
+    for r in persons.records() {
+        let r = r.unwrap();
+        let lhs = n(&r[4]) + n(&r[5]) - n(&r[6]) - n(&r[7]) - n(&r[8]) + n(&r[9]) + n(&r[10]);
+        assert_eq!(lhs, n(&r[11]), "bridge of {}", &r[0]);
+        count += 1;
+    }
+    count
+}
