@@ -60,4 +60,8 @@ pub enum OutputError {
         #[source]
         source: csv::Error,
     },
+    #[error("{path}: cannot write the workbook: {message}")]
+    Xlsx { path: String, message: String },
+    #[error("{path}: cannot read the previous run's findings: {message}")]
+    Previous { path: String, message: String },
 }

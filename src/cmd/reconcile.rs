@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use yibao_recon::ingest::{self, Batch};
 use yibao_recon::policy::Policy;
 use yibao_recon::reconcile::{self, Options, Reconciliation, Severity};
-use yibao_recon::report::{self, tables};
+use yibao_recon::report::{self, Format, ReportJob, tables};
 use yibao_recon::{exit, lang::Lang};
 
 use crate::cli::RunArgs;
@@ -36,6 +36,17 @@ pub struct ReconcileArgs {
     /// Exit 1 when findings of this severity or worse exist.
     #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Report formats: csv, json, jsonl, xlsx, html.
+    #[arg(
+        long = "format",
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "csv,json,xlsx"
+    )]
+    pub format: Vec<String>,
+    /// A previous run's output folder: write changes.csv (findings new and resolved since).
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -65,51 +76,63 @@ pub fn prepare(run: &RunArgs) -> anyhow::Result<(Batch, Policy, Reconciliation)>
     Ok((batch, policy, result))
 }
 
-fn write(dir: &Path, name: &str, bytes: Result<Vec<u8>, csv::Error>) -> anyhow::Result<()> {
-    let path = dir.join(name);
-    let bytes = bytes.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    report::write_atomic(&path, &bytes)?;
-    Ok(())
-}
-
 pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
     let (batch, policy, result) = prepare(&args.run)?;
     let input = &args.run.input;
-    let (ids, lang) = (input.ids(), input.lang);
-    let dir = &args.out;
-    write(dir, "findings.csv", tables::findings_csv(&result, ids))?;
-    write(dir, "months.csv", tables::months_csv(&result, ids))?;
-    write(dir, "persons.csv", tables::persons_csv(&result, ids))?;
-    write(
-        dir,
-        "rejected.csv",
-        report::rejected_csv(&batch, &batch.rejected, ids, lang),
-    )?;
-    let summary = tables::summary_json(&result, &batch, &policy, ids);
-    let mut json = serde_json::to_vec_pretty(&summary)?;
-    json.push(b'\n');
-    report::write_atomic(&dir.join("summary.json"), &json)?;
-
+    let formats = parse_formats(&args.format)?;
+    let job = ReportJob {
+        dir: &args.out,
+        formats: &formats,
+        ids: input.ids(),
+        lang: input.lang,
+        previous: args.previous.as_deref(),
+    };
+    let changes = report::write_reports(&job, &result, &batch, &policy)?;
     super::print_failures(&batch, input);
     if !input.quiet {
-        print_summary(&result, &batch, dir, lang);
+        print_summary(&result, &batch, &args.out, input.lang, changes);
     }
+    Ok(exit_status(&result, &batch, args.fail_on))
+}
+
+/// `--format csv,json,xlsx` into formats, refusing unknown names.
+pub fn parse_formats(list: &[String]) -> anyhow::Result<Vec<Format>> {
+    let mut out = Vec::new();
+    for name in list {
+        let f = Format::parse(name).ok_or_else(|| {
+            anyhow::anyhow!("unknown format '{name}': use csv, json, jsonl, xlsx or html")
+        })?;
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
+
+/// SPEC's exit status for a finished run.
+pub fn exit_status(result: &Reconciliation, batch: &Batch, fail_on: FailOn) -> u8 {
     let worst = |s: Severity| result.persons.iter().any(|p| p.count(s) > 0);
-    let failing = match args.fail_on {
+    let failing = match fail_on {
         FailOn::Error => worst(Severity::Error),
         FailOn::Warning => worst(Severity::Error) || worst(Severity::Warning),
         FailOn::Never => false,
     };
-    Ok(if !batch.failures.is_empty() {
+    if !batch.failures.is_empty() {
         exit::CANNOT_RUN
     } else if failing || !batch.rejected.is_empty() {
         exit::FINDINGS
     } else {
         exit::OK
-    })
+    }
 }
 
-fn print_summary(result: &Reconciliation, batch: &Batch, dir: &Path, lang: Lang) {
+pub fn print_summary(
+    result: &Reconciliation,
+    batch: &Batch,
+    dir: &Path,
+    lang: Lang,
+    changes: report::ChangeCounts,
+) {
     let (by_severity, by_code) = tables::counts(result);
     let t = batch.totals();
     match lang {
@@ -155,6 +178,14 @@ fn print_summary(result: &Reconciliation, batch: &Batch, dir: &Path, lang: Lang)
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     for (code, n) in top.iter().take(5) {
         println!("  {code:<26} {n}");
+    }
+    if let Some((new, resolved)) = changes {
+        match lang {
+            Lang::Zh => println!("与上次相比:新增 {new},已解决 {resolved}(见 changes.csv)"),
+            Lang::En => {
+                println!("since the previous run: {new} new, {resolved} resolved (changes.csv)")
+            }
+        }
     }
     println!(
         "{} {}",

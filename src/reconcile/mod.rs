@@ -61,6 +61,8 @@ impl MonthStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MonthRow {
     pub period: Period,
+    /// The month the credit is due (not a months.csv column).
+    pub due: Period,
     pub insurance: String,
     pub tier: Option<Text>,
     pub base: Option<Decimal>,
@@ -96,6 +98,7 @@ pub struct PersonReport {
     pub id: Text,
     pub person_number: Option<Text>,
     pub name: Option<Text>,
+    pub employer: Option<Text>,
     pub first_period: Option<Period>,
     pub last_period: Option<Period>,
     pub months: Vec<MonthRow>,

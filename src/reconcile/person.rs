@@ -330,6 +330,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         codes.extend(p.findings[before..].iter().map(|f| f.code));
         months.push(MonthRow {
             period: s.period,
+            due: s.due,
             insurance: s.insurance.as_str().to_string(),
             tier: s.tier.clone(),
             base: s.base,
@@ -668,6 +669,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         id: id.clone(),
         person_number: p.facts.person_number.clone(),
         name: p.facts.name.clone(),
+        employer: p.facts.employer.clone(),
         first_period: first_period.or_else(|| fallback(|a, _| a)),
         last_period: last_period.or_else(|| fallback(|_, b| b)),
         months,

@@ -24,6 +24,8 @@ pub(crate) struct PersonFacts {
     pub family: Vec<String>,
     pub name: Option<Text>,
     pub person_number: Option<Text>,
+    /// The employer of the latest contribution period that names one.
+    pub employer: Option<Text>,
 }
 
 impl PersonFacts {
@@ -67,7 +69,14 @@ impl PersonFacts {
                     .find_map(|c| c.person_number.clone())
             })
             .or_else(|| inputs.entries.iter().find_map(|e| e.person_number.clone()));
+        let employer = inputs
+            .contributions
+            .iter()
+            .filter(|c| c.employer.is_some())
+            .max_by_key(|c| c.period)
+            .and_then(|c| c.employer.clone());
         PersonFacts {
+            employer,
             birth_date,
             retired_from,
             retired_always,

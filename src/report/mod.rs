@@ -1,7 +1,11 @@
 //! Report: what the run writes. Every file is written whole or not at all: to a temporary
 //! name in the same folder, then renamed over the target.
 
+pub mod changes;
+pub mod html;
+pub mod labels;
 pub mod tables;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;
@@ -78,4 +82,111 @@ pub fn write_rejected(
             source,
         })?;
     write_atomic(path, &bytes)
+}
+
+/// Report formats (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// findings.csv, months.csv, persons.csv, rejected.csv
+    Csv,
+    /// summary.json
+    Json,
+    /// findings.jsonl
+    Jsonl,
+    /// report.xlsx
+    Xlsx,
+    /// report.html
+    Html,
+}
+
+impl Format {
+    pub const DEFAULT: [Format; 3] = [Format::Csv, Format::Json, Format::Xlsx];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "jsonl" => Some(Format::Jsonl),
+            "xlsx" => Some(Format::Xlsx),
+            "html" => Some(Format::Html),
+            _ => None,
+        }
+    }
+}
+
+/// What a run writes, and how.
+pub struct ReportJob<'a> {
+    pub dir: &'a Path,
+    pub formats: &'a [Format],
+    pub ids: IdDisplay,
+    pub lang: Lang,
+    /// A previous run's folder: changes.csv compares its findings.csv with this run's.
+    pub previous: Option<&'a Path>,
+}
+
+/// Counts of what changed since the previous run, when there was one.
+pub type ChangeCounts = Option<(usize, usize)>;
+
+/// Writes every report file of a run, each whole or not at all.
+pub fn write_reports(
+    job: &ReportJob,
+    run: &crate::reconcile::Reconciliation,
+    batch: &Batch,
+    policy: &crate::policy::Policy,
+) -> Result<ChangeCounts, OutputError> {
+    let path = |name: &str| job.dir.join(name);
+    let csv_err = |name: &str| {
+        let p = path(name).display().to_string();
+        move |source| OutputError::Csv { path: p, source }
+    };
+    let csvs =
+        tables::CsvSet::build(run, batch, job.ids, job.lang).map_err(csv_err("findings.csv"))?;
+    let wants = |f: Format| job.formats.contains(&f);
+    let changes = match job.previous {
+        None => None,
+        Some(dir) => {
+            let file = dir.join("findings.csv");
+            let before = std::fs::read(&file).map_err(|e| OutputError::Previous {
+                path: file.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let c =
+                changes::compare(&before, &csvs.findings).map_err(|e| OutputError::Previous {
+                    path: file.display().to_string(),
+                    message: e.to_string(),
+                })?;
+            write_atomic(&path("changes.csv"), &c.csv)?;
+            Some((c.new, c.resolved))
+        }
+    };
+    if wants(Format::Csv) {
+        write_atomic(&path("findings.csv"), &csvs.findings)?;
+        write_atomic(&path("months.csv"), &csvs.months)?;
+        write_atomic(&path("persons.csv"), &csvs.persons)?;
+        write_atomic(&path("rejected.csv"), &csvs.rejected)?;
+    }
+    if wants(Format::Json) {
+        let summary = tables::summary_json(run, batch, policy, job.ids, changes);
+        let mut json = serde_json::to_vec_pretty(&summary).unwrap_or_default();
+        json.push(b'\n');
+        write_atomic(&path("summary.json"), &json)?;
+    }
+    if wants(Format::Jsonl) {
+        write_atomic(
+            &path("findings.jsonl"),
+            &tables::findings_jsonl(run, job.ids),
+        )?;
+    }
+    if wants(Format::Xlsx) {
+        let bytes = xlsx::workbook(run, &csvs, job.lang).map_err(|e| OutputError::Xlsx {
+            path: path("report.xlsx").display().to_string(),
+            message: e.to_string(),
+        })?;
+        write_atomic(&path("report.xlsx"), &bytes)?;
+    }
+    if wants(Format::Html) {
+        let page = html::report(run, &csvs, &policy.name, job.lang);
+        write_atomic(&path("report.html"), job.ids.text(&page).as_bytes())?;
+    }
+    Ok(changes)
 }

@@ -170,7 +170,13 @@ pub fn counts(
 }
 
 /// summary.json.
-pub fn summary_json(run: &Reconciliation, batch: &Batch, policy: &Policy, ids: IdDisplay) -> Value {
+pub fn summary_json(
+    run: &Reconciliation,
+    batch: &Batch,
+    policy: &Policy,
+    ids: IdDisplay,
+    changes: Option<(usize, usize)>,
+) -> Value {
     let (by_severity, by_code) = counts(run);
     let inputs: Vec<Value> = batch
         .sources
@@ -198,7 +204,7 @@ pub fn summary_json(run: &Reconciliation, batch: &Batch, policy: &Policy, ids: I
         .iter()
         .map(|w| ids.text(w).into_owned())
         .collect();
-    json!({
+    let mut summary = json!({
         "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
         "as_of": run.as_of.to_string(),
         "policy": {"name": policy.name, "sha256": policy.sha256},
@@ -206,6 +212,90 @@ pub fn summary_json(run: &Reconciliation, batch: &Batch, policy: &Policy, ids: I
         "skipped_inputs": skipped,
         "warnings": warnings,
         "findings": {"by_severity": by_severity, "by_code": by_code},
-        "persons": run.persons.len(),
-    })
+                "persons": run.persons.len(),
+    });
+    if let (Some((new, resolved)), Some(map)) = (changes, summary.as_object_mut()) {
+        map.insert("changes".into(), json!({"new": new, "resolved": resolved}));
+    }
+    summary
+}
+
+/// The CSV outputs of one run, in memory.
+pub struct CsvSet {
+    pub findings: Vec<u8>,
+    pub months: Vec<u8>,
+    pub persons: Vec<u8>,
+    pub rejected: Vec<u8>,
+}
+
+impl CsvSet {
+    pub fn build(
+        run: &Reconciliation,
+        batch: &Batch,
+        ids: IdDisplay,
+        lang: crate::lang::Lang,
+    ) -> Result<CsvSet, csv::Error> {
+        Ok(CsvSet {
+            findings: findings_csv(run, ids)?,
+            months: months_csv(run, ids)?,
+            persons: persons_csv(run, ids)?,
+            rejected: super::rejected_csv(batch, &batch.rejected, ids, lang)?,
+        })
+    }
+}
+
+/// Totals of one month over all persons.
+pub struct MonthTotal {
+    pub period: crate::records::Period,
+    pub expected: Decimal,
+    pub credited: Decimal,
+    pub findings: usize,
+}
+
+/// Expected and credited totals per period, and the findings of each period.
+pub fn by_month(run: &Reconciliation) -> Vec<MonthTotal> {
+    let mut map: BTreeMap<crate::records::Period, MonthTotal> = BTreeMap::new();
+    let blank = |period| MonthTotal {
+        period,
+        expected: Decimal::ZERO,
+        credited: Decimal::ZERO,
+        findings: 0,
+    };
+    for p in &run.persons {
+        for m in &p.months {
+            let t = map.entry(m.period).or_insert_with(|| blank(m.period));
+            t.expected += m.expected;
+            t.credited += m.credited.unwrap_or_default();
+        }
+        for f in &p.findings {
+            if let Some(period) = f.period {
+                map.entry(period).or_insert_with(|| blank(period)).findings += 1;
+            }
+        }
+    }
+    map.into_values().collect()
+}
+
+/// findings.jsonl: one JSON object per finding, SPEC's findings columns as keys.
+pub fn findings_jsonl(run: &Reconciliation, ids: IdDisplay) -> Vec<u8> {
+    let mut out = Vec::new();
+    for p in &run.persons {
+        for f in &p.findings {
+            let row = json!({
+                "person_id": ids.id(&p.id),
+                "name": name(p),
+                "period": opt(f.period),
+                "period_to": opt(f.period_to),
+                "code": f.code.name(),
+                "severity": f.severity.as_str(),
+                "expected": money(f.expected),
+                "actual": money(f.actual),
+                "difference": money(f.difference),
+                "message": ids.text(&f.message),
+            });
+            out.extend_from_slice(row.to_string().as_bytes());
+            out.push(b'\n');
+        }
+    }
+    out
 }

@@ -1,0 +1,298 @@
+//! report.xlsx: 汇总 (summary), 异常 (findings), 明细 (months), 人员 (persons) and 被拒行
+//! (rejected rows), for HR departments that live in Excel and WPS.
+//!
+//! The four table sheets are written from the very CSV bytes the run writes, so the
+//! workbook and the CSV files cannot disagree; amounts become numbers shown with two
+//! decimals, periods stay text.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use super::labels::heading;
+use super::tables::{self, FINDINGS_COLUMNS, MONTHS_COLUMNS, PERSONS_COLUMNS};
+use crate::lang::Lang;
+use crate::reconcile::{Reconciliation, Severity};
+
+/// Sheet names, fixed whatever the language (scripts look them up).
+pub const SHEETS: [&str; 5] = ["汇总", "异常", "明细", "人员", "被拒行"];
+
+const AMOUNT_COLUMNS: [&str; 19] = [
+    "expected",
+    "actual",
+    "difference",
+    "base",
+    "employee_amount",
+    "employer_amount",
+    "expected_credit",
+    "credited",
+    "opening_balance",
+    "credits",
+    "spending",
+    "family_sharing",
+    "clearing_transfers",
+    "interest_adjustments",
+    "unclassified",
+    "closing_balance",
+    "expected_credits",
+    "missing_credits",
+    "amount",
+];
+const COUNT_COLUMNS: [&str; 3] = ["errors", "warnings", "row"];
+
+struct Styles {
+    header: Format,
+    money: Format,
+    count: Format,
+    error: Format,
+    warning: Format,
+    error_money: Format,
+    warning_money: Format,
+    title: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let money = Format::new().set_num_format("0.00");
+        let error_fill = Color::RGB(0xFFC7CE);
+        let warning_fill = Color::RGB(0xFFEB9C);
+        Styles {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xDDEBF7))
+                .set_border_bottom(FormatBorder::Thin),
+            count: Format::new().set_num_format("0"),
+            error: Format::new().set_background_color(error_fill),
+            warning: Format::new().set_background_color(warning_fill),
+            error_money: money.clone().set_background_color(error_fill),
+            warning_money: money.clone().set_background_color(warning_fill),
+            money,
+            title: Format::new().set_bold().set_font_size(13),
+        }
+    }
+}
+
+/// Writes one table sheet from CSV bytes whose header row holds SPEC's column names.
+fn table_sheet(
+    ws: &mut Worksheet,
+    csv_bytes: &[u8],
+    columns: &[&'static str],
+    lang: Lang,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    for (c, name) in columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, heading(name, lang), &st.header)?;
+        let width = match *name {
+            "message" | "reason" => 80.0,
+            "person_id" | "file" => 22.0,
+            _ => 13.0,
+        };
+        ws.set_column_width(c as u16, width)?;
+    }
+    let severity_col = columns.iter().position(|c| *c == "severity");
+    let mut reader = csv::Reader::from_reader(csv_bytes);
+    let mut r = 0u32;
+    for record in reader.records() {
+        let Ok(record) = record else { continue };
+        r += 1;
+        let severity = severity_col.and_then(|i| record.get(i)).unwrap_or("");
+        let (plain, money) = match severity {
+            "error" => (Some(&st.error), &st.error_money),
+            "warning" => (Some(&st.warning), &st.warning_money),
+            _ => (None, &st.money),
+        };
+        for (c, value) in record.iter().enumerate() {
+            let name = columns.get(c).copied().unwrap_or("");
+            let col = c as u16;
+            let number = value.parse::<Decimal>().ok().and_then(|d| d.to_f64());
+            match number {
+                Some(n) if AMOUNT_COLUMNS.contains(&name) => {
+                    ws.write_number_with_format(r, col, n, money)?;
+                }
+                Some(n) if COUNT_COLUMNS.contains(&name) => {
+                    ws.write_number_with_format(r, col, n, &st.count)?;
+                }
+                _ => match plain {
+                    Some(f) => {
+                        ws.write_string_with_format(r, col, value, f)?;
+                    }
+                    None => {
+                        ws.write_string(r, col, value)?;
+                    }
+                },
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if !columns.is_empty() {
+        ws.autofilter(0, 0, r.max(1), columns.len() as u16 - 1)?;
+    }
+    Ok(())
+}
+
+fn summary_sheet(
+    ws: &mut Worksheet,
+    run: &Reconciliation,
+    lang: Lang,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let (by_severity, by_code) = tables::counts(run);
+    let mut r = 0u32;
+    let title = |ws: &mut Worksheet, r: &mut u32, text: &str| -> Result<(), XlsxError> {
+        ws.write_string_with_format(*r, 0, text, &st.title)?;
+        *r += 1;
+        Ok(())
+    };
+    let head = |ws: &mut Worksheet, r: &mut u32, names: &[&'static str]| -> Result<(), XlsxError> {
+        for (c, n) in names.iter().enumerate() {
+            ws.write_string_with_format(*r, c as u16, heading(n, lang), &st.header)?;
+        }
+        *r += 1;
+        Ok(())
+    };
+    ws.set_column_width(0, 28.0)?;
+    for c in 1..6 {
+        ws.set_column_width(c, 14.0)?;
+    }
+    let line = format!(
+        "{} {} · {} {}",
+        lang.pick("截至", "as of"),
+        run.as_of,
+        lang.pick("人数", "persons"),
+        run.persons.len()
+    );
+    title(ws, &mut r, &line)?;
+    r += 1;
+
+    title(ws, &mut r, lang.pick("按级别", "By severity"))?;
+    head(ws, &mut r, &["severity", "count"])?;
+    for (sev, n) in &by_severity {
+        ws.write_string(r, 0, *sev)?;
+        ws.write_number_with_format(r, 1, *n as f64, &st.count)?;
+        r += 1;
+    }
+    r += 1;
+
+    title(ws, &mut r, lang.pick("按代码", "By code"))?;
+    head(ws, &mut r, &["code", "severity", "count"])?;
+    for info in crate::reconcile::findings::CODES.iter() {
+        ws.write_string(r, 0, info.name)?;
+        ws.write_string(r, 1, info.severity.as_str())?;
+        ws.write_number_with_format(
+            r,
+            2,
+            by_code.get(info.name).copied().unwrap_or(0) as f64,
+            &st.count,
+        )?;
+        r += 1;
+    }
+    r += 1;
+
+    title(ws, &mut r, lang.pick("按单位", "By employer"))?;
+    head(
+        ws,
+        &mut r,
+        &[
+            "employer",
+            "persons",
+            "errors",
+            "warnings",
+            "missing_credits",
+        ],
+    )?;
+    let mut employers: BTreeMap<&str, (usize, usize, usize, Decimal)> = BTreeMap::new();
+    for p in &run.persons {
+        let e = employers
+            .entry(p.employer.as_deref().unwrap_or("-"))
+            .or_default();
+        e.0 += 1;
+        e.1 += p.count(Severity::Error);
+        e.2 += p.count(Severity::Warning);
+        e.3 += p.bridge.missing_credits;
+    }
+    for (name, (persons, errors, warnings, missing)) in &employers {
+        ws.write_string(r, 0, *name)?;
+        ws.write_number_with_format(r, 1, *persons as f64, &st.count)?;
+        ws.write_number_with_format(r, 2, *errors as f64, &st.count)?;
+        ws.write_number_with_format(r, 3, *warnings as f64, &st.count)?;
+        ws.write_number_with_format(r, 4, missing.to_f64().unwrap_or(0.0), &st.money)?;
+        r += 1;
+    }
+    r += 1;
+
+    title(
+        ws,
+        &mut r,
+        lang.pick("按月份:应划入与实际划入", "By month: expected and credited"),
+    )?;
+    head(
+        ws,
+        &mut r,
+        &[
+            "month",
+            "expected_credit",
+            "credited",
+            "difference",
+            "findings",
+        ],
+    )?;
+    for m in tables::by_month(run) {
+        ws.write_string(r, 0, m.period.to_string())?;
+        ws.write_number_with_format(r, 1, m.expected.to_f64().unwrap_or(0.0), &st.money)?;
+        ws.write_number_with_format(r, 2, m.credited.to_f64().unwrap_or(0.0), &st.money)?;
+        ws.write_number_with_format(
+            r,
+            3,
+            (m.credited - m.expected).to_f64().unwrap_or(0.0),
+            &st.money,
+        )?;
+        ws.write_number_with_format(r, 4, m.findings as f64, &st.count)?;
+        r += 1;
+    }
+    Ok(())
+}
+
+/// The whole workbook, from the run and the CSV bytes of the same run.
+pub fn workbook(
+    run: &Reconciliation,
+    csvs: &tables::CsvSet,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    // A fixed creation time keeps the bytes the same from run to run.
+    let fixed = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&fixed));
+    summary_sheet(wb.add_worksheet().set_name(SHEETS[0])?, run, lang, &st)?;
+    table_sheet(
+        wb.add_worksheet().set_name(SHEETS[1])?,
+        &csvs.findings,
+        &FINDINGS_COLUMNS,
+        lang,
+        &st,
+    )?;
+    table_sheet(
+        wb.add_worksheet().set_name(SHEETS[2])?,
+        &csvs.months,
+        &MONTHS_COLUMNS,
+        lang,
+        &st,
+    )?;
+    table_sheet(
+        wb.add_worksheet().set_name(SHEETS[3])?,
+        &csvs.persons,
+        &PERSONS_COLUMNS,
+        lang,
+        &st,
+    )?;
+    table_sheet(
+        wb.add_worksheet().set_name(SHEETS[4])?,
+        &csvs.rejected,
+        &super::REJECTED_COLUMNS,
+        lang,
+        &st,
+    )?;
+    wb.save_to_buffer()
+}
