@@ -23,6 +23,9 @@ use crate::cli::RunArgs;
 pub struct ExplainArgs {
     /// ID number, person number, or name.
     pub person: String,
+    /// Also write a one-person page with the balance over time to this file.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -57,10 +60,22 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
     let (_, policy, result) = super::reconcile::prepare(&args.run)?;
     let input = &args.run.input;
     let person = find(&result, &args.person).map_err(|e| anyhow::anyhow!(e))?;
-    print!(
-        "{}",
-        page(person, &result, &policy.name, input.lang, input.ids())
-    );
+    if let Some(path) = &args.html {
+        let html = yibao_recon::report::html::person_page(
+            person,
+            &result,
+            &policy.name,
+            input.lang,
+            input.ids(),
+        );
+        yibao_recon::report::write_atomic(path, html.as_bytes())?;
+    }
+    if !input.quiet {
+        print!(
+            "{}",
+            page(person, &result, &policy.name, input.lang, input.ids())
+        );
+    }
     Ok(exit::OK)
 }
 

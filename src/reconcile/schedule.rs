@@ -257,15 +257,16 @@ pub(crate) fn schedule(
         );
     }
     if facts.retired_always || facts.retired_from.is_some() {
-        // From retirement, but not before the run's first month — nor after the first period
-        // whose credit the person's statement could show (its first month less the lag).
+        // From retirement, but not before the first period whose credit the person's
+        // statement could show (its first month less the lag), or, without a statement,
+        // before the run's first month.
         let visible = inputs
             .entries
             .iter()
             .map(|e| super::month_of(e.at.date()))
             .min()
             .and_then(|m| m.plus(-policy.credit_lag_months));
-        let run_start = visible.map_or(ctx.first_month, |v| v.min(ctx.first_month));
+        let run_start = visible.unwrap_or(ctx.first_month);
         let start = facts.retired_from.map_or(run_start, |r| r.max(run_start));
         let mut p = start;
         while p <= ctx.as_of {

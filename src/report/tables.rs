@@ -262,7 +262,12 @@ pub fn by_month(run: &Reconciliation) -> Vec<MonthTotal> {
         findings: 0,
     };
     for p in &run.persons {
-        for m in &p.months {
+        // Periods the statements cannot show would count as expected and never credited.
+        let visible = p
+            .months
+            .iter()
+            .filter(|m| m.status != crate::reconcile::MonthStatus::NotCovered);
+        for m in visible {
             let t = map.entry(m.period).or_insert_with(|| blank(m.period));
             t.expected += m.expected;
             t.credited += m.credited.unwrap_or_default();
