@@ -29,6 +29,11 @@ pub enum Command {
     #[command(subcommand)]
     Policy(crate::cmd::policy::PolicyCommand),
     Schema(crate::cmd::schema::SchemaArgs),
+    Run(crate::cmd::run::RunJobArgs),
+    Init(crate::cmd::run::InitArgs),
+    Completions(crate::cmd::completions::CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
 }
 
 /// Inputs and the options every reading command shares.
@@ -124,5 +129,33 @@ impl InputArgs {
             builder = builder.num_threads(n);
         }
         Ok(builder.build()?.install(f))
+    }
+}
+
+/// A spinner on stderr for runs that take more than a moment; nothing when stderr is not
+/// a terminal (cron, pipes) or with `-q`.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(Some(bar))
+    }
+
+    pub fn phase(&self, message: &'static str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message);
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod aliases;
 pub mod error;
 pub mod exit;
 pub mod ingest;
+pub mod job;
 pub mod lang;
 pub mod mask;
 pub mod policy;

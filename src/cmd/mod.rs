@@ -1,9 +1,11 @@
 //! One module per subcommand, each with its usage and examples.
 
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod policy;
 pub mod reconcile;
+pub mod run;
 pub mod schema;
 
 use crate::cli::{Cli, Command};
@@ -27,5 +29,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => check::run(&args),
         Command::Policy(cmd) => policy::run(&cmd),
         Command::Schema(args) => schema::run(&args),
+        Command::Run(args) => run::run(&args),
+        Command::Init(args) => run::init(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
     }
 }

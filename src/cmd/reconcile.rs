@@ -58,21 +58,35 @@ pub enum FailOn {
 
 /// Reads the inputs and reconciles them: shared by `reconcile` and `explain`.
 pub fn prepare(run: &RunArgs) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
-    let policy = Policy::load(&run.policy)?;
-    let files = run.input.files();
+    execute(&run.input.files(), &run.policy, run.as_of, &run.input)
+}
+
+/// Reads `files` and reconciles them under `policy` (a preset or a file), with a spinner
+/// on a terminal: shared by `reconcile`, `explain` and `run`.
+pub fn execute(
+    files: &[ingest::InputFile],
+    policy: &str,
+    as_of: Option<chrono::NaiveDate>,
+    input: &crate::cli::InputArgs,
+) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
+    let policy = Policy::load(policy)?;
     anyhow::ensure!(
         !files.is_empty(),
         "no input given: name files or folders to reconcile"
     );
     let options = Options {
-        as_of: run.as_of,
-        lang: run.input.lang,
+        as_of,
+        lang: input.lang,
     };
-    let (batch, result) = run.input.in_pool(|| {
-        let batch = ingest::ingest(&files);
+    let progress = crate::cli::Progress::new(input.quiet);
+    let (batch, result) = input.in_pool(|| {
+        progress.phase(input.lang.pick("读取输入文件…", "reading inputs…"));
+        let batch = ingest::ingest(files);
+        progress.phase(input.lang.pick("逐人核对…", "reconciling…"));
         let result = reconcile::reconcile(&batch, &policy, options);
         (batch, result)
     })?;
+    progress.finish();
     Ok((batch, policy, result))
 }
 

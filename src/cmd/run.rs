@@ -1,0 +1,94 @@
+//! `yibao-recon run JOB.toml` and `yibao-recon init`: scheduled runs from a job file.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use yibao_recon::exit;
+use yibao_recon::job::{self, Job};
+use yibao_recon::mask::IdDisplay;
+use yibao_recon::report::{self, ReportJob};
+
+use super::reconcile::{FailOn, exit_status, parse_formats, print_summary};
+use crate::cli::InputArgs;
+
+/// Run a job file: read its inputs, reconcile under its policy, write the reports into a
+/// dated folder, and changes.csv against the previous run.
+///
+/// Examples:
+///   yibao-recon init                 # writes yibao-recon.toml to start from
+///   yibao-recon run yibao-recon.toml
+///   yibao-recon run /srv/hr/job.toml -q -j 2
+#[derive(Debug, Args)]
+pub struct RunJobArgs {
+    /// The job file (see `yibao-recon init`).
+    pub job: PathBuf,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Write a commented example job file.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(default_value = "yibao-recon.toml")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn init(args: &InitArgs) -> anyhow::Result<u8> {
+    anyhow::ensure!(
+        args.force || !args.path.exists(),
+        "{} exists already (use --force to overwrite)",
+        args.path.display()
+    );
+    report::write_atomic(&args.path, job::EXAMPLE.as_bytes())?;
+    println!("{}", args.path.display());
+    Ok(exit::OK)
+}
+
+pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
+    let today = chrono::Local::now().date_naive();
+    let job = Job::load(&args.job, today)?;
+    let input = InputArgs {
+        inputs: Vec::new(),
+        contributions: Vec::new(),
+        statements: Vec::new(),
+        roster: Vec::new(),
+        lang: job.lang.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+        show_ids: job.show_ids,
+        jobs: args.jobs,
+        quiet: args.quiet,
+    };
+    let (batch, policy, result) =
+        super::reconcile::execute(&job.inputs, &job.policy, job.as_of, &input)?;
+    let formats = parse_formats(&job.formats)?;
+    let ids = if job.show_ids {
+        IdDisplay::Full
+    } else {
+        IdDisplay::Masked
+    };
+    let plan = ReportJob {
+        dir: &job.output,
+        formats: &formats,
+        ids,
+        lang: input.lang,
+        previous: job.previous.as_deref(),
+    };
+    let changes = report::write_reports(&plan, &result, &batch, &policy)?;
+    super::print_failures(&batch, &input);
+    if !args.quiet {
+        print_summary(&result, &batch, &job.output, input.lang, changes);
+    }
+    let fail_on = match job.fail_on.as_str() {
+        "warning" => FailOn::Warning,
+        "never" => FailOn::Never,
+        _ => FailOn::Error,
+    };
+    Ok(exit_status(&result, &batch, fail_on))
+}

@@ -1,0 +1,122 @@
+//! Scheduled runs: `init`, `run JOB.toml` twice with one input changed, changes.csv;
+//! completions and man pages from the clap definitions.
+
+mod common;
+
+use common::{bin, id, write};
+use predicates::prelude::*;
+
+#[test]
+fn init_writes_an_example_and_will_not_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("job.toml");
+    bin().arg("init").arg(&path).assert().code(0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("inputs =") && text.contains("previous = \"auto\""));
+    bin()
+        .arg("init")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exists"));
+    bin().arg("init").arg(&path).arg("--force").assert().code(0);
+}
+
+#[test]
+fn a_job_run_twice_reports_exactly_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let a = id("33010619900317017");
+    std::fs::create_dir_all(root.join("data")).unwrap();
+    write(
+        &root.join("data"),
+        "contributions.csv",
+        format!(
+            "身份证号,姓名,费款所属期,缴费基数,个人缴费\n{a},何庚,202401,6000,120\n{a},何庚,202402,6000,120\n{a},何庚,202403,6000,120\n"
+        ),
+    );
+    let statement = |rows: &str| format!("身份证号,交易时间,交易类型,发生金额\n{rows}");
+    let first = format!("{a},2024-02-05,101,120\n{a},2024-03-05,101,120\n");
+    write(&root.join("data"), "statement.csv", statement(&first));
+    write(
+        root,
+        "job.toml",
+        "inputs = [\"data/*.csv\"]\noutput = \"reports/{date}\"\nas_of = \"2024-07-31\"\nlang = \"en\"\nformats = [\"csv\", \"json\"]\n",
+    );
+    bin()
+        .arg("run")
+        .arg(root.join("job.toml"))
+        .arg("-q")
+        .assert()
+        .code(1);
+    let reports: Vec<_> = std::fs::read_dir(root.join("reports")).unwrap().collect();
+    assert_eq!(reports.len(), 1, "one dated folder");
+    let out = reports.into_iter().next().unwrap().unwrap().path();
+    let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert!(findings.contains("CREDIT_MISSING"), "{findings}");
+    assert!(
+        !out.join("changes.csv").exists(),
+        "no previous run the first time"
+    );
+
+    // The March credit arrives: the next run says exactly that it is resolved.
+    write(
+        &root.join("data"),
+        "statement.csv",
+        statement(&format!("{first}{a},2024-04-05,101,120\n")),
+    );
+    bin()
+        .arg("run")
+        .arg(root.join("job.toml"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 new, 1 resolved"));
+    let changes = std::fs::read_to_string(out.join("changes.csv")).unwrap();
+    let lines: Vec<&str> = changes.lines().collect();
+    assert_eq!(lines.len(), 2, "{changes}");
+    assert!(lines[1].starts_with("resolved,330106********"));
+    assert!(lines[1].contains(",2024-03,,CREDIT_MISSING,error,120.00,0.00,-120.00,"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["changes"],
+        serde_json::json!({"new": 0, "resolved": 1})
+    );
+}
+
+#[test]
+fn reconcile_previous_dir_without_findings_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args([
+            "reconcile",
+            "samples/scenarios/06_late_credit",
+            "--policy",
+            "samples/policy.toml",
+            "-q",
+            "--previous",
+        ])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("findings.csv"));
+}
+
+#[test]
+fn completions_and_man_come_from_the_cli() {
+    bin()
+        .args(["completions", "bash"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("reconcile"))
+        .stdout(predicate::str::contains("--fail-on"));
+    bin().args(["completions", "zsh"]).assert().code(0);
+    bin()
+        .arg("man")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(".TH"))
+        .stdout(predicate::str::contains("reconcile"));
+}
