@@ -8,6 +8,8 @@ use thiserror::Error;
 pub enum InputError {
     #[error("{path}: no such file or folder")]
     NotFound { path: String },
+    #[error("{path}: {size} MiB, more than the {limit} MiB one input may have")]
+    TooLarge { path: String, size: u64, limit: u64 },
     #[error("{path}: cannot read: {source}")]
     Io {
         path: String,

@@ -1,3 +1,4 @@
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! yibao-recon: reconcile China's employee medical-insurance personal accounts
 //! (职工医保个人账户) — contribution records against account statements.
 //!

@@ -1,5 +1,7 @@
 //! The `yibao-recon` binary: parses arguments once and calls the library.
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod cli;
 mod cmd;
 

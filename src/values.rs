@@ -89,6 +89,10 @@ pub enum ValueError {
     UnknownAccountStatus,
     #[error("cell holds a spreadsheet error")]
     SpreadsheetError,
+    #[error("negative contribution base")]
+    NegativeBase,
+    #[error("year before 1990: not a period of the employee medical insurance")]
+    TooEarly,
 }
 
 impl ValueError {
@@ -108,6 +112,8 @@ impl ValueError {
             ValueError::UnknownCategory => "unknown_category",
             ValueError::UnknownAccountStatus => "unknown_account_status",
             ValueError::SpreadsheetError => "spreadsheet_error",
+            ValueError::NegativeBase => "negative_base",
+            ValueError::TooEarly => "too_early",
         }
     }
 
@@ -130,6 +136,8 @@ impl ValueError {
             ValueError::UnknownCategory => "无法识别的人员类别",
             ValueError::UnknownAccountStatus => "无法识别的账户状态",
             ValueError::SpreadsheetError => "单元格是表格错误值(如#N/A)",
+            ValueError::NegativeBase => "缴费基数为负数",
+            ValueError::TooEarly => "年份早于1990年,不是职工医保的所属期",
         };
         match lang {
             Lang::Zh => zh.to_string(),
@@ -321,7 +329,11 @@ fn amount_text(raw: &str) -> ValueResult<Decimal> {
         Ok(d) => d,
         Err(_) => {
             let digits = clean.chars().filter(char::is_ascii_digit).count();
-            return Err(if digits > 20 {
+            let exponent = clean
+                .split_once(['e', 'E'])
+                .and_then(|(_, e)| e.parse::<i64>().ok())
+                .unwrap_or(0);
+            return Err(if digits > 20 || exponent > 12 {
                 ValueError::AmountOutOfRange
             } else {
                 ValueError::NotAnAmount
@@ -1050,7 +1062,9 @@ mod tests {
         assert_eq!(amount(&Cell::Empty), Ok(None));
         assert_eq!(amount(&t("abc")), Err(ValueError::NotAnAmount));
         assert_eq!(amount(&t("12.3.4")), Err(ValueError::NotAnAmount));
-        assert_eq!(amount(&t("1e400")), Err(ValueError::NotAnAmount));
+        assert_eq!(amount(&t("1e400")), Err(ValueError::AmountOutOfRange));
+        assert_eq!(amount(&t("1e30")), Err(ValueError::AmountOutOfRange));
+        assert_eq!(amount(&t("1e-400")), Err(ValueError::NotAnAmount));
         assert_eq!(
             amount(&t("99999999999999999999999999999999")),
             Err(ValueError::AmountOutOfRange)

@@ -96,7 +96,16 @@ fn utf16_le_and_be_tab_separated() {
     let be = write(dir.path(), "be.tsv", utf16be_bom(&text));
     let b = read_all(&[&le, &be]);
     assert_conserved(&b);
-    assert_eq!(b.contributions.len(), 2);
+    // The same row in two files counts once; the later file's copy is rejected, naming
+    // the first.
+    assert_eq!(b.contributions.len(), 1);
+    assert_eq!(
+        reasons(&b),
+        [(2, String::new(), "duplicate_row".to_string())]
+    );
+    assert!(
+        matches!(&b.rejected[0].reason, yibao_recon::ingest::Reason::DuplicateOf(f) if f.ends_with("be.tsv row 2"))
+    );
     for c in &b.contributions {
         assert_eq!(c.name.as_deref(), Some("赵磊"));
         assert_eq!(c.period, p(2024, 3));

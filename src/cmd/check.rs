@@ -128,7 +128,7 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
     if !warnings.is_empty() {
         println!("\n{}", lang.pick("提示:", "warnings:"));
         for w in &warnings {
-            println!("  {w}");
+            println!("  {}", ids.text(w));
         }
     }
     let t = batch.totals();

@@ -60,6 +60,8 @@ pub struct SkippedInput {
 /// Everything a run read.
 #[derive(Debug, Default)]
 pub struct Batch {
+    /// Warnings about the run as a whole (one person under two names…).
+    pub notes: Vec<String>,
     pub sources: Vec<Source>,
     pub skipped_inputs: Vec<SkippedInput>,
     /// Files or sheets that could not be read at all.
@@ -87,7 +89,7 @@ impl Batch {
     /// Warnings for summary.json and the terminal: one line per source and kind of issue,
     /// with row numbers rather than values, so nothing personal is repeated.
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out = self.notes.clone();
         for s in &self.sources {
             let label = source_label(&s.path, s.sheet.as_deref());
             if !s.bad_check_digit_rows.is_empty() {
@@ -272,6 +274,29 @@ fn place_table(
     }
 }
 
+/// One input file may have at most this many bytes: it is read whole into memory.
+pub const MAX_FILE_BYTES: u64 = 4 << 30;
+
+/// Why a text file is not worth reading as a table, if it is not.
+fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Some("empty file");
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let utf16 = text::detect_encoding(sample);
+    if matches!(
+        utf16,
+        text::TextEncoding::Utf16Le | text::TextEncoding::Utf16Be
+    ) {
+        return None;
+    }
+    let control = sample
+        .iter()
+        .filter(|b| b.is_ascii_control() && !b"\t\r\n\x0c".contains(b))
+        .count();
+    (control * 10 > sample.len()).then_some("binary data, not text or a workbook")
+}
+
 fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
     let opts = TableOptions {
         forced: input.forced,
@@ -283,6 +308,16 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
         skipped: Vec::new(),
         failures: Vec::new(),
     };
+    if let Ok(meta) = std::fs::metadata(&input.path)
+        && meta.len() > MAX_FILE_BYTES
+    {
+        result.failures.push(InputError::TooLarge {
+            path,
+            size: meta.len() >> 20,
+            limit: MAX_FILE_BYTES >> 20,
+        });
+        return result;
+    }
     let bytes = match std::fs::read(&input.path) {
         Ok(b) => b,
         Err(source) => {
@@ -331,6 +366,14 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
         }
         return result;
     }
+    if let Some(reason) = not_a_table(&bytes) {
+        result.skipped.push(SkippedInput {
+            path,
+            sheet: None,
+            reason: reason.to_string(),
+        });
+        return result;
+    }
     // Hashing a large file takes as long as a good part of parsing it: do both at once.
     let (sha, parsed) = rayon::join(
         || keep_records.then(|| sha256_hex(&bytes)),
@@ -374,6 +417,115 @@ pub enum Retain {
     CountsOnly,
 }
 
+/// A row read from two files is counted once: the copy from the later file (in path
+/// order) is rejected, naming the first.
+fn reject_repeats(batch: &mut Batch) {
+    use std::collections::HashMap;
+    fn label(batch: &Batch, o: Origin) -> String {
+        let s = batch.source(o);
+        format!(
+            "{} {} {}",
+            source_label(&s.path, s.sheet.as_deref()),
+            "row",
+            o.row
+        )
+    }
+    let mut moved: Vec<(Origin, String)> = Vec::new();
+    {
+        let mut seen: HashMap<String, Origin> = HashMap::new();
+        let mut keep = Vec::with_capacity(batch.contributions.len());
+        for c in std::mem::take(&mut batch.contributions) {
+            let key = format!(
+                "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}",
+                c.person_id,
+                c.period,
+                c.base,
+                c.employee_amount,
+                c.employer_amount,
+                c.status,
+                c.contribution_type,
+                c.paid_month,
+                c.insurance.as_str(),
+                c.tier,
+                c.employer
+            );
+            match seen.get(&key) {
+                Some(first) if first.source != c.origin.source => {
+                    moved.push((c.origin, label(batch, *first)))
+                }
+                Some(_) => keep.push(c),
+                None => {
+                    seen.insert(key, c.origin);
+                    keep.push(c);
+                }
+            }
+        }
+        batch.contributions = keep;
+    }
+    {
+        let mut seen: HashMap<String, Origin> = HashMap::new();
+        let mut keep = Vec::with_capacity(batch.entries.len());
+        for e in std::mem::take(&mut batch.entries) {
+            let key = format!(
+                "{}|{}|{}|{:?}|{}|{:?}|{:?}",
+                e.person_id, e.at, e.amount, e.balance, e.kind_text, e.period, e.beneficiary
+            );
+            match seen.get(&key) {
+                Some(first) if first.source != e.origin.source => {
+                    moved.push((e.origin, label(batch, *first)))
+                }
+                Some(_) => keep.push(e),
+                None => {
+                    seen.insert(key, e.origin);
+                    keep.push(e);
+                }
+            }
+        }
+        batch.entries = keep;
+    }
+    for (origin, first) in moved {
+        let counts = &mut batch.sources[origin.source as usize].counts;
+        counts.accepted -= 1;
+        counts.rejected += 1;
+        batch.rejected.push(Rejection {
+            origin,
+            column: String::new(),
+            value: String::new(),
+            reason: Reason::DuplicateOf(first),
+        });
+    }
+    batch.rejected.sort_by_key(|r| r.origin);
+}
+
+/// One ID under different names is worth a look: a typo, or two people mixed up.
+fn note_conflicting_names(batch: &mut Batch) {
+    use std::collections::BTreeMap;
+    let mut names: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    let all = batch
+        .contributions
+        .iter()
+        .map(|c| (&c.person_id, &c.name))
+        .chain(batch.entries.iter().map(|e| (&e.person_id, &e.name)))
+        .chain(batch.roster.iter().map(|r| (&r.person_id, &r.name)));
+    for (id, name) in all {
+        if let Some(n) = name {
+            names.entry(id).or_default().insert(n);
+        }
+    }
+    let notes: Vec<String> = names
+        .iter()
+        .filter(|(_, n)| n.len() > 1)
+        .map(|(id, n)| {
+            format!(
+                "ID {id} has {} different names in the inputs ({}): check that one person is not mistaken for another",
+                n.len(),
+                n.iter().copied().collect::<Vec<_>>().join(", ")
+            )
+        })
+        .collect();
+    batch.notes.extend(notes);
+}
+
 /// Reads every input, keeping the records. Runs on the current rayon pool.
 pub fn ingest(inputs: &[InputFile]) -> Batch {
     ingest_with(inputs, Retain::Records)
@@ -384,6 +536,20 @@ pub fn ingest_with(inputs: &[InputFile], retain: Retain) -> Batch {
     let (files, skipped, failures) = discover(inputs);
     let keep = retain == Retain::Records;
     let results: Vec<FileResult> = files.par_iter().map(|f| read_file(f, keep)).collect();
+    let mut batch = assemble(results, skipped, failures);
+    if keep {
+        reject_repeats(&mut batch);
+        note_conflicting_names(&mut batch);
+    }
+    batch
+}
+
+/// Puts the files' results together in path order, numbering the sources.
+fn assemble(
+    results: Vec<FileResult>,
+    skipped: Vec<SkippedInput>,
+    failures: Vec<InputError>,
+) -> Batch {
     let mut batch = Batch {
         skipped_inputs: skipped,
         failures,

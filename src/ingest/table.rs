@@ -29,6 +29,17 @@ pub trait Row {
         None
     }
 
+    /// The cell's length in bytes (0 for numbers and dates).
+    fn cell_len(&self, i: usize) -> usize {
+        match self.raw(i) {
+            Some(raw) => raw.len(),
+            None => match self.cell(i) {
+                Cell::Text(t) => t.len(),
+                _ => 0,
+            },
+        }
+    }
+
     fn is_blank(&self) -> bool {
         (0..self.width()).all(|i| self.cell(i).is_blank())
     }
@@ -58,7 +69,15 @@ pub enum Reason {
     Missing(Field),
     /// A statement row with neither an amount nor income or expense.
     NoAmount,
+    /// A cell longer than [`MAX_CELL_BYTES`]: no value of a field is that long.
+    CellTooLong(usize),
+    /// The same row was already read from another file ("file [sheet] row N").
+    DuplicateOf(String),
 }
+
+/// The longest cell read as a field's value; longer ones reject the row, so a 100 MB
+/// cell neither fills memory nor reaches a report.
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
 
 impl Reason {
     pub fn code(&self) -> String {
@@ -66,6 +85,8 @@ impl Reason {
             Reason::Value(e) => e.code().to_string(),
             Reason::Missing(f) => format!("missing_{}", f.name()),
             Reason::NoAmount => "no_amount".to_string(),
+            Reason::CellTooLong(_) => "cell_too_long".to_string(),
+            Reason::DuplicateOf(_) => "duplicate_row".to_string(),
         }
     }
 
@@ -82,6 +103,14 @@ impl Reason {
                     "no amount, income or expense",
                 )
                 .to_string(),
+            Reason::DuplicateOf(first) => match lang {
+                Lang::Zh => format!("与 {first} 完全相同(同一行读了两次?),不重复计入"),
+                Lang::En => format!("the same row as {first} (read twice?); not counted again"),
+            },
+            Reason::CellTooLong(n) => match lang {
+                Lang::Zh => format!("单元格过长({n} 字节,上限 {MAX_CELL_BYTES})"),
+                Lang::En => format!("cell too long ({n} bytes, at most {MAX_CELL_BYTES})"),
+            },
         }
     }
 }
@@ -725,6 +754,22 @@ impl TableOutput {
             return;
         }
         let map = &layout.map;
+        let too_long = map
+            .cols
+            .iter()
+            .flatten()
+            .chain(map.person_number.iter())
+            .copied()
+            .find(|&c| row.cell_len(c) > MAX_CELL_BYTES);
+        if let Some(col) = too_long {
+            let text = row.cell(col).to_text().chars().take(40).collect::<String>() + "…";
+            self.reject(
+                map,
+                row_no,
+                (col, text, Reason::CellTooLong(row.cell_len(col))),
+            );
+            return;
+        }
         let mut check = RowCheck {
             map,
             row,
@@ -883,8 +928,34 @@ fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
     None
 }
 
+/// The first year a period of the employee medical insurance can have (the scheme began
+/// in 1998; 1990 leaves room for pilots).
+const FIRST_YEAR: i32 = 1990;
+
+fn contribution_period(cell: &Cell) -> ValueResult<crate::records::Period> {
+    match values::period(cell)? {
+        Some(p) if p.year() < FIRST_YEAR => Err(ValueError::TooEarly),
+        p => Ok(p),
+    }
+}
+
+fn statement_date(cell: &Cell) -> ValueResult<chrono::NaiveDateTime> {
+    use chrono::Datelike;
+    match values::date_time(cell)? {
+        Some(d) if d.year() < FIRST_YEAR => Err(ValueError::TooEarly),
+        d => Ok(d),
+    }
+}
+
+fn base(cell: &Cell) -> ValueResult<Decimal> {
+    match values::amount(cell)? {
+        Some(b) if b < Decimal::ZERO => Err(ValueError::NegativeBase),
+        b => Ok(b),
+    }
+}
+
 fn contribution<R: Row + ?Sized>(check: &mut RowCheck<R>, origin: Origin) -> Option<Contribution> {
-    let period = check.value(Field::Period, values::period);
+    let period = check.value(Field::Period, contribution_period);
     let period = check.require(Field::Period, period);
     Some(Contribution {
         origin,
@@ -892,7 +963,7 @@ fn contribution<R: Row + ?Sized>(check: &mut RowCheck<R>, origin: Origin) -> Opt
         person_number: None,
         name: None,
         period: period?,
-        base: check.value(Field::Base, values::amount),
+        base: check.value(Field::Base, base),
         employee_amount: check.value(Field::EmployeeAmount, values::amount),
         employer_amount: check.value(Field::EmployerAmount, values::amount),
         status: check
@@ -920,7 +991,7 @@ fn entry<R: Row + ?Sized>(
     check: &mut RowCheck<R>,
     origin: Origin,
 ) -> Option<(StatementEntry, Direction)> {
-    let at = check.value(Field::Date, values::date_time);
+    let at = check.value(Field::Date, statement_date);
     let at = check.require(Field::Date, at);
     let amount = if check.has(Field::Amount) {
         check.value(Field::Amount, values::amount)

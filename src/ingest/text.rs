@@ -187,7 +187,8 @@ impl Row for CsvRow<'_> {
         }
         match std::str::from_utf8(bytes) {
             Ok(s) => Cell::Text(Cow::Borrowed(s)),
-            Err(_) => Cell::Text(String::from_utf8_lossy(bytes)),
+            // A GBK cell in a UTF-8 file (exports pasted together): read it as GBK.
+            Err(_) => Cell::Text(GB18030.decode_without_bom_handling(bytes).0),
         }
     }
 

@@ -61,8 +61,48 @@ pub struct SheetTable {
 
 type Book = Sheets<Cursor<Vec<u8>>>;
 
+/// A workbook may expand to at most this many bytes of XML: a zip bomb is refused before
+/// calamine reads it, and memory stays bounded. `YIBAO_MAX_WORKBOOK_MB` changes it.
+pub const MAX_EXPANDED: u64 = 1 << 30;
+
+fn expansion_limit() -> u64 {
+    std::env::var("YIBAO_MAX_WORKBOOK_MB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(MAX_EXPANDED, |mb| mb << 20)
+}
+
+/// Refuses a zip that expands beyond [`MAX_EXPANDED`]. Counts what decompression really
+/// gives, not what the zip's directory claims.
+fn check_expansion(bytes: &[u8], limit: u64) -> Result<(), String> {
+    use std::io::Read;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // not a zip calamine can read either: its own error says so
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(i) else {
+            continue;
+        };
+        let left = limit.saturating_sub(total);
+        let read =
+            std::io::copy(&mut (&mut entry).take(left + 1), &mut std::io::sink()).unwrap_or(0);
+        total += read;
+        if total > limit {
+            return Err(format!(
+                "expands to more than {} MiB (a zip bomb, or a workbook too large to read safely)",
+                limit >> 20
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn open(bytes: Vec<u8>, ods: bool) -> Result<Book, String> {
     let ole = sniff(&bytes) == Container::Ole;
+    if sniff(&bytes) == Container::Zip {
+        check_expansion(&bytes, expansion_limit())?;
+    }
     let cursor = Cursor::new(bytes);
     if ole {
         return open_workbook_from_rs::<Xls<_>, _>(cursor)
@@ -104,4 +144,27 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
         out.push(SheetTable { name, result });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(size: usize) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        w.write_all(&vec![b'0'; size]).unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn expansion_is_counted_as_decompressed() {
+        let bytes = zip_of(3 << 20);
+        assert!(bytes.len() < 100_000, "compresses well");
+        assert!(check_expansion(&bytes, 4 << 20).is_ok());
+        let err = check_expansion(&bytes, 2 << 20).unwrap_err();
+        assert!(err.contains("zip bomb"), "{err}");
+    }
 }

@@ -1,0 +1,325 @@
+//! Hostile and broken inputs: each gets a clear error, rejection or skip naming the file
+//! (and row and column where there is one) — never a panic, never a silent drop — and
+//! memory stays bounded.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use common::{bin, gbk, id, read_rejected, write};
+
+const C_HEAD: &str = "身份证号,姓名,费款所属期,缴费基数,个人缴费\n";
+
+/// Runs `check --lang en` with a rejected.csv; returns (exit code, stdout, stderr, rejected).
+fn check(paths: &[&Path]) -> (i32, String, String, Vec<[String; 6]>) {
+    let dir = tempfile::tempdir().unwrap();
+    let rejected = dir.path().join("rejected.csv");
+    let out = bin()
+        .arg("check")
+        .args(paths)
+        .args(["--lang", "en", "--rejected"])
+        .arg(&rejected)
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1 || code == 2,
+        "exit {code}: a panic?\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = if rejected.exists() {
+        read_rejected(&rejected)
+    } else {
+        Vec::new()
+    };
+    (
+        code,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        rows,
+    )
+}
+
+/// The totals line adds up: read = accepted + rejected + skipped.
+fn assert_totals_add_up(stdout: &str) {
+    let line = stdout.lines().find(|l| l.starts_with("total:")).unwrap();
+    let n: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    assert_eq!(n[1], n[2] + n[3] + n[4], "{line}");
+}
+
+fn a() -> String {
+    id("32010219850315123")
+}
+
+#[test]
+fn truncated_workbook_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read("samples/shapes/hr_workbook.xlsx").unwrap();
+    let f = write(dir.path(), "cut.xlsx", &bytes[..bytes.len() / 2]);
+    let (code, _, err, _) = check(&[&f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cut.xlsx") && err.contains("not a readable workbook"),
+        "{err}"
+    );
+}
+
+#[test]
+fn zip_bomb_is_refused_before_it_fills_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.xlsx");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default().large_file(true);
+    w.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..80 {
+        w.write_all(&zeros).unwrap();
+    }
+    w.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 2 << 20);
+    // The limit is 1 GiB; the test lowers it rather than inflating a gigabyte.
+    let out = bin()
+        .env("YIBAO_MAX_WORKBOOK_MB", "64")
+        .args(["check", "--lang", "en"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bomb.xlsx") && err.contains("zip bomb"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_100_mb_cell_rejects_its_row_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = "名".repeat(35 << 20); // 105 MB of UTF-8
+    let f = write(
+        dir.path(),
+        "huge.csv",
+        format!(
+            "{C_HEAD}{},张三,202401,5000,100\n{},{huge},202402,5000,100\n",
+            a(),
+            a()
+        ),
+    );
+    let (code, out, _, rows) = check(&[&f]);
+    assert_eq!(code, 1);
+    assert_totals_add_up(&out);
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0][2].as_str(), rows[0][3].as_str()), ("3", "姓名"));
+    assert!(rows[0][5].contains("cell too long"), "{:?}", rows[0]);
+    assert!(rows[0][4].chars().count() <= 41, "the value is cut short");
+}
+
+#[test]
+fn ten_thousand_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra: String = (0..10_000).map(|i| format!(",x{i}")).collect();
+    let values: String = (0..10_000).map(|_| ",1").collect();
+    let f = write(
+        dir.path(),
+        "wide.csv",
+        format!(
+            "身份证号,费款所属期,个人缴费{extra}\n{},202401,100{values}\n",
+            a()
+        ),
+    );
+    let (code, out, _, _) = check(&[&f]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("contributions"));
+}
+
+#[test]
+fn empty_header_only_and_binary_files_are_listed_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.csv", "");
+    let header = write(dir.path(), "header.csv", C_HEAD);
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+        .collect();
+    let binary = write(dir.path(), "junk.csv", junk);
+    let nul = write(dir.path(), "nul.csv", b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    let (code, out, _, _) = check(&[&empty, &header, &binary, &nul]);
+    assert_eq!(code, 0);
+    assert!(out.contains("empty.csv: empty file"), "{out}");
+    assert!(out.contains("junk.csv: binary data"), "{out}");
+    assert!(out.contains("nul.csv"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with(&header.display().to_string()) && l.contains("read       1")),
+        "{out}"
+    );
+}
+
+#[test]
+fn mixed_encodings_and_invalid_utf8_in_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = format!("{C_HEAD}{},张三,202401,5000,100\n", a()).into_bytes();
+    bytes.extend(gbk(&format!("{},李四,202402,5000,100\n", a())));
+    bytes.extend(format!("{},王\u{5}五,202403,5000,100\n", a()).as_bytes());
+    bytes.extend(b"x\xff\xfe,\xc3,202404,5000,100\n");
+    let f = write(dir.path(), "mixed.csv", bytes);
+    let (code, out, _, rows) = check(&[&f]);
+    assert_eq!(code, 1);
+    assert_totals_add_up(&out);
+    // The GBK row is read as GBK; the junk row is rejected for its ID.
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0][2].as_str(), rows[0][3].as_str()),
+        ("5", "身份证号")
+    );
+    let batch = yibao_recon::ingest::ingest(&[yibao_recon::ingest::InputFile {
+        path: f.clone(),
+        forced: None,
+    }]);
+    let names: Vec<&str> = batch
+        .contributions
+        .iter()
+        .filter_map(|c| c.name.as_deref())
+        .collect();
+    assert_eq!(names, ["张三", "李四", "王\u{5}五"]);
+}
+
+#[test]
+fn duplicate_headers_and_two_period_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "dup.csv",
+        format!(
+            "身份证号,所属期,费款所属期,个人缴费,个人缴费\n{},202401,202402,100,999\n",
+            a()
+        ),
+    );
+    let batch = yibao_recon::ingest::ingest(&[yibao_recon::ingest::InputFile {
+        path: f.clone(),
+        forced: None,
+    }]);
+    let c = &batch.contributions[0];
+    assert_eq!(
+        c.period.to_string(),
+        "2024-02",
+        "费款所属期 outranks 所属期"
+    );
+    assert_eq!(
+        c.employee_amount.map(|d| d.to_string()).as_deref(),
+        Some("100.00"),
+        "the first 个人缴费 column"
+    );
+    let warnings = batch.warnings().join("\n");
+    assert!(
+        warnings.contains("所属期") && warnings.contains("个人缴费"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn negative_bases_years_1900_and_2100_and_overflowing_amounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        "202401,-5000,100",
+        "190003,5000,100",
+        "210001,5000,100",
+        "202402,5000,99999999999999999999999999999999",
+        "202403,5000,1e30",
+        "202404,5000,100",
+    ];
+    let body: String = rows.iter().map(|r| format!("{},x,{r}\n", a())).collect();
+    let f = write(dir.path(), "bad.csv", format!("{C_HEAD}{body}"));
+    let (code, out, _, rejected) = check(&[&f]);
+    assert_eq!(code, 1);
+    assert_totals_add_up(&out);
+    let got: Vec<(&str, &str, &str)> = rejected
+        .iter()
+        .map(|r| (r[2].as_str(), r[3].as_str(), r[5].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2", "缴费基数", "negative contribution base"),
+            (
+                "3",
+                "费款所属期",
+                "year before 1990: not a period of the employee medical insurance"
+            ),
+            ("4", "费款所属期", "year or month out of range"),
+            ("5", "个人缴费", "amount out of range"),
+            ("6", "个人缴费", "amount out of range"),
+        ]
+    );
+}
+
+#[test]
+fn the_same_row_in_two_files_counts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{C_HEAD}{},张三,202401,5000,100\n", a());
+    let one = write(dir.path(), "a.csv", &text);
+    let two = write(dir.path(), "b.csv", &text);
+    let out = dir.path().join("out");
+    bin()
+        .args(["reconcile", "--lang", "en", "-q", "--format", "csv", "-o"])
+        .arg(&out)
+        .arg(&one)
+        .arg(&two)
+        .assert()
+        .code(1);
+    let rows = read_rejected(&out.join("rejected.csv"));
+    assert_eq!(rows.len(), 1);
+    assert!(
+        rows[0][0].ends_with("b.csv") && rows[0][5].contains("a.csv row 2"),
+        "{rows:?}"
+    );
+    let months = std::fs::read_to_string(out.join("months.csv")).unwrap();
+    assert!(months.contains(",100.00,,100.00,"), "not doubled: {months}");
+}
+
+#[test]
+fn one_person_with_conflicting_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "c.csv",
+        format!(
+            "{C_HEAD}{id},张三,202401,5000,100\n{id},张叁,202401,6000,120\n",
+            id = a()
+        ),
+    );
+    let out = dir.path().join("out");
+    bin()
+        .args(["reconcile", "-q", "--format", "csv,json", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .code(0);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let warnings = summary["warnings"].to_string();
+    assert!(
+        warnings.contains("2 different names") && warnings.contains("320102********"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains(&a()), "masked");
+    // Both rows of the period are summed, as SPEC says.
+    let months = std::fs::read_to_string(out.join("months.csv")).unwrap();
+    assert!(months.contains(",6000.00,220.00,,220.00,"), "{months}");
+}
+
+#[test]
+fn missing_paths_and_unreadable_files_name_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone: PathBuf = dir.path().join("gone.csv");
+    let (code, _, err, _) = check(&[&gone]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("gone.csv") && err.contains("no such file"),
+        "{err}"
+    );
+}
