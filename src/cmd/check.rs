@@ -67,7 +67,10 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
     let labels: Vec<String> = batch
         .sources
         .iter()
-        .map(|s| source_label(&s.path, s.sheet.as_deref()))
+        .map(|s| {
+            ids.text(&source_label(&s.path, s.sheet.as_deref()))
+                .into_owned()
+        })
         .collect();
     let width = labels.iter().map(|l| display_width(l)).max().unwrap_or(0);
     let [read, accepted, rejected, skipped] = match lang {
@@ -91,11 +94,8 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
     if !batch.skipped_inputs.is_empty() {
         println!("\n{}", lang.pick("跳过的文件或工作表:", "skipped inputs:"));
         for s in &batch.skipped_inputs {
-            println!(
-                "  {}: {}",
-                source_label(&s.path, s.sheet.as_deref()),
-                s.reason
-            );
+            let label = source_label(&s.path, s.sheet.as_deref());
+            println!("  {}: {}", ids.text(&label), s.reason);
         }
     }
     if !batch.rejected.is_empty() {
@@ -106,12 +106,12 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
             Lang::En => println!("\nrejected rows (first {shown} of {n}):"),
         }
         for r in batch.rejected.iter().take(SHOWN_REJECTED) {
-            let label = source_label(
-                &batch.source(r.origin).path,
-                batch.source(r.origin).sheet.as_deref(),
-            );
+            let source = batch.source(r.origin);
+            let label = ids
+                .text(&source_label(&source.path, source.sheet.as_deref()))
+                .into_owned();
             let value = ids.text(&r.value);
-            let reason = r.reason.message(lang);
+            let reason = ids.text(&r.reason.message(lang)).into_owned();
             match lang {
                 Lang::Zh => println!(
                     "  {label} 第 {} 行, 列「{}」, 值「{value}」: {reason}",

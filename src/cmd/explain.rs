@@ -90,7 +90,7 @@ pub fn page(
     use std::fmt::Write;
     let zh = lang == Lang::Zh;
     let mut s = String::new();
-    let name = p.name.as_deref().unwrap_or("");
+    let name = ids.text(p.name.as_deref().unwrap_or(""));
     let _ = writeln!(s, "{name} {}", ids.id(&p.id));
     let _ = writeln!(
         s,

@@ -287,7 +287,7 @@ pub fn person_page(
     lang: Lang,
     ids: IdDisplay,
 ) -> String {
-    let name = p.name.as_deref().unwrap_or("");
+    let name = ids.text(p.name.as_deref().unwrap_or(""));
     let title = format!("{name} {}", ids.id(&p.id));
     let mut s = head(&title);
     let _ = write!(

@@ -58,12 +58,12 @@ pub fn rejected_csv(
     for r in rejected {
         let s = batch.source(r.origin);
         w.write_record([
-            s.path.as_str(),
-            s.sheet.as_deref().unwrap_or(""),
+            ids.text(&s.path).as_ref(),
+            ids.text(s.sheet.as_deref().unwrap_or("")).as_ref(),
             &r.origin.row.to_string(),
-            &r.column,
+            &ids.text(&r.column),
             &ids.text(&r.value),
-            &r.reason.message(lang),
+            &ids.text(&r.reason.message(lang)),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

@@ -69,8 +69,10 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-fn name(p: &PersonReport) -> &str {
-    p.name.as_deref().unwrap_or("")
+/// The person's name as written — masked where it holds an ID number (it happens: an ID
+/// typed into the name column).
+fn name(p: &PersonReport, ids: IdDisplay) -> String {
+    ids.text(p.name.as_deref().unwrap_or("")).into_owned()
 }
 
 pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
@@ -81,7 +83,7 @@ pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv
         for f in &p.findings {
             w.write_record([
                 id.as_ref(),
-                name(p),
+                &name(p, ids),
                 &opt(f.period),
                 &opt(f.period_to),
                 f.code.name(),
@@ -105,7 +107,7 @@ pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::
             let codes: Vec<&str> = m.codes.iter().map(|c| c.name()).collect();
             w.write_record([
                 id.as_ref(),
-                name(p),
+                &name(p, ids),
                 &m.period.to_string(),
                 &m.insurance,
                 m.tier.as_deref().unwrap_or(""),
@@ -131,7 +133,7 @@ pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv:
         let b = &p.bridge;
         w.write_record([
             ids.id(&p.id).as_ref(),
-            name(p),
+            &name(p, ids),
             &opt(p.first_period),
             &opt(p.last_period),
             &money(Some(b.opening)),
@@ -183,8 +185,8 @@ pub fn summary_json(
         .iter()
         .map(|s| {
             json!({
-                "path": s.path,
-                "sheet": s.sheet,
+                                "path": ids.text(&s.path),
+                "sheet": s.sheet.as_deref().map(|t| ids.text(t)),
                 "kind": s.kind,
                 "sha256": s.sha256,
                 "rows_read": s.counts.read,
@@ -197,7 +199,13 @@ pub fn summary_json(
     let skipped: Vec<Value> = batch
         .skipped_inputs
         .iter()
-        .map(|s| json!({"path": s.path, "sheet": s.sheet, "reason": s.reason}))
+        .map(|s| {
+            json!({
+                "path": ids.text(&s.path),
+                "sheet": s.sheet.as_deref().map(|t| ids.text(t)),
+                "reason": s.reason,
+            })
+        })
         .collect();
     let warnings: Vec<String> = batch
         .warnings()
@@ -288,7 +296,7 @@ pub fn findings_jsonl(run: &Reconciliation, ids: IdDisplay) -> Vec<u8> {
         for f in &p.findings {
             let row = json!({
                 "person_id": ids.id(&p.id),
-                "name": name(p),
+                "name": name(p, ids),
                 "period": opt(f.period),
                 "period_to": opt(f.period_to),
                 "code": f.code.name(),
