@@ -81,9 +81,17 @@ fn no_unmasked_id_in_any_output_of_a_default_run() {
             "身份证号,交易时间,交易类型,发生金额,共济人\n{a},2024-02-05,101,100,\n{a},2024-02-20,205,-30,{stranger}\n"
         ),
     );
-        write(&data, "r.csv", format!("身份证号,姓名,共济人员\n{a},张三,{relative}\n"));
+    write(
+        &data,
+        "r.csv",
+        format!("身份证号,姓名,共济人员\n{a},张三,{relative}\n"),
+    );
     // A per-person export named by the ID, holding a copy of a row read elsewhere.
-    write(&data, &format!("{a}.csv"), format!("身份证号,交易时间,交易类型,发生金额\n{a},2024-02-05,101,100\nbad,x,101,1\n"));
+    write(
+        &data,
+        &format!("{a}.csv"),
+        format!("身份证号,交易时间,交易类型,发生金额\n{a},2024-02-05,101,100\nbad,x,101,1\n"),
+    );
     let out = dir.path().join("out");
     let first = bin()
         .args(["reconcile", "--format", "csv,json,jsonl,xlsx,html", "-o"])
