@@ -10,6 +10,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A parser that panics on a malformed file is caught and reported with the file's
+    // name; the hook only says where, in one line, without a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("yibao-recon: internal panic at {at} (the file concerned is named below)");
+    }));
     let cli = cli::Cli::parse();
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),

@@ -323,3 +323,27 @@ fn missing_paths_and_unreadable_files_name_themselves() {
         "{err}"
     );
 }
+
+/// Inputs the fuzzers found, each a regression test: a clear error naming the file, no
+/// panic exit.
+#[test]
+fn fuzz_regressions() {
+    for entry in std::fs::read_dir("tests/fuzz_regressions").unwrap() {
+        let path = entry.unwrap().path();
+        let out = bin()
+            .args(["check", "--lang", "en"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0..=2)),
+            "{}: exit {code:?}",
+            path.display()
+        );
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let all = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(all.contains(&name), "{name} is named: {all}");
+    }
+}

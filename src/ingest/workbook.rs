@@ -61,6 +61,24 @@ pub struct SheetTable {
 
 type Book = Sheets<Cursor<Vec<u8>>>;
 
+/// Checks an .xls container with the strict `cfb` reader before calamine's own: a
+/// malformed sector chain has made calamine allocate without bound. Every stream must
+/// also fit in the file.
+fn check_compound_file(bytes: &[u8]) -> Result<(), String> {
+    let file = cfb::CompoundFile::open_strict(Cursor::new(bytes))
+        .map_err(|e| format!("damaged .xls container: {e}"))?;
+    let limit = bytes.len() as u64;
+    for entry in file.walk() {
+        if entry.is_stream() && entry.len() > limit {
+            return Err(format!(
+                "damaged .xls container: a stream claims {} bytes",
+                entry.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A workbook may expand to at most this many bytes of XML: a zip bomb is refused before
 /// calamine reads it, and memory stays bounded. `YIBAO_MAX_WORKBOOK_MB` changes it.
 pub const MAX_EXPANDED: u64 = 1 << 30;
@@ -105,6 +123,7 @@ fn open(bytes: Vec<u8>, ods: bool) -> Result<Book, String> {
     }
     let cursor = Cursor::new(bytes);
     if ole {
+        check_compound_file(cursor.get_ref())?;
         return open_workbook_from_rs::<Xls<_>, _>(cursor)
             .map(Sheets::Xls)
             .map_err(|e| e.to_string());
@@ -122,14 +141,34 @@ fn open(bytes: Vec<u8>, ods: bool) -> Result<Book, String> {
     }
 }
 
+/// Runs a calamine call, turning a panic inside the parser (malformed files have made it
+/// assert) into an error for that file, so one bad file cannot stop the run.
+fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("");
+            let detail = detail.split_whitespace().collect::<Vec<_>>().join(" ");
+            Err(format!("the {what} parser failed on this file ({detail})"))
+        }
+    }
+}
+
 /// Reads every sheet of a workbook. `ods` says the file is named .ods (both are zips).
 pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTable>, String> {
-    let mut book = open(bytes, ods)?;
+    let mut book = guarded("workbook", || open(bytes, ods))?;
     let names = book.sheet_names();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
-        let result = match book.worksheet_range(&name) {
-            Err(e) => Err(e.to_string()),
+        let range = guarded("sheet", || {
+            book.worksheet_range(&name).map_err(|e| e.to_string())
+        });
+        let result = match range {
+            Err(e) => Err(e),
             Ok(range) => {
                 // Row numbers as Excel shows them: the range may start below row 1.
                 let top = range.start().map(|(r, _)| r).unwrap_or(0);
