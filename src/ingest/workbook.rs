@@ -76,6 +76,67 @@ fn check_compound_file(bytes: &[u8]) -> Result<(), String> {
             ));
         }
     }
+    let mut file = file;
+    let stream = ["/Workbook", "/Book"].iter().find_map(|name| {
+        use std::io::Read;
+        let mut s = file.open_stream(name).ok()?;
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).ok()?;
+        Some(buf)
+    });
+    match stream {
+        Some(biff) => check_dimensions(&biff),
+        None => Ok(()), // calamine says what is missing
+    }
+}
+
+/// The most cells a sheet may declare: calamine reserves room for all of them up front,
+/// so a forged DIMENSIONS record could ask for a terabyte.
+const MAX_DECLARED_CELLS: i64 = 20_000_000;
+
+/// Walks the BIFF records of an .xls workbook stream and refuses a DIMENSIONS record that
+/// declares an impossible sheet, computed as calamine will compute it.
+fn check_dimensions(biff: &[u8]) -> Result<(), String> {
+    let u16_at = |d: &[u8], i: usize| i64::from(u16::from_le_bytes([d[i], d[i + 1]]));
+    let u32_at =
+        |d: &[u8], i: usize| i64::from(u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]));
+    let mut pos = 0usize;
+    while pos + 4 <= biff.len() {
+        let typ = u16_at(biff, pos);
+        let len = u16_at(biff, pos + 2) as usize;
+        let Some(data) = biff.get(pos + 4..pos + 4 + len) else {
+            break;
+        };
+        pos += 4 + len;
+        if typ != 0x0200 {
+            continue;
+        }
+        let (rf, rl, cf, cl) = match len {
+            10 => (
+                u16_at(data, 0),
+                u16_at(data, 2),
+                u16_at(data, 4),
+                u16_at(data, 6),
+            ),
+            14 | 16 => (
+                u32_at(data, 0),
+                u32_at(data, 4),
+                u16_at(data, 8),
+                u16_at(data, 10),
+            ),
+            _ => continue,
+        };
+        let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+        if rl < 1 || cl < 1 {
+            continue;
+        }
+        let (rows, cols) = (rl - rf, cl - cf);
+        if rows < 1 || cols < 1 || rows.saturating_mul(cols) > MAX_DECLARED_CELLS {
+            return Err(format!(
+                "damaged .xls: a sheet declares rows {rf}..{rl} and columns {cf}..{cl}"
+            ));
+        }
+    }
     Ok(())
 }
 
