@@ -347,3 +347,27 @@ fn fuzz_regressions() {
         assert!(all.contains(&name), "{name} is named: {all}");
     }
 }
+
+/// A workbook with one value at A1 and one at the far corner: calamine would make a dense
+/// grid of 17 billion cells; the sheet is refused with a clear message instead.
+#[test]
+fn far_apart_cells_are_refused_not_allocated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("far.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "身份证号").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    wb.save(&path).unwrap();
+    let out = bin()
+        .args(["check", "--lang", "en"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("far.xlsx") && err.contains("more than 20000000 cells"),
+        "{err}"
+    );
+}

@@ -100,6 +100,12 @@ fn check_dimensions(biff: &[u8]) -> Result<(), String> {
     let u16_at = |d: &[u8], i: usize| i64::from(u16::from_le_bytes([d[i], d[i + 1]]));
     let u32_at =
         |d: &[u8], i: usize| i64::from(u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]));
+    // calamine also turns each sheet's cells into a dense grid over their bounding box:
+    // two cells far apart ask for billions of slots. Track the box per sheet substream.
+    const CELL_RECORDS: [i64; 10] = [
+        0x0006, 0x00BD, 0x00BE, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E,
+    ];
+    let mut bbox: Option<(i64, i64, i64, i64)> = None;
     let mut pos = 0usize;
     while pos + 4 <= biff.len() {
         let typ = u16_at(biff, pos);
@@ -108,6 +114,26 @@ fn check_dimensions(biff: &[u8]) -> Result<(), String> {
             break;
         };
         pos += 4 + len;
+        if CELL_RECORDS.contains(&typ) && len >= 4 {
+            let (row, col) = (u16_at(data, 0), u16_at(data, 2));
+            let last_col = if matches!(typ, 0x00BD | 0x00BE) && len >= 6 {
+                u16_at(data, len - 2).max(col)
+            } else {
+                col
+            };
+            let b = match bbox {
+                None => (row, row, col, last_col),
+                Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(last_col)),
+            };
+            bbox = Some(b);
+            if (b.1 - b.0 + 1).saturating_mul(b.3 - b.2 + 1) > MAX_DECLARED_CELLS {
+                return Err("damaged .xls: a sheet's cells span more than 20 million slots".into());
+            }
+            continue;
+        }
+        if matches!(typ, 0x0809 | 0x000A) {
+            bbox = None; // a sheet's substream begins or ends
+        }
         if typ != 0x0200 {
             continue;
         }
@@ -219,6 +245,38 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, St
     }
 }
 
+/// An XLSX sheet's cells, streamed without keeping them, must fit in a grid of at most
+/// [`MAX_DECLARED_CELLS`]: calamine makes the grid dense, so a value at A1 and another at
+/// XFD1048576 would ask for 17 billion slots.
+fn check_sheet_extent(book: &mut Book, name: &str) -> Result<(), String> {
+    let Sheets::Xlsx(xlsx) = book else {
+        return Ok(());
+    };
+    let Ok(mut cells) = xlsx.worksheet_cells_reader(name) else {
+        return Ok(()); // worksheet_range will report the problem
+    };
+    let mut bbox: Option<(i64, i64, i64, i64)> = None;
+    while let Ok(Some(cell)) = cells.next_cell() {
+        let (r, c) = cell.get_position();
+        let (r, c) = (i64::from(r), i64::from(c));
+        let (r0, r1, c0, c1) = match bbox {
+            None => (r, r, c, c),
+            Some((r0, r1, c0, c1)) => (r0.min(r), r1.max(r), c0.min(c), c1.max(c)),
+        };
+        bbox = Some((r0, r1, c0, c1));
+        if (r1 - r0 + 1).saturating_mul(c1 - c0 + 1) > MAX_DECLARED_CELLS {
+            return Err(format!(
+                "its cells span rows {}..{} and columns {}..{}: more than {MAX_DECLARED_CELLS} cells to hold",
+                r0 + 1,
+                r1 + 1,
+                c0 + 1,
+                c1 + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads every sheet of a workbook. `ods` says the file is named .ods (both are zips).
 pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTable>, String> {
     let mut book = guarded("workbook", || open(bytes, ods))?;
@@ -226,6 +284,7 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let range = guarded("sheet", || {
+            check_sheet_extent(&mut book, &name)?;
             book.worksheet_range(&name).map_err(|e| e.to_string())
         });
         let result = match range {
