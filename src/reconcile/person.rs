@@ -553,6 +553,11 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         }
         running = e.balance.or(expected_balance);
         let amount_text = yuan(e.amount.abs());
+        let entry_args = [
+            ("date", date.clone()),
+            ("amount", amount_text.clone()),
+            ("kind", kind_text.clone()),
+        ];
         match p.kinds[i] {
             EntryKind::Credit => bridge.credits += e.amount,
             EntryKind::Spending => bridge.spending -= e.amount,
@@ -574,12 +579,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                     Some(month),
                     None,
                     (None, Some(-e.amount)),
-                    &[
-                        ("date", date.clone()),
-                        ("amount", amount_text.clone()),
-                        ("kind", kind_text.clone()),
-                        ("who", who_text),
-                    ],
+                    &[entry_args.as_slice(), &[("who", who_text)]].concat(),
                 );
             }
             EntryKind::Clearing | EntryKind::TransferOut => {
@@ -590,11 +590,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                         Some(month),
                         None,
                         (None, Some(-e.amount)),
-                        &[
-                            ("date", date.clone()),
-                            ("amount", amount_text.clone()),
-                            ("kind", kind_text.clone()),
-                        ],
+                        &entry_args,
                     );
                 }
             }
@@ -622,14 +618,14 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                 Some(month),
                 None,
                 (None, Some(e.amount)),
-                &[("date", date), ("amount", amount_text), ("kind", kind_text)],
+                &entry_args,
             ),
             CreditState::Unexpected => p.finding(
                 Code::CreditUnexpected,
                 Some(month),
                 None,
                 (None, Some(e.amount)),
-                &[("date", date), ("amount", amount_text), ("kind", kind_text)],
+                &entry_args,
             ),
             _ => {}
         }

@@ -57,6 +57,28 @@ pub const PERSONS_COLUMNS: [&str; 16] = [
     "warnings",
 ];
 
+/// Columns of the outputs that hold amounts in yuan (numbers with 2 decimals in a workbook).
+pub const AMOUNT_COLUMNS: [&str; 18] = [
+    "expected",
+    "actual",
+    "difference",
+    "base",
+    "employee_amount",
+    "employer_amount",
+    "expected_credit",
+    "credited",
+    "opening_balance",
+    "credits",
+    "spending",
+    "family_sharing",
+    "clearing_transfers",
+    "interest_adjustments",
+    "unclassified",
+    "closing_balance",
+    "expected_credits",
+    "missing_credits",
+];
+
 fn money(d: Option<Decimal>) -> String {
     d.map(crate::reconcile::yuan).unwrap_or_default()
 }

@@ -19,27 +19,6 @@ use crate::reconcile::{Reconciliation, Severity};
 /// Sheet names, fixed whatever the language (scripts look them up).
 pub const SHEETS: [&str; 5] = ["汇总", "异常", "明细", "人员", "被拒行"];
 
-const AMOUNT_COLUMNS: [&str; 19] = [
-    "expected",
-    "actual",
-    "difference",
-    "base",
-    "employee_amount",
-    "employer_amount",
-    "expected_credit",
-    "credited",
-    "opening_balance",
-    "credits",
-    "spending",
-    "family_sharing",
-    "clearing_transfers",
-    "interest_adjustments",
-    "unclassified",
-    "closing_balance",
-    "expected_credits",
-    "missing_credits",
-    "amount",
-];
 const COUNT_COLUMNS: [&str; 3] = ["errors", "warnings", "row"];
 
 struct Styles {
@@ -108,7 +87,7 @@ fn table_sheet(
             let col = c as u16;
             let number = value.parse::<Decimal>().ok().and_then(|d| d.to_f64());
             match number {
-                Some(n) if AMOUNT_COLUMNS.contains(&name) => {
+                Some(n) if tables::AMOUNT_COLUMNS.contains(&name) => {
                     ws.write_number_with_format(r, col, n, money)?;
                 }
                 Some(n) if COUNT_COLUMNS.contains(&name) => {
