@@ -43,10 +43,15 @@ impl Row for SheetRow<'_> {
             Some(Data::Int(v)) => Cell::Int(*v),
             Some(Data::Float(v)) => Cell::Float(*v),
             Some(Data::Bool(b)) => Cell::Bool(*b),
-            Some(Data::DateTime(d)) => match d.as_datetime() {
-                Some(dt) if d.is_datetime() => Cell::DateTime(dt),
-                _ => Cell::Float(d.as_f64()),
-            },
+            // chrono panics on a serial far outside Excel's calendar (a damaged file can hold
+            // one): only serials Excel itself can show are converted.
+            Some(Data::DateTime(d)) if (0.0..2_958_466.0).contains(&d.as_f64()) => {
+                match d.as_datetime() {
+                    Some(dt) if d.is_datetime() => Cell::DateTime(dt),
+                    _ => Cell::Float(d.as_f64()),
+                }
+            }
+            Some(Data::DateTime(d)) => Cell::Float(d.as_f64()),
             Some(Data::DateTimeIso(s)) | Some(Data::DurationIso(s)) => Cell::Text(Cow::Borrowed(s)),
             Some(Data::Error(e)) => Cell::Error(format!("{e}")),
         }
