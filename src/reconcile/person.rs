@@ -368,7 +368,10 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         if s.has_row && !s.paid {
             let employer = s
                 .employer_amount
-                .map(|a| format!("单位应缴 {} 元 / employer due {} yuan", yuan(a), yuan(a)))
+                .map(|a| match p.ctx.lang {
+                    crate::lang::Lang::Zh => format!("单位应缴 {} 元", yuan(a)),
+                    crate::lang::Lang::En => format!("employer due {} yuan", yuan(a)),
+                })
                 .unwrap_or_default();
             p.finding(
                 Code::EmployerPaymentMissing,
@@ -481,7 +484,10 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                     Some(gap),
                     None,
                     (None, None),
-                    &[("employer", "无缴费记录 / no record".into())],
+                    &[(
+                        "employer",
+                        p.ctx.lang.pick("无缴费记录", "no record").into(),
+                    )],
                 );
             }
             m = gap.plus(1);
