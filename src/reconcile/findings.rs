@@ -87,8 +87,8 @@ pub const CODES: [CodeInfo; 20] = [
         code: EmployerPaymentMissing,
         name: "EMPLOYER_PAYMENT_MISSING",
         severity: Error,
-        zh: "{period} 没有足额缴费记录({employer}),该月个人账户不会划入。请向单位人事/社保经办人核实欠缴或断缴,并要求补缴。",
-        en: "Period {period}: no paid contribution ({employer}), so nothing is credited for it. Ask the employer's HR about the arrears or the gap and have it paid.",
+        zh: "{period} 没有足额缴费记录{employer},该月个人账户不会划入。请向单位人事/社保经办人核实欠缴或断缴,并要求补缴。",
+        en: "Period {period}: no paid contribution{employer}, so nothing is credited for it. Ask the employer's HR about the arrears or the gap and have it paid.",
     },
     CodeInfo {
         code: DuplicateCredit,

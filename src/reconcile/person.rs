@@ -369,8 +369,8 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
             let employer = s
                 .employer_amount
                 .map(|a| match p.ctx.lang {
-                    crate::lang::Lang::Zh => format!("单位应缴 {} 元", yuan(a)),
-                    crate::lang::Lang::En => format!("employer due {} yuan", yuan(a)),
+                    crate::lang::Lang::Zh => format!("(单位应缴 {} 元)", yuan(a)),
+                    crate::lang::Lang::En => format!(" (employer due {} yuan)", yuan(a)),
                 })
                 .unwrap_or_default();
             p.finding(
@@ -486,7 +486,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                     (None, None),
                     &[(
                         "employer",
-                        p.ctx.lang.pick("无缴费记录", "no record").into(),
+                        p.ctx.lang.pick("(无缴费记录)", " (no record)").into(),
                     )],
                 );
             }
