@@ -453,7 +453,10 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                     Some(s.period),
                     None,
                     (None, None),
-                    &[("old", old.describe()), ("new", new.describe())],
+                    &[
+                        ("old", old.describe(p.ctx.lang)),
+                        ("new", new.describe(p.ctx.lang)),
+                    ],
                 );
                 side.push((si, Code::PolicyChange));
             }

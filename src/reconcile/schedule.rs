@@ -131,23 +131,36 @@ pub(crate) enum Formula {
 }
 
 impl Formula {
-    pub fn describe(&self) -> String {
-        match self {
-            Formula::Employee {
-                share,
-                employer_rate,
-            } => format!(
+    pub fn describe(&self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang::{En, Zh};
+        let percent = |r: &Decimal| (r * Decimal::ONE_HUNDRED).normalize();
+        match (self, lang) {
+            (
+                Formula::Employee {
+                    share,
+                    employer_rate,
+                },
+                Zh,
+            ) => format!(
+                "个人缴费计入比例 {},单位按基数 {}%",
+                share.normalize(),
+                percent(employer_rate)
+            ),
+            (
+                Formula::Employee {
+                    share,
+                    employer_rate,
+                },
+                En,
+            ) => format!(
                 "employee share {}, employer {}% of base",
                 share.normalize(),
-                (employer_rate * Decimal::ONE_HUNDRED).normalize()
+                percent(employer_rate)
             ),
-            Formula::Flexible { rate } => {
-                format!(
-                    "flexible {}% of base",
-                    (rate * Decimal::ONE_HUNDRED).normalize()
-                )
-            }
-            Formula::Retiree { amount } => format!("retiree {} yuan", amount.round_dp(2)),
+            (Formula::Flexible { rate }, Zh) => format!("灵活就业按基数 {}%", percent(rate)),
+            (Formula::Flexible { rate }, En) => format!("flexible {}% of base", percent(rate)),
+            (Formula::Retiree { amount }, Zh) => format!("退休人员定额 {} 元", amount.round_dp(2)),
+            (Formula::Retiree { amount }, En) => format!("retiree {} yuan", amount.round_dp(2)),
         }
     }
 }
