@@ -29,6 +29,7 @@ pub enum Command {
     #[command(subcommand)]
     Policy(crate::cmd::policy::PolicyCommand),
     Schema(crate::cmd::schema::SchemaArgs),
+    Merge(crate::cmd::merge::MergeArgs),
     Run(crate::cmd::run::RunJobArgs),
     Init(crate::cmd::run::InitArgs),
     Completions(crate::cmd::completions::CompletionsArgs),

@@ -142,6 +142,7 @@ fn outputs(paths: &[PathBuf], threads: usize) -> [Vec<u8>; 3] {
             Options {
                 as_of: None,
                 lang: Lang::En,
+                shard: None,
             },
         );
         let ids = IdDisplay::Full;

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod completions;
 pub mod explain;
+pub mod merge;
 pub mod policy;
 pub mod reconcile;
 pub mod run;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => check::run(&args),
         Command::Policy(cmd) => policy::run(&cmd),
         Command::Schema(args) => schema::run(&args),
+        Command::Merge(args) => merge::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Init(args) => run::init(&args),
         Command::Completions(args) => completions::completions(&args),

@@ -47,6 +47,20 @@ pub struct ReconcileArgs {
     /// A previous run's output folder: write changes.csv (findings new and resolved since).
     #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,
+    /// Reconcile only shard I of N (people chosen by a stable hash of their ID); run the N
+    /// shards anywhere, then `yibao-recon merge` their folders.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<reconcile::Shard>,
+}
+
+fn parse_shard(s: &str) -> Result<reconcile::Shard, String> {
+    let (i, n) = s.split_once('/').ok_or("use I/N, e.g. 0/4")?;
+    let index: u32 = i.trim().parse().map_err(|_| "I must be a number")?;
+    let of: u32 = n.trim().parse().map_err(|_| "N must be a number")?;
+    if of == 0 || index >= of {
+        return Err(format!("shard {index}/{of}: need 0 <= I < N"));
+    }
+    Ok(reconcile::Shard { index, of })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -58,7 +72,7 @@ pub enum FailOn {
 
 /// Reads the inputs and reconciles them: shared by `reconcile` and `explain`.
 pub fn prepare(run: &RunArgs) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
-    execute(&run.input.files(), &run.policy, run.as_of, &run.input)
+    execute(&run.input.files(), &run.policy, run.as_of, &run.input, None)
 }
 
 /// Reads `files` and reconciles them under `policy` (a preset or a file), with a spinner
@@ -68,6 +82,7 @@ pub fn execute(
     policy: &str,
     as_of: Option<chrono::NaiveDate>,
     input: &crate::cli::InputArgs,
+    shard: Option<reconcile::Shard>,
 ) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
     let policy = Policy::load(policy)?;
     anyhow::ensure!(
@@ -77,6 +92,7 @@ pub fn execute(
     let options = Options {
         as_of,
         lang: input.lang,
+        shard,
     };
     let progress = crate::cli::Progress::new(input.quiet);
     let (batch, result) = input.in_pool(|| {
@@ -91,7 +107,9 @@ pub fn execute(
 }
 
 pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
-    let (batch, policy, result) = prepare(&args.run)?;
+    let run = &args.run;
+    let files = run.input.files();
+    let (batch, policy, result) = execute(&files, &run.policy, run.as_of, &run.input, args.shard)?;
     let input = &args.run.input;
     let formats = parse_formats(&args.format)?;
     let job = ReportJob {
@@ -100,6 +118,7 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
         ids: input.ids(),
         lang: input.lang,
         previous: args.previous.as_deref(),
+        shard: args.shard,
     };
     let changes = report::write_reports(&job, &result, &batch, &policy)?;
     super::print_failures(&batch, input);

@@ -66,7 +66,7 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         quiet: args.quiet,
     };
     let (batch, policy, result) =
-        super::reconcile::execute(&job.inputs, &job.policy, job.as_of, &input)?;
+        super::reconcile::execute(&job.inputs, &job.policy, job.as_of, &input, None)?;
     let formats = parse_formats(&job.formats)?;
     let ids = if job.show_ids {
         IdDisplay::Full
@@ -79,6 +79,7 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         ids,
         lang: input.lang,
         previous: job.previous.as_deref(),
+        shard: None,
     };
     let changes = report::write_reports(&plan, &result, &batch, &policy)?;
     super::print_failures(&batch, &input);

@@ -95,6 +95,8 @@ pub struct Bridge {
 /// Everything found for one person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonReport {
+    /// The person's place among all people of the inputs (shards keep the global rank).
+    pub rank: usize,
     pub id: Text,
     pub person_number: Option<Text>,
     pub name: Option<Text>,
@@ -130,6 +132,28 @@ pub struct Options {
     /// The date up to which credits could have arrived; default the latest statement date.
     pub as_of: Option<NaiveDate>,
     pub lang: Lang,
+    /// `Some((i, n))`: reconcile only the people of shard `i` of `n`.
+    pub shard: Option<Shard>,
+}
+
+/// One of `of` independent parts of a run: the people whose ID hashes to `index`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub of: u32,
+}
+
+impl Shard {
+    /// Whether the person with this key belongs to the shard. FNV-1a: stable across runs,
+    /// machines and versions, which std's hasher does not promise.
+    pub fn holds(self, key: &str) -> bool {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.of > 0 && h % u64::from(self.of) == u64::from(self.index)
+    }
 }
 
 /// One person's inputs.
@@ -230,10 +254,21 @@ pub fn reconcile(batch: &Batch, policy: &Policy, options: Options) -> Reconcilia
         first_month,
         lang: options.lang,
     };
-    let people: Vec<(Text, PersonInputs)> = people.into_iter().collect();
+    // Every shard reads everything, so each knows a person's rank among all people: the
+    // merge puts shards' people back in the single run's order by it.
+    let people: Vec<(usize, Text, PersonInputs)> = people
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (id, _))| options.shard.is_none_or(|s| s.holds(id)))
+        .map(|(rank, (id, inputs))| (rank, id, inputs))
+        .collect();
     let persons = people
         .par_iter()
-        .map(|(id, inputs)| person::reconcile_person(id, inputs, &ctx))
+        .map(|(rank, id, inputs)| {
+            let mut report = person::reconcile_person(id, inputs, &ctx);
+            report.rank = *rank;
+            report
+        })
         .collect();
     Reconciliation { as_of, persons }
 }

@@ -671,6 +671,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         )
     };
     PersonReport {
+        rank: 0,
         id: id.clone(),
         person_number: p.facts.person_number.clone(),
         name: p.facts.name.clone(),

@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod html;
 pub mod labels;
+pub mod shard;
 pub mod tables;
 pub mod xlsx;
 
@@ -122,6 +123,8 @@ pub struct ReportJob<'a> {
     pub lang: Lang,
     /// A previous run's folder: changes.csv compares its findings.csv with this run's.
     pub previous: Option<&'a Path>,
+    /// The shard this run is, if it is one: shard.json is written for `merge`.
+    pub shard: Option<crate::reconcile::Shard>,
 }
 
 /// Counts of what changed since the previous run, when there was one.
@@ -183,6 +186,9 @@ pub fn write_reports(
             message: e.to_string(),
         })?;
         write_atomic(&path("report.xlsx"), &bytes)?;
+    }
+    if let Some(shard) = job.shard {
+        write_atomic(&path(shard::SIDECAR), &shard::sidecar(run, shard))?;
     }
     if wants(Format::Html) {
         let page = html::report(run, &csvs, &policy.name, job.lang);
