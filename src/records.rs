@@ -200,23 +200,6 @@ pub enum EntryKind {
     Unclassified,
 }
 
-impl EntryKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::Credit => "credit",
-            EntryKind::Spending => "spending",
-            EntryKind::Family => "family",
-            EntryKind::Clearing => "clearing",
-            EntryKind::TransferOut => "transfer_out",
-            EntryKind::TransferIn => "transfer_in",
-            EntryKind::Interest => "interest",
-            EntryKind::CarryOver => "carry_over",
-            EntryKind::Adjustment => "adjustment",
-            EntryKind::Unclassified => "unclassified",
-        }
-    }
-}
-
 /// The direction money moves for an entry kind when the file gives unsigned amounts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {

@@ -8,32 +8,6 @@ use std::path::Path;
 use calamine::{Reader, Xlsx, open_workbook};
 use common::{bin, id, write};
 
-/// Every 15- or 18-digit run of digits (18th may be X) in `text` — ID numbers.
-fn ids_in(text: &str) -> Vec<String> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        let mut end = i;
-        if end - start == 17 && end < b.len() && (b[end] == b'X' || b[end] == b'x') {
-            end += 1;
-        }
-        if end - start == 18 || end - start == 15 {
-            out.push(text[start..end].to_string());
-        }
-        i = end;
-    }
-    out
-}
-
 fn all_text(dir: &Path) -> String {
     let mut text = String::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -136,7 +110,7 @@ fn no_unmasked_id_in_any_output_of_a_default_run() {
         text.contains("320102********"),
         "the outputs do name the person, masked"
     );
-    let leaks = ids_in(&text);
+    let leaks = common::ids_in(&text);
     assert!(leaks.is_empty(), "unmasked IDs: {leaks:?}");
 
     // --show-ids is the way to see them.

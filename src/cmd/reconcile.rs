@@ -168,39 +168,16 @@ pub fn print_summary(
 ) {
     let (by_severity, by_code) = tables::counts(result);
     let t = batch.totals();
-    match lang {
-        Lang::Zh => println!(
-            "核对 {} 人,截至 {}。读取 {} 行:接受 {},拒绝 {},跳过 {}。",
-            result.persons.len(),
-            result.as_of,
-            t.read,
-            t.accepted,
-            t.rejected,
-            t.skipped
-        ),
-        Lang::En => println!(
-            "{} person(s) reconciled as of {}. Rows read {}: accepted {}, rejected {}, skipped {}.",
-            result.persons.len(),
-            result.as_of,
-            t.read,
-            t.accepted,
-            t.rejected,
-            t.skipped
-        ),
-    }
+    let (persons, as_of) = (result.persons.len(), result.as_of);
+    let (read, accepted, rejected, skipped) = (t.read, t.accepted, t.rejected, t.skipped);
     let sev = |k: &str| by_severity.get(k).copied().unwrap_or(0);
+    let (errors, warnings, infos) = (sev("error"), sev("warning"), sev("info"));
     match lang {
         Lang::Zh => println!(
-            "问题:错误 {},警告 {},提示 {}",
-            sev("error"),
-            sev("warning"),
-            sev("info")
+            "核对 {persons} 人,截至 {as_of}。读取 {read} 行:接受 {accepted},拒绝 {rejected},跳过 {skipped}。\n问题:错误 {errors},警告 {warnings},提示 {infos}"
         ),
         Lang::En => println!(
-            "findings: {} error, {} warning, {} info",
-            sev("error"),
-            sev("warning"),
-            sev("info")
+            "{persons} person(s) reconciled as of {as_of}. Rows read {read}: accepted {accepted}, rejected {rejected}, skipped {skipped}.\nfindings: {errors} error, {warnings} warning, {infos} info"
         ),
     }
     let mut top: Vec<(&str, usize)> = by_code

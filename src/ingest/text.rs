@@ -282,7 +282,6 @@ impl<'b> RowCounter<'b> {
 /// What reading one text file gave.
 pub struct TextTable {
     pub encoding: TextEncoding,
-    pub delimiter: u8,
     pub detection: Detection,
     pub output: TableOutput,
 }
@@ -404,7 +403,6 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
     let (detection, output) = table.finish();
     Ok(TextTable {
         encoding,
-        delimiter,
         detection,
         output,
     })

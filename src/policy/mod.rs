@@ -135,10 +135,6 @@ impl Bands {
             .map(|(_, v)| *v)
             .unwrap_or(Decimal::ZERO)
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// One crediting rule, in force from `from` until the next rule's `from`.

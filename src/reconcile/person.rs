@@ -227,18 +227,20 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
     };
     p.kinds = p.entries.iter().map(|e| p.effective_kind(e)).collect();
     let (by_period, credit_state) = p.pair();
+    // The schedule is only read from here on: take it out of `p`, which the findings borrow.
+    let sched = std::mem::take(&mut p.sched);
     let policy = ctx.policy;
     let as_of = ctx.as_of;
     let has_statement = !p.entries.is_empty();
     let first_statement = p.entries.first().map(|e| month_of(e.at.date()));
 
     // Periods: status and credit-side findings.
-    let mut months: Vec<MonthRow> = Vec::with_capacity(p.sched.len());
-    let mut inactive_flags = vec![false; p.sched.len()];
+    let mut months: Vec<MonthRow> = Vec::with_capacity(sched.len());
+    let mut inactive_flags = vec![false; sched.len()];
     let mut judged_expected = Decimal::ZERO;
     let mut missing = Decimal::ZERO;
-    for si in 0..p.sched.len() {
-        let s = p.sched[si].clone();
+    for si in 0..sched.len() {
+        let s = &sched[si];
         let paired = by_period[si].map(|ci| p.entries[ci]);
         let covered = has_statement && first_statement.is_some_and(|f| s.due >= f);
         let mut codes = Vec::new();
@@ -347,8 +349,8 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
 
     // ACCOUNT_INACTIVE: one finding per run of inactive periods.
     for (a, b) in runs(&inactive_flags, |f| *f) {
-        let total: Decimal = p.sched[a..=b].iter().map(|s| s.expected).sum();
-        let (from, to) = (p.sched[a].period, p.sched[b].period);
+        let total: Decimal = sched[a..=b].iter().map(|s| s.expected).sum();
+        let (from, to) = (sched[a].period, sched[b].period);
         p.finding(
             Code::AccountInactive,
             Some(from),
@@ -363,8 +365,8 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
 
     // Contribution side, every period.
     let mut side: Vec<(usize, Code)> = Vec::new();
-    for si in 0..p.sched.len() {
-        let s = p.sched[si].clone();
+    for si in 0..sched.len() {
+        let s = &sched[si];
         if s.has_row && !s.paid {
             let employer = s
                 .employer_amount
@@ -413,7 +415,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
             side.push((si, Code::Backpay));
         }
         if si > 0 {
-            let prev = p.sched[si - 1].clone();
+            let prev = &sched[si - 1];
             if let (Some(old), Some(new)) = (prev.base, s.base)
                 && old != new
             {
@@ -497,9 +499,9 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         }
     }
     // NO_ACCOUNT: one finding per run of periods without an account.
-    for (a, b) in runs(&p.sched, |s| !s.has_account()) {
-        let kind = p.sched[a].insurance_label();
-        let (from, to) = (p.sched[a].period, p.sched[b].period);
+    for (a, b) in runs(&sched, |s| !s.has_account()) {
+        let kind = sched[a].insurance_label();
+        let (from, to) = (sched[a].period, sched[b].period);
         p.finding(
             Code::NoAccount,
             Some(from),
@@ -662,7 +664,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         m.codes.sort();
         m.codes.dedup();
     }
-    let periods = p.sched.iter().map(|s| s.period);
+    let periods = sched.iter().map(|s| s.period);
     let (first_period, last_period) = (periods.clone().min(), periods.max());
     let fallback = |f: fn(Option<Period>, Option<Period>) -> Option<Period>| {
         f(

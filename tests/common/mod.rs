@@ -67,3 +67,29 @@ pub fn assert_bridges(persons_csv: &[u8]) -> usize {
     }
     count
 }
+
+/// Every 15- or 18-digit run of digits (18th may be X) in `text` — ID numbers.
+pub fn ids_in(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let mut end = i;
+        if end - start == 17 && end < b.len() && (b[end] == b'X' || b[end] == b'x') {
+            end += 1;
+        }
+        if end - start == 18 || end - start == 15 {
+            out.push(text[start..end].to_string());
+        }
+        i = end;
+    }
+    out
+}
