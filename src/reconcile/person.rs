@@ -468,14 +468,12 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         months[si].codes.push(code);
     }
     // A month with no record between two employee-insurance records.
-    let employee_periods: Vec<Period> = p
-        .sched
+    let employee_periods: Vec<Period> = sched
         .iter()
         .filter(|s| s.has_row && s.insurance == Insurance::Employee)
         .map(|s| s.period)
         .collect();
-    let recorded: std::collections::BTreeSet<Period> = p
-        .sched
+    let recorded: std::collections::BTreeSet<Period> = sched
         .iter()
         .filter(|s| s.has_row)
         .map(|s| s.period)
@@ -514,8 +512,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         }
     }
     // NO_STATEMENT: credits expected, and no statement at all.
-    let expecting: Vec<&Scheduled> = p
-        .sched
+    let expecting: Vec<&Scheduled> = sched
         .iter()
         .filter(|s| s.expected > Decimal::ZERO)
         .collect();

@@ -68,7 +68,7 @@ pub fn assert_bridges(persons_csv: &[u8]) -> usize {
     count
 }
 
-/// Every 15- or 18-digit run of digits (18th may be X) in `text` — ID numbers.
+/// Every standalone 15- or 18-digit run of digits (18th may be X) in `text` — ID numbers.
 pub fn ids_in(text: &str) -> Vec<String> {
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -86,7 +86,10 @@ pub fn ids_in(text: &str) -> Vec<String> {
         if end - start == 17 && end < b.len() && (b[end] == b'X' || b[end] == b'x') {
             end += 1;
         }
-        if end - start == 18 || end - start == 15 {
+        // A run inside a word (a SHA-256 in hex) is not an ID number.
+        let alone = (start == 0 || !b[start - 1].is_ascii_alphanumeric())
+            && b.get(end).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if alone && (end - start == 18 || end - start == 15) {
             out.push(text[start..end].to_string());
         }
         i = end;
