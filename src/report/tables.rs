@@ -101,11 +101,11 @@ pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(FINDINGS_COLUMNS)?;
     for p in &run.persons {
-        let id = ids.id(&p.id);
+        let (id, name) = (ids.id(&p.id), name(p, ids));
         for f in &p.findings {
             w.write_record([
                 id.as_ref(),
-                &name(p, ids),
+                &name,
                 &opt(f.period),
                 &opt(f.period_to),
                 f.code.name(),
@@ -124,12 +124,12 @@ pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(MONTHS_COLUMNS)?;
     for p in &run.persons {
-        let id = ids.id(&p.id);
+        let (id, name) = (ids.id(&p.id), name(p, ids));
         for m in &p.months {
             let codes: Vec<&str> = m.codes.iter().map(|c| c.name()).collect();
             w.write_record([
                 id.as_ref(),
-                &name(p, ids),
+                &name,
                 &m.period.to_string(),
                 &m.insurance,
                 m.tier.as_deref().unwrap_or(""),
@@ -315,10 +315,11 @@ pub fn by_month(run: &Reconciliation) -> Vec<MonthTotal> {
 pub fn findings_jsonl(run: &Reconciliation, ids: IdDisplay) -> Vec<u8> {
     let mut out = Vec::new();
     for p in &run.persons {
+        let (id, name) = (ids.id(&p.id), name(p, ids));
         for f in &p.findings {
             let row = json!({
-                "person_id": ids.id(&p.id),
-                "name": name(p, ids),
+                "person_id": id,
+                "name": name,
                 "period": opt(f.period),
                 "period_to": opt(f.period_to),
                 "code": f.code.name(),
