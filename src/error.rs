@@ -64,6 +64,8 @@ pub enum OutputError {
     },
     #[error("{path}: cannot write the workbook: {message}")]
     Xlsx { path: String, message: String },
+    #[error("{path}: cannot write Parquet: {message}")]
+    Parquet { path: String, message: String },
     #[error("{path}: cannot read the previous run's findings: {message}")]
     Previous { path: String, message: String },
 }

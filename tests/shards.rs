@@ -4,14 +4,26 @@ mod common;
 
 use common::bin;
 
-const FILES: [&str; 6] = [
+const FILES: &[&str] = &[
     "findings.csv",
     "months.csv",
     "persons.csv",
     "rejected.csv",
     "summary.json",
     "findings.jsonl",
+    #[cfg(feature = "parquet")]
+    "findings.parquet",
+    #[cfg(feature = "parquet")]
+    "months.parquet",
+    #[cfg(feature = "parquet")]
+    "persons.parquet",
 ];
+
+const FORMATS: &str = if cfg!(feature = "parquet") {
+    "csv,json,jsonl,parquet"
+} else {
+    "csv,json,jsonl"
+};
 
 #[test]
 fn shards_merged_equal_a_single_run() {
@@ -25,7 +37,7 @@ fn shards_merged_equal_a_single_run() {
             "samples/policy.toml",
             "-q",
             "--format",
-            "csv,json,jsonl",
+            FORMATS,
             "-o",
         ])
         .arg(out);

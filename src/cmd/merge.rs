@@ -8,7 +8,7 @@ use yibao_recon::report::shard;
 
 /// Merge the output folders of `reconcile --shard I/N` runs (all N of them) into one report
 /// set identical to a single run's: findings.csv, months.csv, persons.csv, rejected.csv,
-/// summary.json and findings.jsonl.
+/// summary.json, findings.jsonl and (when the shards wrote them) the Parquet files.
 ///
 /// Example (a Slurm array or Kubernetes indexed job runs the shards):
 ///   yibao-recon reconcile data/ --shard 0/4 -o out/0 --format csv,json

@@ -36,7 +36,8 @@ pub struct ReconcileArgs {
     /// Exit 1 when findings of this severity or worse exist.
     #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Report formats: csv, json, jsonl, xlsx, html.
+    /// Report formats: csv, json, jsonl, xlsx, html, parquet (parquet needs a build with
+    /// `--features parquet`).
     #[arg(
         long = "format",
         value_name = "LIST",
@@ -133,8 +134,14 @@ pub fn parse_formats(list: &[String]) -> anyhow::Result<Vec<Format>> {
     let mut out = Vec::new();
     for name in list {
         let f = Format::parse(name).ok_or_else(|| {
-            anyhow::anyhow!("unknown format '{name}': use csv, json, jsonl, xlsx or html")
+            anyhow::anyhow!("unknown format '{name}': use csv, json, jsonl, xlsx, html or parquet")
         })?;
+        if !f.available() {
+            anyhow::bail!(
+                "--format {name}: this build has no Parquet support; \
+                 install with `cargo install --path . --features parquet`"
+            );
+        }
         if !out.contains(&f) {
             out.push(f);
         }

@@ -4,6 +4,8 @@
 pub mod changes;
 pub mod html;
 pub mod labels;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod shard;
 pub mod tables;
 pub mod xlsx;
@@ -98,6 +100,9 @@ pub enum Format {
     Xlsx,
     /// report.html
     Html,
+    /// findings.parquet, months.parquet, persons.parquet (only in a build with the
+    /// `parquet` feature; see [`Format::available`])
+    Parquet,
 }
 
 impl Format {
@@ -110,8 +115,14 @@ impl Format {
             "jsonl" => Some(Format::Jsonl),
             "xlsx" => Some(Format::Xlsx),
             "html" => Some(Format::Html),
+            "parquet" => Some(Format::Parquet),
             _ => None,
         }
+    }
+
+    /// Whether this build can write the format: Parquet needs the `parquet` feature.
+    pub fn available(self) -> bool {
+        self != Format::Parquet || cfg!(feature = "parquet")
     }
 }
 
@@ -187,6 +198,9 @@ pub fn write_reports(
         })?;
         write_atomic(&path("report.xlsx"), &bytes)?;
     }
+    if wants(Format::Parquet) {
+        write_parquet(job.dir, &csvs)?;
+    }
     if let Some(shard) = job.shard {
         write_atomic(&path(shard::SIDECAR), &shard::sidecar(run, shard))?;
     }
@@ -195,4 +209,29 @@ pub fn write_reports(
         write_atomic(&path("report.html"), job.ids.text(&page).as_bytes())?;
     }
     Ok(changes)
+}
+
+#[cfg(feature = "parquet")]
+pub(crate) fn write_parquet(dir: &Path, csvs: &tables::CsvSet) -> Result<(), OutputError> {
+    for (name, table) in [
+        ("findings.parquet", &csvs.findings),
+        ("months.parquet", &csvs.months),
+        ("persons.parquet", &csvs.persons),
+    ] {
+        let path = dir.join(name);
+        let bytes = parquet::from_csv(table).map_err(|message| OutputError::Parquet {
+            path: path.display().to_string(),
+            message,
+        })?;
+        write_atomic(&path, &bytes)?;
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "parquet"))]
+pub(crate) fn write_parquet(dir: &Path, _: &tables::CsvSet) -> Result<(), OutputError> {
+    Err(OutputError::Parquet {
+        path: dir.join("findings.parquet").display().to_string(),
+        message: "this build has no Parquet support: install with `--features parquet`".into(),
+    })
 }

@@ -164,7 +164,7 @@ fn add_counts(total: &mut Value, part: &Value) {
 }
 
 /// Merges shard folders into `out`: findings.csv, months.csv, persons.csv, rejected.csv,
-/// summary.json and (when every shard has it) findings.jsonl. Returns the people merged.
+/// summary.json and (when every shard has them) findings.jsonl and the Parquet files. Returns the people merged.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
     let mut shards = dirs
         .iter()
@@ -221,6 +221,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
         "persons.csv",
         "findings.jsonl",
     ];
+    let mut merged: [Vec<u8>; 3] = Default::default();
     for (k, name) in names.iter().enumerate() {
         if k == 3 && !with_jsonl {
             continue;
@@ -230,6 +231,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
             bytes.extend_from_slice(&parts[si][k][pi]);
         }
         write_atomic(&out.join(name), &bytes)?;
+        if k < 3 {
+            merged[k] = bytes;
+        }
     }
     // Every shard read every input: their rejected rows and input counts are the same.
     let first = &shards[0].dir;
@@ -244,6 +248,20 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
         }
     }
     write_atomic(&out.join("rejected.csv"), &rejected)?;
+    // Parquet is built from the CSV bytes, so the merged CSVs give the single run's files.
+    if shards
+        .iter()
+        .all(|s| s.dir.join("findings.parquet").is_file())
+    {
+        let [findings, months, persons] = merged;
+        let csvs = super::tables::CsvSet {
+            findings,
+            months,
+            persons,
+            rejected,
+        };
+        super::write_parquet(out, &csvs)?;
+    }
     let path = first.join("summary.json");
     let mut summary: Value =
         serde_json::from_slice(&read(&path)?).map_err(|e| bad(&path, &e.to_string()))?;
