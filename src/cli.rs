@@ -160,3 +160,44 @@ impl Progress {
         }
     }
 }
+
+/// Wall time per phase of a run, printed to stderr with `--timings` (bench/ reads it).
+#[derive(Debug, Default)]
+pub struct Timings {
+    on: bool,
+    phases: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Timings {
+    pub fn new(on: bool) -> Timings {
+        Timings {
+            on,
+            phases: Vec::new(),
+        }
+    }
+
+    /// Runs `f`, adding its wall time to `phase`.
+    pub fn time<T>(&mut self, phase: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = std::time::Instant::now();
+        let out = f();
+        let took = start.elapsed();
+        match self.phases.iter_mut().find(|(p, _)| *p == phase) {
+            Some((_, d)) => *d += took,
+            None => self.phases.push((phase, took)),
+        }
+        out
+    }
+
+    /// One line: `timings: read=1.234s normalise=0.050s …`.
+    pub fn print(&self) {
+        if !self.on {
+            return;
+        }
+        let parts: Vec<String> = self
+            .phases
+            .iter()
+            .map(|(p, d)| format!("{p}={:.3}s", d.as_secs_f64()))
+            .collect();
+        eprintln!("timings: {}", parts.join(" "));
+    }
+}

@@ -196,3 +196,36 @@ fn explain_answers_why_the_balance_is_what_it_is() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn timings_name_every_phase_on_stderr_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = bin()
+        .args([
+            "reconcile",
+            "samples/scenarios/06_late_credit",
+            "-q",
+            "--timings",
+            "--format",
+            "csv",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert();
+    let out = assert.get_output();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("timings: "))
+        .unwrap_or_else(|| panic!("no timings line in {stderr}"));
+    let phases: Vec<&str> = line["timings: ".len()..]
+        .split(' ')
+        .map(|p| p.split('=').next().unwrap())
+        .collect();
+    assert_eq!(phases, ["read", "normalise", "match", "write"]);
+    for part in line["timings: ".len()..].split(' ') {
+        let secs = part.split('=').nth(1).unwrap().trim_end_matches('s');
+        assert!(secs.parse::<f64>().unwrap() >= 0.0, "{part}");
+    }
+    assert!(out.stdout.is_empty(), "-q prints nothing on stdout");
+}

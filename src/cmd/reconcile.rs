@@ -9,7 +9,7 @@ use yibao_recon::reconcile::{self, Options, Reconciliation, Severity};
 use yibao_recon::report::{self, Format, ReportJob, tables};
 use yibao_recon::{exit, lang::Lang};
 
-use crate::cli::RunArgs;
+use crate::cli::{RunArgs, Timings};
 
 /// Reconcile contribution records against account statements and write findings.csv,
 /// months.csv, persons.csv, rejected.csv and summary.json.
@@ -52,6 +52,9 @@ pub struct ReconcileArgs {
     /// shards anywhere, then `yibao-recon merge` their folders.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<reconcile::Shard>,
+    /// Print the wall time of each phase (read, normalise, match, write) to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 fn parse_shard(s: &str) -> Result<reconcile::Shard, String> {
@@ -73,7 +76,15 @@ pub enum FailOn {
 
 /// Reads the inputs and reconciles them: shared by `reconcile` and `explain`.
 pub fn prepare(run: &RunArgs) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
-    execute(&run.input.files(), &run.policy, run.as_of, &run.input, None)
+    let mut timings = Timings::new(false);
+    execute(
+        &run.input.files(),
+        &run.policy,
+        run.as_of,
+        &run.input,
+        None,
+        &mut timings,
+    )
 }
 
 /// Reads `files` and reconciles them under `policy` (a preset or a file), with a spinner
@@ -84,6 +95,7 @@ pub fn execute(
     as_of: Option<chrono::NaiveDate>,
     input: &crate::cli::InputArgs,
     shard: Option<reconcile::Shard>,
+    timings: &mut Timings,
 ) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
     let policy = Policy::load(policy)?;
     anyhow::ensure!(
@@ -98,9 +110,17 @@ pub fn execute(
     let progress = crate::cli::Progress::new(input.quiet);
     let (batch, result) = input.in_pool(|| {
         progress.phase(input.lang.pick("读取输入文件…", "reading inputs…"));
-        let batch = ingest::ingest(files);
+        // read: files to typed records (decoding, parsing and checking rows is one pass);
+        // normalise: checks across files and grouping by person; match: each person.
+        let mut batch = timings.time("read", || {
+            ingest::read_files(files, ingest::Retain::Records)
+        });
         progress.phase(input.lang.pick("逐人核对…", "reconciling…"));
-        let result = reconcile::reconcile(&batch, &policy, options);
+        let people = timings.time("normalise", || {
+            ingest::check_across_files(&mut batch);
+            reconcile::gather(&batch, &policy, options)
+        });
+        let result = timings.time("match", || people.reconcile());
         (batch, result)
     })?;
     progress.finish();
@@ -110,7 +130,15 @@ pub fn execute(
 pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
     let run = &args.run;
     let files = run.input.files();
-    let (batch, policy, result) = execute(&files, &run.policy, run.as_of, &run.input, args.shard)?;
+    let mut timings = Timings::new(args.timings);
+    let (batch, policy, result) = execute(
+        &files,
+        &run.policy,
+        run.as_of,
+        &run.input,
+        args.shard,
+        &mut timings,
+    )?;
     let input = &args.run.input;
     let formats = parse_formats(&args.format)?;
     let job = ReportJob {
@@ -121,7 +149,10 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
         previous: args.previous.as_deref(),
         shard: args.shard,
     };
-    let changes = report::write_reports(&job, &result, &batch, &policy)?;
+    let changes = timings.time("write", || {
+        report::write_reports(&job, &result, &batch, &policy)
+    })?;
+    timings.print();
     super::print_failures(&batch, input);
     if !input.quiet {
         print_summary(&result, &batch, &args.out, input.lang, changes);

@@ -65,8 +65,14 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         jobs: args.jobs,
         quiet: args.quiet,
     };
-    let (batch, policy, result) =
-        super::reconcile::execute(&job.inputs, &job.policy, job.as_of, &input, None)?;
+    let (batch, policy, result) = super::reconcile::execute(
+        &job.inputs,
+        &job.policy,
+        job.as_of,
+        &input,
+        None,
+        &mut crate::cli::Timings::new(false),
+    )?;
     let formats = parse_formats(&job.formats)?;
     let ids = if job.show_ids {
         IdDisplay::Full

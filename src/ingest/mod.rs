@@ -17,7 +17,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::InputError;
-use crate::records::{Contribution, Kind, Origin, RosterEntry, StatementEntry};
+use crate::records::{
+    Contribution, ContributionType, Insurance, Kind, Origin, PaymentStatus, Period, RosterEntry,
+    StatementEntry,
+};
+use rust_decimal::Decimal;
 use table::{Detection, TableOptions, TableOutput};
 pub use table::{Reason, Rejection, RowCounts, SkipKind};
 
@@ -420,69 +424,27 @@ pub enum Retain {
 /// A row read from two files is counted once: the copy from the later file (in path
 /// order) is rejected, naming the first.
 fn reject_repeats(batch: &mut Batch) {
-    use std::collections::HashMap;
-    fn label(batch: &Batch, o: Origin) -> String {
+    let contributions = repeats(&batch.contributions, |c| c.origin, contribution_key);
+    let entries = repeats(&batch.entries, |e| e.origin, entry_key);
+    let label = |o: Origin| {
         let s = batch.source(o);
         format!(
-            "{} {} {}",
+            "{} row {}",
             source_label(&s.path, s.sheet.as_deref()),
-            "row",
             o.row
         )
-    }
-    let mut moved: Vec<(Origin, String)> = Vec::new();
-    {
-        let mut seen: HashMap<String, Origin> = HashMap::new();
-        let mut keep = Vec::with_capacity(batch.contributions.len());
-        for c in std::mem::take(&mut batch.contributions) {
-            let key = format!(
-                "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}",
-                c.person_id,
-                c.period,
-                c.base,
-                c.employee_amount,
-                c.employer_amount,
-                c.status,
-                c.contribution_type,
-                c.paid_month,
-                c.insurance.as_str(),
-                c.tier,
-                c.employer
-            );
-            match seen.get(&key) {
-                Some(first) if first.source != c.origin.source => {
-                    moved.push((c.origin, label(batch, *first)))
-                }
-                Some(_) => keep.push(c),
-                None => {
-                    seen.insert(key, c.origin);
-                    keep.push(c);
-                }
-            }
-        }
-        batch.contributions = keep;
-    }
-    {
-        let mut seen: HashMap<String, Origin> = HashMap::new();
-        let mut keep = Vec::with_capacity(batch.entries.len());
-        for e in std::mem::take(&mut batch.entries) {
-            let key = format!(
-                "{}|{}|{}|{:?}|{}|{:?}|{:?}",
-                e.person_id, e.at, e.amount, e.balance, e.kind_text, e.period, e.beneficiary
-            );
-            match seen.get(&key) {
-                Some(first) if first.source != e.origin.source => {
-                    moved.push((e.origin, label(batch, *first)))
-                }
-                Some(_) => keep.push(e),
-                None => {
-                    seen.insert(key, e.origin);
-                    keep.push(e);
-                }
-            }
-        }
-        batch.entries = keep;
-    }
+    };
+    let moved: Vec<(Origin, String)> = contributions
+        .iter()
+        .map(|&(i, first)| (batch.contributions[i].origin, label(first)))
+        .chain(
+            entries
+                .iter()
+                .map(|&(i, first)| (batch.entries[i].origin, label(first))),
+        )
+        .collect();
+    drop_indices(&mut batch.contributions, &contributions);
+    drop_indices(&mut batch.entries, &entries);
     for (origin, first) in moved {
         let counts = &mut batch.sources[origin.source as usize].counts;
         counts.accepted -= 1;
@@ -497,10 +459,117 @@ fn reject_repeats(batch: &mut Batch) {
     batch.rejected.sort_by_key(|r| r.origin);
 }
 
+/// What makes two contribution rows the same payment (the name may be spelt differently).
+type ContributionKey<'a> = (
+    &'a str,
+    Period,
+    Option<Decimal>,
+    Option<Decimal>,
+    Option<Decimal>,
+    PaymentStatus,
+    ContributionType,
+    Option<Period>,
+    &'a Insurance,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn contribution_key(c: &Contribution) -> ContributionKey<'_> {
+    (
+        &c.person_id,
+        c.period,
+        c.base,
+        c.employee_amount,
+        c.employer_amount,
+        c.status,
+        c.contribution_type,
+        c.paid_month,
+        &c.insurance,
+        c.tier.as_deref(),
+        c.employer.as_deref(),
+    )
+}
+
+/// What makes two statement rows the same entry.
+type EntryKey<'a> = (
+    &'a str,
+    chrono::NaiveDateTime,
+    Decimal,
+    Option<Decimal>,
+    &'a str,
+    Option<Period>,
+    Option<&'a str>,
+);
+
+fn entry_key(e: &StatementEntry) -> EntryKey<'_> {
+    (
+        &e.person_id,
+        e.at,
+        e.amount,
+        e.balance,
+        &e.kind_text,
+        e.period,
+        e.beneficiary.as_deref(),
+    )
+}
+
+/// Rows equal (by `key`) to an earlier row of another source: (index, the first copy's
+/// origin), in row order. Rows are hashed in parallel and sorted by hash, so equal rows
+/// meet without a map of owned keys (which cost more memory than the records).
+fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
+    rows: &'r [T],
+    origin: impl Fn(&T) -> Origin + Sync,
+    key: fn(&'r T) -> K,
+) -> Vec<(usize, Origin)> {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let hashes: Vec<u64> = rows.par_iter().map(|r| hasher.hash_one(key(r))).collect();
+    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&i| (hashes[i as usize], i));
+    let mut out = Vec::new();
+    for group in order.chunk_by(|&a, &b| hashes[a as usize] == hashes[b as usize]) {
+        if group.len() < 2 {
+            continue;
+        }
+        // The first row of each distinct key in the group, in row order.
+        let mut firsts: Vec<usize> = Vec::new();
+        for &i in group {
+            let i = i as usize;
+            match firsts.iter().find(|&&f| key(&rows[f]) == key(&rows[i])) {
+                Some(&f) if origin(&rows[f]).source != origin(&rows[i]).source => {
+                    out.push((i, origin(&rows[f])))
+                }
+                Some(_) => {}
+                None => firsts.push(i),
+            }
+        }
+    }
+    out.sort_unstable_by_key(|&(i, _)| i);
+    out
+}
+
+/// Removes the rows at `drop` (sorted indices), keeping the others in order.
+fn drop_indices<T>(rows: &mut Vec<T>, drop: &[(usize, Origin)]) {
+    if drop.is_empty() {
+        return;
+    }
+    let mut next = drop.iter().map(|&(i, _)| i).peekable();
+    let mut index = 0;
+    rows.retain(|_| {
+        let gone = next.peek() == Some(&index);
+        if gone {
+            next.next();
+        }
+        index += 1;
+        !gone
+    });
+}
+
 /// One ID under different names is worth a look: a typo, or two people mixed up.
 fn note_conflicting_names(batch: &mut Batch) {
-    use std::collections::BTreeMap;
-    let mut names: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    use std::collections::{BTreeSet, HashMap};
+    // Per ID its first name; a set only for the few IDs that show a second one.
+    let mut names: HashMap<&str, (&str, Option<BTreeSet<&str>>)> = HashMap::new();
     let all = batch
         .contributions
         .iter()
@@ -508,21 +577,26 @@ fn note_conflicting_names(batch: &mut Batch) {
         .chain(batch.entries.iter().map(|e| (&e.person_id, &e.name)))
         .chain(batch.roster.iter().map(|r| (&r.person_id, &r.name)));
     for (id, name) in all {
-        if let Some(n) = name {
-            names.entry(id).or_default().insert(n);
+        let Some(name) = name else { continue };
+        let (first, others) = names.entry(id).or_insert((name, None));
+        if *first != &**name {
+            others
+                .get_or_insert_with(|| BTreeSet::from([*first]))
+                .insert(name);
         }
     }
-    let notes: Vec<String> = names
-        .iter()
-        .filter(|(_, n)| n.len() > 1)
-        .map(|(id, n)| {
-            format!(
-                "ID {id} has {} different names in the inputs ({}): check that one person is not mistaken for another",
-                n.len(),
-                n.iter().copied().collect::<Vec<_>>().join(", ")
-            )
-        })
+    let mut conflicts: Vec<(&str, BTreeSet<&str>)> = names
+        .into_iter()
+        .filter_map(|(id, (_, others))| Some((id, others?)))
         .collect();
+    conflicts.sort_unstable();
+    let notes = conflicts.into_iter().map(|(id, n)| {
+        format!(
+            "ID {id} has {} different names in the inputs ({}): check that one person is not mistaken for another",
+            n.len(),
+            n.iter().copied().collect::<Vec<_>>().join(", ")
+        )
+    });
     batch.notes.extend(notes);
 }
 
@@ -533,15 +607,27 @@ pub fn ingest(inputs: &[InputFile]) -> Batch {
 
 /// Reads every input. Runs on the current rayon pool.
 pub fn ingest_with(inputs: &[InputFile], retain: Retain) -> Batch {
+    let mut batch = read_files(inputs, retain);
+    if retain == Retain::Records {
+        check_across_files(&mut batch);
+    }
+    batch
+}
+
+/// The first half of [`ingest_with`]: every file read and its rows parsed into records, in
+/// parallel, each file on its own.
+pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
     let (files, skipped, failures) = discover(inputs);
     let keep = retain == Retain::Records;
     let results: Vec<FileResult> = files.par_iter().map(|f| read_file(f, keep)).collect();
-    let mut batch = assemble(results, skipped, failures);
-    if keep {
-        reject_repeats(&mut batch);
-        note_conflicting_names(&mut batch);
-    }
-    batch
+    assemble(results, skipped, failures)
+}
+
+/// The second half: what only shows across files — a row repeated in another file is
+/// rejected, one person under two names is noted.
+pub fn check_across_files(batch: &mut Batch) {
+    reject_repeats(batch);
+    note_conflicting_names(batch);
 }
 
 /// Puts the files' results together in path order, numbering the sources.

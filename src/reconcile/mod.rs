@@ -8,7 +8,7 @@ pub mod findings;
 mod person;
 mod schedule;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -185,7 +185,7 @@ fn default_as_of(batch: &Batch) -> Option<NaiveDate> {
 
 /// Statement rows may name a person by person number (个人编号) where contributions use the
 /// ID number: map numbers to IDs where some record carries both.
-fn person_numbers(batch: &Batch) -> HashMap<Text, Text> {
+fn person_numbers(batch: &Batch) -> HashMap<&Text, &Text> {
     let mut map = HashMap::new();
     let pairs = batch
         .contributions
@@ -207,7 +207,7 @@ fn person_numbers(batch: &Batch) -> HashMap<Text, Text> {
         if let Some(n) = number
             && n != id
         {
-            map.entry(n.clone()).or_insert_with(|| id.clone());
+            map.entry(n).or_insert(id);
         }
     }
     map
@@ -215,6 +215,19 @@ fn person_numbers(batch: &Batch) -> HashMap<Text, Text> {
 
 /// Reconciles everything read. Runs on the current rayon pool.
 pub fn reconcile(batch: &Batch, policy: &Policy, options: Options) -> Reconciliation {
+    gather(batch, policy, options).reconcile()
+}
+
+/// Everyone's records, grouped by person and ready to reconcile.
+pub struct People<'a> {
+    as_of: NaiveDate,
+    ctx: RunContext<'a>,
+    people: Vec<(usize, Text, PersonInputs<'a>)>,
+}
+
+/// The first half of [`reconcile`]: the run's dates, and the records grouped by person
+/// (one person under a 15- and an 18-digit number is one).
+pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> People<'a> {
     let as_of = options
         .as_of
         .or_else(|| default_as_of(batch))
@@ -233,21 +246,33 @@ pub fn reconcile(batch: &Batch, policy: &Policy, options: Options) -> Reconcilia
         .min()
         .unwrap_or(as_of_month);
     let numbers = person_numbers(batch);
-    let key = |id: &Text| -> Text { numbers.get(id).cloned().unwrap_or_else(|| id.clone()) };
-    let mut people: BTreeMap<Text, PersonInputs> = BTreeMap::new();
-    for c in &batch.contributions {
-        people
-            .entry(key(&c.person_id))
-            .or_default()
-            .contributions
-            .push(c);
+    // A hash map to group, then one sort: people in ID order, as every output lists them.
+    let mut index: HashMap<&Text, usize> = HashMap::new();
+    let mut people: Vec<(Text, PersonInputs)> = Vec::new();
+    let mut slot = |id: &'a Text| -> usize {
+        let id: &'a Text = numbers.get(id).copied().unwrap_or(id);
+        *index.entry(id).or_insert_with(|| {
+            people.push((Text::clone(id), PersonInputs::default()));
+            people.len() - 1
+        })
+    };
+    let c: Vec<usize> = batch
+        .contributions
+        .iter()
+        .map(|c| slot(&c.person_id))
+        .collect();
+    let e: Vec<usize> = batch.entries.iter().map(|e| slot(&e.person_id)).collect();
+    let r: Vec<usize> = batch.roster.iter().map(|r| slot(&r.person_id)).collect();
+    for (record, i) in batch.contributions.iter().zip(c) {
+        people[i].1.contributions.push(record);
     }
-    for e in &batch.entries {
-        people.entry(key(&e.person_id)).or_default().entries.push(e);
+    for (record, i) in batch.entries.iter().zip(e) {
+        people[i].1.entries.push(record);
     }
-    for r in &batch.roster {
-        people.entry(key(&r.person_id)).or_default().roster.push(r);
+    for (record, i) in batch.roster.iter().zip(r) {
+        people[i].1.roster.push(record);
     }
+    people.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let ctx = RunContext {
         policy,
         as_of: as_of_month,
@@ -262,15 +287,26 @@ pub fn reconcile(batch: &Batch, policy: &Policy, options: Options) -> Reconcilia
         .filter(|(_, (id, _))| options.shard.is_none_or(|s| s.holds(id)))
         .map(|(rank, (id, inputs))| (rank, id, inputs))
         .collect();
-    let persons = people
-        .par_iter()
-        .map(|(rank, id, inputs)| {
-            let mut report = person::reconcile_person(id, inputs, &ctx);
-            report.rank = *rank;
-            report
-        })
-        .collect();
-    Reconciliation { as_of, persons }
+    People { as_of, ctx, people }
+}
+
+impl People<'_> {
+    /// The second half: each person reconciled, in parallel.
+    pub fn reconcile(self) -> Reconciliation {
+        let persons = self
+            .people
+            .par_iter()
+            .map(|(rank, id, inputs)| {
+                let mut report = person::reconcile_person(id, inputs, &self.ctx);
+                report.rank = *rank;
+                report
+            })
+            .collect();
+        Reconciliation {
+            as_of: self.as_of,
+            persons,
+        }
+    }
 }
 
 /// Amounts as reports print them: 2 decimals, rounded half up.
