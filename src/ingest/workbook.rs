@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::io::Cursor;
 
-use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{Data, DataRef, Ods, Range, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
 
 use super::table::{self, Detection, HEADER_SCAN_ROWS, Row, TableOptions, TableOutput};
 
@@ -250,20 +250,25 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, St
     }
 }
 
-/// An XLSX sheet's cells, streamed without keeping them, must fit in a grid of at most
-/// [`MAX_DECLARED_CELLS`]: calamine makes the grid dense, so a value at A1 and another at
-/// XFD1048576 would ask for 17 billion slots.
-fn check_sheet_extent(book: &mut Book, name: &str) -> Result<(), String> {
-    let Sheets::Xlsx(xlsx) = book else {
-        return Ok(());
+/// An XLSX sheet read in one streaming pass, as calamine's `worksheet_range` would — but
+/// its cells must fit in a grid of at most [`MAX_DECLARED_CELLS`]: calamine makes the grid
+/// dense, so a value at A1 and another at XFD1048576 would ask for 17 billion slots. The
+/// check runs while the cells stream in, before any grid is made.
+fn xlsx_range(xlsx: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Range<Data>, String> {
+    let mut reader = match xlsx.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet: nothing to read, as calamine itself treats it.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
+        Err(e) => return Err(e.to_string()),
     };
-    let Ok(mut cells) = xlsx.worksheet_cells_reader(name) else {
-        return Ok(()); // worksheet_range will report the problem
-    };
+    let mut cells = Vec::new();
     let mut bbox: Option<(i64, i64, i64, i64)> = None;
-    while let Ok(Some(cell)) = cells.next_cell() {
-        let (r, c) = cell.get_position();
-        let (r, c) = (i64::from(r), i64::from(c));
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        let (r, c) = (i64::from(row), i64::from(col));
         let (r0, r1, c0, c1) = match bbox {
             None => (r, r, c, c),
             Some((r0, r1, c0, c1)) => (r0.min(r), r1.max(r), c0.min(c), c1.max(c)),
@@ -278,8 +283,12 @@ fn check_sheet_extent(book: &mut Book, name: &str) -> Result<(), String> {
                 c1 + 1
             ));
         }
+        cells.push(calamine::Cell::new(
+            (row, col),
+            Data::from(cell.get_value().clone()),
+        ));
     }
-    Ok(())
+    Ok(Range::from_sparse(cells))
 }
 
 /// Reads every sheet of a workbook. `ods` says the file is named .ods (both are zips).
@@ -288,9 +297,9 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
     let names = book.sheet_names();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
-        let range = guarded("sheet", || {
-            check_sheet_extent(&mut book, &name)?;
-            book.worksheet_range(&name).map_err(|e| e.to_string())
+        let range = guarded("sheet", || match &mut book {
+            Sheets::Xlsx(xlsx) => xlsx_range(xlsx, &name),
+            other => other.worksheet_range(&name).map_err(|e| e.to_string()),
         });
         let result = match range {
             Err(e) => Err(e),
