@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -97,10 +98,40 @@ fn name(p: &PersonReport, ids: IdDisplay) -> String {
     ids.text(p.name.as_deref().unwrap_or("")).into_owned()
 }
 
-pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
+/// A CSV table with one block of rows per person: the blocks are written in parallel and
+/// joined in person order — the same bytes one writer would make, as the csv writer keeps
+/// no state between records.
+fn per_person_csv(
+    run: &Reconciliation,
+    header: &[&str],
+    rows: impl Fn(&mut csv::Writer<Vec<u8>>, &PersonReport) -> Result<(), csv::Error> + Sync,
+) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(FINDINGS_COLUMNS)?;
-    for p in &run.persons {
+    w.write_record(header)?;
+    let mut out = finish(w)?;
+    let blocks = run
+        .persons
+        .par_chunks(PERSONS_PER_BLOCK)
+        .map(|persons| {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for p in persons {
+                rows(&mut w, p)?;
+            }
+            finish(w)
+        })
+        .collect::<Result<Vec<Vec<u8>>, csv::Error>>()?;
+    out.reserve(blocks.iter().map(Vec::len).sum());
+    for block in blocks {
+        out.extend_from_slice(&block);
+    }
+    Ok(out)
+}
+
+/// Enough people per block that the joins cost nothing, few enough to spread the work.
+const PERSONS_PER_BLOCK: usize = 256;
+
+pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
+    per_person_csv(run, &FINDINGS_COLUMNS, |w, p| {
         let (id, name) = (ids.id(&p.id), name(p, ids));
         for f in &p.findings {
             w.write_record([
@@ -116,14 +147,12 @@ pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv
                 &ids.text(&f.message),
             ])?;
         }
-    }
-    finish(w)
+        Ok(())
+    })
 }
 
 pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(MONTHS_COLUMNS)?;
-    for p in &run.persons {
+    per_person_csv(run, &MONTHS_COLUMNS, |w, p| {
         let (id, name) = (ids.id(&p.id), name(p, ids));
         for m in &p.months {
             let codes: Vec<&str> = m.codes.iter().map(|c| c.name()).collect();
@@ -131,7 +160,7 @@ pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::
                 id.as_ref(),
                 &name,
                 &m.period.to_string(),
-                &m.insurance,
+                m.insurance.as_str(),
                 m.tier.as_deref().unwrap_or(""),
                 &money(m.base),
                 &money(m.employee_amount),
@@ -144,14 +173,12 @@ pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::
                 &codes.join(";"),
             ])?;
         }
-    }
-    finish(w)
+        Ok(())
+    })
 }
 
 pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(PERSONS_COLUMNS)?;
-    for p in &run.persons {
+    per_person_csv(run, &PERSONS_COLUMNS, |w, p| {
         let b = &p.bridge;
         w.write_record([
             ids.id(&p.id).as_ref(),
@@ -170,9 +197,8 @@ pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv:
             &money(Some(b.missing_credits)),
             &p.count(Severity::Error).to_string(),
             &p.count(Severity::Warning).to_string(),
-        ])?;
-    }
-    finish(w)
+        ])
+    })
 }
 
 /// Counts of findings by severity and by code, every code and severity present (0 when
@@ -265,11 +291,20 @@ impl CsvSet {
         ids: IdDisplay,
         lang: crate::lang::Lang,
     ) -> Result<CsvSet, csv::Error> {
+        let ((findings, months), (persons, rejected)) = rayon::join(
+            || rayon::join(|| findings_csv(run, ids), || months_csv(run, ids)),
+            || {
+                rayon::join(
+                    || persons_csv(run, ids),
+                    || super::rejected_csv(batch, &batch.rejected, ids, lang),
+                )
+            },
+        );
         Ok(CsvSet {
-            findings: findings_csv(run, ids)?,
-            months: months_csv(run, ids)?,
-            persons: persons_csv(run, ids)?,
-            rejected: super::rejected_csv(batch, &batch.rejected, ids, lang)?,
+            findings: findings?,
+            months: months?,
+            persons: persons?,
+            rejected: rejected?,
         })
     }
 }
@@ -313,8 +348,17 @@ pub fn by_month(run: &Reconciliation) -> Vec<MonthTotal> {
 
 /// findings.jsonl: one JSON object per finding, SPEC's findings columns as keys.
 pub fn findings_jsonl(run: &Reconciliation, ids: IdDisplay) -> Vec<u8> {
+    let blocks: Vec<Vec<u8>> = run
+        .persons
+        .par_chunks(PERSONS_PER_BLOCK)
+        .map(|persons| findings_jsonl_block(persons, ids))
+        .collect();
+    blocks.concat()
+}
+
+fn findings_jsonl_block(persons: &[PersonReport], ids: IdDisplay) -> Vec<u8> {
     let mut out = Vec::new();
-    for p in &run.persons {
+    for p in persons {
         let (id, name) = (ids.id(&p.id), name(p, ids));
         for f in &p.findings {
             let row = json!({
