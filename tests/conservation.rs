@@ -95,7 +95,7 @@ proptest! {
         let inputs = [c_path, s_path].map(|path| InputFile { path, forced: None });
         let batch = ingest(&inputs);
         let policy = Policy::load("samples/policy.toml").unwrap();
-        let run = reconcile(&batch, &policy, Options { as_of: None, lang: Lang::En, shard: None });
+        let run = reconcile(&batch, &policy, Options { as_of: None, lang: Lang::En, shard: None, keep_entries: false });
 
         // 1. Every line read, and read = accepted + rejected + skipped.
         let reads: Vec<u64> = batch.sources.iter().map(|s| s.counts.read).collect();

@@ -143,6 +143,7 @@ fn outputs(paths: &[PathBuf], threads: usize) -> [Vec<u8>; 3] {
                 as_of: None,
                 lang: Lang::En,
                 shard: None,
+                keep_entries: false,
             },
         );
         let ids = IdDisplay::Full;

@@ -74,7 +74,7 @@ pub enum FailOn {
     Never,
 }
 
-/// Reads the inputs and reconciles them: shared by `reconcile` and `explain`.
+/// Reads the inputs and reconciles them, keeping each person's entries: for `explain`.
 pub fn prepare(run: &RunArgs) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
     let mut timings = Timings::new(false);
     execute(
@@ -83,6 +83,7 @@ pub fn prepare(run: &RunArgs) -> anyhow::Result<(Batch, Policy, Reconciliation)>
         run.as_of,
         &run.input,
         None,
+        true,
         &mut timings,
     )
 }
@@ -95,6 +96,7 @@ pub fn execute(
     as_of: Option<chrono::NaiveDate>,
     input: &crate::cli::InputArgs,
     shard: Option<reconcile::Shard>,
+    keep_entries: bool,
     timings: &mut Timings,
 ) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
     let policy = Policy::load(policy)?;
@@ -106,6 +108,7 @@ pub fn execute(
         as_of,
         lang: input.lang,
         shard,
+        keep_entries,
     };
     let progress = crate::cli::Progress::new(input.quiet);
     let (batch, result) = input.in_pool(|| {
@@ -137,6 +140,7 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
         run.as_of,
         &run.input,
         args.shard,
+        false,
         &mut timings,
     )?;
     let input = &args.run.input;

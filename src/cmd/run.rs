@@ -71,6 +71,7 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         job.as_of,
         &input,
         None,
+        false,
         &mut crate::cli::Timings::new(false),
     )?;
     let formats = parse_formats(&job.formats)?;

@@ -63,7 +63,7 @@ pub struct MonthRow {
     pub period: Period,
     /// The month the credit is due (not a months.csv column).
     pub due: Period,
-    pub insurance: String,
+    pub insurance: crate::records::Insurance,
     pub tier: Option<Text>,
     pub base: Option<Decimal>,
     pub employee_amount: Option<Decimal>,
@@ -106,7 +106,8 @@ pub struct PersonReport {
     pub months: Vec<MonthRow>,
     pub findings: Vec<Finding>,
     pub bridge: Bridge,
-    /// The person's statement entries in statement order (for explain and charts).
+    /// The person's statement entries in statement order, with `Options::keep_entries`
+    /// (for explain's chart); empty otherwise.
     pub entries: Vec<StatementEntry>,
 }
 
@@ -134,6 +135,9 @@ pub struct Options {
     pub lang: Lang,
     /// `Some((i, n))`: reconcile only the people of shard `i` of `n`.
     pub shard: Option<Shard>,
+    /// Keep each person's statement entries in the report (`explain` charts them); a batch
+    /// run leaves them out — a copy of every entry is a third of its memory.
+    pub keep_entries: bool,
 }
 
 /// One of `of` independent parts of a run: the people whose ID hashes to `index`.
@@ -171,6 +175,7 @@ pub(crate) struct RunContext<'p> {
     /// The first month of the run: retirees without a retirement month are scheduled from here.
     pub first_month: Period,
     pub lang: Lang,
+    pub keep_entries: bool,
 }
 
 /// The latest statement date, else the last day of the latest period.
@@ -278,6 +283,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         as_of: as_of_month,
         first_month,
         lang: options.lang,
+        keep_entries: options.keep_entries,
     };
     // Every shard reads everything, so each knows a person's rank among all people: the
     // merge puts shards' people back in the single run's order by it.

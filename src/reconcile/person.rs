@@ -333,7 +333,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         months.push(MonthRow {
             period: s.period,
             due: s.due,
-            insurance: s.insurance.as_str().to_string(),
+            insurance: s.insurance.clone(),
             tier: s.tier.clone(),
             base: s.base,
             employee_amount: s.employee_amount,
@@ -680,6 +680,10 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         months,
         findings: p.findings,
         bridge,
-        entries: p.entries.iter().map(|e| (*e).clone()).collect(),
+        entries: if ctx.keep_entries {
+            p.entries.iter().map(|e| (*e).clone()).collect()
+        } else {
+            Vec::new()
+        },
     }
 }
