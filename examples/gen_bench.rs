@@ -3,8 +3,9 @@
 //! of real data (late, short, missing and duplicate credits, gaps, unpaid months, tier
 //! changes, spending, family sharing).
 //!
-//!     cargo run --release --example gen_bench -- PEOPLE MONTHS OUT_DIR [SEED]
+//!     cargo run --release --example gen_bench -- PEOPLE MONTHS OUT_DIR [SEED] [csv]
 //!
+//! With `csv`, the workbook share is written as UTF-8 CSV instead (the 1M-people set).
 //! Deterministic: the same arguments give the same files.
 
 use std::fmt::Write as _;
@@ -96,6 +97,7 @@ fn main() -> std::io::Result<()> {
             .unwrap_or("bench/data/scale"),
     );
     let seed: u64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(7);
+    let csv_only = args.get(5).is_some_and(|s| s == "csv");
     std::fs::create_dir_all(out)?;
     let mut rng = Rng(seed);
     let c_header = [
@@ -125,6 +127,7 @@ fn main() -> std::io::Result<()> {
         let format = match g % 10 {
             0..=5 => Format::Utf8,
             6..=8 => Format::Gbk,
+            _ if csv_only => Format::Utf8,
             _ => Format::Xlsx,
         };
         let (mut contributions, mut statement) = (Vec::new(), Vec::new());

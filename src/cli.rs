@@ -166,6 +166,8 @@ impl Progress {
 pub struct Timings {
     on: bool,
     phases: Vec<(&'static str, std::time::Duration)>,
+    /// Peak resident memory after each phase (Linux), to see which phase sets the peak.
+    peaks: Vec<(&'static str, u64)>,
 }
 
 impl Timings {
@@ -173,6 +175,7 @@ impl Timings {
         Timings {
             on,
             phases: Vec::new(),
+            peaks: Vec::new(),
         }
     }
 
@@ -184,6 +187,12 @@ impl Timings {
         match self.phases.iter_mut().find(|(p, _)| *p == phase) {
             Some((_, d)) => *d += took,
             None => self.phases.push((phase, took)),
+        }
+        if self.on
+            && let Some(kb) = peak_rss_kb()
+        {
+            self.peaks.retain(|(p, _)| *p != phase);
+            self.peaks.push((phase, kb));
         }
         out
     }
@@ -199,5 +208,20 @@ impl Timings {
             .map(|(p, d)| format!("{p}={:.3}s", d.as_secs_f64()))
             .collect();
         eprintln!("timings: {}", parts.join(" "));
+        if !self.peaks.is_empty() {
+            let parts: Vec<String> = self
+                .peaks
+                .iter()
+                .map(|(p, kb)| format!("{p}={}MB", kb / 1024))
+                .collect();
+            eprintln!("peak memory after: {}", parts.join(" "));
+        }
     }
+}
+
+/// VmHWM from /proc/self/status: the process's peak resident set so far.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Scale benchmark: the tool against the floor and the DuckDB peer, on the same files, in
+# one run on one machine.
+#
+#   bench/scale.sh                       # 10k, 100k and 1M people × 36 months, 3 runs each
+#   SIZES="10000 100000" RUNS=1 bench/scale.sh
+#
+# For each size N (people) × MONTHS, generated once into bench/data/ by examples/gen_bench
+# (≥10 file pairs, 60% UTF-8 CSV, 30% GBK CSV, 10% XLSX; CSV only from 1M people up):
+#   floor    examples/raw_read: csv-crate ByteRecord read of every CSV (calamine cell grid
+#            for the workbooks), one thread, nothing parsed
+#   tool-j1  yibao-recon reconcile -j 1 --format csv,json, phases from --timings
+#   tool-jN  the same on all cores
+#   convert  bench/peer.py --convert: GBK and XLSX to UTF-8 CSV, which DuckDB needs offline
+#   peer     bench/peer.py + bench/peer.sql in DuckDB on all cores (conversion not included)
+# Runs are interleaved; each figure is the median of RUNS (peak RSS: the median run's).
+# Prints a Markdown table and writes it to bench/out/scale.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"10000 100000 1000000"}
+MONTHS=${MONTHS:-36}
+RUNS=${RUNS:-3}
+JOBS=$(nproc)
+AS_OF=2025-09-30 # the generated data runs from 2022-09; credits are due up to here
+DATA=bench/data
+OUT=bench/out
+mkdir -p "$DATA" "$OUT"
+
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench needs GNU time (apt-get install time)" >&2; exit 2; }
+python3 -c 'import duckdb, python_calamine' 2>/dev/null ||
+  python3 -m pip install --quiet 'duckdb==2.0.1' python-calamine
+cargo build --release --quiet --bin yibao-recon --example gen_bench --example raw_read
+TARGET=${CARGO_TARGET_DIR:-target}
+BIN=$TARGET/release/yibao-recon
+RAW=$TARGET/release/examples/raw_read
+GEN=$TARGET/release/examples/gen_bench
+
+# One timed run of "$@": prints "seconds peak_kb"; stderr goes to $ERR.
+ERR=$(mktemp)
+trap 'rm -f "$ERR"' EXIT
+run_once() {
+  local start end rss
+  start=$(date +%s%N)
+  "$TIME" -f '%M' -o "$ERR.rss" "$@" >/dev/null 2>"$ERR" || true
+  end=$(date +%s%N)
+  rss=$(tail -n 1 "$ERR.rss")
+  awk -v s="$start" -v e="$end" -v r="$rss" 'BEGIN { printf "%.3f %s\n", (e - s) / 1e9, r }'
+}
+median() { sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+
+table="$OUT/scale.md"
+{
+  echo "| set | input MB (CSV MB) | rows | run | seconds | read | normalise | match | write | rows/s | MB/s | peak RSS MB | RSS ÷ CSV | floor ÷ run | run ÷ peer |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+} >"$table"
+
+for people in $SIZES; do
+  set_name="scale_${people}x${MONTHS}"
+  dir="$DATA/$set_name"
+  if [ ! -d "$dir" ]; then
+    csv_only=""
+    [ "$people" -ge 1000000 ] && csv_only="7 csv"
+    "$GEN" "$people" "$MONTHS" "$dir" $csv_only >&2
+  fi
+  files=("$dir"/*)
+  input_bytes=$(du -cb "${files[@]}" | tail -n 1 | cut -f1)
+  csv_bytes=$(du -cb "$dir"/*.csv | tail -n 1 | cut -f1)
+
+  # The peer's input: converted once; the conversion is timed on its own.
+  utf8="$DATA/${set_name}_utf8"
+  read -r convert_s convert_kb < <(run_once python3 bench/peer.py --convert "$dir" "$utf8")
+
+  rows=$("$RAW" "${files[@]}" | awk '{ print $2 }')
+  declare -A secs=() rss=() phases=()
+  runs=(floor tool-j1 "tool-j$JOBS" peer)
+  for ((i = 0; i < RUNS; i++)); do
+    for run in "${runs[@]}"; do
+      case $run in
+        floor) cmd=("$RAW" "${files[@]}") ;;
+        tool-j*) cmd=("$BIN" reconcile "$dir" --policy samples/policy.toml --as-of "$AS_OF"
+                     -q --timings --format csv,json -j "${run#tool-j}" -o "$OUT/$set_name-$run") ;;
+        peer) cmd=(python3 bench/peer.py "$utf8" "$OUT/$set_name-peer" "${AS_OF%-*}-01" "$JOBS") ;;
+      esac
+      read -r s k < <(run_once "${cmd[@]}")
+      t=$(grep -o 'timings: .*' "$ERR" | sed 's/timings: //; s/[a-z]*=//g; s/s\b//g' || true)
+      secs[$run]+="$s $k ${t:-- - - -}"$'\n'
+    done
+  done
+  floor_s=$(printf '%s' "${secs[floor]}" | median | awk '{ print $1 }')
+  peer_s=$(printf '%s' "${secs[peer]}" | median | awk '{ print $1 }')
+  for run in "${runs[@]}" convert; do
+    if [ "$run" = convert ]; then
+      line="$convert_s $convert_kb - - - -"
+    else
+      line=$(printf '%s' "${secs[$run]}" | median)
+    fi
+    read -r s k r n m w <<<"$line"
+    awk -v set="$people×$MONTHS" -v in_mb="$(mb "$input_bytes")" -v csv_mb="$(mb "$csv_bytes")" \
+        -v rows="$rows" -v run="$run" -v s="$s" -v k="$k" -v r="$r" -v n="$n" -v m="$m" -v w="$w" \
+        -v fl="$floor_s" -v peer="$peer_s" -v csv_b="$csv_bytes" -v in_b="$input_bytes" '
+      BEGIN {
+        printf "| %s | %s (%s) | %d | %s | %.2f | %s | %s | %s | %s | %.0f | %.1f | %.0f | %.1f | %s | %s |\n",
+          set, in_mb, csv_mb, rows, run, s, r, n, m, w, rows / s, in_b / 1048576 / s, k / 1024,
+          k * 1024 / csv_b,
+          (run ~ /^tool/ ? sprintf("%.2f", fl / s) : "-"),
+          (run ~ /^tool/ || run == "floor" ? sprintf("%.2f", s / peer) : "-")
+      }' >>"$table"
+  done
+  unset secs rss phases
+done
+
+{
+  echo
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%d); yibao-recon $(git rev-parse --short HEAD); duckdb $(python3 -c 'import duckdb; print(duckdb.__version__)')"
+} >>"$table"
+cat "$table"
