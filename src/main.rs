@@ -9,8 +9,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Records and reports are millions of small allocations made and freed on several threads:
+// mimalloc does that a third faster than glibc's malloc (100k × 36: 35 s → 25 s at -j 1).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
-    limit_heap_growth();
+    tune_allocator();
     // A parser that panics on a malformed file is caught and reported with the file's
     // name; the hook only says where, in one line, without a backtrace.
     std::panic::set_hook(Box::new(|info| {
@@ -30,17 +35,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// glibc raises its mmap threshold each time a large block is freed, after which the big
-/// record and report vectors grow on the heap by copy and leave holes: the run's peak
-/// memory was ~1.2× what it needs. A fixed threshold keeps blocks over 64 KiB in their
-/// own mappings, which `realloc` moves without copying and `free` gives back at once.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn limit_heap_growth() {
-    // SAFETY: mallopt only sets an allocator parameter; called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 * 1024);
-    }
+/// Hands freed memory back to the system at once instead of after mimalloc's default
+/// 10 ms: a run frees large parts (rows, per-person work) while it allocates the next, and
+/// the delay lifted the peak by a quarter.
+fn tune_allocator() {
+    // mimalloc's mi_option_purge_delay (15 in its v2 and v3 headers); the binding names no
+    // constant for it.
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: sets one allocator option; no memory is touched.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
 }
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn limit_heap_growth() {}

@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -521,8 +522,8 @@ fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
     origin: impl Fn(&T) -> Origin + Sync,
     key: fn(&'r T) -> K,
 ) -> Vec<(usize, Origin)> {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    use std::hash::BuildHasher;
+    let hasher = rustc_hash::FxBuildHasher;
     let hashes: Vec<u64> = rows.par_iter().map(|r| hasher.hash_one(key(r))).collect();
     let mut order: Vec<u32> = (0..rows.len() as u32).collect();
     order.par_sort_unstable_by_key(|&i| (hashes[i as usize], i));
@@ -567,9 +568,9 @@ fn drop_indices<T>(rows: &mut Vec<T>, drop: &[(usize, Origin)]) {
 
 /// One ID under different names is worth a look: a typo, or two people mixed up.
 fn note_conflicting_names(batch: &mut Batch) {
-    use std::collections::{BTreeSet, HashMap};
+    use std::collections::BTreeSet;
     // Per ID its first name; a set only for the few IDs that show a second one.
-    let mut names: HashMap<&str, (&str, Option<BTreeSet<&str>>)> = HashMap::new();
+    let mut names: FxHashMap<&str, (&str, Option<BTreeSet<&str>>)> = FxHashMap::default();
     let all = batch
         .contributions
         .iter()

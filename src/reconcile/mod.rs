@@ -8,7 +8,7 @@ pub mod findings;
 mod person;
 mod schedule;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -191,7 +191,7 @@ fn default_as_of(batch: &Batch) -> Option<NaiveDate> {
 /// Statement rows may name a person by person number (个人编号) where contributions use the
 /// ID number: map numbers to IDs where some record carries both.
 fn person_numbers(batch: &Batch) -> HashMap<&Text, &Text> {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     let pairs = batch
         .contributions
         .iter()
@@ -252,7 +252,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         .unwrap_or(as_of_month);
     let numbers = person_numbers(batch);
     // A hash map to group, then one sort: people in ID order, as every output lists them.
-    let mut index: HashMap<&Text, usize> = HashMap::new();
+    let mut index: HashMap<&Text, usize> = HashMap::default();
     let mut people: Vec<(Text, PersonInputs)> = Vec::new();
     let mut slot = |id: &'a Text| -> usize {
         let id: &'a Text = numbers.get(id).copied().unwrap_or(id);
