@@ -317,10 +317,19 @@ impl People<'_> {
 
 /// Amounts as reports print them: 2 decimals, rounded half up.
 pub fn yuan(d: Decimal) -> String {
-    format!(
-        "{:.2}",
-        d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-    )
+    Yuan(d).to_string()
+}
+
+/// An amount as reports print it, for writing without an intermediate String.
+pub struct Yuan(pub Decimal);
+
+impl std::fmt::Display for Yuan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rounded = self
+            .0
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        write!(f, "{rounded:.2}")
+    }
 }
 
 /// The month of a date.

@@ -151,27 +151,78 @@ pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv
     })
 }
 
+/// One row's fields formatted into a reused buffer: months.csv has a row per person and
+/// month, and a String per amount was most of the time spent writing it.
+#[derive(Default)]
+struct RowBuf {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl RowBuf {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
+    fn end(&mut self) {
+        self.ends.push(self.bytes.len());
+    }
+
+    fn text(&mut self, s: &str) {
+        self.bytes.extend_from_slice(s.as_bytes());
+        self.end();
+    }
+
+    fn shown(&mut self, v: Option<impl std::fmt::Display>) {
+        use std::io::Write as _;
+        if let Some(v) = v {
+            let _ = write!(self.bytes, "{v}");
+        }
+        self.end();
+    }
+
+    fn money(&mut self, d: Option<Decimal>) {
+        self.shown(d.map(crate::reconcile::Yuan));
+    }
+
+    fn write(&self, w: &mut csv::Writer<Vec<u8>>) -> Result<(), csv::Error> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        w.write_record(
+            starts
+                .zip(self.ends.iter().copied())
+                .map(|(a, b)| &self.bytes[a..b]),
+        )
+    }
+}
+
 pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
     per_person_csv(run, &MONTHS_COLUMNS, |w, p| {
         let (id, name) = (ids.id(&p.id), name(p, ids));
+        let mut row = RowBuf::default();
         for m in &p.months {
-            let codes: Vec<&str> = m.codes.iter().map(|c| c.name()).collect();
-            w.write_record([
-                id.as_ref(),
-                &name,
-                &m.period.to_string(),
-                m.insurance.as_str(),
-                m.tier.as_deref().unwrap_or(""),
-                &money(m.base),
-                &money(m.employee_amount),
-                &money(m.employer_amount),
-                &money(Some(m.expected)),
-                &money(m.credited),
-                &opt(m.credited_on),
-                &money(m.difference),
-                m.status.as_str(),
-                &codes.join(";"),
-            ])?;
+            row.clear();
+            row.text(&id);
+            row.text(&name);
+            row.shown(Some(m.period));
+            row.text(m.insurance.as_str());
+            row.text(m.tier.as_deref().unwrap_or(""));
+            row.money(m.base);
+            row.money(m.employee_amount);
+            row.money(m.employer_amount);
+            row.money(Some(m.expected));
+            row.money(m.credited);
+            row.shown(m.credited_on);
+            row.money(m.difference);
+            row.text(m.status.as_str());
+            for (i, code) in m.codes.iter().enumerate() {
+                if i > 0 {
+                    row.bytes.push(b';');
+                }
+                row.bytes.extend_from_slice(code.name().as_bytes());
+            }
+            row.end();
+            row.write(w)?;
         }
         Ok(())
     })
