@@ -124,6 +124,7 @@ pub fn execute(
             reconcile::gather(&batch, &policy, options)
         });
         let result = timings.time("match", || people.reconcile());
+        batch.release_records();
         (batch, result)
     })?;
     progress.finish();

@@ -82,6 +82,18 @@ impl Batch {
         &self.sources[origin.source as usize]
     }
 
+    /// Gives up the records once reconciled: the reports need only the sources, rejected
+    /// rows and notes, and the records are the larger part of a run's memory. They are
+    /// dropped on a thread of their own, while the reports are written.
+    pub fn release_records(&mut self) {
+        let records = (
+            std::mem::take(&mut self.contributions),
+            std::mem::take(&mut self.entries),
+            std::mem::take(&mut self.roster),
+        );
+        std::thread::spawn(move || drop(records));
+    }
+
     /// Totals over every source.
     pub fn totals(&self) -> RowCounts {
         let mut t = RowCounts::default();
@@ -406,7 +418,7 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
 /// Moves `items` to the end of `all`; the first table's vector is taken whole rather than
 /// copied, which matters when one file holds a million rows.
 fn take_all<T>(all: &mut Vec<T>, mut items: Vec<T>) {
-    if all.is_empty() {
+    if all.is_empty() && all.capacity() < items.len() {
         *all = items;
     } else {
         all.append(&mut items);
@@ -642,6 +654,18 @@ fn assemble(
         failures,
         ..Batch::default()
     };
+    // Room for every record at once: grown by doubling, the big vectors would be copied
+    // while the files' own vectors are still held — twice the records' memory at the peak.
+    let tables = || results.iter().flat_map(|f| &f.tables).map(|(_, o)| o);
+    batch
+        .contributions
+        .reserve_exact(tables().map(|o| o.contributions.len()).sum());
+    batch
+        .entries
+        .reserve_exact(tables().map(|o| o.entries.len()).sum());
+    batch
+        .roster
+        .reserve_exact(tables().map(|o| o.roster.len()).sum());
     for file in results {
         batch.skipped_inputs.extend(file.skipped);
         batch.failures.extend(file.failures);
