@@ -154,9 +154,11 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
         previous: args.previous.as_deref(),
         shard: args.shard,
     };
-    let changes = timings.time("write", || {
-        report::write_reports(&job, &result, &batch, &policy)
-    })?;
+    let changes = input.in_pool(|| {
+        timings.time("write", || {
+            report::write_reports(&job, &result, &batch, &policy)
+        })
+    })??;
     timings.print();
     super::print_failures(&batch, input);
     if !input.quiet {

@@ -88,7 +88,7 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         previous: job.previous.as_deref(),
         shard: None,
     };
-    let changes = report::write_reports(&plan, &result, &batch, &policy)?;
+    let changes = input.in_pool(|| report::write_reports(&plan, &result, &batch, &policy))??;
     super::print_failures(&batch, &input);
     if !args.quiet {
         print_summary(&result, &batch, &job.output, input.lang, changes);

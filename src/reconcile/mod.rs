@@ -325,6 +325,17 @@ pub struct Yuan(pub Decimal);
 
 impl std::fmt::Display for Yuan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Most amounts already have at most 2 decimals: whole cents, printed as integers
+        // (rounding a Decimal is a 96-bit division, and reports print millions of them).
+        let scale = self.0.scale();
+        if scale <= 2
+            && let Ok(mantissa) = i64::try_from(self.0.mantissa())
+            && let Some(cents) = mantissa.checked_mul(10_i64.pow(2 - scale))
+        {
+            let sign = if cents < 0 { "-" } else { "" };
+            let abs = cents.unsigned_abs();
+            return write!(f, "{sign}{}.{:02}", abs / 100, abs % 100);
+        }
         let rounded = self
             .0
             .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
@@ -335,4 +346,33 @@ impl std::fmt::Display for Yuan {
 /// The month of a date.
 pub(crate) fn month_of(d: NaiveDate) -> Period {
     Period::of_date_clamped(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_prints_two_decimals_rounded_half_up() {
+        let cases = [
+            ("2", "2.00"),
+            ("0.1", "0.10"),
+            ("-0.5", "-0.50"),
+            ("-0.07", "-0.07"),
+            ("1234567.89", "1234567.89"),
+            ("1.005", "1.01"),
+            ("-1.005", "-1.01"),
+            ("1.004999", "1.00"),
+            ("0", "0.00"),
+            // Beyond i64 cents: the Decimal path.
+            (
+                "79228162514264337593543950.335",
+                "79228162514264337593543950.34",
+            ),
+        ];
+        for (input, shown) in cases {
+            let d: Decimal = input.parse().unwrap();
+            assert_eq!(yuan(d), shown, "{input}");
+        }
+    }
 }
