@@ -3,24 +3,8 @@
 
 mod common;
 
-use common::bin;
-
 fn reconcile(out: &std::path::Path, threads: &str, formats: &str) -> assert_cmd::assert::Assert {
-    bin()
-        .args([
-            "reconcile",
-            "samples/",
-            "--policy",
-            "samples/policy.toml",
-            "-q",
-            "-j",
-            threads,
-            "--format",
-            formats,
-            "-o",
-        ])
-        .arg(out)
-        .assert()
+    common::reconcile_samples(out, &["-j", threads, "--format", formats]).assert()
 }
 
 #[cfg(feature = "parquet")]

@@ -29,22 +29,11 @@ const FORMATS: &str = if cfg!(feature = "parquet") {
 fn shards_merged_equal_a_single_run() {
     let dir = tempfile::tempdir().unwrap();
     let reconcile = |out: &std::path::Path, shard: Option<&str>| {
-        let mut cmd = bin();
-        cmd.args([
-            "reconcile",
-            "samples/",
-            "--policy",
-            "samples/policy.toml",
-            "-q",
-            "--format",
-            FORMATS,
-            "-o",
-        ])
-        .arg(out);
+        let mut args = vec!["--format", FORMATS];
         if let Some(s) = shard {
-            cmd.args(["--shard", s]);
+            args.extend(["--shard", s]);
         }
-        cmd.assert().code(1);
+        common::reconcile_samples(out, &args).assert().code(1);
     };
     let single = dir.path().join("single");
     reconcile(&single, None);

@@ -16,6 +16,22 @@ pub fn bin() -> Command {
     Command::cargo_bin("yibao-recon").unwrap()
 }
 
+/// `reconcile samples/ --policy samples/policy.toml -q ARGS… -o OUT`: the samples' run.
+pub fn reconcile_samples(out: &Path, args: &[&str]) -> Command {
+    let mut cmd = bin();
+    cmd.args([
+        "reconcile",
+        "samples/",
+        "--policy",
+        "samples/policy.toml",
+        "-q",
+    ])
+    .args(args)
+    .arg("-o")
+    .arg(out);
+    cmd
+}
+
 pub fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
