@@ -15,9 +15,10 @@ DATA=bench/data
 mkdir -p "$DATA"
 
 cargo build --release --quiet --bin yibao-recon --example gen_rows --example raw_read
-BIN=target/release/yibao-recon
-RAW=target/release/examples/raw_read
-GEN=target/release/examples/gen_rows
+TARGET=${CARGO_TARGET_DIR:-target}
+BIN=$TARGET/release/yibao-recon
+RAW=$TARGET/release/examples/raw_read
+GEN=$TARGET/release/examples/gen_rows
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench needs GNU time (apt-get install time)" >&2; exit 2; }
 
