@@ -536,17 +536,21 @@ fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
 ) -> Vec<(usize, Origin)> {
     use std::hash::BuildHasher;
     let hasher = rustc_hash::FxBuildHasher;
-    let hashes: Vec<u64> = rows.par_iter().map(|r| hasher.hash_one(key(r))).collect();
-    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-    order.par_sort_unstable_by_key(|&i| (hashes[i as usize], i));
+    // (hash, row) pairs sorted side by side: equal rows meet, in row order within a hash.
+    let mut order: Vec<(u64, u32)> = rows
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| (hasher.hash_one(key(r)), i as u32))
+        .collect();
+    order.par_sort_unstable();
     let mut out = Vec::new();
-    for group in order.chunk_by(|&a, &b| hashes[a as usize] == hashes[b as usize]) {
+    for group in order.chunk_by(|a, b| a.0 == b.0) {
         if group.len() < 2 {
             continue;
         }
         // The first row of each distinct key in the group, in row order.
         let mut firsts: Vec<usize> = Vec::new();
-        for &i in group {
+        for &(_, i) in group {
             let i = i as usize;
             match firsts.iter().find(|&&f| key(&rows[f]) == key(&rows[i])) {
                 Some(&f) if origin(&rows[f]).source != origin(&rows[i]).source => {
