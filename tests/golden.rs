@@ -146,18 +146,7 @@ fn every_scenario_gives_exactly_its_findings() {
 #[test]
 fn bridges_balance_and_months_cover_every_period() {
     let dir = tempfile::tempdir().unwrap();
-    bin()
-        .args([
-            "reconcile",
-            "samples/",
-            "--policy",
-            "samples/policy.toml",
-            "-q",
-            "-o",
-        ])
-        .arg(dir.path())
-        .assert()
-        .code(1);
+    common::reconcile_samples(dir.path(), &[]).assert().code(1);
     let persons = std::fs::read(dir.path().join("persons.csv")).unwrap();
     assert!(common::assert_bridges(&persons) > 20);
     let mut months = csv::Reader::from_path(dir.path().join("months.csv")).unwrap();

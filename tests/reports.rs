@@ -9,20 +9,12 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::bin;
 
 fn run_all_formats(out: &Path, lang: &str) {
-    bin()
-        .args([
-            "reconcile",
-            "samples/",
-            "--policy",
-            "samples/policy.toml",
-            "-q",
-            "--lang",
-            lang,
-        ])
-        .args(["--format", "csv,json,jsonl,xlsx,html", "-o"])
-        .arg(out)
-        .assert()
-        .code(1);
+    common::reconcile_samples(
+        out,
+        &["--lang", lang, "--format", "csv,json,jsonl,xlsx,html"],
+    )
+    .assert()
+    .code(1);
 }
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
