@@ -134,6 +134,8 @@ pub fn execute(
 pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
     let run = &args.run;
     let files = run.input.files();
+    // Refused before anything is read: a format this build cannot write.
+    let formats = parse_formats(&args.format)?;
     let mut timings = Timings::new(args.timings);
     let (batch, policy, result) = execute(
         &files,
@@ -145,7 +147,6 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
         &mut timings,
     )?;
     let input = &args.run.input;
-    let formats = parse_formats(&args.format)?;
     let job = ReportJob {
         dir: &args.out,
         formats: &formats,

@@ -65,6 +65,7 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         jobs: args.jobs,
         quiet: args.quiet,
     };
+    let formats = parse_formats(&job.formats)?;
     let (batch, policy, result) = super::reconcile::execute(
         &job.inputs,
         &job.policy,
@@ -74,7 +75,6 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         false,
         &mut crate::cli::Timings::new(false),
     )?;
-    let formats = parse_formats(&job.formats)?;
     let ids = if job.show_ids {
         IdDisplay::Full
     } else {
