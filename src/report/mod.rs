@@ -20,6 +20,22 @@ use crate::mask::IdDisplay;
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomic_with(path, |f| {
+        f.write_all(bytes).map_err(|source| OutputError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    })
+}
+
+/// Writes `path` atomically through `write`: a temporary file in the same folder, renamed
+/// over `path` only when `write` succeeded. No fsync: the rename already makes the file
+/// whole or absent for any reader, and syncing the months table (hundreds of MB) cost
+/// seconds per run.
+pub(crate) fn write_atomic_with<E: From<OutputError>>(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), E>,
+) -> Result<(), E> {
     let io = |source| OutputError::Io {
         path: path.display().to_string(),
         source,
@@ -34,17 +50,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        // No fsync: the rename already makes the file whole or absent for any reader, and
-        // syncing the months table (hundreds of MB) cost seconds per run.
-        f.write_all(bytes)?;
-        std::fs::rename(&tmp, path)
-    })();
+    let mut file =
+        std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp).map_err(io)?);
+    let result = write(&mut file).and_then(|()| {
+        // Flushed and closed before the rename.
+        let closed = file.into_inner().map_err(|e| e.into_error());
+        closed
+            .and_then(|f| {
+                drop(f);
+                std::fs::rename(&tmp, path)
+            })
+            .map_err(|e| E::from(io(e)))
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(io)
+    result
 }
 
 /// SPEC's rejected.csv columns.

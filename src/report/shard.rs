@@ -2,6 +2,8 @@
 //! ranks and how many rows each has), and `merge` puts the shards' CSV, JSONL and JSON
 //! reports back together, identical to a single run's.
 
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -89,69 +91,126 @@ fn load(dir: &Path) -> Result<ShardReports, MergeError> {
     })
 }
 
-/// Splits lines (after a header, when `header`) into per-person blocks of `sizes`.
-fn blocks(
-    bytes: &[u8],
-    header: bool,
-    sizes: &[usize],
-    path: &Path,
-) -> Result<(Vec<u8>, Vec<Vec<u8>>), MergeError> {
-    // CSV records may span lines (quoted line breaks in messages): read them as records and
-    // write them back with the same writer settings that wrote them.
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(bytes);
-    let mut records = reader.byte_records();
-    let mut head = Vec::new();
-    if header {
-        let rec = records
-            .next()
-            .ok_or_else(|| bad(path, "empty file"))?
-            .map_err(|e| bad(path, &e.to_string()))?;
-        head = write_records(std::slice::from_ref(&rec));
-    }
-    let mut out = Vec::with_capacity(sizes.len());
-    for &n in sizes {
-        let mut block = Vec::with_capacity(n);
-        for _ in 0..n {
-            let rec = records
-                .next()
-                .ok_or_else(|| bad(path, "fewer rows than shard.json says"))?
-                .map_err(|e| bad(path, &e.to_string()))?;
-            block.push(rec);
-        }
-        out.push(write_records(&block));
-    }
-    if records.next().is_some() {
-        return Err(bad(path, "more rows than shard.json says"));
-    }
-    Ok((head, out))
+/// One shard's table, read as a stream: each person's rows are copied out in turn.
+enum Rows {
+    /// CSV records may span lines (quoted line breaks in messages): read as records and
+    /// written back with the writer settings that wrote them.
+    Csv(csv::Reader<BufReader<File>>, csv::ByteRecord),
+    /// findings.jsonl: one line per finding.
+    Lines(BufReader<File>, Vec<u8>),
 }
 
-fn write_records(records: &[csv::ByteRecord]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in records {
-        let _ = w.write_byte_record(r);
-    }
-    w.into_inner().unwrap_or_default()
+/// Where merged rows go: the temporary file of an atomic write.
+enum Output<'a> {
+    Csv(Box<csv::Writer<&'a mut BufWriter<File>>>),
+    Lines(&'a mut BufWriter<File>),
 }
 
-/// Splits findings.jsonl into per-person blocks of lines.
-fn jsonl_blocks(bytes: &[u8], sizes: &[usize], path: &Path) -> Result<Vec<Vec<u8>>, MergeError> {
-    let mut lines = bytes.split_inclusive(|b| *b == b'\n');
-    let mut out = Vec::with_capacity(sizes.len());
-    for &n in sizes {
-        let mut block = Vec::new();
-        for _ in 0..n {
-            block.extend_from_slice(
-                lines
-                    .next()
-                    .ok_or_else(|| bad(path, "fewer lines than shard.json says"))?,
-            );
-        }
-        out.push(block);
+impl Rows {
+    fn open(path: &Path, csv: bool) -> Result<Rows, MergeError> {
+        let file = File::open(path).map_err(|e| bad(path, &e.to_string()))?;
+        let file = BufReader::with_capacity(1 << 16, file);
+        Ok(if csv {
+            let reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(file);
+            Rows::Csv(reader, csv::ByteRecord::new())
+        } else {
+            Rows::Lines(file, Vec::new())
+        })
     }
-    Ok(out)
+
+    /// Reads the next row; false at the end.
+    fn advance(&mut self, path: &Path) -> Result<bool, MergeError> {
+        match self {
+            Rows::Csv(reader, record) => reader
+                .read_byte_record(record)
+                .map_err(|e| bad(path, &e.to_string())),
+            Rows::Lines(reader, line) => {
+                line.clear();
+                let n = reader
+                    .read_until(b'\n', line)
+                    .map_err(|e| bad(path, &e.to_string()))?;
+                Ok(n > 0)
+            }
+        }
+    }
+
+    /// Writes the row last read.
+    fn put(&self, out: &mut Output, path: &Path) -> Result<(), MergeError> {
+        let written = match (self, out) {
+            (Rows::Csv(_, record), Output::Csv(w)) => {
+                w.write_byte_record(record).map_err(|e| e.to_string())
+            }
+            (Rows::Lines(_, line), Output::Lines(w)) => {
+                w.write_all(line).map_err(|e| e.to_string())
+            }
+            _ => Err("a table read as the wrong kind".to_string()),
+        };
+        written.map_err(|e| bad(path, &e))
+    }
+
+    /// Copies the next `n` rows to `out`.
+    fn copy(&mut self, n: usize, out: &mut Output, path: &Path) -> Result<(), MergeError> {
+        for _ in 0..n {
+            if !self.advance(path)? {
+                return Err(bad(path, "fewer rows than shard.json says"));
+            }
+            self.put(out, path)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes table `name` of the merged run: the first shard's header, then every person's
+/// rows in rank order, taken from the shard that holds the person. Each shard's file is
+/// read once, front to back, so memory stays flat however large the run.
+fn merge_table(
+    shards: &[ShardReports],
+    order: &[(u64, usize)],
+    name: &str,
+    rows_of: fn(&(u64, usize, usize)) -> usize,
+    out: &Path,
+) -> Result<(), MergeError> {
+    let csv = name.ends_with(".csv");
+    let paths: Vec<PathBuf> = shards.iter().map(|s| s.dir.join(name)).collect();
+    let mut inputs = paths
+        .iter()
+        .map(|p| Rows::open(p, csv))
+        .collect::<Result<Vec<_>, _>>()?;
+    let target = out.join(name);
+    super::write_atomic_with(&target, |file| {
+        let mut output = if csv {
+            Output::Csv(Box::new(csv::Writer::from_writer(file)))
+        } else {
+            Output::Lines(file)
+        };
+        if csv {
+            for (i, (input, path)) in inputs.iter_mut().zip(&paths).enumerate() {
+                if !input.advance(path)? {
+                    return Err(bad(path, "empty file"));
+                }
+                if i == 0 {
+                    input.put(&mut output, path)?;
+                }
+            }
+        }
+        let mut next_person = vec![0usize; shards.len()];
+        for &(_, si) in order {
+            let person = &shards[si].persons[next_person[si]];
+            next_person[si] += 1;
+            inputs[si].copy(rows_of(person), &mut output, &paths[si])?;
+        }
+        for (input, path) in inputs.iter_mut().zip(&paths) {
+            if input.advance(path)? {
+                return Err(bad(path, "more rows than shard.json says"));
+            }
+        }
+        if let Output::Csv(w) = output {
+            w.into_inner().map_err(|e| bad(&target, &e.to_string()))?;
+        }
+        Ok(())
+    })
 }
 
 fn add_counts(total: &mut Value, part: &Value) {
@@ -181,59 +240,26 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
             shards.iter().map(|s| s.of).collect::<Vec<_>>()
         )));
     }
-    // (rank, shard, person) → the person's blocks.
-    let mut order: Vec<(u64, usize, usize)> = Vec::new();
-    let mut parts: Vec<[Vec<Vec<u8>>; 4]> = Vec::new();
-    let mut heads = [Vec::new(), Vec::new(), Vec::new()];
-    let with_jsonl = shards.iter().all(|s| s.dir.join("findings.jsonl").exists());
+    // Every person once, in rank order, with the shard that holds them. A shard lists its
+    // people in its output order, which is rank order.
+    let mut order: Vec<(u64, usize)> = Vec::new();
     for (si, s) in shards.iter().enumerate() {
-        let findings_sizes: Vec<usize> = s.persons.iter().map(|p| p.1).collect();
-        let months_sizes: Vec<usize> = s.persons.iter().map(|p| p.2).collect();
-        let ones = vec![1; s.persons.len()];
-        let split = |name: &str, sizes: &[usize]| {
-            let path = s.dir.join(name);
-            blocks(&read(&path)?, true, sizes, &path)
-        };
-        let (fh, f) = split("findings.csv", &findings_sizes)?;
-        let (mh, m) = split("months.csv", &months_sizes)?;
-        let (ph, p) = split("persons.csv", &ones)?;
-        heads = [fh, mh, ph];
-        let j = if with_jsonl {
-            let path = s.dir.join("findings.jsonl");
-            jsonl_blocks(&read(&path)?, &findings_sizes, &path)?
-        } else {
-            Vec::new()
-        };
-        for (pi, person) in s.persons.iter().enumerate() {
-            order.push((person.0, si, pi));
+        if s.persons.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return Err(bad(&s.dir.join(SIDECAR), "people out of rank order"));
         }
-        parts.push([f, m, p, j]);
+        order.extend(s.persons.iter().map(|p| (p.0, si)));
     }
-    order.sort();
+    order.sort_unstable();
     if order.windows(2).any(|w| w[0].0 == w[1].0) {
         return Err(MergeError::Mismatch(
             "a person appears in two shards".into(),
         ));
     }
-    let names = [
-        "findings.csv",
-        "months.csv",
-        "persons.csv",
-        "findings.jsonl",
-    ];
-    let mut merged: [Vec<u8>; 3] = Default::default();
-    for (k, name) in names.iter().enumerate() {
-        if k == 3 && !with_jsonl {
-            continue;
-        }
-        let mut bytes = if k < 3 { heads[k].clone() } else { Vec::new() };
-        for &(_, si, pi) in &order {
-            bytes.extend_from_slice(&parts[si][k][pi]);
-        }
-        write_atomic(&out.join(name), &bytes)?;
-        if k < 3 {
-            merged[k] = bytes;
-        }
+    merge_table(&shards, &order, "findings.csv", |p| p.1, out)?;
+    merge_table(&shards, &order, "months.csv", |p| p.2, out)?;
+    merge_table(&shards, &order, "persons.csv", |_| 1, out)?;
+    if shards.iter().all(|s| s.dir.join("findings.jsonl").exists()) {
+        merge_table(&shards, &order, "findings.jsonl", |p| p.1, out)?;
     }
     // Every shard read every input: their rejected rows and input counts are the same.
     let first = &shards[0].dir;
@@ -253,11 +279,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
         .iter()
         .all(|s| s.dir.join("findings.parquet").is_file())
     {
-        let [findings, months, persons] = merged;
         let csvs = super::tables::CsvSet {
-            findings,
-            months,
-            persons,
+            findings: read(&out.join("findings.csv"))?,
+            months: read(&out.join("months.csv"))?,
+            persons: read(&out.join("persons.csv"))?,
             rejected,
         };
         super::write_parquet(out, &csvs)?;
