@@ -230,6 +230,27 @@ pub struct People<'a> {
     people: Vec<(usize, Text, PersonInputs<'a>)>,
 }
 
+/// Records grouped by person: a hash map to find the group, then one sort by ID at the end
+/// (people in ID order, as every output lists them).
+struct Groups<'a, 'm> {
+    numbers: &'m HashMap<&'a Text, &'a Text>,
+    index: HashMap<&'a Text, usize>,
+    people: Vec<(Text, PersonInputs<'a>)>,
+}
+
+impl<'a> Groups<'a, '_> {
+    /// The group of the person `id` names (a person number counts as its ID).
+    fn of(&mut self, id: &'a Text) -> &mut PersonInputs<'a> {
+        let id: &'a Text = self.numbers.get(id).copied().unwrap_or(id);
+        let people = &mut self.people;
+        let i = *self.index.entry(id).or_insert_with(|| {
+            people.push((Text::clone(id), PersonInputs::default()));
+            people.len() - 1
+        });
+        &mut people[i].1
+    }
+}
+
 /// The first half of [`reconcile`]: the run's dates, and the records grouped by person
 /// (one person under a 15- and an 18-digit number is one).
 pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> People<'a> {
@@ -251,32 +272,21 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         .min()
         .unwrap_or(as_of_month);
     let numbers = person_numbers(batch);
-    // A hash map to group, then one sort: people in ID order, as every output lists them.
-    let mut index: HashMap<&Text, usize> = HashMap::default();
-    let mut people: Vec<(Text, PersonInputs)> = Vec::new();
-    let mut slot = |id: &'a Text| -> usize {
-        let id: &'a Text = numbers.get(id).copied().unwrap_or(id);
-        *index.entry(id).or_insert_with(|| {
-            people.push((Text::clone(id), PersonInputs::default()));
-            people.len() - 1
-        })
+    let mut groups = Groups {
+        numbers: &numbers,
+        index: HashMap::default(),
+        people: Vec::new(),
     };
-    let c: Vec<usize> = batch
-        .contributions
-        .iter()
-        .map(|c| slot(&c.person_id))
-        .collect();
-    let e: Vec<usize> = batch.entries.iter().map(|e| slot(&e.person_id)).collect();
-    let r: Vec<usize> = batch.roster.iter().map(|r| slot(&r.person_id)).collect();
-    for (record, i) in batch.contributions.iter().zip(c) {
-        people[i].1.contributions.push(record);
+    for c in &batch.contributions {
+        groups.of(&c.person_id).contributions.push(c);
     }
-    for (record, i) in batch.entries.iter().zip(e) {
-        people[i].1.entries.push(record);
+    for e in &batch.entries {
+        groups.of(&e.person_id).entries.push(e);
     }
-    for (record, i) in batch.roster.iter().zip(r) {
-        people[i].1.roster.push(record);
+    for r in &batch.roster {
+        groups.of(&r.person_id).roster.push(r);
     }
+    let mut people = groups.people;
     people.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let ctx = RunContext {
         policy,
