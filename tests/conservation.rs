@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::id;
+use common::{Rng, id};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use yibao_recon::ingest::{InputFile, ingest};
@@ -29,17 +29,6 @@ const KINDS: [(&str, &str); 12] = [
     ("其他业务", "unclassified"),
     ("113", "interest"),
 ];
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n.max(1)
-    }
-}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::id;
+use common::{Rng, id};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use yibao_recon::ingest::{InputFile, ingest};
@@ -16,24 +16,6 @@ use yibao_recon::mask::IdDisplay;
 use yibao_recon::policy::Policy;
 use yibao_recon::reconcile::{Options, reconcile};
 use yibao_recon::report::tables;
-
-/// A small deterministic generator (the data is a function of the seed).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n.max(1)
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.next(i as u64 + 1) as usize;
-            v.swap(i, j);
-        }
-    }
-}
 
 const C_HEADER: &str = "身份证号,姓名,费款所属期,缴费基数,个人缴费,缴费状态,缴费类型,缴费时间";
 const S_HEADER: &str = "身份证号,交易时间,交易类型,发生金额,余额";

@@ -12,6 +12,26 @@ pub fn id(first17: &str) -> String {
     format!("{first17}{}", id_check_char(first17).unwrap())
 }
 
+/// A small deterministic generator for test data (the data is a function of the seed).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = self.next(i as u64 + 1) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
 pub fn bin() -> Command {
     Command::cargo_bin("yibao-recon").unwrap()
 }
