@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod job;
 pub mod lang;
 pub mod mask;
+pub mod money;
 pub mod policy;
 pub mod reconcile;
 pub mod records;

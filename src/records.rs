@@ -5,31 +5,44 @@
 //! carry a million path strings.
 
 use std::fmt;
-use std::sync::Arc;
+use std::num::NonZeroU32;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// Shared text: rows of one person repeat the same ID, name and employer, and a clone of
-/// an `Arc<str>` is a counter increment rather than an allocation.
-pub type Text = Arc<str>;
+pub use crate::money::Money;
+
+/// Shared text: rows of one person repeat the same ID, name and employer, and a clone is a
+/// counter increment rather than an allocation. `ArcStr` is one pointer wide (`Arc<str>`
+/// is two): records hold several texts each, and there are millions of records.
+pub type Text = arcstr::ArcStr;
 
 /// A calendar month (费款所属期 and friends), stored as months since year 0 so that lag
-/// arithmetic is integer addition.
+/// arithmetic is integer addition. Never 0 (years start at 1900), so `Option<Period>` is
+/// four bytes.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Period(u32);
+pub struct Period(NonZeroU32);
 
 impl Period {
     /// Years a period may carry: outside this range a value is a typo or a hostile input.
     pub const MIN_YEAR: i32 = 1900;
     pub const MAX_YEAR: i32 = 2099;
 
+    /// January of the first year a period may carry.
+    const FIRST: Period = match NonZeroU32::new(Self::MIN_YEAR as u32 * 12) {
+        Some(n) => Period(n),
+        None => Period(NonZeroU32::MIN),
+    };
+
     pub fn new(year: i32, month: u32) -> Option<Period> {
         if !(Self::MIN_YEAR..=Self::MAX_YEAR).contains(&year) || !(1..=12).contains(&month) {
             return None;
         }
-        Some(Period(year as u32 * 12 + month - 1))
+        Period::at(year as u32 * 12 + month - 1)
+    }
+
+    fn at(index: u32) -> Option<Period> {
+        NonZeroU32::new(index).map(Period)
     }
 
     pub fn of_date(date: NaiveDate) -> Option<Period> {
@@ -45,27 +58,27 @@ impl Period {
         } else {
             (date.year(), date.month())
         };
-        Period(y as u32 * 12 + m - 1)
+        Period::at(y as u32 * 12 + m - 1).unwrap_or(Period::FIRST)
     }
 
     pub fn year(self) -> i32 {
-        (self.0 / 12) as i32
+        (self.0.get() / 12) as i32
     }
 
     pub fn month(self) -> u32 {
-        self.0 % 12 + 1
+        self.0.get() % 12 + 1
     }
 
     /// Months since year 0; differences of two periods are month counts.
     pub fn index(self) -> i64 {
-        i64::from(self.0)
+        i64::from(self.0.get())
     }
 
     /// The period `months` later (or earlier when negative), if it stays in range.
     pub fn plus(self, months: i64) -> Option<Period> {
-        let idx = i64::from(self.0).checked_add(months)?;
+        let idx = i64::from(self.0.get()).checked_add(months)?;
         let idx = u32::try_from(idx).ok()?;
-        let p = Period(idx);
+        let p = Period::at(idx)?;
         (Self::MIN_YEAR..=Self::MAX_YEAR)
             .contains(&p.year())
             .then_some(p)
@@ -156,7 +169,7 @@ pub enum Insurance {
     /// 城乡居民/城镇居民 (390/391): no personal account by design.
     Resident,
     /// Another scheme (大额医疗, 公务员补助, 养老…): kept as written, never scheduled.
-    Other(String),
+    Other(Text),
 }
 
 impl Insurance {
@@ -219,9 +232,9 @@ pub struct Contribution {
     pub person_number: Option<Text>,
     pub name: Option<Text>,
     pub period: Period,
-    pub base: Option<Decimal>,
-    pub employee_amount: Option<Decimal>,
-    pub employer_amount: Option<Decimal>,
+    pub base: Option<Money>,
+    pub employee_amount: Option<Money>,
+    pub employer_amount: Option<Money>,
     pub status: PaymentStatus,
     pub contribution_type: ContributionType,
     /// The month the contribution was paid (缴费时间, or 缴费年月 beside 费款所属期).
@@ -245,8 +258,8 @@ pub struct StatementEntry {
     /// The kind cell as written (code or words), for messages and reports.
     pub kind_text: Text,
     /// Signed: money into the account is positive.
-    pub amount: Decimal,
-    pub balance: Option<Decimal>,
+    pub amount: Money,
+    pub balance: Option<Money>,
     pub period: Option<Period>,
     pub beneficiary: Option<Text>,
     pub institution: Option<Text>,
@@ -266,6 +279,118 @@ pub struct RosterEntry {
     pub status_from: Option<Period>,
     pub status_to: Option<Period>,
     pub family: Vec<String>,
+}
+
+/// Records of one kind, kept in the pieces the files were read into: putting them in one
+/// vector would hold every record twice while copying (and the allocator keeps the freed
+/// pieces), the largest share of a run's memory.
+#[derive(Clone, Debug)]
+pub struct Records<T> {
+    parts: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for Records<T> {
+    fn default() -> Self {
+        Records {
+            parts: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Records<T> {
+    /// Adds one file's records after those already held.
+    pub fn append(&mut self, mut part: Vec<T>) {
+        if part.is_empty() {
+            return;
+        }
+        part.shrink_to_fit();
+        self.len += part.len();
+        self.parts.push(part);
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + Clone {
+        self.parts.iter().flatten()
+    }
+
+    /// Every record with its index (the order of [`Records::iter`]), in parallel.
+    pub fn par_indexed(&self) -> impl rayon::iter::ParallelIterator<Item = (usize, &T)>
+    where
+        T: Sync,
+    {
+        use rayon::prelude::*;
+        let starts: Vec<usize> = self
+            .parts
+            .iter()
+            .scan(0, |at, p| {
+                let start = *at;
+                *at += p.len();
+                Some(start)
+            })
+            .collect();
+        self.parts.par_iter().zip(starts).flat_map(|(part, start)| {
+            part.par_iter()
+                .enumerate()
+                .map(move |(i, r)| (start + i, r))
+        })
+    }
+
+    /// Keeps the records for which `keep(index, record)` holds, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(usize, &T) -> bool) {
+        let mut index = 0;
+        for part in &mut self.parts {
+            part.retain(|r| {
+                let kept = keep(index, r);
+                index += 1;
+                kept
+            });
+        }
+        self.parts.retain(|p| !p.is_empty());
+        self.len = self.parts.iter().map(Vec::len).sum();
+    }
+}
+
+impl<T> std::ops::Index<usize> for Records<T> {
+    type Output = T;
+
+    fn index(&self, mut i: usize) -> &T {
+        for part in &self.parts {
+            if i < part.len() {
+                return &part[i];
+            }
+            i -= part.len();
+        }
+        #[allow(clippy::panic)]
+        {
+            panic!("record index out of range")
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Records<T> {
+    type Item = &'a T;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<T>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.parts.iter().flatten()
+    }
+}
+
+impl<T> From<Vec<T>> for Records<T> {
+    fn from(v: Vec<T>) -> Self {
+        let mut r = Records::default();
+        r.append(v);
+        r
+    }
 }
 
 #[cfg(test)]

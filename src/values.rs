@@ -14,6 +14,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use thiserror::Error;
 
 use crate::lang::Lang;
+use crate::money::Money;
 use crate::records::{
     AccountStatus, Category, ContributionType, Direction, EntryKind, Insurance, PaymentStatus,
     Period,
@@ -260,8 +261,27 @@ pub fn amount(cell: &Cell) -> ValueResult<Decimal> {
     }
 }
 
+/// [`amount`] as whole cents, the form records keep.
+pub fn money(cell: &Cell) -> ValueResult<Money> {
+    if let Cell::Text(t) = cell
+        && let Some(cents) = plain_cents(t.as_bytes())
+    {
+        return Ok(Some(Money::from_cents(cents)));
+    }
+    match amount(cell)? {
+        None => Ok(None),
+        Some(d) => Money::from_decimal(d)
+            .map(Some)
+            .ok_or(ValueError::AmountOutOfRange),
+    }
+}
+
 /// The common shape `1234`, `-1234.5`, `1234.50`: parsed straight to cents, no allocation.
 fn plain_amount(s: &[u8]) -> Option<Decimal> {
+    plain_cents(s).map(|cents| Decimal::new(cents, 2))
+}
+
+fn plain_cents(s: &[u8]) -> Option<i64> {
     let (negative, digits) = match s.first()? {
         b'-' => (true, &s[1..]),
         _ => (false, s),
@@ -283,7 +303,7 @@ fn plain_amount(s: &[u8]) -> Option<Decimal> {
     for _ in frac.len()..2 {
         cents *= 10;
     }
-    Some(Decimal::new(if negative { -cents } else { cents }, 2))
+    Some(if negative { -cents } else { cents })
 }
 
 fn amount_text(raw: &str) -> ValueResult<Decimal> {
@@ -857,7 +877,7 @@ pub fn insurance(cell: &Cell) -> ValueResult<Insurance> {
         return Ok(Some(match code {
             310 => Insurance::Employee,
             390 | 391 => Insurance::Resident,
-            _ => Insurance::Other(original),
+            _ => Insurance::Other(original.into()),
         }));
     }
     // Order matters: 城乡居民基本医疗保险 also contains 基本医疗保险, and 职工大额医疗
@@ -875,7 +895,7 @@ pub fn insurance(cell: &Cell) -> ValueResult<Insurance> {
             "工伤",
         ],
     ) {
-        Insurance::Other(original)
+        Insurance::Other(original.into())
     } else if contains_any(
         &s,
         &["城乡居民", "居民医保", "城镇居民", "居民", "resident"],
@@ -886,7 +906,7 @@ pub fn insurance(cell: &Cell) -> ValueResult<Insurance> {
     } else if contains_any(&s, &["职工", "基本医疗", "医疗保险", "医保", "employee"]) {
         Insurance::Employee
     } else {
-        Insurance::Other(original)
+        Insurance::Other(original.into())
     };
     Ok(Some(ins))
 }

@@ -108,12 +108,12 @@ proptest! {
         for p in &run.persons {
             let get = |c: &str| sums.get(&(p.id.to_string(), c)).copied().unwrap_or_default();
             let b = &p.bridge;
-            prop_assert_eq!(b.credits, get("credits"));
-            prop_assert_eq!(b.spending, get("spending"));
-            prop_assert_eq!(b.family_sharing, get("family"));
-            prop_assert_eq!(b.clearing_transfers, get("clearing"));
-            prop_assert_eq!(b.interest_adjustments, get("interest"));
-            prop_assert_eq!(b.unclassified, get("unclassified"));
+            prop_assert_eq!(Decimal::from(b.credits), get("credits"));
+            prop_assert_eq!(Decimal::from(b.spending), get("spending"));
+            prop_assert_eq!(Decimal::from(b.family_sharing), get("family"));
+            prop_assert_eq!(Decimal::from(b.clearing_transfers), get("clearing"));
+            prop_assert_eq!(Decimal::from(b.interest_adjustments), get("interest"));
+            prop_assert_eq!(Decimal::from(b.unclassified), get("unclassified"));
         }
     }
 }

@@ -8,6 +8,7 @@ use common::{gbk, id, utf16be_bom, utf16le_bom, write};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use yibao_recon::ingest::{Batch, InputFile, ingest};
+use yibao_recon::money::Money;
 use yibao_recon::records::{
     AccountStatus, Category, ContributionType, EntryKind, Insurance, Kind, PaymentStatus, Period,
 };
@@ -23,8 +24,9 @@ fn read_all(paths: &[&std::path::Path]) -> Batch {
     ingest(&inputs)
 }
 
-fn dec(s: &str) -> Decimal {
-    s.parse().unwrap()
+/// An amount as records hold it (whole cents).
+fn dec(s: &str) -> Money {
+    Money::from_decimal(s.parse::<Decimal>().unwrap()).unwrap()
 }
 
 fn p(y: i32, m: u32) -> Period {
@@ -161,7 +163,7 @@ fn statement_with_income_expense_and_codes() {
             EntryKind::Clearing
         ]
     );
-    let amounts: Vec<Decimal> = e.iter().map(|x| x.amount).collect();
+    let amounts: Vec<Money> = e.iter().map(|x| x.amount).collect();
     assert_eq!(
         amounts,
         [dec("160"), dec("-86.5"), dec("-120"), dec("-1203.5")]

@@ -2,10 +2,10 @@
 //! the answer to "为什么我的医保个人账户是0".
 
 use clap::Args;
-use rust_decimal::Decimal;
 use yibao_recon::exit;
 use yibao_recon::lang::Lang;
 use yibao_recon::mask::IdDisplay;
+use yibao_recon::money::Money;
 use yibao_recon::reconcile::{Code, PersonReport, Reconciliation, yuan};
 
 use crate::cli::RunArgs;
@@ -100,7 +100,7 @@ pub fn page(
         lang.pick("政策", "policy")
     );
     let b = &p.bridge;
-    let rows: [(&str, &str, Decimal); 8] = [
+    let rows: [(&str, &str, Money); 8] = [
         ("  期初余额", "  opening balance", b.opening),
         ("+ 划入", "+ credits", b.credits),
         ("- 消费", "- spending", b.spending),

@@ -18,11 +18,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::InputError;
+use crate::money::Money;
 use crate::records::{
-    Contribution, ContributionType, Insurance, Kind, Origin, PaymentStatus, Period, RosterEntry,
-    StatementEntry,
+    Contribution, ContributionType, Insurance, Kind, Origin, PaymentStatus, Period, Records,
+    RosterEntry, StatementEntry,
 };
-use rust_decimal::Decimal;
 use table::{Detection, TableOptions, TableOutput};
 pub use table::{Reason, Rejection, RowCounts, SkipKind};
 
@@ -71,9 +71,9 @@ pub struct Batch {
     pub skipped_inputs: Vec<SkippedInput>,
     /// Files or sheets that could not be read at all.
     pub failures: Vec<InputError>,
-    pub contributions: Vec<Contribution>,
-    pub entries: Vec<StatementEntry>,
-    pub roster: Vec<RosterEntry>,
+    pub contributions: Records<Contribution>,
+    pub entries: Records<StatementEntry>,
+    pub roster: Records<RosterEntry>,
     pub rejected: Vec<Rejection>,
 }
 
@@ -476,9 +476,9 @@ fn reject_repeats(batch: &mut Batch) {
 type ContributionKey<'a> = (
     &'a str,
     Period,
-    Option<Decimal>,
-    Option<Decimal>,
-    Option<Decimal>,
+    Option<Money>,
+    Option<Money>,
+    Option<Money>,
     PaymentStatus,
     ContributionType,
     Option<Period>,
@@ -507,8 +507,8 @@ fn contribution_key(c: &Contribution) -> ContributionKey<'_> {
 type EntryKey<'a> = (
     &'a str,
     chrono::NaiveDateTime,
-    Decimal,
-    Option<Decimal>,
+    Money,
+    Option<Money>,
     &'a str,
     Option<Period>,
     Option<&'a str>,
@@ -530,7 +530,7 @@ fn entry_key(e: &StatementEntry) -> EntryKey<'_> {
 /// origin), in row order. Rows are hashed in parallel and sorted by hash, so equal rows
 /// meet without a map of owned keys (which cost more memory than the records).
 fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
-    rows: &'r [T],
+    rows: &'r Records<T>,
     origin: impl Fn(&T) -> Origin + Sync,
     key: fn(&'r T) -> K,
 ) -> Vec<(usize, Origin)> {
@@ -538,8 +538,7 @@ fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
     let hasher = rustc_hash::FxBuildHasher;
     // (hash, row) pairs sorted side by side: equal rows meet, in row order within a hash.
     let mut order: Vec<(u64, u32)> = rows
-        .par_iter()
-        .enumerate()
+        .par_indexed()
         .map(|(i, r)| (hasher.hash_one(key(r)), i as u32))
         .collect();
     order.par_sort_unstable();
@@ -566,18 +565,16 @@ fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
 }
 
 /// Removes the rows at `drop` (sorted indices), keeping the others in order.
-fn drop_indices<T>(rows: &mut Vec<T>, drop: &[(usize, Origin)]) {
+fn drop_indices<T>(rows: &mut Records<T>, drop: &[(usize, Origin)]) {
     if drop.is_empty() {
         return;
     }
     let mut next = drop.iter().map(|&(i, _)| i).peekable();
-    let mut index = 0;
-    rows.retain(|_| {
+    rows.retain(|index, _| {
         let gone = next.peek() == Some(&index);
         if gone {
             next.next();
         }
-        index += 1;
         !gone
     });
 }
@@ -658,18 +655,6 @@ fn assemble(
         failures,
         ..Batch::default()
     };
-    // Room for every record at once: grown by doubling, the big vectors would be copied
-    // while the files' own vectors are still held — twice the records' memory at the peak.
-    let tables = || results.iter().flat_map(|f| &f.tables).map(|(_, o)| o);
-    batch
-        .contributions
-        .reserve_exact(tables().map(|o| o.contributions.len()).sum());
-    batch
-        .entries
-        .reserve_exact(tables().map(|o| o.entries.len()).sum());
-    batch
-        .roster
-        .reserve_exact(tables().map(|o| o.roster.len()).sum());
     for file in results {
         batch.skipped_inputs.extend(file.skipped);
         batch.failures.extend(file.failures);
@@ -684,9 +669,9 @@ fn assemble(
             output.roster.iter_mut().for_each(|r| set(&mut r.origin));
             output.rejected.iter_mut().for_each(|r| set(&mut r.origin));
             batch.sources.push(source);
-            take_all(&mut batch.contributions, output.contributions);
-            take_all(&mut batch.entries, output.entries);
-            take_all(&mut batch.roster, output.roster);
+            batch.contributions.append(output.contributions);
+            batch.entries.append(output.entries);
+            batch.roster.append(output.roster);
             take_all(&mut batch.rejected, output.rejected);
         }
     }

@@ -4,7 +4,7 @@
 //! Text files and workbook sheets both come here as rows of [`Cell`]s through the [`Row`]
 //! trait, so that one set of rules decides for both.
 
-use rust_decimal::Decimal;
+use crate::money::Money;
 use serde::Serialize;
 
 use crate::aliases::{self, Field, normalize_header};
@@ -826,7 +826,7 @@ impl TableOutput {
             }
             Parsed::Entry(mut e, dir) => {
                 (e.person_id, e.person_number, e.name) = (id, person_number, name);
-                self.any_negative_amount |= e.amount.is_sign_negative() && !e.amount.is_zero();
+                self.any_negative_amount |= e.amount.is_negative();
                 self.entries.push(e);
                 self.directions.push(dir);
             }
@@ -947,9 +947,9 @@ fn statement_date(cell: &Cell) -> ValueResult<chrono::NaiveDateTime> {
     }
 }
 
-fn base(cell: &Cell) -> ValueResult<Decimal> {
-    match values::amount(cell)? {
-        Some(b) if b < Decimal::ZERO => Err(ValueError::NegativeBase),
+fn base(cell: &Cell) -> ValueResult<Money> {
+    match values::money(cell)? {
+        Some(b) if b.is_negative() => Err(ValueError::NegativeBase),
         b => Ok(b),
     }
 }
@@ -964,8 +964,8 @@ fn contribution<R: Row + ?Sized>(check: &mut RowCheck<R>, origin: Origin) -> Opt
         name: None,
         period: period?,
         base: check.value(Field::Base, base),
-        employee_amount: check.value(Field::EmployeeAmount, values::amount),
-        employer_amount: check.value(Field::EmployerAmount, values::amount),
+        employee_amount: check.value(Field::EmployeeAmount, values::money),
+        employer_amount: check.value(Field::EmployerAmount, values::money),
         status: check
             .coded(Field::Status, |m| &mut m.status, values::payment_status)
             .unwrap_or(PaymentStatus::Paid),
@@ -994,16 +994,16 @@ fn entry<R: Row + ?Sized>(
     let at = check.value(Field::Date, statement_date);
     let at = check.require(Field::Date, at);
     let amount = if check.has(Field::Amount) {
-        check.value(Field::Amount, values::amount)
+        check.value(Field::Amount, values::money)
     } else {
-        let income = check.value(Field::Income, values::amount);
-        let expense = check.value(Field::Expense, values::amount);
+        let income = check.value(Field::Income, values::money);
+        let expense = check.value(Field::Expense, values::money);
         match (income, expense) {
             (None, None) => None,
-            (i, e) => Some(i.unwrap_or(Decimal::ZERO) - e.unwrap_or(Decimal::ZERO).abs()),
+            (i, e) => Some(i.unwrap_or_default() - e.unwrap_or_default().abs()),
         }
     };
-    let balance = check.value(Field::Balance, values::amount);
+    let balance = check.value(Field::Balance, values::money);
     let period = check.value(Field::Period, values::period);
     let (kind, dir) = match check.map.column(Field::EntryKind) {
         Some(c) => check.memos.entry_kind.get(check.row, c, values::entry_kind),
@@ -1300,7 +1300,7 @@ mod tests {
         );
         assert_eq!(
             out.contributions[0].employee_amount,
-            Some(Decimal::from(100))
+            Some(Money::from_cents(10_000))
         );
     }
 

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use rust_decimal::Decimal;
+use crate::money::Money;
 use serde::Serialize;
 
 use crate::lang::Lang;
@@ -238,9 +238,9 @@ pub struct Finding {
     pub period_to: Option<Period>,
     pub code: Code,
     pub severity: Severity,
-    pub expected: Option<Decimal>,
-    pub actual: Option<Decimal>,
-    pub difference: Option<Decimal>,
+    pub expected: Option<Money>,
+    pub actual: Option<Money>,
+    pub difference: Option<Money>,
     pub message: String,
 }
 

@@ -10,9 +10,9 @@ mod schedule;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::money::Money;
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rust_decimal::Decimal;
 
 pub use findings::{Code, Finding, Severity};
 
@@ -65,13 +65,13 @@ pub struct MonthRow {
     pub due: Period,
     pub insurance: crate::records::Insurance,
     pub tier: Option<Text>,
-    pub base: Option<Decimal>,
-    pub employee_amount: Option<Decimal>,
-    pub employer_amount: Option<Decimal>,
-    pub expected: Decimal,
-    pub credited: Option<Decimal>,
+    pub base: Option<Money>,
+    pub employee_amount: Option<Money>,
+    pub employer_amount: Option<Money>,
+    pub expected: Money,
+    pub credited: Option<Money>,
     pub credited_on: Option<NaiveDate>,
-    pub difference: Option<Decimal>,
+    pub difference: Option<Money>,
     pub status: MonthStatus,
     pub codes: Vec<Code>,
 }
@@ -80,16 +80,16 @@ pub struct MonthRow {
 /// transfers + interest and adjustments + unclassified = closing, always.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Bridge {
-    pub opening: Decimal,
-    pub credits: Decimal,
-    pub spending: Decimal,
-    pub family_sharing: Decimal,
-    pub clearing_transfers: Decimal,
-    pub interest_adjustments: Decimal,
-    pub unclassified: Decimal,
-    pub closing: Decimal,
-    pub expected_credits: Decimal,
-    pub missing_credits: Decimal,
+    pub opening: Money,
+    pub credits: Money,
+    pub spending: Money,
+    pub family_sharing: Money,
+    pub clearing_transfers: Money,
+    pub interest_adjustments: Money,
+    pub unclassified: Money,
+    pub closing: Money,
+    pub expected_credits: Money,
+    pub missing_credits: Money,
 }
 
 /// Everything found for one person.
@@ -325,64 +325,12 @@ impl People<'_> {
     }
 }
 
-/// Amounts as reports print them: 2 decimals, rounded half up.
-pub fn yuan(d: Decimal) -> String {
-    Yuan(d).to_string()
-}
-
-/// An amount as reports print it, for writing without an intermediate String.
-pub struct Yuan(pub Decimal);
-
-impl std::fmt::Display for Yuan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Most amounts already have at most 2 decimals: whole cents, printed as integers
-        // (rounding a Decimal is a 96-bit division, and reports print millions of them).
-        let scale = self.0.scale();
-        if scale <= 2
-            && let Ok(mantissa) = i64::try_from(self.0.mantissa())
-            && let Some(cents) = mantissa.checked_mul(10_i64.pow(2 - scale))
-        {
-            let sign = if cents < 0 { "-" } else { "" };
-            let abs = cents.unsigned_abs();
-            return write!(f, "{sign}{}.{:02}", abs / 100, abs % 100);
-        }
-        let rounded = self
-            .0
-            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        write!(f, "{rounded:.2}")
-    }
+/// Amounts as reports print them: 2 decimals.
+pub fn yuan(m: Money) -> String {
+    m.to_string()
 }
 
 /// The month of a date.
 pub(crate) fn month_of(d: NaiveDate) -> Period {
     Period::of_date_clamped(d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn yuan_prints_two_decimals_rounded_half_up() {
-        let cases = [
-            ("2", "2.00"),
-            ("0.1", "0.10"),
-            ("-0.5", "-0.50"),
-            ("-0.07", "-0.07"),
-            ("1234567.89", "1234567.89"),
-            ("1.005", "1.01"),
-            ("-1.005", "-1.01"),
-            ("1.004999", "1.00"),
-            ("0", "0.00"),
-            // Beyond i64 cents: the Decimal path.
-            (
-                "79228162514264337593543950.335",
-                "79228162514264337593543950.34",
-            ),
-        ];
-        for (input, shown) in cases {
-            let d: Decimal = input.parse().unwrap();
-            assert_eq!(yuan(d), shown, "{input}");
-        }
-    }
 }

@@ -1,7 +1,7 @@
 //! One person: pair credits with scheduled periods, judge each period, each statement entry
 //! and the changes between periods, and draw up the balance bridge.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use crate::money::Money;
 
 use super::findings::{Code, Finding, Severity, render};
 use super::schedule::{PersonFacts, Scheduled, schedule};
@@ -35,7 +35,7 @@ impl Person<'_> {
         code: Code,
         period: Option<Period>,
         period_to: Option<Period>,
-        amounts: (Option<Decimal>, Option<Decimal>),
+        amounts: (Option<Money>, Option<Money>),
         args: &[(&str, String)],
     ) {
         self.finding_with(code, code.info().severity, period, period_to, amounts, args);
@@ -47,7 +47,7 @@ impl Person<'_> {
         severity: Severity,
         period: Option<Period>,
         period_to: Option<Period>,
-        (expected, actual): (Option<Decimal>, Option<Decimal>),
+        (expected, actual): (Option<Money>, Option<Money>),
         args: &[(&str, String)],
     ) {
         let difference = match (expected, actual) {
@@ -96,7 +96,7 @@ impl Person<'_> {
     }
 
     fn effective_kind(&self, e: &StatementEntry) -> EntryKind {
-        let debit = e.amount < Decimal::ZERO;
+        let debit = e.amount < Money::ZERO;
         match e.kind {
             EntryKind::Spending | EntryKind::Unclassified | EntryKind::Adjustment
                 if debit && self.serves_other(e) =>
@@ -112,18 +112,16 @@ impl Person<'_> {
     /// then nearest in time — each credit and period used once.
     fn pair(&self) -> (Vec<Option<usize>>, Vec<CreditState>) {
         let policy = self.ctx.policy;
-        let tol = policy.tolerance;
+        let tol = Money::tolerance(policy.tolerance);
         let mut by_period: Vec<Option<usize>> = vec![None; self.sched.len()];
         let mut state = vec![CreditState::NotCredit; self.entries.len()];
         let credits: Vec<usize> = (0..self.entries.len())
-            .filter(|&i| {
-                self.kinds[i] == EntryKind::Credit && self.entries[i].amount > Decimal::ZERO
-            })
+            .filter(|&i| self.kinds[i] == EntryKind::Credit && self.entries[i].amount > Money::ZERO)
             .collect();
         let slot = |p: Period| {
             self.sched
                 .iter()
-                .position(|s| s.period == p && s.expected > Decimal::ZERO)
+                .position(|s| s.period == p && s.expected > Money::ZERO)
         };
         for &ci in &credits {
             let Some(p) = self.entries[ci].period else {
@@ -146,7 +144,7 @@ impl Person<'_> {
             let e = self.entries[ci];
             let m = month_of(e.at.date());
             for (si, s) in self.sched.iter().enumerate() {
-                if s.expected <= Decimal::ZERO || by_period[si].is_some() {
+                if s.expected <= Money::ZERO || by_period[si].is_some() {
                     continue;
                 }
                 let latest = s.due.plus(policy.pair_within_months).unwrap_or(s.due);
@@ -237,8 +235,8 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
     // Periods: status and credit-side findings.
     let mut months: Vec<MonthRow> = Vec::with_capacity(sched.len());
     let mut inactive_flags = vec![false; sched.len()];
-    let mut judged_expected = Decimal::ZERO;
-    let mut missing = Decimal::ZERO;
+    let mut judged_expected = Money::ZERO;
+    let mut missing = Money::ZERO;
     for si in 0..sched.len() {
         let s = &sched[si];
         let paired = by_period[si].map(|ci| p.entries[ci]);
@@ -249,7 +247,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
             MonthStatus::NoAccount
         } else if !s.paid {
             MonthStatus::Unpaid
-        } else if s.expected <= Decimal::ZERO {
+        } else if s.expected <= Money::ZERO {
             MonthStatus::Ok
         } else if !has_statement {
             MonthStatus::NoStatement
@@ -282,10 +280,10 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                 );
                 status = MonthStatus::Late;
             }
-            let off = if diff < -policy.tolerance {
+            let off = if diff < -Money::tolerance(policy.tolerance) {
                 missing += -diff;
                 Some((Code::CreditShort, MonthStatus::Short))
-            } else if diff > policy.tolerance {
+            } else if diff > Money::tolerance(policy.tolerance) {
                 Some((Code::CreditExcess, MonthStatus::Excess))
             } else {
                 None
@@ -314,7 +312,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                     Code::CreditPending,
                     Some(s.period),
                     None,
-                    (Some(s.expected), Some(Decimal::ZERO)),
+                    (Some(s.expected), Some(Money::ZERO)),
                     &dates,
                 );
                 MonthStatus::Pending
@@ -323,7 +321,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                     Code::CreditMissing,
                     Some(s.period),
                     None,
-                    (Some(s.expected), Some(Decimal::ZERO)),
+                    (Some(s.expected), Some(Money::ZERO)),
                     &dates,
                 );
                 MonthStatus::Missing
@@ -349,13 +347,13 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
 
     // ACCOUNT_INACTIVE: one finding per run of inactive periods.
     for (a, b) in runs(&inactive_flags, |f| *f) {
-        let total: Decimal = sched[a..=b].iter().map(|s| s.expected).sum();
+        let total: Money = sched[a..=b].iter().map(|s| s.expected).sum();
         let (from, to) = (sched[a].period, sched[b].period);
         p.finding(
             Code::AccountInactive,
             Some(from),
             Some(to),
-            (Some(total), Some(Decimal::ZERO)),
+            (Some(total), Some(Money::ZERO)),
             &[],
         );
         for m in &mut months[a..=b] {
@@ -390,9 +388,8 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
             s.base,
             s.employee_amount,
         ) {
-            let should =
-                (base * rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-            if (paid - should).abs() > policy.tolerance {
+            let should = Money::saturating(base.dec() * rate);
+            if (paid - should).abs() > Money::tolerance(policy.tolerance) {
                 p.finding(
                     Code::RateMismatch,
                     Some(s.period),
@@ -512,12 +509,9 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         }
     }
     // NO_STATEMENT: credits expected, and no statement at all.
-    let expecting: Vec<&Scheduled> = sched
-        .iter()
-        .filter(|s| s.expected > Decimal::ZERO)
-        .collect();
+    let expecting: Vec<&Scheduled> = sched.iter().filter(|s| s.expected > Money::ZERO).collect();
     if !has_statement && let (Some(first), Some(last)) = (expecting.first(), expecting.last()) {
-        let total: Decimal = expecting.iter().map(|s| s.expected).sum();
+        let total: Money = expecting.iter().map(|s| s.expected).sum();
         let (from, to) = (first.period, last.period);
         p.finding(
             Code::NoStatement,
@@ -536,20 +530,20 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
 
     // Statement entries: balance chain, kinds, credits left over.
     let mut bridge = Bridge::default();
-    let mut running: Option<Decimal> = None;
-    let mut carry = Decimal::ZERO;
+    let mut running: Option<Money> = None;
+    let mut carry = Money::ZERO;
     for (i, &state) in credit_state.iter().enumerate() {
         let e = p.entries[i];
         let month = month_of(e.at.date());
         let date = e.at.date().to_string();
         let kind_text = e.kind_text.to_string();
         if i == 0 {
-            bridge.opening = e.balance.map_or(Decimal::ZERO, |b| b - e.amount);
+            bridge.opening = e.balance.map_or(Money::ZERO, |b| b - e.amount);
             running = Some(bridge.opening);
         }
         let expected_balance = running.map(|r| r + e.amount);
         if let (Some(stated), Some(expected)) = (e.balance, expected_balance)
-            && (stated - expected).abs() > Decimal::ZERO
+            && (stated - expected).abs() > Money::ZERO
         {
             p.finding(
                 Code::BalanceBreak,
@@ -592,7 +586,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
             }
             EntryKind::Clearing | EntryKind::TransferOut => {
                 bridge.clearing_transfers -= e.amount;
-                if e.amount < Decimal::ZERO {
+                if e.amount < Money::ZERO {
                     p.finding(
                         Code::AccountCleared,
                         Some(month),

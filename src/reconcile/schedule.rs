@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
+
+use crate::money::Money;
 
 use super::{PersonInputs, RunContext};
 use crate::records::{
@@ -173,15 +175,15 @@ pub(crate) struct Scheduled {
     pub has_row: bool,
     pub insurance: Insurance,
     pub tier: Option<Text>,
-    pub base: Option<Decimal>,
-    pub employee_amount: Option<Decimal>,
-    pub employer_amount: Option<Decimal>,
+    pub base: Option<Money>,
+    pub employee_amount: Option<Money>,
+    pub employer_amount: Option<Money>,
     pub paid: bool,
     pub backpay: bool,
     pub paid_month: Option<Period>,
     /// `None` when the insurance or tier has no account.
     pub formula: Option<Formula>,
-    pub expected: Decimal,
+    pub expected: Money,
     pub due: Period,
     pub grace_end: Period,
 }
@@ -199,11 +201,7 @@ impl Scheduled {
     }
 }
 
-fn money(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
-
-fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
+fn add(a: Option<Money>, b: Option<Money>) -> Option<Money> {
     match (a, b) {
         (None, None) => None,
         (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
@@ -263,7 +261,7 @@ pub(crate) fn schedule(
                 backpay,
                 paid_month,
                 formula: None,
-                expected: Decimal::ZERO,
+                expected: Money::ZERO,
                 due: period,
                 grace_end: period,
             },
@@ -295,7 +293,7 @@ pub(crate) fn schedule(
                 backpay: false,
                 paid_month: None,
                 formula: None,
-                expected: Decimal::ZERO,
+                expected: Money::ZERO,
                 due: p,
                 grace_end: p,
             });
@@ -329,18 +327,18 @@ pub(crate) fn schedule(
             });
         let credited_at_all = s.paid && (!s.backpay || policy.backpay_credited);
         s.expected = match (&s.formula, credited_at_all) {
-            (Some(f), true) => money(match f {
+            (Some(f), true) => Money::saturating(match f {
                 Formula::Employee {
                     share,
                     employer_rate,
                 } => {
-                    s.employee_amount.unwrap_or_default() * share
-                        + s.base.unwrap_or_default() * employer_rate
+                    s.employee_amount.unwrap_or_default().dec() * share
+                        + s.base.unwrap_or_default().dec() * employer_rate
                 }
-                Formula::Flexible { rate } => s.base.unwrap_or_default() * rate,
+                Formula::Flexible { rate } => s.base.unwrap_or_default().dec() * rate,
                 Formula::Retiree { amount } => *amount,
             }),
-            _ => Decimal::ZERO,
+            _ => Money::ZERO,
         };
         let from = if s.backpay {
             s.paid_month.map_or(p, |m| m.max(p))

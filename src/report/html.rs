@@ -6,6 +6,8 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+use crate::money::Money;
+
 use super::labels::heading;
 use super::tables::{self, FINDINGS_COLUMNS};
 use crate::lang::Lang;
@@ -37,8 +39,8 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-fn f(d: Decimal) -> f64 {
-    d.to_f64().unwrap_or(0.0)
+fn f(amount: impl Into<Decimal>) -> f64 {
+    amount.into().to_f64().unwrap_or(0.0)
 }
 
 /// Horizontal bars: one per (label, value).
@@ -95,8 +97,8 @@ fn line_chart(id: &str, months: &[Period], series: &[(&str, &str, Vec<f64>)]) ->
         h - pad
     );
     for (t, v) in [
-        (yuan(Decimal::from_f64_retain(hi).unwrap_or_default()), hi),
-        (yuan(Decimal::from_f64_retain(lo).unwrap_or_default()), lo),
+        (yuan(Money::from_cents((hi * 100.0).round() as i64)), hi),
+        (yuan(Money::from_cents((lo * 100.0).round() as i64)), lo),
     ] {
         let _ = write!(s, "<text x=\"4\" y=\"{:.1}\">{t}</text>", y(v) + 4.0);
     }
@@ -311,7 +313,7 @@ pub fn person_page(
     let mut balance = p.bridge.opening;
     let mut actual = Vec::with_capacity(months.len());
     let mut ideal = Vec::with_capacity(months.len());
-    let mut shortfall = Decimal::ZERO;
+    let mut shortfall = Money::ZERO;
     for m in &months {
         for e in p
             .entries
@@ -324,7 +326,7 @@ pub fn person_page(
             shortfall += row.expected - row.credited.unwrap_or_default();
         }
         actual.push(f(balance));
-        ideal.push(f(balance + shortfall.max(Decimal::ZERO)));
+        ideal.push(f(balance + shortfall.max(Money::ZERO)));
     }
     let _ = write!(
         s,

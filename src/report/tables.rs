@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+
+use crate::money::Money;
 use serde_json::{Value, json};
 
 use crate::ingest::Batch;
@@ -80,8 +82,8 @@ pub const AMOUNT_COLUMNS: [&str; 18] = [
     "missing_credits",
 ];
 
-fn money(d: Option<Decimal>) -> String {
-    d.map(crate::reconcile::yuan).unwrap_or_default()
+fn money(m: Option<Money>) -> String {
+    m.map(|m| m.to_string()).unwrap_or_default()
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -182,8 +184,8 @@ impl RowBuf {
         self.end();
     }
 
-    fn money(&mut self, d: Option<Decimal>) {
-        self.shown(d.map(crate::reconcile::Yuan));
+    fn money(&mut self, m: Option<Money>) {
+        self.shown(m);
     }
 
     fn write(&self, w: &mut csv::Writer<Vec<u8>>) -> Result<(), csv::Error> {
@@ -385,8 +387,8 @@ pub fn by_month(run: &Reconciliation) -> Vec<MonthTotal> {
             .filter(|m| m.status != crate::reconcile::MonthStatus::NotCovered);
         for m in visible {
             let t = map.entry(m.period).or_insert_with(|| blank(m.period));
-            t.expected += m.expected;
-            t.credited += m.credited.unwrap_or_default();
+            t.expected += m.expected.dec();
+            t.credited += m.credited.unwrap_or_default().dec();
         }
         for f in &p.findings {
             if let Some(period) = f.period {

@@ -189,7 +189,7 @@ fn summary_sheet(
         e.0 += 1;
         e.1 += p.count(Severity::Error);
         e.2 += p.count(Severity::Warning);
-        e.3 += p.bridge.missing_credits;
+        e.3 += p.bridge.missing_credits.dec();
     }
     for (name, (persons, errors, warnings, missing)) in &employers {
         ws.write_string(r, 0, *name)?;

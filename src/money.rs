@@ -1,0 +1,218 @@
+//! Amounts of money as integer cents.
+//!
+//! Every amount read is rounded half up to 0.01 yuan at the edge ([`crate::values::amount`])
+//! and bounded far inside `i64`, so records can hold whole cents: exact, eight bytes, and
+//! adding them is an integer addition. Computations with rates (expected credits) are done
+//! in `rust_decimal` and rounded back to cents.
+
+use std::fmt;
+use std::num::NonZeroI64;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// An amount in yuan, held as whole cents. Sums saturate at ±9.2×10¹⁶ yuan rather than
+/// wrap: only hostile inputs get near, and run-wide totals are summed as `Decimal`.
+///
+/// Stored with its sign bit flipped so that the bit pattern is never 0 for any amount a run
+/// can hold (|amount| ≤ 10¹² yuan): `Option<Money>` then needs no tag and stays 8 bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money(NonZeroI64);
+
+const FLIP: i64 = i64::MIN;
+
+impl Money {
+    pub const ZERO: Money = Money::from_cents(0);
+
+    /// `i64::MIN`, the one value whose flipped form would be 0, is taken as the one above
+    /// it; amounts read are bounded to 10¹⁴ cents, so only a saturated sum gets there.
+    pub const fn from_cents(cents: i64) -> Money {
+        let cents = if cents == i64::MIN {
+            i64::MIN + 1
+        } else {
+            cents
+        };
+        match NonZeroI64::new(cents ^ FLIP) {
+            Some(v) => Money(v),
+            None => Money(NonZeroI64::MAX),
+        }
+    }
+
+    pub const fn cents(self) -> i64 {
+        self.0.get() ^ FLIP
+    }
+
+    /// `d` rounded half up (away from zero) to 0.01; `None` outside the range an amount
+    /// may take.
+    pub fn from_decimal(d: Decimal) -> Option<Money> {
+        let rounded = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let cents =
+            i64::try_from(rounded.mantissa() * 10_i128.pow(2 - rounded.scale().min(2))).ok()?;
+        (cents != i64::MIN).then(|| Money::from_cents(cents))
+    }
+
+    /// `d` rounded to cents, held at ±10¹⁶ yuan beyond: only a computed amount (a policy's
+    /// absurd retiree sum) can get there, and a run must not stop over it.
+    pub fn saturating(d: Decimal) -> Money {
+        const LIMIT: i64 = 1_000_000_000_000_000_000;
+        Money::from_decimal(d.clamp(Decimal::from(-LIMIT / 100), Decimal::from(LIMIT / 100)))
+            .unwrap_or(Money::from_cents(LIMIT))
+    }
+
+    /// The largest whole-cent amount not above `tolerance`: comparing whole-cent differences
+    /// with it is the same as comparing with `tolerance` itself.
+    pub fn tolerance(tolerance: Decimal) -> Money {
+        Money::saturating(tolerance.max(Decimal::ZERO).trunc_with_scale(2))
+    }
+
+    pub fn dec(self) -> Decimal {
+        Decimal::new(self.cents(), 2)
+    }
+
+    pub fn abs(self) -> Money {
+        Money::from_cents(self.cents().abs())
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.cents() < 0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.cents() == 0
+    }
+}
+
+impl Default for Money {
+    fn default() -> Money {
+        Money::ZERO
+    }
+}
+
+impl PartialOrd for Money {
+    fn partial_cmp(&self, other: &Money) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Money {
+    fn cmp(&self, other: &Money) -> std::cmp::Ordering {
+        self.cents().cmp(&other.cents())
+    }
+}
+
+impl From<Money> for Decimal {
+    fn from(m: Money) -> Decimal {
+        m.dec()
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money::from_cents(self.cents().saturating_add(rhs.cents()))
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money::from_cents(self.cents().saturating_sub(rhs.cents()))
+    }
+}
+
+impl Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money::from_cents(-self.cents())
+    }
+}
+
+impl AddAssign for Money {
+    fn add_assign(&mut self, rhs: Money) {
+        *self = *self + rhs;
+    }
+}
+
+impl SubAssign for Money {
+    fn sub_assign(&mut self, rhs: Money) {
+        *self = *self - rhs;
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+/// Two decimals, as reports print amounts: `-12.30`.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cents = self.cents();
+        let sign = if cents < 0 { "-" } else { "" };
+        let abs = cents.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cents_round_trip_and_arithmetic() {
+        assert_eq!(std::mem::size_of::<Option<Money>>(), 8);
+        for cents in [
+            0,
+            1,
+            -1,
+            12_345,
+            -99,
+            100_000_000_000_000,
+            -100_000_000_000_000,
+        ] {
+            let m = Money::from_cents(cents);
+            assert_eq!(m.cents(), cents);
+            assert_eq!(Money::from_decimal(m.dec()), Some(m));
+        }
+        let a = Money::from_cents(1050);
+        let b = Money::from_cents(-2075);
+        assert_eq!((a + b).to_string(), "-10.25");
+        assert_eq!((a - b).to_string(), "31.25");
+        assert_eq!((-a).to_string(), "-10.50");
+        assert_eq!(b.abs().to_string(), "20.75");
+        assert!(b < a && b.is_negative() && !a.is_negative());
+        assert_eq!(Money::ZERO.to_string(), "0.00");
+        assert_eq!(Money::from_cents(5).to_string(), "0.05");
+        assert_eq!(Money::from_cents(-5).to_string(), "-0.05");
+    }
+
+    #[test]
+    fn decimals_round_half_up_to_cents() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(
+            Money::from_decimal(d("1.005")),
+            Some(Money::from_cents(101))
+        );
+        assert_eq!(
+            Money::from_decimal(d("-1.005")),
+            Some(Money::from_cents(-101))
+        );
+        assert_eq!(
+            Money::from_decimal(d("1.004999")),
+            Some(Money::from_cents(100))
+        );
+        assert_eq!(Money::from_decimal(d("7")), Some(Money::from_cents(700)));
+        assert_eq!(Money::from_decimal(d("0.1")), Some(Money::from_cents(10)));
+        assert_eq!(
+            Money::from_decimal(d("79228162514264337593543950.335")),
+            None
+        );
+    }
+}
