@@ -229,3 +229,79 @@ fn timings_name_every_phase_on_stderr_only() {
     }
     assert!(out.stdout.is_empty(), "-q prints nothing on stdout");
 }
+
+/// months.csv is written block by block while people are reconciled; with more people
+/// than one block, the file must equal the table built in memory from the whole run.
+#[test]
+fn months_streamed_in_blocks_equal_the_table_built_in_memory() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let mut contributions = String::from("身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费\n");
+    let mut statement = String::from("身份证号,姓名,交易时间,交易类型,发生金额\n");
+    let mut rng = common::Rng(7);
+    for i in 0..5000 {
+        let id = common::id(&format!("1101011980010{i:04}"));
+        for month in 1..=3 {
+            let _ = writeln!(contributions, "{id},人{i},2024{month:02},6000,120,480");
+            // Some credits missing, some short: months of every status.
+            match rng.next(4) {
+                0 => {}
+                1 => {
+                    let _ = writeln!(statement, "{id},人{i},2024-{:02}-05,101,100.00", month + 1);
+                }
+                _ => {
+                    let _ = writeln!(statement, "{id},人{i},2024-{:02}-05,101,120.00", month + 1);
+                }
+            }
+        }
+    }
+    std::fs::write(inputs.join("contributions.csv"), contributions).unwrap();
+    std::fs::write(inputs.join("statement.csv"), statement).unwrap();
+    let run = |formats: &str, out: &std::path::Path| {
+        bin()
+            .arg("reconcile")
+            .arg(&inputs)
+            .args(["--policy", "samples/policy.toml", "--as-of", "2024-06-30"])
+            .args(["-q", "-j", "2", "--format", formats, "-o"])
+            .arg(out)
+            .assert()
+            .code(1);
+    };
+    let out = dir.path().join("out");
+    run("csv,json", &out);
+    let batch = yibao_recon::ingest::ingest(&[yibao_recon::ingest::InputFile {
+        path: inputs.clone(),
+        forced: None,
+    }]);
+    let policy = yibao_recon::policy::Policy::load("samples/policy.toml").unwrap();
+    let options = yibao_recon::reconcile::Options {
+        as_of: chrono::NaiveDate::from_ymd_opt(2024, 6, 30),
+        lang: yibao_recon::lang::Lang::Zh,
+        shard: None,
+        keep_entries: false,
+    };
+    let whole = yibao_recon::reconcile::reconcile(&batch, &policy, options);
+    let table =
+        yibao_recon::report::tables::months_csv(&whole, yibao_recon::mask::IdDisplay::Masked)
+            .unwrap();
+    let written = std::fs::read(out.join("months.csv")).unwrap();
+    assert_eq!(
+        written.iter().filter(|b| **b == b'\n').count(),
+        1 + 5000 * 3
+    );
+    assert!(
+        written == table,
+        "streamed months.csv differs from the in-memory table"
+    );
+
+    // Without the csv format the streamed table is not kept, and nothing is left behind.
+    let json_only = dir.path().join("json");
+    run("json", &json_only);
+    let names: Vec<String> = std::fs::read_dir(&json_only)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["summary.json"]);
+}

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use yibao_recon::ingest::{self, Batch};
 use yibao_recon::policy::Policy;
 use yibao_recon::reconcile::{self, Options, Reconciliation, Severity};
-use yibao_recon::report::{self, Format, ReportJob, tables};
+use yibao_recon::report::{self, Format, MonthsSpool, ReportJob, tables};
 use yibao_recon::{exit, lang::Lang};
 
 use crate::cli::{RunArgs, Timings};
@@ -77,15 +77,25 @@ pub enum FailOn {
 /// Reads the inputs and reconciles them, keeping each person's entries: for `explain`.
 pub fn prepare(run: &RunArgs) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
     let mut timings = Timings::new(false);
-    execute(
+    let (batch, policy, result, _) = execute(
         &run.input.files(),
         &run.policy,
         run.as_of,
         &run.input,
         None,
-        true,
+        Reports::Kept,
         &mut timings,
-    )
+    )?;
+    Ok((batch, policy, result))
+}
+
+/// What a run does with the results as they come.
+pub enum Reports<'a> {
+    /// Everything kept, each person's statement entries too (`explain` charts them).
+    Kept,
+    /// months.csv streamed into the job's folder while reconciling, the rest kept for
+    /// [`report::write_reports`].
+    Streamed(&'a ReportJob<'a>),
 }
 
 /// Reads `files` and reconciles them under `policy` (a preset or a file), with a spinner
@@ -96,9 +106,9 @@ pub fn execute(
     as_of: Option<chrono::NaiveDate>,
     input: &crate::cli::InputArgs,
     shard: Option<reconcile::Shard>,
-    keep_entries: bool,
+    reports: Reports,
     timings: &mut Timings,
-) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
+) -> anyhow::Result<(Batch, Policy, Reconciliation, Option<MonthsSpool>)> {
     let policy = Policy::load(policy)?;
     anyhow::ensure!(
         !files.is_empty(),
@@ -108,10 +118,10 @@ pub fn execute(
         as_of,
         lang: input.lang,
         shard,
-        keep_entries,
+        keep_entries: matches!(reports, Reports::Kept),
     };
     let progress = crate::cli::Progress::new(input.quiet);
-    let (batch, result) = input.in_pool(|| {
+    let (batch, result, spool) = input.in_pool(|| -> anyhow::Result<_> {
         progress.phase(input.lang.pick("读取输入文件…", "reading inputs…"));
         // read: files to typed records (decoding, parsing and checking rows is one pass);
         // normalise: checks across files and grouping by person; match: each person.
@@ -123,12 +133,21 @@ pub fn execute(
             ingest::check_across_files(&mut batch);
             reconcile::gather(&batch, &policy, options)
         });
-        let result = timings.time("match", || people.reconcile());
+        let (result, spool) = timings.time("match", || -> anyhow::Result<_> {
+            Ok(match reports {
+                Reports::Kept => (people.reconcile(), None),
+                Reports::Streamed(job) => {
+                    let mut spool = MonthsSpool::create(job.dir, job.ids)?;
+                    let result = people.reconcile_in_blocks(|block| spool.write(block))?;
+                    (result, Some(spool))
+                }
+            })
+        })?;
         batch.release_records();
-        (batch, result)
-    })?;
+        Ok((batch, result, spool))
+    })??;
     progress.finish();
-    Ok((batch, policy, result))
+    Ok((batch, policy, result, spool))
 }
 
 pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
@@ -137,15 +156,6 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
     // Refused before anything is read: a format this build cannot write.
     let formats = parse_formats(&args.format)?;
     let mut timings = Timings::new(args.timings);
-    let (batch, policy, result) = execute(
-        &files,
-        &run.policy,
-        run.as_of,
-        &run.input,
-        args.shard,
-        false,
-        &mut timings,
-    )?;
     let input = &args.run.input;
     let job = ReportJob {
         dir: &args.out,
@@ -155,9 +165,18 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
         previous: args.previous.as_deref(),
         shard: args.shard,
     };
+    let (batch, policy, result, months) = execute(
+        &files,
+        &run.policy,
+        run.as_of,
+        &run.input,
+        args.shard,
+        Reports::Streamed(&job),
+        &mut timings,
+    )?;
     let changes = input.in_pool(|| {
         timings.time("write", || {
-            report::write_reports(&job, &result, &batch, &policy)
+            report::write_reports(&job, &result, &batch, &policy, months)
         })
     })??;
     timings.print();

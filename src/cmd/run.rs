@@ -66,15 +66,6 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         quiet: args.quiet,
     };
     let formats = parse_formats(&job.formats)?;
-    let (batch, policy, result) = super::reconcile::execute(
-        &job.inputs,
-        &job.policy,
-        job.as_of,
-        &input,
-        None,
-        false,
-        &mut crate::cli::Timings::new(false),
-    )?;
     let ids = if job.show_ids {
         IdDisplay::Full
     } else {
@@ -88,7 +79,17 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         previous: job.previous.as_deref(),
         shard: None,
     };
-    let changes = input.in_pool(|| report::write_reports(&plan, &result, &batch, &policy))??;
+    let (batch, policy, result, months) = super::reconcile::execute(
+        &job.inputs,
+        &job.policy,
+        job.as_of,
+        &input,
+        None,
+        super::reconcile::Reports::Streamed(&plan),
+        &mut crate::cli::Timings::new(false),
+    )?;
+    let changes =
+        input.in_pool(|| report::write_reports(&plan, &result, &batch, &policy, months))??;
     super::print_failures(&batch, &input);
     if !args.quiet {
         print_summary(&result, &batch, &job.output, input.lang, changes);

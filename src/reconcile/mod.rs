@@ -8,6 +8,9 @@ pub mod findings;
 mod person;
 mod schedule;
 
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::money::Money;
@@ -103,7 +106,10 @@ pub struct PersonReport {
     pub employer: Option<Text>,
     pub first_period: Option<Period>,
     pub last_period: Option<Period>,
+    /// The person's months.csv rows; emptied once written when a run streams them
+    /// ([`People::reconcile_in_blocks`]), `month_rows` still counting them.
     pub months: Vec<MonthRow>,
+    pub month_rows: usize,
     pub findings: Vec<Finding>,
     pub bridge: Bridge,
     /// The person's statement entries in statement order, with `Options::keep_entries`
@@ -125,6 +131,31 @@ impl PersonReport {
 pub struct Reconciliation {
     pub as_of: NaiveDate,
     pub persons: Vec<PersonReport>,
+    /// Expected and credited totals of every period over all persons, kept as the months
+    /// go by (the month rows themselves may have been written and dropped).
+    pub period_totals: Vec<PeriodTotal>,
+}
+
+/// One period's totals over all persons: months the statements cannot show
+/// (`not_covered`) are left out, as they would count as expected and never credited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeriodTotal {
+    pub period: Period,
+    pub expected: Decimal,
+    pub credited: Decimal,
+}
+
+fn add_period_totals(totals: &mut BTreeMap<Period, PeriodTotal>, persons: &[PersonReport]) {
+    let months = persons.iter().flat_map(|p| &p.months);
+    for m in months.filter(|m| m.status != MonthStatus::NotCovered) {
+        let t = totals.entry(m.period).or_insert(PeriodTotal {
+            period: m.period,
+            expected: Decimal::ZERO,
+            credited: Decimal::ZERO,
+        });
+        t.expected += m.expected.dec();
+        t.credited += m.credited.unwrap_or_default().dec();
+    }
 }
 
 /// Options of a run.
@@ -306,22 +337,46 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
     People { as_of, ctx, people }
 }
 
+/// People reconciled at a time by [`People::reconcile_in_blocks`]: enough to keep every
+/// thread busy, few enough that their month rows are a small part of a run's memory.
+const PERSONS_PER_BLOCK: usize = 4096;
+
 impl People<'_> {
     /// The second half: each person reconciled, in parallel.
     pub fn reconcile(self) -> Reconciliation {
-        let persons = self
-            .people
-            .par_iter()
-            .map(|(rank, id, inputs)| {
-                let mut report = person::reconcile_person(id, inputs, &self.ctx);
-                report.rank = *rank;
-                report
-            })
-            .collect();
-        Reconciliation {
+        match self.reconcile_in_blocks(|_| Ok::<(), std::convert::Infallible>(())) {
+            Ok(run) => run,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Like [`People::reconcile`], handing each block of persons (in output order) to
+    /// `sink` as soon as it is reconciled: a sink that writes the month rows and empties
+    /// `months` keeps them out of memory — they are most of a run's results.
+    pub fn reconcile_in_blocks<E>(
+        self,
+        mut sink: impl FnMut(&mut [PersonReport]) -> Result<(), E>,
+    ) -> Result<Reconciliation, E> {
+        let mut persons = Vec::with_capacity(self.people.len());
+        let mut totals = BTreeMap::new();
+        for block in self.people.chunks(PERSONS_PER_BLOCK) {
+            let mut reports: Vec<PersonReport> = block
+                .par_iter()
+                .map(|(rank, id, inputs)| {
+                    let mut report = person::reconcile_person(id, inputs, &self.ctx);
+                    report.rank = *rank;
+                    report
+                })
+                .collect();
+            add_period_totals(&mut totals, &reports);
+            sink(&mut reports)?;
+            persons.append(&mut reports);
+        }
+        Ok(Reconciliation {
             as_of: self.as_of,
             persons,
-        }
+            period_totals: totals.into_values().collect(),
+        })
     }
 }
 

@@ -671,6 +671,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         employer: p.facts.employer.clone(),
         first_period: first_period.or_else(|| fallback(|a, _| a)),
         last_period: last_period.or_else(|| fallback(|_, b| b)),
+        month_rows: months.len(),
         months,
         findings: p.findings,
         bridge,

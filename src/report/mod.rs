@@ -7,6 +7,7 @@ pub mod labels;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod shard;
+mod spool;
 pub mod tables;
 pub mod xlsx;
 
@@ -17,6 +18,7 @@ use crate::error::OutputError;
 use crate::ingest::{Batch, Rejection};
 use crate::lang::Lang;
 use crate::mask::IdDisplay;
+pub use spool::MonthsSpool;
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
@@ -164,20 +166,25 @@ pub struct ReportJob<'a> {
 pub type ChangeCounts = Option<(usize, usize)>;
 
 /// Writes every report file of a run, each whole or not at all.
+///
+/// `months`: months.csv as streamed while reconciling ([`MonthsSpool`]), if it was; it
+/// becomes months.csv with the csv format, and is read back for the workbook and Parquet.
 pub fn write_reports(
     job: &ReportJob,
     run: &crate::reconcile::Reconciliation,
     batch: &Batch,
     policy: &crate::policy::Policy,
+    months: Option<MonthsSpool>,
 ) -> Result<ChangeCounts, OutputError> {
     let path = |name: &str| job.dir.join(name);
     let csv_err = |name: &str| {
         let p = path(name).display().to_string();
         move |source| OutputError::Csv { path: p, source }
     };
-    let csvs =
-        tables::CsvSet::build(run, batch, job.ids, job.lang).map_err(csv_err("findings.csv"))?;
     let wants = |f: Format| job.formats.contains(&f);
+    let streamed = months.is_some();
+    let mut csvs = tables::CsvSet::build(run, batch, job.ids, job.lang, !streamed)
+        .map_err(csv_err("findings.csv"))?;
     let changes = match job.previous {
         None => None,
         Some(dir) => {
@@ -195,8 +202,15 @@ pub fn write_reports(
             Some((c.new, c.resolved))
         }
     };
+    // After the checks that can refuse the run (a missing previous folder).
+    if let Some(spool) = months {
+        let read_back = wants(Format::Xlsx) || wants(Format::Parquet);
+        if let Some(bytes) = spool.finish(wants(Format::Csv), read_back)? {
+            csvs.months = bytes;
+        }
+    }
     if wants(Format::Csv) {
-        // Each file is synced to disk: written side by side, the waits overlap.
+        // Written side by side: formatting is done, the writes overlap.
         use rayon::prelude::*;
         [
             ("findings.csv", &csvs.findings),
@@ -205,6 +219,7 @@ pub fn write_reports(
             ("rejected.csv", &csvs.rejected),
         ]
         .par_iter()
+        .filter(|(name, _)| !(streamed && *name == "months.csv"))
         .try_for_each(|(name, bytes)| write_atomic(&path(name), bytes))?;
     }
     if wants(Format::Json) {

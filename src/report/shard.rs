@@ -32,7 +32,7 @@ pub fn sidecar(run: &Reconciliation, shard: Shard) -> Vec<u8> {
     let persons: Vec<Value> = run
         .persons
         .iter()
-        .map(|p| json!([p.rank, p.findings.len(), p.months.len()]))
+        .map(|p| json!([p.rank, p.findings.len(), p.month_rows]))
         .collect();
     let mut out =
         serde_json::to_vec(&json!({"shard": shard.index, "of": shard.of, "persons": persons}))

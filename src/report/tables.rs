@@ -104,15 +104,16 @@ fn name(p: &PersonReport, ids: IdDisplay) -> String {
 /// joined in person order — the same bytes one writer would make, as the csv writer keeps
 /// no state between records.
 fn per_person_csv(
-    run: &Reconciliation,
-    header: &[&str],
+    persons: &[PersonReport],
+    header: Option<&[&str]>,
     rows: impl Fn(&mut csv::Writer<Vec<u8>>, &PersonReport) -> Result<(), csv::Error> + Sync,
 ) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header)?;
+    if let Some(header) = header {
+        w.write_record(header)?;
+    }
     let mut out = finish(w)?;
-    let blocks = run
-        .persons
+    let blocks = persons
         .par_chunks(PERSONS_PER_BLOCK)
         .map(|persons| {
             let mut w = csv::Writer::from_writer(Vec::new());
@@ -133,7 +134,7 @@ fn per_person_csv(
 const PERSONS_PER_BLOCK: usize = 256;
 
 pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    per_person_csv(run, &FINDINGS_COLUMNS, |w, p| {
+    per_person_csv(&run.persons, Some(&FINDINGS_COLUMNS), |w, p| {
         let (id, name) = (ids.id(&p.id), name(p, ids));
         for f in &p.findings {
             w.write_record([
@@ -199,7 +200,17 @@ impl RowBuf {
 }
 
 pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    per_person_csv(run, &MONTHS_COLUMNS, |w, p| {
+    months_rows(&run.persons, Some(&MONTHS_COLUMNS), ids)
+}
+
+/// The months.csv rows of `persons`, with the header or without (a block of a streamed
+/// table, [`MonthsSpool`]).
+pub(crate) fn months_rows(
+    persons: &[PersonReport],
+    header: Option<&[&str]>,
+    ids: IdDisplay,
+) -> Result<Vec<u8>, csv::Error> {
+    per_person_csv(persons, header, |w, p| {
         let (id, name) = (ids.id(&p.id), name(p, ids));
         let mut row = RowBuf::default();
         for m in &p.months {
@@ -231,7 +242,7 @@ pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::
 }
 
 pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    per_person_csv(run, &PERSONS_COLUMNS, |w, p| {
+    per_person_csv(&run.persons, Some(&PERSONS_COLUMNS), |w, p| {
         let b = &p.bridge;
         w.write_record([
             ids.id(&p.id).as_ref(),
@@ -338,14 +349,23 @@ pub struct CsvSet {
 }
 
 impl CsvSet {
+    /// Every table; months.csv left empty without `months` (a run that streamed it).
     pub fn build(
         run: &Reconciliation,
         batch: &Batch,
         ids: IdDisplay,
         lang: crate::lang::Lang,
+        months: bool,
     ) -> Result<CsvSet, csv::Error> {
+        let months_table = || {
+            if months {
+                months_csv(run, ids)
+            } else {
+                Ok(Vec::new())
+            }
+        };
         let ((findings, months), (persons, rejected)) = rayon::join(
-            || rayon::join(|| findings_csv(run, ids), || months_csv(run, ids)),
+            || rayon::join(|| findings_csv(run, ids), months_table),
             || {
                 rayon::join(
                     || persons_csv(run, ids),
@@ -372,7 +392,19 @@ pub struct MonthTotal {
 
 /// Expected and credited totals per period, and the findings of each period.
 pub fn by_month(run: &Reconciliation) -> Vec<MonthTotal> {
-    let mut map: BTreeMap<crate::records::Period, MonthTotal> = BTreeMap::new();
+    let mut map: BTreeMap<crate::records::Period, MonthTotal> = run
+        .period_totals
+        .iter()
+        .map(|t| {
+            let total = MonthTotal {
+                period: t.period,
+                expected: t.expected,
+                credited: t.credited,
+                findings: 0,
+            };
+            (t.period, total)
+        })
+        .collect();
     let blank = |period| MonthTotal {
         period,
         expected: Decimal::ZERO,
@@ -380,16 +412,6 @@ pub fn by_month(run: &Reconciliation) -> Vec<MonthTotal> {
         findings: 0,
     };
     for p in &run.persons {
-        // Periods the statements cannot show would count as expected and never credited.
-        let visible = p
-            .months
-            .iter()
-            .filter(|m| m.status != crate::reconcile::MonthStatus::NotCovered);
-        for m in visible {
-            let t = map.entry(m.period).or_insert_with(|| blank(m.period));
-            t.expected += m.expected.dec();
-            t.credited += m.credited.unwrap_or_default().dec();
-        }
         for f in &p.findings {
             if let Some(period) = f.period {
                 map.entry(period).or_insert_with(|| blank(period)).findings += 1;
