@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -222,15 +223,23 @@ pub enum Direction {
     AsWritten,
 }
 
+/// Who a row is about: the ID number, and the person number (个人编号) and name written
+/// beside it. A person's rows in a file come together and share one `Who`, so a record
+/// holds one pointer instead of three texts.
+#[derive(Debug, PartialEq, Eq, Hash, Default)]
+pub struct Who {
+    pub person_id: Text,
+    /// A second identifier column (个人编号 beside 身份证号), kept for look-ups.
+    pub person_number: Option<Text>,
+    pub name: Option<Text>,
+}
+
 /// One row of contribution records (缴费记录), as written; several rows for one person and
 /// period are summed later, by the reconcile stage.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Contribution {
     pub origin: Origin,
-    pub person_id: Text,
-    /// A second identifier column (个人编号 beside 身份证号), kept for look-ups.
-    pub person_number: Option<Text>,
-    pub name: Option<Text>,
+    pub who: Arc<Who>,
     pub period: Period,
     pub base: Option<Money>,
     pub employee_amount: Option<Money>,
@@ -250,9 +259,7 @@ pub struct Contribution {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatementEntry {
     pub origin: Origin,
-    pub person_id: Text,
-    pub person_number: Option<Text>,
-    pub name: Option<Text>,
+    pub who: Arc<Who>,
     pub at: NaiveDateTime,
     pub kind: EntryKind,
     /// The kind cell as written (code or words), for messages and reports.
@@ -269,9 +276,7 @@ pub struct StatementEntry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RosterEntry {
     pub origin: Origin,
-    pub person_id: Text,
-    pub person_number: Option<Text>,
-    pub name: Option<Text>,
+    pub who: Arc<Who>,
     pub birth_date: Option<NaiveDate>,
     pub category: Option<Category>,
     pub retired_from: Option<Period>,

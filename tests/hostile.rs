@@ -183,7 +183,7 @@ fn mixed_encodings_and_invalid_utf8_in_one_file() {
     let names: Vec<&str> = batch
         .contributions
         .iter()
-        .filter_map(|c| c.name.as_deref())
+        .filter_map(|c| c.who.name.as_deref())
         .collect();
     assert_eq!(names, ["张三", "李四", "王\u{5}五"]);
 }

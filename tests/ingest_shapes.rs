@@ -72,9 +72,9 @@ fn gbk_city_portal_with_payment_month_beside_period() {
     assert_eq!(b.sources[0].format, "GB18030");
     let c = &b.contributions;
     assert_eq!(c.len(), 2);
-    assert_eq!(&*c[0].person_id, a);
-    assert_eq!(c[0].person_number.as_deref(), Some("1000235"));
-    assert_eq!(c[0].name.as_deref(), Some("陈静"));
+    assert_eq!(&*c[0].who.person_id, a);
+    assert_eq!(c[0].who.person_number.as_deref(), Some("1000235"));
+    assert_eq!(c[0].who.name.as_deref(), Some("陈静"));
     assert_eq!(c[0].period, p(2024, 3));
     assert_eq!(c[0].paid_month, Some(p(2024, 5)));
     assert_eq!(c[0].base, Some(dec("7500")));
@@ -109,7 +109,7 @@ fn utf16_le_and_be_tab_separated() {
         matches!(&b.rejected[0].reason, yibao_recon::ingest::Reason::DuplicateOf(f) if f.ends_with("be.tsv row 2"))
     );
     for c in &b.contributions {
-        assert_eq!(c.name.as_deref(), Some("赵磊"));
+        assert_eq!(c.who.name.as_deref(), Some("赵磊"));
         assert_eq!(c.period, p(2024, 3));
         assert_eq!(c.base, Some(dec("5000")));
     }
@@ -133,7 +133,7 @@ fn semicolon_csv_with_english_headers_and_bom() {
     assert_eq!(c[0].insurance, Insurance::Flexible);
     assert_eq!(c[0].tier.as_deref(), Some("一档"));
     assert_eq!(c[1].insurance, Insurance::Resident);
-    assert_eq!(&*c[1].person_id, a, "lower-case x is upper-cased");
+    assert_eq!(&*c[1].who.person_id, a, "lower-case x is upper-cased");
     assert_eq!(c[1].period, p(2024, 4));
 }
 
@@ -313,7 +313,7 @@ fn hr_workbook_with_titles_notes_totals_and_date_cells() {
     assert_eq!(k[0].period, p(2024, 3));
     assert_eq!(k[0].base, Some(dec("8000")));
     assert_eq!(k[0].employee_amount, Some(dec("160")));
-    assert_eq!(&*k[1].person_id, "110105491231002");
+    assert_eq!(&*k[1].who.person_id, "110105491231002");
 }
 
 #[test]

@@ -489,7 +489,7 @@ type ContributionKey<'a> = (
 
 fn contribution_key(c: &Contribution) -> ContributionKey<'_> {
     (
-        &c.person_id,
+        &c.who.person_id,
         c.period,
         c.base,
         c.employee_amount,
@@ -516,7 +516,7 @@ type EntryKey<'a> = (
 
 fn entry_key(e: &StatementEntry) -> EntryKey<'_> {
     (
-        &e.person_id,
+        &e.who.person_id,
         e.at,
         e.amount,
         e.balance,
@@ -587,9 +587,14 @@ fn note_conflicting_names(batch: &mut Batch) {
     let all = batch
         .contributions
         .iter()
-        .map(|c| (&c.person_id, &c.name))
-        .chain(batch.entries.iter().map(|e| (&e.person_id, &e.name)))
-        .chain(batch.roster.iter().map(|r| (&r.person_id, &r.name)));
+        .map(|c| (&c.who.person_id, &c.who.name))
+        .chain(
+            batch
+                .entries
+                .iter()
+                .map(|e| (&e.who.person_id, &e.who.name)),
+        )
+        .chain(batch.roster.iter().map(|r| (&r.who.person_id, &r.who.name)));
     for (id, name) in all {
         let Some(name) = name else { continue };
         let (first, others) = names.entry(id).or_insert((name, None));

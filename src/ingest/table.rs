@@ -4,6 +4,8 @@
 //! Text files and workbook sheets both come here as rows of [`Cell`]s through the [`Row`]
 //! trait, so that one set of rules decides for both.
 
+use std::sync::Arc;
+
 use crate::money::Money;
 use serde::Serialize;
 
@@ -11,7 +13,7 @@ use crate::aliases::{self, Field, normalize_header};
 use crate::lang::Lang;
 use crate::records::{
     AccountStatus, Category, Contribution, ContributionType, Direction, EntryKind, Insurance, Kind,
-    Origin, PaymentStatus, RosterEntry, StatementEntry, Text,
+    Origin, PaymentStatus, RosterEntry, StatementEntry, Text, Who,
 };
 use crate::values::{self, Cell, ValueError, ValueResult};
 
@@ -560,27 +562,31 @@ fn starts_with_any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| n.starts_with(w))
 }
 
-/// The last value parsed in a column. Consecutive rows of one person repeat the same ID,
-/// name, status and employer, so most cells are parsed once per run of equal text.
+/// The last few values parsed in a column. Consecutive rows of one person repeat the same
+/// ID, name, status and employer, and a statement's kinds alternate among a handful
+/// (101, 门诊消费…): most cells are parsed once per run, and equal texts share one
+/// allocation instead of one per row.
 struct Memo<T> {
-    last: Option<(Vec<u8>, T)>,
+    /// (cell bytes, value), most recent first.
+    recent: Vec<(Vec<u8>, T)>,
 }
+
+/// Enough for the kinds a statement alternates among; few enough to search on every row.
+const MEMO_SIZE: usize = 4;
 
 impl<T> Default for Memo<T> {
     fn default() -> Self {
-        Memo { last: None }
+        Memo { recent: Vec::new() }
     }
 }
 
 impl<T: Clone> Memo<T> {
-    /// The value of column `col` of `row`, parsed by `parse` unless the cell's text is the
-    /// same as last time.
+    /// The value of column `col` of `row`, parsed by `parse` unless the cell's text is one
+    /// seen lately.
     fn get<R: Row + ?Sized>(&mut self, row: &R, col: usize, parse: impl FnOnce(&Cell) -> T) -> T {
         if let Some(raw) = row.raw(col) {
-            if let Some((k, v)) = &self.last
-                && k.as_slice() == raw
-            {
-                return v.clone();
+            if let Some(v) = self.find(raw) {
+                return v;
             }
             let v = parse(&row.cell(col));
             self.remember(raw, &v);
@@ -591,25 +597,32 @@ impl<T: Clone> Memo<T> {
         let Cell::Text(t) = &cell else {
             return parse(&cell);
         };
-        if let Some((k, v)) = &self.last
-            && k.as_slice() == t.as_bytes()
-        {
-            return v.clone();
+        if let Some(v) = self.find(t.as_bytes()) {
+            return v;
         }
         let v = parse(&cell);
         self.remember(t.as_bytes(), &v);
         v
     }
 
+    fn find(&mut self, key: &[u8]) -> Option<T> {
+        let i = self.recent.iter().position(|(k, _)| k.as_slice() == key)?;
+        // Moved to the front: the next row most likely repeats it.
+        self.recent[..=i].rotate_right(1);
+        Some(self.recent[0].1.clone())
+    }
+
     fn remember(&mut self, key: &[u8], v: &T) {
-        match &mut self.last {
-            Some((k, old)) => {
-                k.clear();
-                k.extend_from_slice(key);
-                *old = v.clone();
-            }
-            None => self.last = Some((key.to_vec(), v.clone())),
+        if self.recent.len() < MEMO_SIZE {
+            self.recent.insert(0, (key.to_vec(), v.clone()));
+            return;
         }
+        // The oldest entry's buffer is reused for the newest.
+        self.recent.rotate_right(1);
+        let (k, old) = &mut self.recent[0];
+        k.clear();
+        k.extend_from_slice(key);
+        *old = v.clone();
     }
 }
 
@@ -624,6 +637,24 @@ struct Memos {
     category: Memo<ValueResult<Category>>,
     account_status: Memo<ValueResult<AccountStatus>>,
     entry_kind: Memo<(EntryKind, Direction)>,
+    who: Arc<Who>,
+}
+
+impl Memos {
+    /// The row's `Who`: the previous row's when it names the same person the same way.
+    fn who(&mut self, id: Option<&Text>, number: Option<Text>, name: Option<Text>) -> Arc<Who> {
+        let same = |w: &Who| {
+            id.is_none_or(|id| *id == w.person_id) && w.person_number == number && w.name == name
+        };
+        if !same(&self.who) {
+            self.who = Arc::new(Who {
+                person_id: id.cloned().unwrap_or_default(),
+                person_number: number,
+                name,
+            });
+        }
+        Arc::clone(&self.who)
+    }
 }
 
 impl Default for Memos {
@@ -638,6 +669,7 @@ impl Default for Memos {
             category: Memo::default(),
             account_status: Memo::default(),
             entry_kind: Memo::default(),
+            who: Arc::default(),
         }
     }
 }
@@ -791,16 +823,19 @@ impl TableOutput {
             })
         });
         let name = check.text(Field::Name);
+        let who = check
+            .memos
+            .who(key.as_ref().map(|(id, _)| id), person_number, name);
         let parsed = match layout.kind {
-            Kind::Contributions => contribution(&mut check, origin).map(Parsed::Contribution),
-            Kind::Statement => entry(&mut check, origin).map(|(e, dir)| Parsed::Entry(e, dir)),
-            Kind::Roster => roster(&mut check, origin).map(Parsed::Roster),
+            Kind::Contributions => contribution(&mut check, origin, who).map(Parsed::Contribution),
+            Kind::Statement => entry(&mut check, origin, who).map(|(e, dir)| Parsed::Entry(e, dir)),
+            Kind::Roster => roster(&mut check, origin, who).map(Parsed::Roster),
         };
         if let Some(problem) = check.first.take() {
             self.reject(map, row_no, problem);
             return;
         }
-        let (Some((id, bad_check_digit)), Some(parsed)) = (key, parsed) else {
+        let (Some((_, bad_check_digit)), Some(parsed)) = (key, parsed) else {
             // Detection guarantees the required columns; a row that gets here anyway is
             // rejected rather than lost.
             let col = map.column(Field::PersonId).unwrap_or(0);
@@ -820,20 +855,13 @@ impl TableOutput {
             return;
         }
         match parsed {
-            Parsed::Contribution(mut c) => {
-                (c.person_id, c.person_number, c.name) = (id, person_number, name);
-                self.contributions.push(c);
-            }
-            Parsed::Entry(mut e, dir) => {
-                (e.person_id, e.person_number, e.name) = (id, person_number, name);
+            Parsed::Contribution(c) => self.contributions.push(c),
+            Parsed::Entry(e, dir) => {
                 self.any_negative_amount |= e.amount.is_negative();
                 self.entries.push(e);
                 self.directions.push(dir);
             }
-            Parsed::Roster(mut r) => {
-                (r.person_id, r.person_number, r.name) = (id, person_number, name);
-                self.roster.push(r);
-            }
+            Parsed::Roster(r) => self.roster.push(r),
         }
     }
 
@@ -954,14 +982,16 @@ fn base(cell: &Cell) -> ValueResult<Money> {
     }
 }
 
-fn contribution<R: Row + ?Sized>(check: &mut RowCheck<R>, origin: Origin) -> Option<Contribution> {
+fn contribution<R: Row + ?Sized>(
+    check: &mut RowCheck<R>,
+    origin: Origin,
+    who: Arc<Who>,
+) -> Option<Contribution> {
     let period = check.value(Field::Period, contribution_period);
     let period = check.require(Field::Period, period);
     Some(Contribution {
         origin,
-        person_id: Text::from(""),
-        person_number: None,
-        name: None,
+        who,
         period: period?,
         base: check.value(Field::Base, base),
         employee_amount: check.value(Field::EmployeeAmount, values::money),
@@ -990,6 +1020,7 @@ fn contribution<R: Row + ?Sized>(check: &mut RowCheck<R>, origin: Origin) -> Opt
 fn entry<R: Row + ?Sized>(
     check: &mut RowCheck<R>,
     origin: Origin,
+    who: Arc<Who>,
 ) -> Option<(StatementEntry, Direction)> {
     let at = check.value(Field::Date, statement_date);
     let at = check.require(Field::Date, at);
@@ -1024,14 +1055,10 @@ fn entry<R: Row + ?Sized>(
     };
     let e = StatementEntry {
         origin,
-        person_id: Text::from(""),
-        person_number: None,
-        name: None,
+        who,
         at: at?,
         kind,
-        kind_text: check
-            .text(Field::EntryKind)
-            .unwrap_or_else(|| Text::from("")),
+        kind_text: check.text(Field::EntryKind).unwrap_or_default(),
         amount: amount?,
         balance,
         period,
@@ -1041,12 +1068,14 @@ fn entry<R: Row + ?Sized>(
     Some((e, dir))
 }
 
-fn roster<R: Row + ?Sized>(check: &mut RowCheck<R>, origin: Origin) -> Option<RosterEntry> {
+fn roster<R: Row + ?Sized>(
+    check: &mut RowCheck<R>,
+    origin: Origin,
+    who: Arc<Who>,
+) -> Option<RosterEntry> {
     Some(RosterEntry {
         origin,
-        person_id: Text::from(""),
-        person_number: None,
-        name: None,
+        who,
         birth_date: check.value(Field::BirthDate, values::date),
         category: check.coded(Field::Category, |m| &mut m.category, values::category),
         retired_from: check.value(Field::RetiredFrom, values::period),

@@ -464,7 +464,7 @@ mod tests {
         let t = read(&gbk, TableOptions::default()).unwrap();
         assert_eq!(t.encoding, TextEncoding::Gb18030);
         assert_eq!(t.output.contributions.len(), 1);
-        assert_eq!(t.output.contributions[0].name.as_deref(), Some("张三"));
+        assert_eq!(t.output.contributions[0].who.name.as_deref(), Some("张三"));
     }
 
     #[test]
@@ -546,6 +546,9 @@ mod tests {
             .map(|c| c.origin.row)
             .collect();
         assert_eq!(rows, [4, 8]);
-        assert_eq!(t.output.contributions[0].name.as_deref(), Some("张\n三"));
+        assert_eq!(
+            t.output.contributions[0].who.name.as_deref(),
+            Some("张\n三")
+        );
     }
 }

@@ -226,18 +226,18 @@ fn person_numbers(batch: &Batch) -> HashMap<&Text, &Text> {
     let pairs = batch
         .contributions
         .iter()
-        .map(|c| (&c.person_number, &c.person_id))
+        .map(|c| (&c.who.person_number, &c.who.person_id))
         .chain(
             batch
                 .roster
                 .iter()
-                .map(|r| (&r.person_number, &r.person_id)),
+                .map(|r| (&r.who.person_number, &r.who.person_id)),
         )
         .chain(
             batch
                 .entries
                 .iter()
-                .map(|e| (&e.person_number, &e.person_id)),
+                .map(|e| (&e.who.person_number, &e.who.person_id)),
         );
     for (number, id) in pairs {
         if let Some(n) = number
@@ -309,13 +309,13 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         people: Vec::new(),
     };
     for c in &batch.contributions {
-        groups.of(&c.person_id).contributions.push(c);
+        groups.of(&c.who.person_id).contributions.push(c);
     }
     for e in &batch.entries {
-        groups.of(&e.person_id).entries.push(e);
+        groups.of(&e.who.person_id).entries.push(e);
     }
     for r in &batch.roster {
-        groups.of(&r.person_id).roster.push(r);
+        groups.of(&r.who.person_id).roster.push(r);
     }
     let mut people = groups.people;
     people.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -357,23 +357,32 @@ impl People<'_> {
         self,
         mut sink: impl FnMut(&mut [PersonReport]) -> Result<(), E>,
     ) -> Result<Reconciliation, E> {
-        let mut persons = Vec::with_capacity(self.people.len());
+        let People { as_of, ctx, people } = self;
+        let mut persons = Vec::with_capacity(people.len());
         let mut totals = BTreeMap::new();
-        for block in self.people.chunks(PERSONS_PER_BLOCK) {
+        // Each block's inputs (the per-person lists of records) are dropped once it is
+        // done: their memory goes to the findings that pile up.
+        let mut rest = people.into_iter();
+        loop {
+            let block: Vec<_> = rest.by_ref().take(PERSONS_PER_BLOCK).collect();
+            if block.is_empty() {
+                break;
+            }
             let mut reports: Vec<PersonReport> = block
                 .par_iter()
                 .map(|(rank, id, inputs)| {
-                    let mut report = person::reconcile_person(id, inputs, &self.ctx);
+                    let mut report = person::reconcile_person(id, inputs, &ctx);
                     report.rank = *rank;
                     report
                 })
                 .collect();
+            drop(block);
             add_period_totals(&mut totals, &reports);
             sink(&mut reports)?;
             persons.append(&mut reports);
         }
         Ok(Reconciliation {
-            as_of: self.as_of,
+            as_of,
             persons,
             period_totals: totals.into_values().collect(),
         })

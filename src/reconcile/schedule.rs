@@ -58,19 +58,24 @@ impl PersonFacts {
         family.dedup();
         let name = roster
             .iter()
-            .find_map(|r| r.name.clone())
-            .or_else(|| inputs.contributions.iter().find_map(|c| c.name.clone()))
-            .or_else(|| inputs.entries.iter().find_map(|e| e.name.clone()));
+            .find_map(|r| r.who.name.clone())
+            .or_else(|| inputs.contributions.iter().find_map(|c| c.who.name.clone()))
+            .or_else(|| inputs.entries.iter().find_map(|e| e.who.name.clone()));
         let person_number = roster
             .iter()
-            .find_map(|r| r.person_number.clone())
+            .find_map(|r| r.who.person_number.clone())
             .or_else(|| {
                 inputs
                     .contributions
                     .iter()
-                    .find_map(|c| c.person_number.clone())
+                    .find_map(|c| c.who.person_number.clone())
             })
-            .or_else(|| inputs.entries.iter().find_map(|e| e.person_number.clone()));
+            .or_else(|| {
+                inputs
+                    .entries
+                    .iter()
+                    .find_map(|e| e.who.person_number.clone())
+            });
         let employer = inputs
             .contributions
             .iter()
