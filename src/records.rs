@@ -234,6 +234,16 @@ pub struct Who {
     pub name: Option<Text>,
 }
 
+/// The `Who`s of consecutive records, each run of one shared `Who` given once: the
+/// checks that look at every person's names and numbers need not look at every row.
+pub fn who_runs<'a>(whos: impl Iterator<Item = &'a Arc<Who>>) -> impl Iterator<Item = &'a Who> {
+    let mut last: *const Who = std::ptr::null();
+    whos.filter_map(move |w| {
+        let p = Arc::as_ptr(w);
+        (p != std::mem::replace(&mut last, p)).then_some(&**w)
+    })
+}
+
 /// One row of contribution records (缴费记录), as written; several rows for one person and
 /// period are summed later, by the reconcile stage.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -310,7 +320,7 @@ impl<T> Records<T> {
         if part.is_empty() {
             return;
         }
-        part.shrink_to_fit();
+        fit(&mut part);
         self.len += part.len();
         self.parts.push(part);
     }
@@ -361,6 +371,17 @@ impl<T> Records<T> {
         }
         self.parts.retain(|p| !p.is_empty());
         self.len = self.parts.iter().map(Vec::len).sum();
+    }
+}
+
+/// Gives back the unused room of a vector grown by doubling (up to half of it). mimalloc
+/// keeps a block in place when it shrinks by less than half, so `shrink_to_fit` would free
+/// nothing: the items move into a vector of the exact size instead.
+pub fn fit<T>(v: &mut Vec<T>) {
+    if v.capacity() > v.len() + v.len() / 16 {
+        let mut exact = Vec::with_capacity(v.len());
+        exact.append(v);
+        *v = exact;
     }
 }
 

@@ -21,7 +21,7 @@ use crate::error::InputError;
 use crate::money::Money;
 use crate::records::{
     Contribution, ContributionType, Insurance, Kind, Origin, PaymentStatus, Period, Records,
-    RosterEntry, StatementEntry,
+    RosterEntry, StatementEntry, who_runs,
 };
 use table::{Detection, TableOptions, TableOutput};
 pub use table::{Reason, Rejection, RowCounts, SkipKind};
@@ -260,10 +260,14 @@ fn place_table(
     sha: &Option<String>,
     format: &str,
     detection: Detection,
-    output: TableOutput,
+    mut output: TableOutput,
 ) {
     match detection {
         Detection::Found(layout) => {
+            // Right away, while the other files are still being read.
+            crate::records::fit(&mut output.contributions);
+            crate::records::fit(&mut output.entries);
+            crate::records::fit(&mut output.roster);
             let source = Source {
                 path: path.to_string(),
                 sheet,
@@ -584,17 +588,10 @@ fn note_conflicting_names(batch: &mut Batch) {
     use std::collections::BTreeSet;
     // Per ID its first name; a set only for the few IDs that show a second one.
     let mut names: FxHashMap<&str, (&str, Option<BTreeSet<&str>>)> = FxHashMap::default();
-    let all = batch
-        .contributions
-        .iter()
-        .map(|c| (&c.who.person_id, &c.who.name))
-        .chain(
-            batch
-                .entries
-                .iter()
-                .map(|e| (&e.who.person_id, &e.who.name)),
-        )
-        .chain(batch.roster.iter().map(|r| (&r.who.person_id, &r.who.name)));
+    let all = who_runs(batch.contributions.iter().map(|c| &c.who))
+        .chain(who_runs(batch.entries.iter().map(|e| &e.who)))
+        .chain(who_runs(batch.roster.iter().map(|r| &r.who)))
+        .map(|w| (&w.person_id, &w.name));
     for (id, name) in all {
         let Some(name) = name else { continue };
         let (first, others) = names.entry(id).or_insert((name, None));

@@ -22,7 +22,9 @@ pub use findings::{Code, Finding, Severity};
 use crate::ingest::Batch;
 use crate::lang::Lang;
 use crate::policy::Policy;
-use crate::records::{Contribution, Period, RosterEntry, StatementEntry, Text};
+use std::sync::Arc;
+
+use crate::records::{Contribution, Period, RosterEntry, StatementEntry, Text, Who, who_runs};
 
 /// What a period's month row says happened (months.csv `status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -223,23 +225,10 @@ fn default_as_of(batch: &Batch) -> Option<NaiveDate> {
 /// ID number: map numbers to IDs where some record carries both.
 fn person_numbers(batch: &Batch) -> HashMap<&Text, &Text> {
     let mut map = HashMap::default();
-    let pairs = batch
-        .contributions
-        .iter()
-        .map(|c| (&c.who.person_number, &c.who.person_id))
-        .chain(
-            batch
-                .roster
-                .iter()
-                .map(|r| (&r.who.person_number, &r.who.person_id)),
-        )
-        .chain(
-            batch
-                .entries
-                .iter()
-                .map(|e| (&e.who.person_number, &e.who.person_id)),
-        );
-    for (number, id) in pairs {
+    let whos = who_runs(batch.contributions.iter().map(|c| &c.who))
+        .chain(who_runs(batch.roster.iter().map(|r| &r.who)))
+        .chain(who_runs(batch.entries.iter().map(|e| &e.who)));
+    for (number, id) in whos.map(|w| (&w.person_number, &w.person_id)) {
         if let Some(n) = number
             && n != id
         {
@@ -267,18 +256,27 @@ struct Groups<'a, 'm> {
     numbers: &'m HashMap<&'a Text, &'a Text>,
     index: HashMap<&'a Text, usize>,
     people: Vec<(Text, PersonInputs<'a>)>,
+    /// The previous record's `Who` and group: the next record most likely shares both.
+    last: (*const Who, usize),
 }
 
 impl<'a> Groups<'a, '_> {
-    /// The group of the person `id` names (a person number counts as its ID).
-    fn of(&mut self, id: &'a Text) -> &mut PersonInputs<'a> {
-        let id: &'a Text = self.numbers.get(id).copied().unwrap_or(id);
-        let people = &mut self.people;
-        let i = *self.index.entry(id).or_insert_with(|| {
-            people.push((Text::clone(id), PersonInputs::default()));
-            people.len() - 1
-        });
-        &mut people[i].1
+    /// The group of the person `who` names (a person number counts as its ID).
+    fn of(&mut self, who: &'a Arc<Who>) -> &mut PersonInputs<'a> {
+        let i = if Arc::as_ptr(who) == self.last.0 {
+            self.last.1
+        } else {
+            let id = &who.person_id;
+            let id: &'a Text = self.numbers.get(id).copied().unwrap_or(id);
+            let people = &mut self.people;
+            let i = *self.index.entry(id).or_insert_with(|| {
+                people.push((Text::clone(id), PersonInputs::default()));
+                people.len() - 1
+            });
+            self.last = (Arc::as_ptr(who), i);
+            i
+        };
+        &mut self.people[i].1
     }
 }
 
@@ -307,15 +305,16 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         numbers: &numbers,
         index: HashMap::default(),
         people: Vec::new(),
+        last: (std::ptr::null(), 0),
     };
     for c in &batch.contributions {
-        groups.of(&c.who.person_id).contributions.push(c);
+        groups.of(&c.who).contributions.push(c);
     }
     for e in &batch.entries {
-        groups.of(&e.who.person_id).entries.push(e);
+        groups.of(&e.who).entries.push(e);
     }
     for r in &batch.roster {
-        groups.of(&r.who.person_id).roster.push(r);
+        groups.of(&r.who).roster.push(r);
     }
     let mut people = groups.people;
     people.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
