@@ -1,10 +1,13 @@
 //! months.csv written while people are reconciled: its rows are most of a run's results
 //! (36 per person over three years), so they go to the file block by block instead of
-//! being held until the end.
+//! being held until the end. A thread of its own writes them, so the next block is
+//! reconciled meanwhile.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use super::tables::{MONTHS_COLUMNS, months_rows};
 use crate::error::OutputError;
@@ -16,8 +19,36 @@ use crate::reconcile::PersonReport;
 pub struct MonthsSpool {
     path: PathBuf,
     tmp: PathBuf,
-    file: Option<BufWriter<File>>,
+    writer: Option<Writer>,
     ids: IdDisplay,
+}
+
+/// The writing thread and the way to it; blocks wait in a short queue, so a slow disk
+/// holds back reconciling rather than filling memory.
+struct Writer {
+    blocks: SyncSender<Vec<u8>>,
+    thread: JoinHandle<std::io::Result<()>>,
+}
+
+impl Writer {
+    fn start(mut file: File) -> Writer {
+        let (blocks, queue) = sync_channel::<Vec<u8>>(2);
+        let thread = std::thread::spawn(move || {
+            for block in queue {
+                file.write_all(&block)?;
+            }
+            Ok(())
+        });
+        Writer { blocks, thread }
+    }
+
+    /// Waits for every block to be written.
+    fn close(self) -> std::io::Result<()> {
+        drop(self.blocks);
+        self.thread
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the months.csv writer stopped")))
+    }
 }
 
 impl MonthsSpool {
@@ -34,11 +65,11 @@ impl MonthsSpool {
         let mut spool = MonthsSpool {
             path,
             tmp,
-            file: Some(BufWriter::with_capacity(1 << 20, file)),
+            writer: Some(Writer::start(file)),
             ids,
         };
         let header = months_rows(&[], Some(&MONTHS_COLUMNS), ids).map_err(|e| spool.csv(e))?;
-        spool.put(&header)?;
+        spool.put(header)?;
         Ok(spool)
     }
 
@@ -46,7 +77,7 @@ impl MonthsSpool {
     /// from the reports.
     pub fn write(&mut self, persons: &mut [PersonReport]) -> Result<(), OutputError> {
         let rows = months_rows(persons, None, self.ids).map_err(|e| self.csv(e))?;
-        self.put(&rows)?;
+        self.put(rows)?;
         for p in persons {
             p.months = Vec::new();
         }
@@ -61,9 +92,8 @@ impl MonthsSpool {
             path: self.path.display().to_string(),
             source,
         };
-        if let Some(file) = self.file.take() {
-            let file = file.into_inner().map_err(|e| io(e.into_error()))?;
-            drop(file);
+        if let Some(writer) = self.writer.take() {
+            writer.close().map_err(io)?;
         }
         let bytes = if read_back {
             Some(std::fs::read(&self.tmp).map_err(io)?)
@@ -76,14 +106,21 @@ impl MonthsSpool {
         Ok(bytes)
     }
 
-    fn put(&mut self, bytes: &[u8]) -> Result<(), OutputError> {
-        let result = match &mut self.file {
-            Some(f) => f.write_all(bytes),
-            None => Ok(()),
+    fn put(&mut self, bytes: Vec<u8>) -> Result<(), OutputError> {
+        let Some(writer) = &self.writer else {
+            return Ok(());
         };
-        result.map_err(|source| OutputError::Io {
+        if writer.blocks.send(bytes).is_ok() {
+            return Ok(());
+        }
+        // The writer has stopped: its error says why.
+        let error = match self.writer.take().map(Writer::close) {
+            Some(Err(e)) => e,
+            _ => std::io::Error::other("the months.csv writer stopped"),
+        };
+        Err(OutputError::Io {
             path: self.path.display().to_string(),
-            source,
+            source: error,
         })
     }
 
@@ -99,7 +136,9 @@ impl Drop for MonthsSpool {
     /// A run that stopped before [`MonthsSpool::finish`] leaves no half-written table
     /// (and after it, the temporary name is gone already).
     fn drop(&mut self) {
-        self.file = None;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.close();
+        }
         let _ = std::fs::remove_file(&self.tmp);
     }
 }
