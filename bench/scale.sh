@@ -15,7 +15,7 @@
 #   peer     bench/peer.py + bench/peer.sql in DuckDB on all cores (conversion not included)
 # Runs are interleaved; each figure is the median of RUNS (peak RSS: the median run's).
 # A run that would not fit in memory (estimated from the per-person-month peaks measured
-# at 100k: tool ~0.75 KB, DuckDB ~2.2 KB) is skipped and says so in the table.
+# at 100k: tool ~0.3 KB, DuckDB ~2.2 KB) is skipped and says so in the table.
 # Prints a Markdown table and writes it to bench/out/scale.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,7 +77,7 @@ for people in $SIZES; do
   runs=(floor)
   skipped=()
   for run in tool-j1 "tool-j$JOBS" peer; do
-    per=0.75; [ "$run" = peer ] && per=2.2
+    per=0.4; [ "$run" = peer ] && per=2.2
     if fits "$per"; then runs+=("$run"); else skipped+=("$run:$(awk -v n="$((people * MONTHS))" -v per="$per" 'BEGIN { printf "%.0f", n * per / 1048576 }')"); fi
   done
   # The peer's input: converted once; the conversion is timed on its own.

@@ -337,6 +337,14 @@ impl<T> Records<T> {
         self.parts.iter().flatten()
     }
 
+    /// The records in runs of consecutive ones for which `same` holds pairwise, in order.
+    pub fn runs<'a>(
+        &'a self,
+        same: impl Fn(&T, &T) -> bool + Copy + 'a,
+    ) -> impl Iterator<Item = &'a [T]> {
+        self.parts.iter().flat_map(move |p| p.chunk_by(same))
+    }
+
     /// Every record with its index (the order of [`Records::iter`]), in parallel.
     pub fn par_indexed(&self) -> impl rayon::iter::ParallelIterator<Item = (usize, &T)>
     where

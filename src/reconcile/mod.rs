@@ -256,27 +256,19 @@ struct Groups<'a, 'm> {
     numbers: &'m HashMap<&'a Text, &'a Text>,
     index: HashMap<&'a Text, usize>,
     people: Vec<(Text, PersonInputs<'a>)>,
-    /// The previous record's `Who` and group: the next record most likely shares both.
-    last: (*const Who, usize),
 }
 
 impl<'a> Groups<'a, '_> {
     /// The group of the person `who` names (a person number counts as its ID).
     fn of(&mut self, who: &'a Arc<Who>) -> &mut PersonInputs<'a> {
-        let i = if Arc::as_ptr(who) == self.last.0 {
-            self.last.1
-        } else {
-            let id = &who.person_id;
-            let id: &'a Text = self.numbers.get(id).copied().unwrap_or(id);
-            let people = &mut self.people;
-            let i = *self.index.entry(id).or_insert_with(|| {
-                people.push((Text::clone(id), PersonInputs::default()));
-                people.len() - 1
-            });
-            self.last = (Arc::as_ptr(who), i);
-            i
-        };
-        &mut self.people[i].1
+        let id = &who.person_id;
+        let id: &'a Text = self.numbers.get(id).copied().unwrap_or(id);
+        let people = &mut self.people;
+        let i = *self.index.entry(id).or_insert_with(|| {
+            people.push((Text::clone(id), PersonInputs::default()));
+            people.len() - 1
+        });
+        &mut people[i].1
     }
 }
 
@@ -305,16 +297,16 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         numbers: &numbers,
         index: HashMap::default(),
         people: Vec::new(),
-        last: (std::ptr::null(), 0),
     };
-    for c in &batch.contributions {
-        groups.of(&c.who).contributions.push(c);
+    // A person's rows in a file come together and share one Who: taken a run at a time.
+    for run in batch.contributions.runs(|a, b| Arc::ptr_eq(&a.who, &b.who)) {
+        groups.of(&run[0].who).contributions.extend(run);
     }
-    for e in &batch.entries {
-        groups.of(&e.who).entries.push(e);
+    for run in batch.entries.runs(|a, b| Arc::ptr_eq(&a.who, &b.who)) {
+        groups.of(&run[0].who).entries.extend(run);
     }
-    for r in &batch.roster {
-        groups.of(&r.who).roster.push(r);
+    for run in batch.roster.runs(|a, b| Arc::ptr_eq(&a.who, &b.who)) {
+        groups.of(&run[0].who).roster.extend(run);
     }
     let mut people = groups.people;
     people.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
