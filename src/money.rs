@@ -145,13 +145,32 @@ impl std::iter::Sum for Money {
     }
 }
 
+impl Money {
+    /// Appends the amount as [`Display`](fmt::Display) prints it, without the formatting
+    /// machinery: months.csv prints five amounts on each of millions of rows.
+    pub fn write_to(self, out: &mut Vec<u8>) {
+        let cents = self.cents();
+        if cents < 0 {
+            out.push(b'-');
+        }
+        let abs = cents.unsigned_abs();
+        let mut digits = itoa::Buffer::new();
+        out.extend_from_slice(digits.format(abs / 100).as_bytes());
+        let fraction = (abs % 100) as u8;
+        out.extend_from_slice(&[b'.', b'0' + fraction / 10, b'0' + fraction % 10]);
+    }
+}
+
 /// Two decimals, as reports print amounts: `-12.30`.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cents = self.cents();
-        let sign = if cents < 0 { "-" } else { "" };
+        if cents < 0 {
+            f.write_str("-")?;
+        }
         let abs = cents.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+        f.write_str(itoa::Buffer::new().format(abs / 100))?;
+        write!(f, ".{:02}", abs % 100)
     }
 }
 
@@ -191,6 +210,11 @@ mod tests {
         assert_eq!(Money::ZERO.to_string(), "0.00");
         assert_eq!(Money::from_cents(5).to_string(), "0.05");
         assert_eq!(Money::from_cents(-5).to_string(), "-0.05");
+        assert_eq!(Money::from_cents(-123_456_789).to_string(), "-1234567.89");
+        assert_eq!(
+            Money::from_cents(i64::MAX).to_string(),
+            "92233720368547758.07"
+        );
     }
 
     #[test]

@@ -95,6 +95,23 @@ impl Period {
     }
 }
 
+impl Period {
+    /// Appends `YYYY-MM`, as [`Display`](fmt::Display) prints it, without the formatting
+    /// machinery (reports print millions).
+    pub fn write_to(self, out: &mut Vec<u8>) {
+        let (y, m) = (self.year() as u32, self.month());
+        out.extend_from_slice(&[
+            b'0' + (y / 1000 % 10) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+            b'0' + (m / 10) as u8,
+            b'0' + (m % 10) as u8,
+        ]);
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year(), self.month())
@@ -444,5 +461,15 @@ mod tests {
         assert_eq!(Period::parse_canonical("2022-09"), Period::new(2022, 9));
         assert_eq!(Period::parse_canonical("2022-9"), Period::new(2022, 9));
         assert!(Period::parse_canonical("202209").is_none());
+        for p in [
+            Period::new(1900, 1),
+            Period::new(2024, 12),
+            Period::new(2099, 9),
+        ] {
+            let p = p.unwrap();
+            let mut out = Vec::new();
+            p.write_to(&mut out);
+            assert_eq!(out, p.to_string().into_bytes());
+        }
     }
 }

@@ -161,7 +161,8 @@ impl Person<'_> {
                 candidates.push((tier, distance, s.period, e.at, e.amount, ci, si));
             }
         }
-        candidates.sort();
+        // Every (credit, period) pair is there once, so the order is total: unstable is exact.
+        candidates.sort_unstable();
         for (.., ci, si) in candidates {
             if state[ci] == CreditState::NotCredit && by_period[si].is_none() {
                 state[ci] = CreditState::Paired(si);

@@ -186,7 +186,41 @@ impl RowBuf {
     }
 
     fn money(&mut self, m: Option<Money>) {
-        self.shown(m);
+        if let Some(m) = m {
+            m.write_to(&mut self.bytes);
+        }
+        self.end();
+    }
+
+    fn period(&mut self, p: Option<crate::records::Period>) {
+        if let Some(p) = p {
+            p.write_to(&mut self.bytes);
+        }
+        self.end();
+    }
+
+    /// `YYYY-MM-DD`, as chrono prints a date of these years.
+    fn date(&mut self, d: Option<chrono::NaiveDate>) {
+        use chrono::Datelike;
+        match d {
+            Some(d) if (0..=9999).contains(&d.year()) => {
+                let (y, m, day) = (d.year() as u32, d.month(), d.day());
+                self.bytes.extend_from_slice(&[
+                    b'0' + (y / 1000) as u8,
+                    b'0' + (y / 100 % 10) as u8,
+                    b'0' + (y / 10 % 10) as u8,
+                    b'0' + (y % 10) as u8,
+                    b'-',
+                    b'0' + (m / 10) as u8,
+                    b'0' + (m % 10) as u8,
+                    b'-',
+                    b'0' + (day / 10) as u8,
+                    b'0' + (day % 10) as u8,
+                ]);
+                self.end();
+            }
+            other => self.shown(other),
+        }
     }
 
     fn write(&self, w: &mut csv::Writer<Vec<u8>>) -> Result<(), csv::Error> {
@@ -217,7 +251,7 @@ pub(crate) fn months_rows(
             row.clear();
             row.text(&id);
             row.text(&name);
-            row.shown(Some(m.period));
+            row.period(Some(m.period));
             row.text(m.insurance.as_str());
             row.text(m.tier.as_deref().unwrap_or(""));
             row.money(m.base);
@@ -225,7 +259,7 @@ pub(crate) fn months_rows(
             row.money(m.employer_amount);
             row.money(Some(m.expected));
             row.money(m.credited);
-            row.shown(m.credited_on);
+            row.date(m.credited_on);
             row.money(m.difference);
             row.text(m.status.as_str());
             for (i, code) in m.codes.iter().enumerate() {
