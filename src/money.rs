@@ -59,6 +59,39 @@ impl Money {
             .unwrap_or(Money::from_cents(LIMIT))
     }
 
+    /// `a × x + b × y` rounded half up (away from zero) to cents: an expected credit from
+    /// amounts and rates. Exact integer arithmetic when it fits in 128 bits (always, for
+    /// rates of a policy and amounts of a file), else through `Decimal`.
+    pub fn mul_add(a: Money, x: Decimal, b: Money, y: Decimal) -> Money {
+        let exact = || -> Option<i64> {
+            let scale = x.scale().max(y.scale());
+            let unit = 10_i128.checked_pow(scale)?;
+            let term = |m: Money, r: Decimal| {
+                let widen = 10_i128.checked_pow(scale - r.scale())?;
+                i128::from(m.cents())
+                    .checked_mul(r.mantissa())?
+                    .checked_mul(widen)
+            };
+            let total = term(a, x)?.checked_add(term(b, y)?)?;
+            let (q, r) = (total / unit, total % unit);
+            let q = if r.unsigned_abs() * 2 >= unit.unsigned_abs() {
+                q + total.signum()
+            } else {
+                q
+            };
+            i64::try_from(q).ok().filter(|c| c.unsigned_abs() < 1 << 62)
+        };
+        match exact() {
+            Some(cents) => Money::from_cents(cents),
+            None => a
+                .dec()
+                .checked_mul(x)
+                .zip(b.dec().checked_mul(y))
+                .and_then(|(p, q)| p.checked_add(q))
+                .map_or(Money::from_cents(i64::MAX), Money::saturating),
+        }
+    }
+
     /// The largest whole-cent amount not above `tolerance`: comparing whole-cent differences
     /// with it is the same as comparing with `tolerance` itself.
     pub fn tolerance(tolerance: Decimal) -> Money {
@@ -214,6 +247,42 @@ mod tests {
         assert_eq!(
             Money::from_cents(i64::MAX).to_string(),
             "92233720368547758.07"
+        );
+    }
+
+    #[test]
+    fn mul_add_matches_decimal_arithmetic() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let cases = [
+            (15_000, "1", 1_915_764, "0.008"),
+            (38_315, "1", 1_915_764, "0.0125"),
+            (-38_315, "0.5", 1_915_765, "0.005"),
+            (0, "0", 600_000, "0.03"),
+            (
+                12_345,
+                "0.333333333333333333",
+                99_999,
+                "0.000000000000000001",
+            ),
+            (1, "0.5", 0, "0"),
+            (-1, "0.5", 0, "0"),
+        ];
+        for (a, x, b, y) in cases {
+            let (a, b) = (Money::from_cents(a), Money::from_cents(b));
+            let (x, y) = (d(x), d(y));
+            let via_decimal = Money::saturating(a.dec() * x + b.dec() * y);
+            assert_eq!(
+                Money::mul_add(a, x, b, y),
+                via_decimal,
+                "{a} × {x} + {b} × {y}"
+            );
+        }
+        // Too wide for 128 bits: the Decimal path.
+        let huge = Money::from_cents(100_000_000_000_000);
+        let wide = d("0.999999999999999999999999999");
+        assert_eq!(
+            Money::mul_add(huge, wide, Money::ZERO, Decimal::ZERO),
+            Money::saturating(huge.dec() * wide)
         );
     }
 

@@ -136,11 +136,17 @@ impl Person<'_> {
                 None => CreditState::Unexpected,
             };
         }
-        let mut candidates = Vec::new();
-        for &ci in credits
+        // Candidates ranked by (tier, distance, period, credit date, amount, credit, period
+        // slot), packed into one integer: the open credits are numbered in (date, amount,
+        // index) order first, so comparing the numbers compares the tuples.
+        let mut open: Vec<usize> = credits
             .iter()
-            .filter(|&&ci| state[ci] == CreditState::NotCredit)
-        {
+            .copied()
+            .filter(|&ci| state[ci] == CreditState::NotCredit)
+            .collect();
+        open.sort_unstable_by_key(|&ci| (self.entries[ci].at, self.entries[ci].amount, ci));
+        let mut candidates: Vec<u128> = Vec::new();
+        for (rank, &ci) in open.iter().enumerate() {
             let e = self.entries[ci];
             let m = month_of(e.at.date());
             for (si, s) in self.sched.iter().enumerate() {
@@ -152,18 +158,26 @@ impl Person<'_> {
                     continue;
                 }
                 let amount_ok = (e.amount - s.expected).abs() <= tol;
-                let tier = match (m <= s.due, amount_ok) {
+                let tier: u128 = match (m <= s.due, amount_ok) {
                     (true, true) => 0,
                     (_, true) => 1,
                     _ => 2,
                 };
-                let distance = (m.index() - s.due.index()).abs();
-                candidates.push((tier, distance, s.period, e.at, e.amount, ci, si));
+                // Months between 1900 and 2099: both fit in 16 bits.
+                let distance = (m.index() - s.due.index()).unsigned_abs() as u128;
+                let period = s.period.index() as u128;
+                candidates.push(
+                    (tier << 96)
+                        | (distance << 80)
+                        | (period << 64)
+                        | ((rank as u128) << 32)
+                        | si as u128,
+                );
             }
         }
-        // Every (credit, period) pair is there once, so the order is total: unstable is exact.
         candidates.sort_unstable();
-        for (.., ci, si) in candidates {
+        for key in candidates {
+            let (ci, si) = (open[(key >> 32) as u32 as usize], key as u32 as usize);
             if state[ci] == CreditState::NotCredit && by_period[si].is_none() {
                 state[ci] = CreditState::Paired(si);
                 by_period[si] = Some(ci);
@@ -229,6 +243,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
     // The schedule is only read from here on: take it out of `p`, which the findings borrow.
     let sched = std::mem::take(&mut p.sched);
     let policy = ctx.policy;
+    let tolerance = Money::tolerance(policy.tolerance);
     let as_of = ctx.as_of;
     let has_statement = !p.entries.is_empty();
     let first_statement = p.entries.first().map(|e| month_of(e.at.date()));
@@ -258,7 +273,8 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
             judged_expected += s.expected;
             let m = month_of(e.at.date());
             let diff = e.amount - s.expected;
-            let date = e.at.date().to_string();
+            // Formatted only for a finding: most credits are on time and in full.
+            let date = || e.at.date().to_string();
             let mut status = MonthStatus::Ok;
             if m > s.due {
                 let severity = if m > s.grace_end {
@@ -275,23 +291,23 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
                     (Some(s.expected), Some(e.amount)),
                     &[
                         ("due", s.due.to_string()),
-                        ("date", date.clone()),
+                        ("date", date()),
                         ("months", months_late),
                     ],
                 );
                 status = MonthStatus::Late;
             }
-            let off = if diff < -Money::tolerance(policy.tolerance) {
+            let off = if diff < -tolerance {
                 missing += -diff;
                 Some((Code::CreditShort, MonthStatus::Short))
-            } else if diff > Money::tolerance(policy.tolerance) {
+            } else if diff > tolerance {
                 Some((Code::CreditExcess, MonthStatus::Excess))
             } else {
                 None
             };
             if let Some((code, off_status)) = off {
                 let amounts = (Some(s.expected), Some(e.amount));
-                p.finding(code, Some(s.period), None, amounts, &[("date", date)]);
+                p.finding(code, Some(s.period), None, amounts, &[("date", date())]);
                 status = off_status;
             }
             status
@@ -389,8 +405,8 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
             s.base,
             s.employee_amount,
         ) {
-            let should = Money::saturating(base.dec() * rate);
-            if (paid - should).abs() > Money::tolerance(policy.tolerance) {
+            let should = Money::mul_add(base, rate, Money::ZERO, rust_decimal::Decimal::ZERO);
+            if (paid - should).abs() > tolerance {
                 p.finding(
                     Code::RateMismatch,
                     Some(s.period),

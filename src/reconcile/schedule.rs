@@ -332,17 +332,24 @@ pub(crate) fn schedule(
             });
         let credited_at_all = s.paid && (!s.backpay || policy.backpay_credited);
         s.expected = match (&s.formula, credited_at_all) {
-            (Some(f), true) => Money::saturating(match f {
+            (Some(f), true) => match f {
                 Formula::Employee {
                     share,
                     employer_rate,
-                } => {
-                    s.employee_amount.unwrap_or_default().dec() * share
-                        + s.base.unwrap_or_default().dec() * employer_rate
-                }
-                Formula::Flexible { rate } => s.base.unwrap_or_default().dec() * rate,
-                Formula::Retiree { amount } => *amount,
-            }),
+                } => Money::mul_add(
+                    s.employee_amount.unwrap_or_default(),
+                    *share,
+                    s.base.unwrap_or_default(),
+                    *employer_rate,
+                ),
+                Formula::Flexible { rate } => Money::mul_add(
+                    s.base.unwrap_or_default(),
+                    *rate,
+                    Money::ZERO,
+                    Decimal::ZERO,
+                ),
+                Formula::Retiree { amount } => Money::saturating(*amount),
+            },
             _ => Money::ZERO,
         };
         let from = if s.backpay {
