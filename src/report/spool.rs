@@ -1,7 +1,7 @@
 //! months.csv written while people are reconciled: its rows are most of a run's results
 //! (36 per person over three years), so they go to the file block by block instead of
-//! being held until the end. A thread of its own writes them, so the next block is
-//! reconciled meanwhile.
+//! being held until the end. A thread of its own writes them (unless the run has one
+//! thread), so the next block is reconciled meanwhile.
 
 use std::fs::File;
 use std::io::Write;
@@ -23,15 +23,22 @@ pub struct MonthsSpool {
     ids: IdDisplay,
 }
 
-/// The writing thread and the way to it; blocks wait in a short queue, so a slow disk
-/// holds back reconciling rather than filling memory.
-struct Writer {
-    blocks: SyncSender<Vec<u8>>,
-    thread: JoinHandle<std::io::Result<()>>,
+/// Where the blocks go: a writing thread, its blocks waiting in a short queue (a slow disk
+/// holds back reconciling rather than filling memory) — or, on a one-thread run
+/// (`-j 1`), the file itself, written in turn: one thread means one.
+enum Writer {
+    Thread {
+        blocks: SyncSender<Vec<u8>>,
+        thread: JoinHandle<std::io::Result<()>>,
+    },
+    Inline(File),
 }
 
 impl Writer {
     fn start(mut file: File) -> Writer {
+        if rayon::current_num_threads() <= 1 {
+            return Writer::Inline(file);
+        }
         let (blocks, queue) = sync_channel::<Vec<u8>>(2);
         let thread = std::thread::spawn(move || {
             for block in queue {
@@ -39,15 +46,28 @@ impl Writer {
             }
             Ok(())
         });
-        Writer { blocks, thread }
+        Writer::Thread { blocks, thread }
+    }
+
+    /// Hands `block` over; `false` when the writing thread has stopped (on an error).
+    fn send(&mut self, block: Vec<u8>) -> std::io::Result<bool> {
+        match self {
+            Writer::Thread { blocks, .. } => Ok(blocks.send(block).is_ok()),
+            Writer::Inline(file) => file.write_all(&block).map(|()| true),
+        }
     }
 
     /// Waits for every block to be written.
     fn close(self) -> std::io::Result<()> {
-        drop(self.blocks);
-        self.thread
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("the months.csv writer stopped")))
+        match self {
+            Writer::Thread { blocks, thread } => {
+                drop(blocks);
+                thread
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("the months.csv writer stopped")))
+            }
+            Writer::Inline(_) => Ok(()),
+        }
     }
 }
 
@@ -107,16 +127,17 @@ impl MonthsSpool {
     }
 
     fn put(&mut self, bytes: Vec<u8>) -> Result<(), OutputError> {
-        let Some(writer) = &self.writer else {
+        let Some(writer) = &mut self.writer else {
             return Ok(());
         };
-        if writer.blocks.send(bytes).is_ok() {
-            return Ok(());
-        }
-        // The writer has stopped: its error says why.
-        let error = match self.writer.take().map(Writer::close) {
-            Some(Err(e)) => e,
-            _ => std::io::Error::other("the months.csv writer stopped"),
+        let error = match writer.send(bytes) {
+            Ok(true) => return Ok(()),
+            Err(e) => e,
+            // The writing thread has stopped: its error says why.
+            Ok(false) => match self.writer.take().map(Writer::close) {
+                Some(Err(e)) => e,
+                _ => std::io::Error::other("the months.csv writer stopped"),
+            },
         };
         Err(OutputError::Io {
             path: self.path.display().to_string(),
