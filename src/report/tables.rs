@@ -199,27 +199,18 @@ impl RowBuf {
         self.end();
     }
 
-    /// `YYYY-MM-DD`, as chrono prints a date of these years.
+    /// `YYYY-MM-DD`, as chrono prints a date: the month as a period prints it, then the day.
     fn date(&mut self, d: Option<chrono::NaiveDate>) {
         use chrono::Datelike;
-        match d {
-            Some(d) if (0..=9999).contains(&d.year()) => {
-                let (y, m, day) = (d.year() as u32, d.month(), d.day());
-                self.bytes.extend_from_slice(&[
-                    b'0' + (y / 1000) as u8,
-                    b'0' + (y / 100 % 10) as u8,
-                    b'0' + (y / 10 % 10) as u8,
-                    b'0' + (y % 10) as u8,
-                    b'-',
-                    b'0' + (m / 10) as u8,
-                    b'0' + (m % 10) as u8,
-                    b'-',
-                    b'0' + (day / 10) as u8,
-                    b'0' + (day % 10) as u8,
-                ]);
+        match d.and_then(|d| Some((crate::records::Period::of_date(d)?, d.day()))) {
+            Some((month, day)) => {
+                month.write_to(&mut self.bytes);
+                let day = day as u8;
+                self.bytes
+                    .extend_from_slice(&[b'-', b'0' + day / 10, b'0' + day % 10]);
                 self.end();
             }
-            other => self.shown(other),
+            None => self.shown(d),
         }
     }
 
