@@ -6,11 +6,11 @@
 
 use std::sync::Arc;
 
-use crate::money::Money;
 use serde::Serialize;
 
 use crate::aliases::{self, Field, normalize_header};
 use crate::lang::Lang;
+use crate::money::Money;
 use crate::records::{
     AccountStatus, Category, Contribution, ContributionType, Direction, EntryKind, Insurance, Kind,
     Origin, PaymentStatus, RosterEntry, StatementEntry, Text, Who,

@@ -9,21 +9,19 @@ mod person;
 mod schedule;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use rust_decimal::Decimal;
-use rustc_hash::FxHashMap as HashMap;
-
-use crate::money::Money;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as HashMap;
 
 pub use findings::{Code, Finding, Severity};
 
 use crate::ingest::Batch;
 use crate::lang::Lang;
+use crate::money::Money;
 use crate::policy::Policy;
-use std::sync::Arc;
-
 use crate::records::{Contribution, Period, RosterEntry, StatementEntry, Text, Who, who_runs};
 
 /// What a period's month row says happened (months.csv `status`).

@@ -1,13 +1,12 @@
 //! One person: pair credits with scheduled periods, judge each period, each statement entry
 //! and the changes between periods, and draw up the balance bridge.
 
-use crate::money::Money;
-
 use super::findings::{Code, Finding, Severity, render};
 use super::schedule::{PersonFacts, Scheduled, schedule};
 use super::{
     Bridge, MonthRow, MonthStatus, PersonInputs, PersonReport, RunContext, month_of, yuan,
 };
+use crate::money::Money;
 use crate::records::{EntryKind, Insurance, Period, StatementEntry, Text};
 
 /// What became of a credit entry.

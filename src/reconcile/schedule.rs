@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::money::Money;
-
 use super::{PersonInputs, RunContext};
+use crate::money::Money;
 use crate::records::{
     AccountStatus, Category, ContributionType, Insurance, PaymentStatus, Period, Text,
 };

@@ -6,12 +6,11 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::money::Money;
-
 use super::labels::heading;
 use super::tables::{self, FINDINGS_COLUMNS};
 use crate::lang::Lang;
 use crate::mask::IdDisplay;
+use crate::money::Money;
 use crate::reconcile::{PersonReport, Reconciliation, yuan};
 use crate::records::Period;
 

@@ -4,12 +4,11 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-
-use crate::money::Money;
 use serde_json::{Value, json};
 
 use crate::ingest::Batch;
 use crate::mask::IdDisplay;
+use crate::money::Money;
 use crate::policy::Policy;
 use crate::reconcile::{Code, PersonReport, Reconciliation, Severity};
 
