@@ -350,7 +350,7 @@ impl<T> Records<T> {
         self.len == 0
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + Clone {
+    pub fn iter(&self) -> impl Iterator<Item = &T> + Clone {
         self.parts.iter().flatten()
     }
 
@@ -433,14 +433,6 @@ impl<'a, T> IntoIterator for &'a Records<T> {
 
     fn into_iter(self) -> Self::IntoIter {
         self.parts.iter().flatten()
-    }
-}
-
-impl<T> From<Vec<T>> for Records<T> {
-    fn from(v: Vec<T>) -> Self {
-        let mut r = Records::default();
-        r.append(v);
-        r
     }
 }
 
