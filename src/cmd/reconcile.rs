@@ -136,10 +136,18 @@ pub fn execute(
         let (result, spool) = timings.time("match", || -> anyhow::Result<_> {
             Ok(match reports {
                 Reports::Kept => (people.reconcile(), None),
-                Reports::Streamed(job) => {
+                Reports::Streamed(job) if job.formats.iter().any(|f| f.needs_months()) => {
                     let mut spool = MonthsSpool::create(job.dir, job.ids)?;
                     let result = people.reconcile_in_blocks(|block| spool.write(block))?;
                     (result, Some(spool))
+                }
+                // No format shows the month rows (json, jsonl, html): dropped unwritten.
+                Reports::Streamed(_) => {
+                    let result = people.reconcile_in_blocks(|block| {
+                        block.iter_mut().for_each(|p| p.months = Vec::new());
+                        Ok::<(), anyhow::Error>(())
+                    })?;
+                    (result, None)
                 }
             })
         })?;

@@ -148,6 +148,12 @@ impl Format {
     pub fn available(self) -> bool {
         self != Format::Parquet || cfg!(feature = "parquet")
     }
+
+    /// Whether the format holds the months table (months.csv, the workbook's 明细 sheet,
+    /// months.parquet); the others need only the per-period totals.
+    pub fn needs_months(self) -> bool {
+        matches!(self, Format::Csv | Format::Xlsx | Format::Parquet)
+    }
 }
 
 /// What a run writes, and how.
@@ -182,6 +188,7 @@ pub fn write_reports(
         move |source| OutputError::Csv { path: p, source }
     };
     let wants = |f: Format| job.formats.contains(&f);
+    // Without a spool the months were kept — or dropped because no format shows them.
     let streamed = months.is_some();
     let mut csvs = tables::CsvSet::build(run, batch, job.ids, job.lang, !streamed)
         .map_err(csv_err("findings.csv"))?;
