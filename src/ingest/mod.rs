@@ -11,6 +11,7 @@ pub mod workbook;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -21,7 +22,7 @@ use crate::error::InputError;
 use crate::money::Money;
 use crate::records::{
     Contribution, ContributionType, Insurance, Kind, Origin, PaymentStatus, Period, Records,
-    RosterEntry, StatementEntry, who_runs,
+    RosterEntry, StatementEntry, Who, who_runs,
 };
 use table::{Detection, TableOptions, TableOutput};
 pub use table::{Reason, Rejection, RowCounts, SkipKind};
@@ -441,8 +442,12 @@ pub enum Retain {
 /// A row read from two files is counted once: the copy from the later file (in path
 /// order) is rejected, naming the first.
 fn reject_repeats(batch: &mut Batch) {
-    let contributions = repeats(&batch.contributions, |c| c.origin, contribution_key);
-    let entries = repeats(&batch.entries, |e| e.origin, entry_key);
+    let contributions = repeats(
+        &batch.contributions,
+        |c| (c.origin, &c.who),
+        contribution_key,
+    );
+    let entries = repeats(&batch.entries, |e| (e.origin, &e.who), entry_key);
     let label = |o: Origin| {
         let s = batch.source(o);
         format!(
@@ -535,14 +540,27 @@ fn entry_key(e: &StatementEntry) -> EntryKey<'_> {
 /// meet without a map of owned keys (which cost more memory than the records).
 fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
     rows: &'r Records<T>,
-    origin: impl Fn(&T) -> Origin + Sync,
+    at: impl Fn(&T) -> (Origin, &Arc<Who>) + Sync,
     key: fn(&'r T) -> K,
 ) -> Vec<(usize, Origin)> {
     use std::hash::BuildHasher;
+    let origin = |r: &T| at(r).0;
+    // Equal rows name the same person: only people with rows in two sources or more can
+    // have one repeated, and usually there are none (a person's rows come in one file).
+    let mut sources: FxHashMap<&str, (u32, bool)> = FxHashMap::default();
+    for run in rows.runs(|a, b| Arc::ptr_eq(at(a).1, at(b).1)) {
+        let (origin, who) = at(&run[0]);
+        let seen = sources
+            .entry(&who.person_id)
+            .or_insert((origin.source, false));
+        seen.1 |= seen.0 != origin.source;
+    }
+    let in_two = |r: &T| sources.get(&*at(r).1.person_id).is_some_and(|s| s.1);
     let hasher = rustc_hash::FxBuildHasher;
     // (hash, row) pairs sorted side by side: equal rows meet, in row order within a hash.
     let mut order: Vec<(u64, u32)> = rows
         .par_indexed()
+        .filter(|(_, r)| in_two(r))
         .map(|(i, r)| (hasher.hash_one(key(r)), i as u32))
         .collect();
     order.par_sort_unstable();
