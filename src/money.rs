@@ -2,8 +2,9 @@
 //!
 //! Every amount read is rounded half up to 0.01 yuan at the edge ([`crate::values::amount`])
 //! and bounded far inside `i64`, so records can hold whole cents: exact, eight bytes, and
-//! adding them is an integer addition. Computations with rates (expected credits) are done
-//! in `rust_decimal` and rounded back to cents.
+//! adding them is an integer addition. Amounts times rates (expected credits) are exact
+//! 128-bit integer arithmetic on the rates' decimal digits, rounded back to cents, with
+//! `rust_decimal` as the fallback ([`Money::mul_add`]).
 
 use std::fmt;
 use std::num::NonZeroI64;
@@ -90,6 +91,11 @@ impl Money {
                 .and_then(|(p, q)| p.checked_add(q))
                 .map_or(Money::from_cents(i64::MAX), Money::saturating),
         }
+    }
+
+    /// `self × rate` rounded half up to cents ([`Money::mul_add`] with one term).
+    pub fn times(self, rate: Decimal) -> Money {
+        Money::mul_add(self, rate, Money::ZERO, Decimal::ZERO)
     }
 
     /// The largest whole-cent amount not above `tolerance`: comparing whole-cent differences

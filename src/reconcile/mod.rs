@@ -207,6 +207,8 @@ pub(crate) struct RunContext<'p> {
     pub first_month: Period,
     pub lang: Lang,
     pub keep_entries: bool,
+    /// The policy's amount tolerance in whole cents ([`Money::tolerance`]), taken once.
+    pub tolerance: Money,
 }
 
 /// The latest statement date, else the last day of the latest period.
@@ -314,6 +316,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         first_month,
         lang: options.lang,
         keep_entries: options.keep_entries,
+        tolerance: Money::tolerance(policy.tolerance),
     };
     // Every shard reads everything, so each knows a person's rank among all people: the
     // merge puts shards' people back in the single run's order by it.

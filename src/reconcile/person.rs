@@ -111,7 +111,7 @@ impl Person<'_> {
     /// then nearest in time — each credit and period used once.
     fn pair(&self) -> (Vec<Option<usize>>, Vec<CreditState>) {
         let policy = self.ctx.policy;
-        let tol = Money::tolerance(policy.tolerance);
+        let tol = self.ctx.tolerance;
         let mut by_period: Vec<Option<usize>> = vec![None; self.sched.len()];
         let mut state = vec![CreditState::NotCredit; self.entries.len()];
         let credits: Vec<usize> = (0..self.entries.len())
@@ -242,7 +242,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
     // The schedule is only read from here on: take it out of `p`, which the findings borrow.
     let sched = std::mem::take(&mut p.sched);
     let policy = ctx.policy;
-    let tolerance = Money::tolerance(policy.tolerance);
+    let tolerance = ctx.tolerance;
     let as_of = ctx.as_of;
     let has_statement = !p.entries.is_empty();
     let first_statement = p.entries.first().map(|e| month_of(e.at.date()));
@@ -404,7 +404,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
             s.base,
             s.employee_amount,
         ) {
-            let should = Money::mul_add(base, rate, Money::ZERO, rust_decimal::Decimal::ZERO);
+            let should = base.times(rate);
             if (paid - should).abs() > tolerance {
                 p.finding(
                     Code::RateMismatch,

@@ -341,12 +341,7 @@ pub(crate) fn schedule(
                     s.base.unwrap_or_default(),
                     *employer_rate,
                 ),
-                Formula::Flexible { rate } => Money::mul_add(
-                    s.base.unwrap_or_default(),
-                    *rate,
-                    Money::ZERO,
-                    Decimal::ZERO,
-                ),
+                Formula::Flexible { rate } => s.base.unwrap_or_default().times(*rate),
                 Formula::Retiree { amount } => Money::saturating(*amount),
             },
             _ => Money::ZERO,
