@@ -42,16 +42,7 @@ pub(crate) fn write_atomic_with<E: From<OutputError>>(
         path: path.display().to_string(),
         source,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = temporary_beside(path)?;
     let mut file =
         std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp).map_err(io)?);
     let result = write(&mut file).and_then(|()| {
@@ -68,6 +59,24 @@ pub(crate) fn write_atomic_with<E: From<OutputError>>(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The temporary name a report file is written under before the rename (its folder made
+/// if missing): hidden, beside it, and this process's own.
+pub(crate) fn temporary_beside(path: &Path) -> Result<std::path::PathBuf, OutputError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    Ok(dir.join(format!(".{name}.tmp-{}", std::process::id())))
 }
 
 /// SPEC's rejected.csv columns.

@@ -79,8 +79,7 @@ impl MonthsSpool {
             path: path.display().to_string(),
             source,
         };
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let tmp = dir.join(format!(".months.csv.tmp-{}", std::process::id()));
+        let tmp = super::temporary_beside(&path)?;
         let file = File::create(&tmp).map_err(io)?;
         let mut spool = MonthsSpool {
             path,

@@ -81,10 +81,7 @@ pub const AMOUNT_COLUMNS: [&str; 18] = [
     "missing_credits",
 ];
 
-fn money(m: Option<Money>) -> String {
-    m.map(|m| m.to_string()).unwrap_or_default()
-}
-
+/// A value as reports print it (amounts: two decimals, `Money`'s Display), empty for none.
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -143,9 +140,9 @@ pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv
                 &opt(f.period_to),
                 f.code.name(),
                 f.severity.as_str(),
-                &money(f.expected),
-                &money(f.actual),
-                &money(f.difference),
+                &opt(f.expected),
+                &opt(f.actual),
+                &opt(f.difference),
                 &ids.text(&f.message),
             ])?;
         }
@@ -273,16 +270,16 @@ pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv:
             &name(p, ids),
             &opt(p.first_period),
             &opt(p.last_period),
-            &money(Some(b.opening)),
-            &money(Some(b.credits)),
-            &money(Some(b.spending)),
-            &money(Some(b.family_sharing)),
-            &money(Some(b.clearing_transfers)),
-            &money(Some(b.interest_adjustments)),
-            &money(Some(b.unclassified)),
-            &money(Some(b.closing)),
-            &money(Some(b.expected_credits)),
-            &money(Some(b.missing_credits)),
+            &opt(Some(b.opening)),
+            &opt(Some(b.credits)),
+            &opt(Some(b.spending)),
+            &opt(Some(b.family_sharing)),
+            &opt(Some(b.clearing_transfers)),
+            &opt(Some(b.interest_adjustments)),
+            &opt(Some(b.unclassified)),
+            &opt(Some(b.closing)),
+            &opt(Some(b.expected_credits)),
+            &opt(Some(b.missing_credits)),
             &p.count(Severity::Error).to_string(),
             &p.count(Severity::Warning).to_string(),
         ])
@@ -467,9 +464,9 @@ fn findings_jsonl_block(persons: &[PersonReport], ids: IdDisplay) -> Vec<u8> {
                 "period_to": opt(f.period_to),
                 "code": f.code.name(),
                 "severity": f.severity.as_str(),
-                "expected": money(f.expected),
-                "actual": money(f.actual),
-                "difference": money(f.difference),
+                "expected": opt(f.expected),
+                "actual": opt(f.actual),
+                "difference": opt(f.difference),
                 "message": ids.text(&f.message),
             });
             out.extend_from_slice(row.to_string().as_bytes());
