@@ -554,3 +554,91 @@ fn xls_and_ods_samples() {
     assert_eq!(e[5].amount, dec("-35.5"));
     assert_eq!(e[5].balance, Some(dec("964.5")));
 }
+
+/// `path` rewritten with its first sheet's last row moved to the front of the sheet data:
+/// rows out of order, as some writers leave them (Excel never does).
+fn last_row_first(path: &std::path::Path, to: &std::path::Path) {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(text).unwrap();
+            let last = xml.rfind("<row ").unwrap();
+            let end = xml.rfind("</row>").unwrap() + "</row>".len();
+            let first = xml.find("<row ").unwrap();
+            let moved = format!(
+                "{}{}{}{}",
+                &xml[..first],
+                &xml[last..end],
+                &xml[first..last],
+                &xml[end..]
+            );
+            assert_ne!(moved, xml);
+            text = moved.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&text).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+/// XLSX sheets are read row by row as their cells stream in; a sheet whose rows come out
+/// of order is read again from its sorted cells, to the same records, row numbers and
+/// counts. A row with no cells between two rows with cells is a blank row.
+#[test]
+fn workbook_rows_out_of_order_read_as_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b2) = (id("32010219850315123"), id("11010519900101002"));
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "职工缴费明细").unwrap();
+    for (c, h) in ["身份证号", "姓名", "费款所属期", "个人缴费"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let rows: [(u32, &str, &str, &str, f64); 3] = [
+        (2, &a, "张伟", "2024-01", 160.0),
+        (3, &a, "张伟", "2024-02", 160.0),
+        (6, &b2, "李娜", "2024-01", 99.5),
+    ];
+    for (r, who, name, period, amount) in rows {
+        ws.write_string(r, 0, who).unwrap();
+        ws.write_string(r, 1, name).unwrap();
+        ws.write_string(r, 2, period).unwrap();
+        ws.write_number(r, 3, amount).unwrap();
+    }
+    let in_order = dir.path().join("in_order.xlsx");
+    wb.save(&in_order).unwrap();
+    let shuffled = dir.path().join("shuffled.xlsx");
+    last_row_first(&in_order, &shuffled);
+
+    let (x, y) = (read_all(&[&in_order]), read_all(&[&shuffled]));
+    assert_conserved(&x);
+    assert_eq!(x.contributions.len(), 3);
+    let rows: Vec<u32> = x.contributions.iter().map(|c| c.origin.row).collect();
+    assert_eq!(rows, [3, 4, 7], "rows as Excel numbers them");
+    assert_eq!(x.contributions[2].employee_amount, Some(dec("99.50")));
+    let counts = &x.sources[0].counts;
+    assert_eq!(
+        (
+            counts.skipped_title,
+            counts.skipped_header,
+            counts.skipped_blank
+        ),
+        (1, 1, 2),
+        "rows 5 and 6 are blank"
+    );
+    assert_eq!(
+        format!("{:?}", x.contributions),
+        format!("{:?}", y.contributions)
+    );
+    assert_eq!(x.sources[0].counts, y.sources[0].counts);
+}

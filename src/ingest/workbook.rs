@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Ods, Range, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
 
 use super::table::{self, Detection, HEADER_SCAN_ROWS, Row, TableOptions, TableOutput};
 
@@ -43,18 +43,47 @@ impl Row for SheetRow<'_> {
             Some(Data::Int(v)) => Cell::Int(*v),
             Some(Data::Float(v)) => Cell::Float(*v),
             Some(Data::Bool(b)) => Cell::Bool(*b),
-            // chrono panics on a serial far outside Excel's calendar (a damaged file can hold
-            // one): only serials Excel itself can show are converted.
-            Some(Data::DateTime(d)) if (0.0..2_958_466.0).contains(&d.as_f64()) => {
-                match d.as_datetime() {
-                    Some(dt) if d.is_datetime() => Cell::DateTime(dt),
-                    _ => Cell::Float(d.as_f64()),
-                }
-            }
-            Some(Data::DateTime(d)) => Cell::Float(d.as_f64()),
+            Some(Data::DateTime(d)) => date_cell(d),
             Some(Data::DateTimeIso(s)) | Some(Data::DurationIso(s)) => Cell::Text(Cow::Borrowed(s)),
             Some(Data::Error(e)) => Cell::Error(format!("{e}")),
         }
+    }
+}
+
+/// A row of an XLSX sheet as its cells stream in, indexed by column (A = 0).
+struct StreamRow<'r, 'a>(&'r [DataRef<'a>]);
+
+impl Row for StreamRow<'_, '_> {
+    fn width(&self) -> usize {
+        self.0.len()
+    }
+
+    fn cell(&self, i: usize) -> Cell<'_> {
+        match self.0.get(i) {
+            None | Some(DataRef::Empty) => Cell::Empty,
+            Some(DataRef::String(s)) => Cell::Text(Cow::Borrowed(s)),
+            Some(DataRef::SharedString(s)) => Cell::Text(Cow::Borrowed(s)),
+            Some(DataRef::Int(v)) => Cell::Int(*v),
+            Some(DataRef::Float(v)) => Cell::Float(*v),
+            Some(DataRef::Bool(b)) => Cell::Bool(*b),
+            Some(DataRef::DateTime(d)) => date_cell(d),
+            Some(DataRef::DateTimeIso(s)) | Some(DataRef::DurationIso(s)) => {
+                Cell::Text(Cow::Borrowed(s))
+            }
+            Some(DataRef::Error(e)) => Cell::Error(format!("{e}")),
+        }
+    }
+}
+
+fn date_cell(d: &calamine::ExcelDateTime) -> Cell<'static> {
+    // chrono panics on a serial far outside Excel's calendar (a damaged file can hold
+    // one): only serials Excel itself can show are converted.
+    if !(0.0..2_958_466.0).contains(&d.as_f64()) {
+        return Cell::Float(d.as_f64());
+    }
+    match d.as_datetime() {
+        Some(dt) if d.is_datetime() => Cell::DateTime(dt),
+        _ => Cell::Float(d.as_f64()),
     }
 }
 
@@ -250,30 +279,21 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, St
     }
 }
 
-/// An XLSX sheet read in one streaming pass, as calamine's `worksheet_range` would — but
-/// its cells must fit in a grid of at most [`MAX_DECLARED_CELLS`]: calamine makes the grid
-/// dense, so a value at A1 and another at XFD1048576 would ask for 17 billion slots. The
-/// check runs while the cells stream in, before any grid is made.
-fn xlsx_range(xlsx: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Range<Data>, String> {
-    let mut reader = match xlsx.worksheet_cells_reader(name) {
-        Ok(reader) => reader,
-        // A chart sheet: nothing to read, as calamine itself treats it.
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
-        Err(e) => return Err(e.to_string()),
-    };
-    let mut cells = Vec::new();
-    let mut bbox: Option<(i64, i64, i64, i64)> = None;
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        if matches!(cell.get_value(), DataRef::Empty) {
-            continue;
-        }
-        let (row, col) = cell.get_position();
+/// The bounding box of a sheet's cells so far. calamine's own readers make a dense grid
+/// over it, so a value at A1 and another at XFD1048576 would ask for 17 billion slots;
+/// the rows here are assembled one at a time, but a sheet that spans more than
+/// [`MAX_DECLARED_CELLS`] is refused all the same, whichever reader read it.
+#[derive(Default)]
+struct Bounds(Option<(i64, i64, i64, i64)>);
+
+impl Bounds {
+    fn add(&mut self, (row, col): (u32, u32)) -> Result<(), String> {
         let (r, c) = (i64::from(row), i64::from(col));
-        let (r0, r1, c0, c1) = match bbox {
+        let (r0, r1, c0, c1) = match self.0 {
             None => (r, r, c, c),
             Some((r0, r1, c0, c1)) => (r0.min(r), r1.max(r), c0.min(c), c1.max(c)),
         };
-        bbox = Some((r0, r1, c0, c1));
+        self.0 = Some((r0, r1, c0, c1));
         if (r1 - r0 + 1).saturating_mul(c1 - c0 + 1) > MAX_DECLARED_CELLS {
             return Err(format!(
                 "its cells span rows {}..{} and columns {}..{}: more than {MAX_DECLARED_CELLS} cells to hold",
@@ -283,12 +303,162 @@ fn xlsx_range(xlsx: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Range<Data
                 c1 + 1
             ));
         }
-        cells.push(calamine::Cell::new(
-            (row, col),
-            Data::from(cell.get_value().clone()),
-        ));
+        Ok(())
     }
-    Ok(Range::from_sparse(cells))
+}
+
+/// Hands rows to the table reader as cells arrive in row order: the first rows are kept
+/// for header detection, then each row is read from one reused buffer. Rows with no cell
+/// between two that have one are blank rows, as in the sheet.
+struct RowFeed<'a> {
+    opts: TableOptions,
+    first: Vec<(u32, Vec<DataRef<'a>>)>,
+    reader: Option<table::TableReader>,
+    /// The row being filled (0-based) and its cells.
+    row: Option<u32>,
+    cells: Vec<DataRef<'a>>,
+}
+
+impl<'a> RowFeed<'a> {
+    fn new(opts: TableOptions) -> Self {
+        RowFeed {
+            opts,
+            first: Vec::new(),
+            reader: None,
+            row: None,
+            cells: Vec::new(),
+        }
+    }
+
+    /// Takes one non-empty cell; false if it lies above the row being filled (a sheet
+    /// written out of order), which this feed cannot take.
+    fn cell(&mut self, (row, col): (u32, u32), value: DataRef<'a>) -> bool {
+        match self.row {
+            Some(current) if row < current => return false,
+            Some(current) if row > current => {
+                self.emit(current);
+                for blank in current + 1..row {
+                    self.emit(blank);
+                }
+            }
+            _ => {}
+        }
+        self.row = Some(row);
+        let col = col as usize;
+        if self.cells.len() <= col {
+            self.cells.resize_with(col + 1, || DataRef::Empty);
+        }
+        self.cells[col] = value;
+        true
+    }
+
+    /// Reads the row in `cells` (0-based row `row`) and empties the buffer.
+    fn emit(&mut self, row: u32) {
+        let row_no = row.saturating_add(1);
+        match &mut self.reader {
+            Some(reader) => reader.row(row_no, &StreamRow(&self.cells)),
+            None => {
+                self.first.push((row_no, std::mem::take(&mut self.cells)));
+                if self.first.len() == HEADER_SCAN_ROWS {
+                    self.reader = Some(self.start());
+                }
+            }
+        }
+        self.cells.clear();
+    }
+
+    fn start(&mut self) -> table::TableReader {
+        // As wide as each other, as in a grid: a group label merged across columns is
+        // spread over the columns to its right up to the row's end (`table::group_labels`).
+        let width = self.first.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+        for (_, cells) in &mut self.first {
+            cells.resize_with(width, || DataRef::Empty);
+        }
+        let first: Vec<(u32, StreamRow)> = self
+            .first
+            .iter()
+            .map(|(n, cells)| (*n, StreamRow(cells)))
+            .collect();
+        table::TableReader::start(&first, self.opts)
+    }
+
+    fn finish(mut self) -> (Detection, TableOutput) {
+        if let Some(row) = self.row {
+            self.emit(row);
+        }
+        let reader = match self.reader.take() {
+            Some(reader) => reader,
+            None => self.start(),
+        };
+        reader.finish()
+    }
+}
+
+/// An XLSX sheet read as its cells stream in, without a grid of all its cells: strings
+/// from the shared table stay borrowed, and each row is read as soon as the next begins.
+/// A sheet whose rows are not in order (Excel writes them in order; other writers may
+/// not) is read again, its cells sorted first.
+fn xlsx_table(
+    xlsx: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    opts: TableOptions,
+) -> Result<(Detection, TableOutput), String> {
+    if let Some(table) = xlsx_stream(xlsx, name, opts)? {
+        return Ok(table);
+    }
+    let mut reader = match xlsx.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        Err(e) => return Err(e.to_string()),
+    };
+    let mut bounds = Bounds::default();
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        if !matches!(cell.get_value(), DataRef::Empty) {
+            bounds.add(cell.get_position())?;
+            cells.push(cell);
+        }
+    }
+    // Stable: of two values in one position the later wins, as in calamine's grid.
+    cells.sort_by_key(|c| c.get_position());
+    let mut feed = RowFeed::new(opts);
+    for cell in cells {
+        let pos = cell.get_position();
+        feed.cell(pos, cell.get_value().clone());
+    }
+    Ok(feed.finish())
+}
+
+/// The streaming pass of [`xlsx_table`]; `None` when the rows are out of order.
+fn xlsx_stream(
+    xlsx: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    opts: TableOptions,
+) -> Result<Option<(Detection, TableOutput)>, String> {
+    let mut reader = match xlsx.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet: nothing to read, as calamine itself treats it.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => {
+            return Ok(Some(RowFeed::new(opts).finish()));
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let mut bounds = Bounds::default();
+    let mut feed = RowFeed::new(opts);
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let pos = cell.get_position();
+        bounds.add(pos)?;
+        let value = match cell.get_value() {
+            DataRef::SharedString(s) => DataRef::SharedString(s),
+            other => other.clone(),
+        };
+        if !feed.cell(pos, value) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(feed.finish()))
 }
 
 /// Reads every sheet of a workbook. `ods` says the file is named .ods (both are zips).
@@ -297,13 +467,10 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
     let names = book.sheet_names();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
-        let range = guarded("sheet", || match &mut book {
-            Sheets::Xlsx(xlsx) => xlsx_range(xlsx, &name),
-            other => other.worksheet_range(&name).map_err(|e| e.to_string()),
-        });
-        let result = match range {
-            Err(e) => Err(e),
-            Ok(range) => {
+        let result = guarded("sheet", || match &mut book {
+            Sheets::Xlsx(xlsx) => xlsx_table(xlsx, &name, opts),
+            other => {
+                let range = other.worksheet_range(&name).map_err(|e| e.to_string())?;
                 // Row numbers as Excel shows them: the range may start below row 1.
                 let top = range.start().map(|(r, _)| r).unwrap_or(0);
                 let mut rows = range
@@ -313,7 +480,7 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
                 let first: Vec<_> = rows.by_ref().take(HEADER_SCAN_ROWS).collect();
                 Ok(table::read_table(first, rows, opts))
             }
-        };
+        });
         out.push(SheetTable { name, result });
     }
     Ok(out)
