@@ -96,13 +96,13 @@ fn name(p: &PersonReport, ids: IdDisplay) -> String {
     ids.text(p.name.as_deref().unwrap_or("")).into_owned()
 }
 
-/// A CSV table with one block of rows per person: the blocks are written in parallel and
-/// joined in person order — the same bytes one writer would make, as the csv writer keeps
-/// no state between records.
-fn per_person_csv(
+/// A CSV table with one block of rows per person: the blocks are made in parallel by
+/// `block` and joined in person order after the header — the same bytes one writer would
+/// make, as a CSV writer keeps no state between records.
+fn per_person_blocks(
     persons: &[PersonReport],
     header: Option<&[&str]>,
-    rows: impl Fn(&mut csv::Writer<Vec<u8>>, &PersonReport) -> Result<(), csv::Error> + Sync,
+    block: impl Fn(&[PersonReport]) -> Result<Vec<u8>, csv::Error> + Sync + Send,
 ) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     if let Some(header) = header {
@@ -111,13 +111,7 @@ fn per_person_csv(
     let mut out = finish(w)?;
     let blocks = persons
         .par_chunks(PERSONS_PER_BLOCK)
-        .map(|persons| {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            for p in persons {
-                rows(&mut w, p)?;
-            }
-            finish(w)
-        })
+        .map(block)
         .collect::<Result<Vec<Vec<u8>>, csv::Error>>()?;
     out.reserve(blocks.iter().map(Vec::len).sum());
     for block in blocks {
@@ -128,6 +122,21 @@ fn per_person_csv(
 
 /// Enough people per block that the joins cost nothing, few enough to spread the work.
 const PERSONS_PER_BLOCK: usize = 256;
+
+/// [`per_person_blocks`] with `rows` writing each person's rows through a csv writer.
+fn per_person_csv(
+    persons: &[PersonReport],
+    header: Option<&[&str]>,
+    rows: impl Fn(&mut csv::Writer<Vec<u8>>, &PersonReport) -> Result<(), csv::Error> + Sync + Send,
+) -> Result<Vec<u8>, csv::Error> {
+    per_person_blocks(persons, header, |persons| {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for p in persons {
+            rows(&mut w, p)?;
+        }
+        finish(w)
+    })
+}
 
 pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
     per_person_csv(&run.persons, Some(&FINDINGS_COLUMNS), |w, p| {
@@ -150,49 +159,60 @@ pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv
     })
 }
 
-/// One row's fields formatted into a reused buffer: months.csv has a row per person and
-/// month, and a String per amount was most of the time spent writing it.
+/// CSV rows written straight as bytes: months.csv has a row per person and month, and
+/// the csv writer's work per field (a String per amount at first, then its quoting checks
+/// and copies) was most of the time spent writing it. Quoting is the csv writer's: a
+/// field holding a comma, quote, CR or LF is quoted, its quotes doubled.
 #[derive(Default)]
-struct RowBuf {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
+struct CsvLines {
+    out: Vec<u8>,
+    /// Fields written on the current line.
+    fields: usize,
 }
 
-impl RowBuf {
-    fn clear(&mut self) {
-        self.bytes.clear();
-        self.ends.clear();
-    }
-
-    fn end(&mut self) {
-        self.ends.push(self.bytes.len());
+impl CsvLines {
+    fn separate(&mut self) {
+        if self.fields > 0 {
+            self.out.push(b',');
+        }
+        self.fields += 1;
     }
 
     fn text(&mut self, s: &str) {
-        self.bytes.extend_from_slice(s.as_bytes());
-        self.end();
+        self.separate();
+        escape_field(&mut self.out, s.as_bytes());
+    }
+
+    /// `count` fields already escaped and joined by commas.
+    fn escaped(&mut self, fields: &[u8], count: usize) {
+        self.separate();
+        self.out.extend_from_slice(fields);
+        self.fields += count - 1;
     }
 
     fn shown(&mut self, v: Option<impl std::fmt::Display>) {
         use std::io::Write as _;
+        self.separate();
         if let Some(v) = v {
-            let _ = write!(self.bytes, "{v}");
+            let start = self.out.len();
+            let _ = write!(self.out, "{v}");
+            let printed = self.out.split_off(start);
+            escape_field(&mut self.out, &printed);
         }
-        self.end();
     }
 
     fn money(&mut self, m: Option<Money>) {
+        self.separate();
         if let Some(m) = m {
-            m.write_to(&mut self.bytes);
+            m.write_to(&mut self.out);
         }
-        self.end();
     }
 
     fn period(&mut self, p: Option<crate::records::Period>) {
+        self.separate();
         if let Some(p) = p {
-            p.write_to(&mut self.bytes);
+            p.write_to(&mut self.out);
         }
-        self.end();
     }
 
     /// `YYYY-MM-DD`, as chrono prints a date: the month as a period prints it, then the day.
@@ -200,24 +220,39 @@ impl RowBuf {
         use chrono::Datelike;
         match d.and_then(|d| Some((crate::records::Period::of_date(d)?, d.day()))) {
             Some((month, day)) => {
-                month.write_to(&mut self.bytes);
+                self.separate();
+                month.write_to(&mut self.out);
                 let day = day as u8;
-                self.bytes
+                self.out
                     .extend_from_slice(&[b'-', b'0' + day / 10, b'0' + day % 10]);
-                self.end();
             }
             None => self.shown(d),
         }
     }
 
-    fn write(&self, w: &mut csv::Writer<Vec<u8>>) -> Result<(), csv::Error> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        w.write_record(
-            starts
-                .zip(self.ends.iter().copied())
-                .map(|(a, b)| &self.bytes[a..b]),
-        )
+    fn end(&mut self) {
+        self.out.push(b'\n');
+        self.fields = 0;
     }
+}
+
+/// Appends `field` as the csv writer writes it by default.
+fn escape_field(out: &mut Vec<u8>, field: &[u8]) {
+    if !field
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }
 
 pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
@@ -231,34 +266,39 @@ pub(crate) fn months_rows(
     header: Option<&[&str]>,
     ids: IdDisplay,
 ) -> Result<Vec<u8>, csv::Error> {
-    per_person_csv(persons, header, |w, p| {
-        let (id, name) = (ids.id(&p.id), name(p, ids));
-        let mut row = RowBuf::default();
-        for m in &p.months {
-            row.clear();
-            row.text(&id);
-            row.text(&name);
-            row.period(Some(m.period));
-            row.text(m.insurance.as_str());
-            row.text(m.tier.as_deref().unwrap_or(""));
-            row.money(m.base);
-            row.money(m.employee_amount);
-            row.money(m.employer_amount);
-            row.money(Some(m.expected));
-            row.money(m.credited);
-            row.date(m.credited_on);
-            row.money(m.difference);
-            row.text(m.status.as_str());
-            for (i, code) in m.codes.iter().enumerate() {
-                if i > 0 {
-                    row.bytes.push(b';');
+    per_person_blocks(persons, header, |persons| {
+        let mut lines = CsvLines::default();
+        let mut who = Vec::new();
+        for p in persons {
+            // The ID and name open each of the person's rows: escaped once.
+            who.clear();
+            escape_field(&mut who, ids.id(&p.id).as_bytes());
+            who.push(b',');
+            escape_field(&mut who, name(p, ids).as_bytes());
+            for m in &p.months {
+                lines.escaped(&who, 2);
+                lines.period(Some(m.period));
+                lines.text(m.insurance.as_str());
+                lines.text(m.tier.as_deref().unwrap_or(""));
+                lines.money(m.base);
+                lines.money(m.employee_amount);
+                lines.money(m.employer_amount);
+                lines.money(Some(m.expected));
+                lines.money(m.credited);
+                lines.date(m.credited_on);
+                lines.money(m.difference);
+                lines.text(m.status.as_str());
+                lines.separate();
+                for (i, code) in m.codes.iter().enumerate() {
+                    if i > 0 {
+                        lines.out.push(b';');
+                    }
+                    lines.out.extend_from_slice(code.name().as_bytes());
                 }
-                row.bytes.extend_from_slice(code.name().as_bytes());
+                lines.end();
             }
-            row.end();
-            row.write(w)?;
         }
-        Ok(())
+        Ok(lines.out)
     })
 }
 
@@ -474,4 +514,44 @@ fn findings_jsonl_block(persons: &[PersonReport], ids: IdDisplay) -> Vec<u8> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows written as bytes are the rows the csv writer writes, quoting included.
+    #[test]
+    fn csv_lines_quote_as_the_csv_writer() {
+        let fields = [
+            "张伟",
+            "",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\r",
+            "\"",
+            "王 芳;李",
+        ];
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut lines = CsvLines::default();
+        for f in fields {
+            w.write_record([f, "x", f]).unwrap();
+            let mut who = Vec::new();
+            escape_field(&mut who, f.as_bytes());
+            lines.escaped(&who, 1);
+            lines.text("x");
+            lines.text(f);
+            lines.end();
+        }
+        w.write_record(["2024-03-05", "12.30", ""]).unwrap();
+        lines.date(chrono::NaiveDate::from_ymd_opt(2024, 3, 5));
+        lines.money(Some(Money::from_cents(1230)));
+        lines.money(None);
+        lines.end();
+        assert_eq!(
+            String::from_utf8(lines.out).unwrap(),
+            String::from_utf8(finish(w).unwrap()).unwrap()
+        );
+    }
 }
