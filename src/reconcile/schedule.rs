@@ -220,58 +220,70 @@ pub(crate) fn schedule(
     ctx: &RunContext,
 ) -> Vec<Scheduled> {
     let policy = ctx.policy;
-    let mut by_period: BTreeMap<Period, Vec<&crate::records::Contribution>> = BTreeMap::new();
-    for c in &inputs.contributions {
-        by_period.entry(c.period).or_default().push(c);
-    }
-    let mut periods: BTreeMap<Period, Scheduled> = BTreeMap::new();
-    for (period, rows) in by_period {
+    // The rows of each period together, in the order they were read (a stable sort).
+    let mut rows_in_order = inputs.contributions.clone();
+    rows_in_order.sort_by_key(|c| c.period);
+    let mut out: Vec<Scheduled> = Vec::new();
+    for rows in rows_in_order.chunk_by(|a, b| a.period == b.period) {
+        let period = rows[0].period;
         // Rows of another scheme (大额医疗…) beside the medical ones do not add into them.
-        let medical: Vec<_> = rows
-            .iter()
-            .filter(|c| !matches!(c.insurance, Insurance::Other(_)))
-            .copied()
-            .collect();
-        let rows = if medical.is_empty() { rows } else { medical };
-        let paid_rows: Vec<_> = rows
-            .iter()
-            .filter(|c| c.status == PaymentStatus::Paid)
-            .copied()
-            .collect();
-        let paid = !paid_rows.is_empty();
-        let counted = if paid { &paid_rows } else { &rows };
+        let medical =
+            |c: &crate::records::Contribution| !matches!(c.insurance, Insurance::Other(_));
+        let any_medical = rows.iter().any(|c| medical(c));
+        let in_rows = |c: &crate::records::Contribution| !any_medical || medical(c);
+        let paid_row =
+            |c: &crate::records::Contribution| in_rows(c) && c.status == PaymentStatus::Paid;
+        let paid = rows.iter().any(|c| paid_row(c));
+        let counted =
+            |c: &crate::records::Contribution| if paid { paid_row(c) } else { in_rows(c) };
         // A period with a paid back-payment row (补缴, 补收, 基数补差…) is back-paid; its
         // credit is due lag months after the latest such payment.
-        let backpay = paid_rows
+        let backpay = rows
             .iter()
+            .filter(|c| paid_row(c))
             .any(|c| c.contribution_type == ContributionType::BackPayment);
-        let paid_month = paid_rows
+        let paid_month = rows
             .iter()
+            .filter(|c| paid_row(c))
             .filter(|c| !backpay || c.contribution_type == ContributionType::BackPayment)
             .filter_map(|c| c.paid_month)
             .max();
-        let first = rows[0];
-        periods.insert(
+        let Some(first) = rows.iter().find(|c| in_rows(c)) else {
+            continue; // not reached: a run has a row, and some row is in_rows
+        };
+        out.push(Scheduled {
             period,
-            Scheduled {
-                period,
-                has_row: true,
-                insurance: first.insurance.clone(),
-                tier: rows.iter().find_map(|c| c.tier.clone()),
-                base: rows.iter().filter_map(|c| c.base).max(),
-                employee_amount: counted.iter().fold(None, |a, c| add(a, c.employee_amount)),
-                employer_amount: counted.iter().fold(None, |a, c| add(a, c.employer_amount)),
-                paid,
-                backpay,
-                paid_month,
-                formula: None,
-                expected: Money::ZERO,
-                due: period,
-                grace_end: period,
-            },
-        );
+            has_row: true,
+            insurance: first.insurance.clone(),
+            tier: rows
+                .iter()
+                .filter(|c| in_rows(c))
+                .find_map(|c| c.tier.clone()),
+            base: rows
+                .iter()
+                .filter(|c| in_rows(c))
+                .filter_map(|c| c.base)
+                .max(),
+            employee_amount: rows
+                .iter()
+                .filter(|c| counted(c))
+                .fold(None, |a, c| add(a, c.employee_amount)),
+            employer_amount: rows
+                .iter()
+                .filter(|c| counted(c))
+                .fold(None, |a, c| add(a, c.employer_amount)),
+            paid,
+            backpay,
+            paid_month,
+            formula: None,
+            expected: Money::ZERO,
+            due: period,
+            grace_end: period,
+        });
     }
     if facts.retired_always || facts.retired_from.is_some() {
+        let mut periods: BTreeMap<Period, Scheduled> =
+            out.drain(..).map(|s| (s.period, s)).collect();
         // From retirement, but not before the first period whose credit the person's
         // statement could show (its first month less the lag), or, without a statement,
         // before the run's first month.
@@ -304,31 +316,40 @@ pub(crate) fn schedule(
             let Some(next) = p.plus(1) else { break };
             p = next;
         }
+        out = periods.into_values().collect();
     }
     let lag = policy.credit_lag_months;
-    let mut out: Vec<Scheduled> = periods.into_values().collect();
+    // Periods mostly share one insurance and tier: whether they have an account is
+    // worked out once per change (the tier names are normalised to compare).
+    let mut account: Option<(Insurance, Option<crate::records::Text>, bool)> = None;
     for s in &mut out {
         let p = s.period;
         let rule = policy.rule_at(p);
         let age = facts.age_at(p);
-        s.formula = policy
-            .has_account(&s.insurance, s.tier.as_deref())
-            .then(|| {
-                if facts.retired_at(p) {
-                    Formula::Retiree {
-                        amount: rule.retiree.at(age),
-                    }
-                } else if s.insurance == Insurance::Flexible {
-                    Formula::Flexible {
-                        rate: rule.flexible_to_account,
-                    }
-                } else {
-                    Formula::Employee {
-                        share: rule.employee_share,
-                        employer_rate: rule.employer_to_account.at(age),
-                    }
+        let has_account = match &account {
+            Some((insurance, tier, has)) if *insurance == s.insurance && *tier == s.tier => *has,
+            _ => {
+                let has = policy.has_account(&s.insurance, s.tier.as_deref());
+                account = Some((s.insurance.clone(), s.tier.clone(), has));
+                has
+            }
+        };
+        s.formula = has_account.then(|| {
+            if facts.retired_at(p) {
+                Formula::Retiree {
+                    amount: rule.retiree.at(age),
                 }
-            });
+            } else if s.insurance == Insurance::Flexible {
+                Formula::Flexible {
+                    rate: rule.flexible_to_account,
+                }
+            } else {
+                Formula::Employee {
+                    share: rule.employee_share,
+                    employer_rate: rule.employer_to_account.at(age),
+                }
+            }
+        });
         let credited_at_all = s.paid && (!s.backpay || policy.backpay_credited);
         s.expected = match (&s.formula, credited_at_all) {
             (Some(f), true) => match f {
