@@ -74,7 +74,12 @@ impl Money {
                     .checked_mul(widen)
             };
             let total = term(a, x)?.checked_add(term(b, y)?)?;
-            let (q, r) = (total / unit, total % unit);
+            // In 64 bits when it fits (always, in practice): a 128-bit division is a
+            // library call many times slower, and this runs for every month of everyone.
+            let (q, r) = match (i64::try_from(total), i64::try_from(unit)) {
+                (Ok(t), Ok(u)) => (i128::from(t / u), i128::from(t % u)),
+                _ => (total / unit, total % unit),
+            };
             let q = if r.unsigned_abs() * 2 >= unit.unsigned_abs() {
                 q + total.signum()
             } else {
