@@ -608,7 +608,9 @@ impl<T: Clone> Memo<T> {
     fn find(&mut self, key: &[u8]) -> Option<T> {
         let i = self.recent.iter().position(|(k, _)| same_bytes(k, key))?;
         // Moved to the front: the next row most likely repeats it.
-        self.recent[..=i].rotate_right(1);
+        if i > 0 {
+            self.recent[..=i].rotate_right(1);
+        }
         Some(self.recent[0].1.clone())
     }
 
