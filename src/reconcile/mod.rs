@@ -360,8 +360,11 @@ impl People<'_> {
             if block.is_empty() {
                 break;
             }
+            // Small tasks: a thread that runs out of people steals more instead of waiting
+            // for the other to finish a long run of them.
             let mut reports: Vec<PersonReport> = block
                 .par_iter()
+                .with_max_len(64)
                 .map(|(rank, id, inputs)| {
                     let mut report = person::reconcile_person(id, inputs, &ctx);
                     report.rank = *rank;

@@ -111,6 +111,7 @@ fn per_person_blocks(
     let mut out = finish(w)?;
     let blocks = persons
         .par_chunks(PERSONS_PER_BLOCK)
+        .with_max_len(1)
         .map(block)
         .collect::<Result<Vec<Vec<u8>>, csv::Error>>()?;
     out.reserve(blocks.iter().map(Vec::len).sum());
