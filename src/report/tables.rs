@@ -124,39 +124,39 @@ fn per_person_blocks(
 /// Enough people per block that the joins cost nothing, few enough to spread the work.
 const PERSONS_PER_BLOCK: usize = 256;
 
-/// [`per_person_blocks`] with `rows` writing each person's rows through a csv writer.
-fn per_person_csv(
+/// [`per_person_blocks`] with `rows` writing each person's rows as [`CsvLines`].
+fn per_person_lines(
     persons: &[PersonReport],
     header: Option<&[&str]>,
-    rows: impl Fn(&mut csv::Writer<Vec<u8>>, &PersonReport) -> Result<(), csv::Error> + Sync + Send,
+    rows: impl Fn(&mut CsvLines, &PersonReport) + Sync + Send,
 ) -> Result<Vec<u8>, csv::Error> {
     per_person_blocks(persons, header, |persons| {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut lines = CsvLines::default();
         for p in persons {
-            rows(&mut w, p)?;
+            rows(&mut lines, p);
         }
-        finish(w)
+        Ok(lines.out)
     })
 }
 
 pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    per_person_csv(&run.persons, Some(&FINDINGS_COLUMNS), |w, p| {
-        let (id, name) = (ids.id(&p.id), name(p, ids));
-        for f in &p.findings {
-            w.write_record([
-                id.as_ref(),
-                &name,
-                &opt(f.period),
-                &opt(f.period_to),
-                f.code.name(),
-                f.severity.as_str(),
-                &opt(f.expected),
-                &opt(f.actual),
-                &opt(f.difference),
-                &ids.text(&f.message),
-            ])?;
+    per_person_lines(&run.persons, Some(&FINDINGS_COLUMNS), |lines, p| {
+        if p.findings.is_empty() {
+            return;
         }
-        Ok(())
+        lines.person(ids.id(&p.id).as_ref(), &name(p, ids));
+        for f in &p.findings {
+            lines.who();
+            lines.period(f.period);
+            lines.period(f.period_to);
+            lines.text(f.code.name());
+            lines.text(f.severity.as_str());
+            lines.money(f.expected);
+            lines.money(f.actual);
+            lines.money(f.difference);
+            lines.text(&ids.text(&f.message));
+            lines.end();
+        }
     })
 }
 
@@ -169,9 +169,32 @@ struct CsvLines {
     out: Vec<u8>,
     /// Fields written on the current line.
     fields: usize,
+    /// The person's ID and name, escaped once for all their rows.
+    who: Vec<u8>,
 }
 
 impl CsvLines {
+    /// Starts a person's rows: their ID and name open each of them ([`CsvLines::who`]).
+    fn person(&mut self, id: &str, name: &str) {
+        self.who.clear();
+        escape_field(&mut self.who, id.as_bytes());
+        self.who.push(b',');
+        escape_field(&mut self.who, name.as_bytes());
+    }
+
+    /// The current person's ID and name, two fields.
+    fn who(&mut self) {
+        self.separate();
+        self.out.extend_from_slice(&self.who);
+        self.fields += 1;
+    }
+
+    fn count(&mut self, n: usize) {
+        self.separate();
+        self.out
+            .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    }
+
     fn separate(&mut self) {
         if self.fields > 0 {
             self.out.push(b',');
@@ -182,13 +205,6 @@ impl CsvLines {
     fn text(&mut self, s: &str) {
         self.separate();
         escape_field(&mut self.out, s.as_bytes());
-    }
-
-    /// `count` fields already escaped and joined by commas.
-    fn escaped(&mut self, fields: &[u8], count: usize) {
-        self.separate();
-        self.out.extend_from_slice(fields);
-        self.fields += count - 1;
     }
 
     fn shown(&mut self, v: Option<impl std::fmt::Display>) {
@@ -267,63 +283,60 @@ pub(crate) fn months_rows(
     header: Option<&[&str]>,
     ids: IdDisplay,
 ) -> Result<Vec<u8>, csv::Error> {
-    per_person_blocks(persons, header, |persons| {
-        let mut lines = CsvLines::default();
-        let mut who = Vec::new();
-        for p in persons {
-            // The ID and name open each of the person's rows: escaped once.
-            who.clear();
-            escape_field(&mut who, ids.id(&p.id).as_bytes());
-            who.push(b',');
-            escape_field(&mut who, name(p, ids).as_bytes());
-            for m in &p.months {
-                lines.escaped(&who, 2);
-                lines.period(Some(m.period));
-                lines.text(m.insurance.as_str());
-                lines.text(m.tier.as_deref().unwrap_or(""));
-                lines.money(m.base);
-                lines.money(m.employee_amount);
-                lines.money(m.employer_amount);
-                lines.money(Some(m.expected));
-                lines.money(m.credited);
-                lines.date(m.credited_on);
-                lines.money(m.difference);
-                lines.text(m.status.as_str());
-                lines.separate();
-                for (i, code) in m.codes.iter().enumerate() {
-                    if i > 0 {
-                        lines.out.push(b';');
-                    }
-                    lines.out.extend_from_slice(code.name().as_bytes());
-                }
-                lines.end();
-            }
+    per_person_lines(persons, header, |lines, p| {
+        if p.months.is_empty() {
+            return;
         }
-        Ok(lines.out)
+        lines.person(ids.id(&p.id).as_ref(), &name(p, ids));
+        for m in &p.months {
+            lines.who();
+            lines.period(Some(m.period));
+            lines.text(m.insurance.as_str());
+            lines.text(m.tier.as_deref().unwrap_or(""));
+            lines.money(m.base);
+            lines.money(m.employee_amount);
+            lines.money(m.employer_amount);
+            lines.money(Some(m.expected));
+            lines.money(m.credited);
+            lines.date(m.credited_on);
+            lines.money(m.difference);
+            lines.text(m.status.as_str());
+            lines.separate();
+            for (i, code) in m.codes.iter().enumerate() {
+                if i > 0 {
+                    lines.out.push(b';');
+                }
+                lines.out.extend_from_slice(code.name().as_bytes());
+            }
+            lines.end();
+        }
     })
 }
 
 pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    per_person_csv(&run.persons, Some(&PERSONS_COLUMNS), |w, p| {
+    per_person_lines(&run.persons, Some(&PERSONS_COLUMNS), |lines, p| {
         let b = &p.bridge;
-        w.write_record([
-            ids.id(&p.id).as_ref(),
-            &name(p, ids),
-            &opt(p.first_period),
-            &opt(p.last_period),
-            &opt(Some(b.opening)),
-            &opt(Some(b.credits)),
-            &opt(Some(b.spending)),
-            &opt(Some(b.family_sharing)),
-            &opt(Some(b.clearing_transfers)),
-            &opt(Some(b.interest_adjustments)),
-            &opt(Some(b.unclassified)),
-            &opt(Some(b.closing)),
-            &opt(Some(b.expected_credits)),
-            &opt(Some(b.missing_credits)),
-            &p.count(Severity::Error).to_string(),
-            &p.count(Severity::Warning).to_string(),
-        ])
+        lines.person(ids.id(&p.id).as_ref(), &name(p, ids));
+        lines.who();
+        lines.period(p.first_period);
+        lines.period(p.last_period);
+        for amount in [
+            b.opening,
+            b.credits,
+            b.spending,
+            b.family_sharing,
+            b.clearing_transfers,
+            b.interest_adjustments,
+            b.unclassified,
+            b.closing,
+            b.expected_credits,
+            b.missing_credits,
+        ] {
+            lines.money(Some(amount));
+        }
+        lines.count(p.count(Severity::Error));
+        lines.count(p.count(Severity::Warning));
+        lines.end();
     })
 }
 
@@ -538,17 +551,20 @@ mod tests {
         let mut lines = CsvLines::default();
         for f in fields {
             w.write_record([f, "x", f]).unwrap();
-            let mut who = Vec::new();
-            escape_field(&mut who, f.as_bytes());
-            lines.escaped(&who, 1);
-            lines.text("x");
+            lines.person(f, "x");
+            lines.who();
             lines.text(f);
             lines.end();
         }
-        w.write_record(["2024-03-05", "12.30", ""]).unwrap();
+        w.write_record(["2024-03-05", "", "1234"]).unwrap();
         lines.date(chrono::NaiveDate::from_ymd_opt(2024, 3, 5));
-        lines.money(Some(Money::from_cents(1230)));
         lines.money(None);
+        lines.count(1234);
+        lines.end();
+        w.write_record(["12.30", "-0.05", "0"]).unwrap();
+        lines.money(Some(Money::from_cents(1230)));
+        lines.money(Some(Money::from_cents(-5)));
+        lines.count(0);
         lines.end();
         assert_eq!(
             String::from_utf8(lines.out).unwrap(),
