@@ -442,12 +442,17 @@ pub enum Retain {
 /// A row read from two files is counted once: the copy from the later file (in path
 /// order) is rejected, naming the first.
 fn reject_repeats(batch: &mut Batch) {
-    let contributions = repeats(
-        &batch.contributions,
-        |c| (c.origin, &c.who),
-        contribution_key,
+    // Each a pass over all its records: the two side by side.
+    let (contributions, entries) = rayon::join(
+        || {
+            repeats(
+                &batch.contributions,
+                |c| (c.origin, &c.who),
+                contribution_key,
+            )
+        },
+        || repeats(&batch.entries, |e| (e.origin, &e.who), entry_key),
     );
-    let entries = repeats(&batch.entries, |e| (e.origin, &e.who), entry_key);
     let label = |o: Origin| {
         let s = batch.source(o);
         format!(

@@ -280,19 +280,24 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         .or_else(|| default_as_of(batch))
         .unwrap_or_default();
     let as_of_month = month_of(as_of);
-    let first_month = batch
-        .contributions
-        .iter()
-        .map(|c| c.period)
-        .chain(
+    // Two passes over all records, side by side.
+    let (first_month, numbers) = rayon::join(
+        || {
             batch
-                .entries
+                .contributions
                 .iter()
-                .filter_map(|e| Period::of_date(e.at.date())),
-        )
-        .min()
-        .unwrap_or(as_of_month);
-    let numbers = person_numbers(batch);
+                .map(|c| c.period)
+                .chain(
+                    batch
+                        .entries
+                        .iter()
+                        .filter_map(|e| Period::of_date(e.at.date())),
+                )
+                .min()
+                .unwrap_or(as_of_month)
+        },
+        || person_numbers(batch),
+    );
     let mut groups = Groups {
         numbers: &numbers,
         index: HashMap::default(),
