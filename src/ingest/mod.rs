@@ -553,20 +553,28 @@ fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
     // Equal rows name the same person: only people with rows in two sources or more can
     // have one repeated, and usually there are none (a person's rows come in one file).
     let mut sources: FxHashMap<&str, (u32, bool)> = FxHashMap::default();
+    // Runs of one person's rows (first index, rows, ID): the check looks up a run, not a row.
+    let mut runs: Vec<(usize, &'r [T], &'r str)> = Vec::new();
+    let mut next = 0;
     for run in rows.runs(|a, b| Arc::ptr_eq(at(a).1, at(b).1)) {
         let (origin, who) = at(&run[0]);
         let seen = sources
             .entry(&who.person_id)
             .or_insert((origin.source, false));
         seen.1 |= seen.0 != origin.source;
+        runs.push((next, run, &who.person_id));
+        next += run.len();
     }
-    let in_two = |r: &T| sources.get(&*at(r).1.person_id).is_some_and(|s| s.1);
     let hasher = rustc_hash::FxBuildHasher;
     // (hash, row) pairs sorted side by side: equal rows meet, in row order within a hash.
-    let mut order: Vec<(u64, u32)> = rows
-        .par_indexed()
-        .filter(|(_, r)| in_two(r))
-        .map(|(i, r)| (hasher.hash_one(key(r)), i as u32))
+    let mut order: Vec<(u64, u32)> = runs
+        .par_iter()
+        .filter(|(_, _, id)| sources.get(id).is_some_and(|s| s.1))
+        .flat_map_iter(|&(first, run, _)| {
+            run.iter()
+                .enumerate()
+                .map(move |(k, r)| (hasher.hash_one(key(r)), (first + k) as u32))
+        })
         .collect();
     order.par_sort_unstable();
     let mut out = Vec::new();
