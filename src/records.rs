@@ -355,10 +355,7 @@ impl<T> Records<T> {
     }
 
     /// The records in runs of consecutive ones for which `same` holds pairwise, in order.
-    pub fn runs<'a>(
-        &'a self,
-        same: impl Fn(&T, &T) -> bool + Copy,
-    ) -> impl Iterator<Item = &'a [T]> {
+    pub fn runs(&self, same: impl Fn(&T, &T) -> bool + Copy) -> impl Iterator<Item = &[T]> {
         self.parts.iter().flat_map(move |p| p.chunk_by(same))
     }
 
