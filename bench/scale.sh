@@ -13,7 +13,8 @@
 #   tool-jN  the same on all cores
 #   convert  bench/peer.py --convert: GBK and XLSX to UTF-8 CSV, which DuckDB needs offline
 #   peer     bench/peer.py + bench/peer.sql in DuckDB on all cores (conversion not included)
-# Runs are interleaved, each after reading its inputs into the page cache (untimed);
+# Runs are interleaved, each after reading its inputs into the page cache and emptying
+# its output folder (both untimed);
 # each figure is the median of RUNS (peak RSS: the median run's).
 # A run that would not fit in memory (estimated from the per-person-month peaks measured
 # at 100k: tool ~0.3 KB, DuckDB ~2.2 KB) is skipped and says so in the table.
@@ -99,6 +100,10 @@ for people in $SIZES; do
       # Inputs read into the page cache first, untimed: this VM drops its cache now and
       # then, and a run that met a cold cache would be timing the disk.
       if [ "$run" = peer ]; then cat "$utf8"/* >/dev/null; else cat "${files[@]}" >/dev/null; fi
+      # Each run writes into an empty folder, also untimed: replacing the last run's files
+      # (half a GB at 100k) cost this ext4, mounted with discard, 0.2-0.3 s that belong to
+      # the file system rather than to the run.
+      [ "$run" = floor ] || rm -rf "$OUT/$set_name-$run"
       read -r s k < <(run_once "${cmd[@]}")
       t=$(grep -o 'timings: .*' "$ERR" | sed 's/timings: //; s/[a-z]*=//g; s/s\b//g' || true)
       secs[$run]+="$s $k ${t:-- - - -}"$'\n'
