@@ -145,17 +145,33 @@ pub struct PeriodTotal {
     pub credited: Decimal,
 }
 
-fn add_period_totals(totals: &mut BTreeMap<Period, PeriodTotal>, persons: &[PersonReport]) {
+/// Per period, the expected and credited cents of `persons`' month rows (months the
+/// statements cannot show left out): exact integer sums, taken in parallel per block.
+fn period_cents(persons: &[PersonReport]) -> BTreeMap<Period, (i128, i128)> {
+    let mut totals = BTreeMap::new();
     let months = persons.iter().flat_map(|p| &p.months);
     for m in months.filter(|m| m.status != MonthStatus::NotCovered) {
-        let t = totals.entry(m.period).or_insert(PeriodTotal {
-            period: m.period,
-            expected: Decimal::ZERO,
-            credited: Decimal::ZERO,
-        });
-        t.expected += m.expected.dec();
-        t.credited += m.credited.unwrap_or_default().dec();
+        let t: &mut (i128, i128) = totals.entry(m.period).or_default();
+        t.0 += i128::from(m.expected.cents());
+        t.1 += i128::from(m.credited.unwrap_or_default().cents());
     }
+    totals
+}
+
+fn yuan_of_cents(cents: i128) -> Decimal {
+    Decimal::try_from_i128_with_scale(cents, 2).unwrap_or(Decimal::MAX)
+}
+
+fn add_cents(
+    mut into: BTreeMap<Period, (i128, i128)>,
+    more: BTreeMap<Period, (i128, i128)>,
+) -> BTreeMap<Period, (i128, i128)> {
+    for (period, (expected, credited)) in more {
+        let t = into.entry(period).or_default();
+        t.0 += expected;
+        t.1 += credited;
+    }
+    into
 }
 
 /// Options of a run.
@@ -377,14 +393,26 @@ impl People<'_> {
                 })
                 .collect();
             drop(block);
-            add_period_totals(&mut totals, &reports);
+            let sums = reports
+                .par_chunks(256)
+                .map(period_cents)
+                .reduce(BTreeMap::new, add_cents);
+            totals = add_cents(totals, sums);
             sink(&mut reports)?;
             persons.append(&mut reports);
         }
         Ok(Reconciliation {
             as_of,
             persons,
-            period_totals: totals.into_values().collect(),
+            period_totals: totals
+                .into_iter()
+                .map(|(period, (expected, credited))| PeriodTotal {
+                    period,
+                    // 96 bits of cents: more than any run could sum.
+                    expected: yuan_of_cents(expected),
+                    credited: yuan_of_cents(credited),
+                })
+                .collect(),
         })
     }
 }
