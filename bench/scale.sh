@@ -17,7 +17,7 @@
 # its output folder (both untimed);
 # each figure is the median of RUNS (peak RSS: the median run's).
 # A run that would not fit in memory (estimated from the per-person-month peaks measured
-# at 100k: tool ~0.3 KB, DuckDB ~2.2 KB) is skipped and says so in the table.
+# at 100k: tool ~0.3 KB, reckoned at 0.4; DuckDB ~2.2 KB) is skipped and says so.
 # Prints a Markdown table and writes it to bench/out/scale.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
