@@ -174,6 +174,7 @@ impl Person<'_> {
                     | (period << 64)
                     | ((rank as u128) << 32)
                     | si as u128;
+                // Tier and distance both 0: a credit in its due month, in full.
                 if key >> 64 == period {
                     exact.push(key);
                 } else {
@@ -181,14 +182,16 @@ impl Person<'_> {
                 }
             }
         }
+        // (credit, period slot) of a key.
+        let pair = |key: u128| (open[(key >> 32) as u32 as usize], key as u32 as usize);
         for keys in [&mut exact, &mut candidates] {
             keys.retain(|&key| {
-                let (ci, si) = (open[(key >> 32) as u32 as usize], key as u32 as usize);
+                let (ci, si) = pair(key);
                 state[ci] == CreditState::NotCredit && by_period[si].is_none()
             });
             keys.sort_unstable();
             for &key in keys.iter() {
-                let (ci, si) = (open[(key >> 32) as u32 as usize], key as u32 as usize);
+                let (ci, si) = pair(key);
                 if state[ci] == CreditState::NotCredit && by_period[si].is_none() {
                     state[ci] = CreditState::Paired(si);
                     by_period[si] = Some(ci);
