@@ -251,16 +251,6 @@ pub struct Who {
     pub name: Option<Text>,
 }
 
-/// The `Who`s of consecutive records, each run of one shared `Who` given once: the
-/// checks that look at every person's names and numbers need not look at every row.
-pub fn who_runs<'a>(whos: impl Iterator<Item = &'a Arc<Who>>) -> impl Iterator<Item = &'a Who> {
-    let mut last: *const Who = std::ptr::null();
-    whos.filter_map(move |w| {
-        let p = Arc::as_ptr(w);
-        (p != std::mem::replace(&mut last, p)).then_some(&**w)
-    })
-}
-
 /// One row of contribution records (缴费记录), as written; several rows for one person and
 /// period are summed later, by the reconcile stage.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -354,9 +344,18 @@ impl<T> Records<T> {
         self.parts.iter().flatten()
     }
 
-    /// The records in runs of consecutive ones for which `same` holds pairwise, in order.
-    pub fn runs(&self, same: impl Fn(&T, &T) -> bool + Copy) -> impl Iterator<Item = &[T]> {
-        self.parts.iter().flat_map(move |p| p.chunk_by(same))
+    /// The records in runs of consecutive ones for which `same` holds pairwise, in order;
+    /// found in parallel, a task per file's part (finding them reads every record).
+    pub fn par_runs(&self, same: impl Fn(&T, &T) -> bool + Copy + Sync + Send) -> Vec<&[T]>
+    where
+        T: Sync,
+    {
+        use rayon::prelude::*;
+        self.parts
+            .par_iter()
+            .with_max_len(1)
+            .flat_map_iter(|p| p.chunk_by(same))
+            .collect()
     }
 
     /// Every record with its index (the order of [`Records::iter`]), in parallel.

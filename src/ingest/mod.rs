@@ -22,7 +22,7 @@ use crate::error::InputError;
 use crate::money::Money;
 use crate::records::{
     Contribution, ContributionType, Insurance, Kind, Origin, PaymentStatus, Period, Records,
-    RosterEntry, StatementEntry, Who, who_runs,
+    RosterEntry, StatementEntry, Who,
 };
 use table::{Detection, TableOptions, TableOutput};
 pub use table::{Reason, Rejection, RowCounts, SkipKind};
@@ -556,7 +556,7 @@ fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
     // Runs of one person's rows (first index, rows, ID): the check looks up a run, not a row.
     let mut runs: Vec<(usize, &'r [T], &'r str)> = Vec::new();
     let mut next = 0;
-    for run in rows.runs(|a, b| Arc::ptr_eq(at(a).1, at(b).1)) {
+    for run in rows.par_runs(|a, b| Arc::ptr_eq(at(a).1, at(b).1)) {
         let (origin, who) = at(&run[0]);
         let seen = sources
             .entry(&who.person_id)
@@ -619,9 +619,22 @@ fn note_conflicting_names(batch: &mut Batch) {
     use std::collections::BTreeSet;
     // Per ID its first name; a set only for the few IDs that show a second one.
     let mut names: FxHashMap<&str, (&str, Option<BTreeSet<&str>>)> = FxHashMap::default();
-    let all = who_runs(batch.contributions.iter().map(|c| &c.who))
-        .chain(who_runs(batch.entries.iter().map(|e| &e.who)))
-        .chain(who_runs(batch.roster.iter().map(|r| &r.who)))
+    let (contributions, (entries, roster)) = rayon::join(
+        || {
+            batch
+                .contributions
+                .par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who))
+        },
+        || {
+            rayon::join(
+                || batch.entries.par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who)),
+                || batch.roster.par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who)),
+            )
+        },
+    );
+    let all = (contributions.iter().map(|r| &r[0].who))
+        .chain(entries.iter().map(|r| &r[0].who))
+        .chain(roster.iter().map(|r| &r[0].who))
         .map(|w| (&w.person_id, &w.name));
     for (id, name) in all {
         let Some(name) = name else { continue };

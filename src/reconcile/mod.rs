@@ -22,7 +22,7 @@ use crate::ingest::Batch;
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::policy::Policy;
-use crate::records::{Contribution, Period, RosterEntry, StatementEntry, Text, Who, who_runs};
+use crate::records::{Contribution, Period, RosterEntry, StatementEntry, Text, Who};
 
 /// What a period's month row says happened (months.csv `status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -237,13 +237,44 @@ fn default_as_of(batch: &Batch) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(next.year(), next.month(), 1)?.pred_opt()
 }
 
+/// The runs of one person's rows (one `Who`) of each kind of record, in order.
+struct PersonRuns<'a> {
+    contributions: Vec<&'a [Contribution]>,
+    entries: Vec<&'a [StatementEntry]>,
+    roster: Vec<&'a [RosterEntry]>,
+}
+
+impl<'a> PersonRuns<'a> {
+    /// Found in parallel: each kind, and each file's records within it.
+    fn of(batch: &'a Batch) -> Self {
+        let (contributions, (entries, roster)) = rayon::join(
+            || {
+                batch
+                    .contributions
+                    .par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who))
+            },
+            || {
+                rayon::join(
+                    || batch.entries.par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who)),
+                    || batch.roster.par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who)),
+                )
+            },
+        );
+        PersonRuns {
+            contributions,
+            entries,
+            roster,
+        }
+    }
+}
+
 /// Statement rows may name a person by person number (个人编号) where contributions use the
 /// ID number: map numbers to IDs where some record carries both.
-fn person_numbers(batch: &Batch) -> HashMap<&Text, &Text> {
+fn person_numbers<'a>(runs: &PersonRuns<'a>) -> HashMap<&'a Text, &'a Text> {
     let mut map = HashMap::default();
-    let whos = who_runs(batch.contributions.iter().map(|c| &c.who))
-        .chain(who_runs(batch.roster.iter().map(|r| &r.who)))
-        .chain(who_runs(batch.entries.iter().map(|e| &e.who)));
+    let whos = (runs.contributions.iter().map(|r| &r[0].who))
+        .chain(runs.roster.iter().map(|r| &r[0].who))
+        .chain(runs.entries.iter().map(|r| &r[0].who));
     for (number, id) in whos.map(|w| (&w.person_number, &w.person_id)) {
         if let Some(n) = number
             && n != id
@@ -296,7 +327,8 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         .or_else(|| default_as_of(batch))
         .unwrap_or_default();
     let as_of_month = month_of(as_of);
-    // Two passes over all records, side by side.
+    let runs = PersonRuns::of(batch);
+    // Two passes, side by side.
     let (first_month, numbers) = rayon::join(
         || {
             batch
@@ -312,7 +344,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
                 .min()
                 .unwrap_or(as_of_month)
         },
-        || person_numbers(batch),
+        || person_numbers(&runs),
     );
     let mut groups = Groups {
         numbers: &numbers,
@@ -320,14 +352,14 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         people: Vec::new(),
     };
     // A person's rows in a file come together and share one Who: taken a run at a time.
-    for run in batch.contributions.runs(|a, b| Arc::ptr_eq(&a.who, &b.who)) {
-        groups.of(&run[0].who).contributions.extend(run);
+    for run in &runs.contributions {
+        groups.of(&run[0].who).contributions.extend(*run);
     }
-    for run in batch.entries.runs(|a, b| Arc::ptr_eq(&a.who, &b.who)) {
-        groups.of(&run[0].who).entries.extend(run);
+    for run in &runs.entries {
+        groups.of(&run[0].who).entries.extend(*run);
     }
-    for run in batch.roster.runs(|a, b| Arc::ptr_eq(&a.who, &b.who)) {
-        groups.of(&run[0].who).roster.extend(run);
+    for run in &runs.roster {
+        groups.of(&run[0].who).roster.extend(*run);
     }
     let mut people = groups.people;
     people.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
