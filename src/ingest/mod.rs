@@ -37,6 +37,13 @@ pub struct InputFile {
     pub forced: Option<Kind>,
 }
 
+/// See [`Batch::person_runs`].
+pub struct PersonRuns<'a> {
+    pub contributions: Vec<&'a [Contribution]>,
+    pub entries: Vec<&'a [StatementEntry]>,
+    pub roster: Vec<&'a [RosterEntry]>,
+}
+
 /// A file or sheet that was read and classified.
 #[derive(Clone, Debug, Serialize)]
 pub struct Source {
@@ -93,6 +100,26 @@ impl Batch {
             std::mem::take(&mut self.roster),
         );
         std::thread::spawn(move || drop(records));
+    }
+
+    /// The runs of one person's rows (one shared `Who`) of each kind of record, in order:
+    /// the checks and the grouping that look at people need not look at every row.
+    pub fn person_runs(&self) -> PersonRuns<'_> {
+        let same = |a: &Arc<Who>, b: &Arc<Who>| Arc::ptr_eq(a, b);
+        let (contributions, (entries, roster)) = rayon::join(
+            || self.contributions.par_runs(|a, b| same(&a.who, &b.who)),
+            || {
+                rayon::join(
+                    || self.entries.par_runs(|a, b| same(&a.who, &b.who)),
+                    || self.roster.par_runs(|a, b| same(&a.who, &b.who)),
+                )
+            },
+        );
+        PersonRuns {
+            contributions,
+            entries,
+            roster,
+        }
     }
 
     /// Totals over every source.
@@ -619,22 +646,10 @@ fn note_conflicting_names(batch: &mut Batch) {
     use std::collections::BTreeSet;
     // Per ID its first name; a set only for the few IDs that show a second one.
     let mut names: FxHashMap<&str, (&str, Option<BTreeSet<&str>>)> = FxHashMap::default();
-    let (contributions, (entries, roster)) = rayon::join(
-        || {
-            batch
-                .contributions
-                .par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who))
-        },
-        || {
-            rayon::join(
-                || batch.entries.par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who)),
-                || batch.roster.par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who)),
-            )
-        },
-    );
-    let all = (contributions.iter().map(|r| &r[0].who))
-        .chain(entries.iter().map(|r| &r[0].who))
-        .chain(roster.iter().map(|r| &r[0].who))
+    let runs = batch.person_runs();
+    let all = (runs.contributions.iter().map(|r| &r[0].who))
+        .chain(runs.entries.iter().map(|r| &r[0].who))
+        .chain(runs.roster.iter().map(|r| &r[0].who))
         .map(|w| (&w.person_id, &w.name));
     for (id, name) in all {
         let Some(name) = name else { continue };
@@ -650,13 +665,16 @@ fn note_conflicting_names(batch: &mut Batch) {
         .filter_map(|(id, (_, others))| Some((id, others?)))
         .collect();
     conflicts.sort_unstable();
-    let notes = conflicts.into_iter().map(|(id, n)| {
-        format!(
-            "ID {id} has {} different names in the inputs ({}): check that one person is not mistaken for another",
-            n.len(),
-            n.iter().copied().collect::<Vec<_>>().join(", ")
-        )
-    });
+    let notes: Vec<String> = conflicts
+        .into_iter()
+        .map(|(id, n)| {
+            format!(
+                "ID {id} has {} different names in the inputs ({}): check that one person is not mistaken for another",
+                n.len(),
+                n.iter().copied().collect::<Vec<_>>().join(", ")
+            )
+        })
+        .collect();
     batch.notes.extend(notes);
 }
 

@@ -237,40 +237,9 @@ fn default_as_of(batch: &Batch) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(next.year(), next.month(), 1)?.pred_opt()
 }
 
-/// The runs of one person's rows (one `Who`) of each kind of record, in order.
-struct PersonRuns<'a> {
-    contributions: Vec<&'a [Contribution]>,
-    entries: Vec<&'a [StatementEntry]>,
-    roster: Vec<&'a [RosterEntry]>,
-}
-
-impl<'a> PersonRuns<'a> {
-    /// Found in parallel: each kind, and each file's records within it.
-    fn of(batch: &'a Batch) -> Self {
-        let (contributions, (entries, roster)) = rayon::join(
-            || {
-                batch
-                    .contributions
-                    .par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who))
-            },
-            || {
-                rayon::join(
-                    || batch.entries.par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who)),
-                    || batch.roster.par_runs(|a, b| Arc::ptr_eq(&a.who, &b.who)),
-                )
-            },
-        );
-        PersonRuns {
-            contributions,
-            entries,
-            roster,
-        }
-    }
-}
-
 /// Statement rows may name a person by person number (个人编号) where contributions use the
 /// ID number: map numbers to IDs where some record carries both.
-fn person_numbers<'a>(runs: &PersonRuns<'a>) -> HashMap<&'a Text, &'a Text> {
+fn person_numbers<'a>(runs: &crate::ingest::PersonRuns<'a>) -> HashMap<&'a Text, &'a Text> {
     let mut map = HashMap::default();
     let whos = (runs.contributions.iter().map(|r| &r[0].who))
         .chain(runs.roster.iter().map(|r| &r[0].who))
@@ -327,7 +296,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         .or_else(|| default_as_of(batch))
         .unwrap_or_default();
     let as_of_month = month_of(as_of);
-    let runs = PersonRuns::of(batch);
+    let runs = batch.person_runs();
     // Two passes, side by side.
     let (first_month, numbers) = rayon::join(
         || {
