@@ -208,13 +208,10 @@ impl Money {
 /// Two decimals, as reports print amounts: `-12.30`.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cents = self.cents();
-        if cents < 0 {
-            f.write_str("-")?;
-        }
-        let abs = cents.unsigned_abs();
-        f.write_str(itoa::Buffer::new().format(abs / 100))?;
-        write!(f, ".{:02}", abs % 100)
+        // One routine for both ways of printing: the bytes are ASCII digits.
+        let mut out = Vec::with_capacity(24);
+        self.write_to(&mut out);
+        f.write_str(std::str::from_utf8(&out).map_err(|_| fmt::Error)?)
     }
 }
 
