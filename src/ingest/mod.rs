@@ -346,6 +346,14 @@ fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
     (control * 10 > sample.len()).then_some("binary data, not text or a workbook")
 }
 
+/// Whether the file's name says workbook (its bytes may say so too: [`workbook::sniff`]).
+fn is_workbook_name(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    ["xlsx", "xlsm", "xls", "ods"]
+        .iter()
+        .any(|w| ext.eq_ignore_ascii_case(w))
+}
+
 fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
     let opts = TableOptions {
         forced: input.forced,
@@ -381,8 +389,7 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let container = workbook::sniff(&bytes);
-    let is_workbook = matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
-        || container != workbook::Container::Other;
+    let is_workbook = is_workbook_name(&input.path) || container != workbook::Container::Other;
     if is_workbook {
         let sha = keep_records.then(|| sha256_hex(&bytes));
         let format = match container {
@@ -705,11 +712,7 @@ pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
         .enumerate()
         .map(|(i, f)| {
             let size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
-            let ext = f.path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            let workbook = ["xlsx", "xlsm", "xls", "ods"]
-                .iter()
-                .any(|w| ext.eq_ignore_ascii_case(w));
-            (workbook, size, i)
+            (is_workbook_name(&f.path), size, i)
         })
         .collect();
     order.sort_unstable_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)).then(a.2.cmp(&b.2)));
@@ -732,7 +735,7 @@ pub fn check_across_files(batch: &mut Batch) {
 
 /// Puts the files' results together in path order, numbering the sources.
 fn assemble(
-    results: Vec<FileResult>,
+    mut results: Vec<FileResult>,
     skipped: Vec<SkippedInput>,
     failures: Vec<InputError>,
 ) -> Batch {
@@ -743,7 +746,6 @@ fn assemble(
     };
     // Each table's records learn their source's number, in parallel: it touches every
     // record, and a single thread doing so held the other cores idle.
-    let mut results = results;
     let mut first_source = Vec::with_capacity(results.len());
     let mut sources = 0u32;
     for file in &results {
