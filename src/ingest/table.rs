@@ -1236,6 +1236,7 @@ pub fn read_table<R: Row>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     #[test]
     fn same_bytes_is_equality() {
@@ -1250,7 +1251,6 @@ mod tests {
             assert!(!same_bytes(&a, &a[..n.saturating_sub(1)]) || n == 0);
         }
     }
-    use std::borrow::Cow;
 
     struct TextRow(Vec<&'static str>);
     impl Row for TextRow {

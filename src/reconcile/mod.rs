@@ -297,7 +297,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         .unwrap_or_default();
     let as_of_month = month_of(as_of);
     let runs = batch.person_runs();
-    // Two passes, side by side.
+    // The first month (a pass over every record) beside the person-number map.
     let (first_month, numbers) = rayon::join(
         || {
             batch
