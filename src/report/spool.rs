@@ -28,7 +28,7 @@ pub struct MonthsSpool {
 /// (`-j 1`), the file itself, written in turn: one thread means one.
 enum Writer {
     Thread {
-        blocks: SyncSender<Vec<u8>>,
+        blocks: SyncSender<Vec<Vec<u8>>>,
         thread: JoinHandle<std::io::Result<()>>,
     },
     Inline(File),
@@ -39,10 +39,10 @@ impl Writer {
         if rayon::current_num_threads() <= 1 {
             return Writer::Inline(file);
         }
-        let (blocks, queue) = sync_channel::<Vec<u8>>(2);
+        let (blocks, queue) = sync_channel::<Vec<Vec<u8>>>(2);
         let thread = std::thread::spawn(move || {
             for block in queue {
-                file.write_all(&block)?;
+                write_pieces(&mut file, &block)?;
             }
             Ok(())
         });
@@ -50,10 +50,10 @@ impl Writer {
     }
 
     /// Hands `block` over; `false` when the writing thread has stopped (on an error).
-    fn send(&mut self, block: Vec<u8>) -> std::io::Result<bool> {
+    fn send(&mut self, block: Vec<Vec<u8>>) -> std::io::Result<bool> {
         match self {
             Writer::Thread { blocks, .. } => Ok(blocks.send(block).is_ok()),
-            Writer::Inline(file) => file.write_all(&block).map(|()| true),
+            Writer::Inline(file) => write_pieces(file, &block).map(|()| true),
         }
     }
 
@@ -69,6 +69,10 @@ impl Writer {
             Writer::Inline(_) => Ok(()),
         }
     }
+}
+
+fn write_pieces(file: &mut File, pieces: &[Vec<u8>]) -> std::io::Result<()> {
+    pieces.iter().try_for_each(|piece| file.write_all(piece))
 }
 
 impl MonthsSpool {
@@ -125,7 +129,7 @@ impl MonthsSpool {
         Ok(bytes)
     }
 
-    fn put(&mut self, bytes: Vec<u8>) -> Result<(), OutputError> {
+    fn put(&mut self, bytes: Vec<Vec<u8>>) -> Result<(), OutputError> {
         let Some(writer) = &mut self.writer else {
             return Ok(());
         };

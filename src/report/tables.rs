@@ -96,42 +96,47 @@ fn name(p: &PersonReport, ids: IdDisplay) -> String {
     ids.text(p.name.as_deref().unwrap_or("")).into_owned()
 }
 
-/// A CSV table with one block of rows per person: the blocks are made in parallel by
-/// `block` and joined in person order after the header — the same bytes one writer would
-/// make, as a CSV writer keeps no state between records.
-fn per_person_blocks(
+/// A CSV table in pieces: the header (if any), then one block of rows per chunk of
+/// people, made in parallel by `block`, in person order — joined, the same bytes one
+/// writer would make, as a CSV writer keeps no state between records.
+fn per_person_pieces(
     persons: &[PersonReport],
     header: Option<&[&str]>,
     block: impl Fn(&[PersonReport]) -> Result<Vec<u8>, csv::Error> + Sync + Send,
-) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+) -> Result<Vec<Vec<u8>>, csv::Error> {
+    let mut pieces = Vec::with_capacity(persons.len().div_ceil(PERSONS_PER_BLOCK) + 1);
     if let Some(header) = header {
+        let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(header)?;
+        pieces.push(finish(w)?);
     }
-    let mut out = finish(w)?;
     let blocks = persons
         .par_chunks(PERSONS_PER_BLOCK)
         .with_max_len(1)
         .map(block)
         .collect::<Result<Vec<Vec<u8>>, csv::Error>>()?;
-    out.reserve(blocks.iter().map(Vec::len).sum());
-    for block in blocks {
-        out.extend_from_slice(&block);
-    }
-    Ok(out)
+    pieces.extend(blocks);
+    Ok(pieces)
 }
 
 /// Enough people per block that the joins cost nothing, few enough to spread the work.
 const PERSONS_PER_BLOCK: usize = 256;
 
-/// [`per_person_blocks`] with `rows` writing each person's rows as [`CsvLines`].
+/// [`per_person_pieces`] with `rows` writing each person's rows as [`CsvLines`], in a
+/// buffer made with room for `room` bytes a person: grown by doubling instead, a block is
+/// copied about once more as it is written (a room too large is address space, not memory,
+/// until written).
 fn per_person_lines(
     persons: &[PersonReport],
     header: Option<&[&str]>,
+    room: impl Fn(&PersonReport) -> usize + Sync + Send,
     rows: impl Fn(&mut CsvLines, &PersonReport) + Sync + Send,
-) -> Result<Vec<u8>, csv::Error> {
-    per_person_blocks(persons, header, |persons| {
-        let mut lines = CsvLines::default();
+) -> Result<Vec<Vec<u8>>, csv::Error> {
+    per_person_pieces(persons, header, |persons| {
+        let mut lines = CsvLines {
+            out: Vec::with_capacity(persons.iter().map(&room).sum()),
+            ..CsvLines::default()
+        };
         for p in persons {
             rows(&mut lines, p);
         }
@@ -139,8 +144,17 @@ fn per_person_lines(
     })
 }
 
+/// [`per_person_lines`] joined into one table (a small one: no room made ahead).
+fn per_person_table(
+    persons: &[PersonReport],
+    header: &[&str],
+    rows: impl Fn(&mut CsvLines, &PersonReport) + Sync + Send,
+) -> Result<Vec<u8>, csv::Error> {
+    Ok(per_person_lines(persons, Some(header), |_| 0, rows)?.concat())
+}
+
 pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    per_person_lines(&run.persons, Some(&FINDINGS_COLUMNS), |lines, p| {
+    per_person_table(&run.persons, &FINDINGS_COLUMNS, |lines, p| {
         if p.findings.is_empty() {
             return;
         }
@@ -273,17 +287,20 @@ fn escape_field(out: &mut Vec<u8>, field: &[u8]) {
 }
 
 pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    months_rows(&run.persons, Some(&MONTHS_COLUMNS), ids)
+    Ok(months_rows(&run.persons, Some(&MONTHS_COLUMNS), ids)?.concat())
 }
 
 /// The months.csv rows of `persons`, with the header or without (a block of a streamed
-/// table, [`MonthsSpool`]).
+/// table, [`MonthsSpool`]), in pieces to be written one after another: a streamed block
+/// is written as made rather than copied into one buffer first.
 pub(crate) fn months_rows(
     persons: &[PersonReport],
     header: Option<&[&str]>,
     ids: IdDisplay,
-) -> Result<Vec<u8>, csv::Error> {
-    per_person_lines(persons, header, |lines, p| {
+) -> Result<Vec<Vec<u8>>, csv::Error> {
+    // A months.csv row is 90–110 bytes.
+    let room = |p: &PersonReport| p.months.len() * 128;
+    per_person_lines(persons, header, room, |lines, p| {
         if p.months.is_empty() {
             return;
         }
@@ -314,7 +331,7 @@ pub(crate) fn months_rows(
 }
 
 pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    per_person_lines(&run.persons, Some(&PERSONS_COLUMNS), |lines, p| {
+    per_person_table(&run.persons, &PERSONS_COLUMNS, |lines, p| {
         let b = &p.bridge;
         lines.person(ids.id(&p.id).as_ref(), &name(p, ids));
         lines.who();
