@@ -130,9 +130,12 @@ fn outputs(paths: &[PathBuf], threads: usize) -> [Vec<u8>; 3] {
         );
         let ids = IdDisplay::Full;
         [
-            tables::findings_csv(&run, ids).unwrap(),
-            tables::months_csv(&run, ids).unwrap(),
-            tables::persons_csv(&run, ids).unwrap(),
+            tables::findings_csv(&run, ids)
+                .unwrap()
+                .bytes()
+                .into_owned(),
+            tables::months_csv(&run, ids).unwrap().bytes().into_owned(),
+            tables::persons_csv(&run, ids).unwrap().bytes().into_owned(),
         ]
     })
 }

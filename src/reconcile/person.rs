@@ -707,7 +707,12 @@ pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContex
         last_period: last_period.or_else(|| fallback(|_, b| b)),
         month_rows: months.len(),
         months,
-        findings: p.findings,
+        findings: {
+            // Kept to the end of the run: without the room they grew into.
+            let mut findings = p.findings;
+            crate::records::fit(&mut findings);
+            findings
+        },
         bridge,
         entries: if ctx.keep_entries {
             p.entries.iter().map(|e| (*e).clone()).collect()

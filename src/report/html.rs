@@ -259,7 +259,8 @@ pub fn report(run: &Reconciliation, csvs: &tables::CsvSet, policy: &str, lang: L
         let _ = write!(s, "<th>{}</th>", esc(heading(c, lang)));
     }
     s.push_str("</tr></thead><tbody>");
-    let mut reader = csv::Reader::from_reader(csvs.findings.as_slice());
+    let findings = csvs.findings.bytes();
+    let mut reader = csv::Reader::from_reader(findings.as_ref());
     for record in reader.records().flatten() {
         let sev = record.get(5).unwrap_or("");
         let _ = write!(s, "<tr class=\"{}\">", esc(sev));

@@ -201,6 +201,14 @@ pub fn write_reports(
     let streamed = months.is_some();
     let mut csvs = tables::CsvSet::build(run, batch, job.ids, job.lang, !streamed)
         .map_err(csv_err("findings.csv"))?;
+    // The formats that read a table back whole; csv, json and jsonl write it as made.
+    let whole = job.previous.is_some()
+        || [Format::Xlsx, Format::Parquet, Format::Html]
+            .into_iter()
+            .any(wants);
+    if whole {
+        csvs.join();
+    }
     let changes = match job.previous {
         None => None,
         Some(dir) => {
@@ -209,11 +217,12 @@ pub fn write_reports(
                 path: file.display().to_string(),
                 message: e.to_string(),
             })?;
-            let c =
-                changes::compare(&before, &csvs.findings).map_err(|e| OutputError::Previous {
+            let c = changes::compare(&before, &csvs.findings.bytes()).map_err(|e| {
+                OutputError::Previous {
                     path: file.display().to_string(),
                     message: e.to_string(),
-                })?;
+                }
+            })?;
             write_atomic(&path("changes.csv"), &c.csv)?;
             Some((c.new, c.resolved))
         }
@@ -222,7 +231,7 @@ pub fn write_reports(
     if let Some(spool) = months {
         let read_back = wants(Format::Xlsx) || wants(Format::Parquet);
         if let Some(bytes) = spool.finish(wants(Format::Csv), read_back)? {
-            csvs.months = bytes;
+            csvs.months = bytes.into();
         }
     }
     if wants(Format::Csv) {
@@ -236,7 +245,15 @@ pub fn write_reports(
         ]
         .par_iter()
         .filter(|(name, _)| !(streamed && *name == "months.csv"))
-        .try_for_each(|(name, bytes)| write_atomic(&path(name), bytes))?;
+        .try_for_each(|(name, table)| {
+            let path = path(name);
+            write_atomic_with(&path, |f| {
+                table.write_to(f).map_err(|source| OutputError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })
+            })
+        })?;
     }
     if wants(Format::Json) {
         let summary = tables::summary_json(run, batch, policy, job.ids, changes);
@@ -278,7 +295,7 @@ pub(crate) fn write_parquet(dir: &Path, csvs: &tables::CsvSet) -> Result<(), Out
         ("persons.parquet", &csvs.persons),
     ] {
         let path = dir.join(name);
-        let bytes = parquet::from_csv(table).map_err(|message| OutputError::Parquet {
+        let bytes = parquet::from_csv(&table.bytes()).map_err(|message| OutputError::Parquet {
             path: path.display().to_string(),
             message,
         })?;

@@ -280,10 +280,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
         .all(|s| s.dir.join("findings.parquet").is_file())
     {
         let csvs = super::tables::CsvSet {
-            findings: read(&out.join("findings.csv"))?,
-            months: read(&out.join("months.csv"))?,
-            persons: read(&out.join("persons.csv"))?,
-            rejected,
+            findings: read(&out.join("findings.csv"))?.into(),
+            months: read(&out.join("months.csv"))?.into(),
+            persons: read(&out.join("persons.csv"))?.into(),
+            rejected: rejected.into(),
         };
         super::write_parquet(out, &csvs)?;
     }

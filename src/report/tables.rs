@@ -144,16 +144,18 @@ fn per_person_lines(
     })
 }
 
-/// [`per_person_lines`] joined into one table (a small one: no room made ahead).
+/// [`per_person_lines`] with the header, as a table (a small one: no room made ahead).
 fn per_person_table(
     persons: &[PersonReport],
     header: &[&str],
     rows: impl Fn(&mut CsvLines, &PersonReport) + Sync + Send,
-) -> Result<Vec<u8>, csv::Error> {
-    Ok(per_person_lines(persons, Some(header), |_| 0, rows)?.concat())
+) -> Result<CsvTable, csv::Error> {
+    Ok(CsvTable {
+        pieces: per_person_lines(persons, Some(header), |_| 0, rows)?,
+    })
 }
 
-pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
+pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<CsvTable, csv::Error> {
     per_person_table(&run.persons, &FINDINGS_COLUMNS, |lines, p| {
         if p.findings.is_empty() {
             return;
@@ -286,8 +288,10 @@ fn escape_field(out: &mut Vec<u8>, field: &[u8]) {
     out.push(b'"');
 }
 
-pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
-    Ok(months_rows(&run.persons, Some(&MONTHS_COLUMNS), ids)?.concat())
+pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<CsvTable, csv::Error> {
+    Ok(CsvTable {
+        pieces: months_rows(&run.persons, Some(&MONTHS_COLUMNS), ids)?,
+    })
 }
 
 /// The months.csv rows of `persons`, with the header or without (a block of a streamed
@@ -330,7 +334,7 @@ pub(crate) fn months_rows(
     })
 }
 
-pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<Vec<u8>, csv::Error> {
+pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<CsvTable, csv::Error> {
     per_person_table(&run.persons, &PERSONS_COLUMNS, |lines, p| {
         let b = &p.bridge;
         lines.person(ids.id(&p.id).as_ref(), &name(p, ids));
@@ -432,12 +436,55 @@ pub fn summary_json(
     summary
 }
 
+/// A CSV table in memory as it was made: the header, then blocks of rows, in order.
+/// Written out piece by piece; joined only for the formats that read a table back whole
+/// (workbook, page, Parquet, the comparison with a previous run) — the findings of a
+/// 100k-person run are 120 MB, and a join holds them twice while it copies.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CsvTable {
+    pieces: Vec<Vec<u8>>,
+}
+
+impl From<Vec<u8>> for CsvTable {
+    fn from(bytes: Vec<u8>) -> CsvTable {
+        CsvTable {
+            pieces: vec![bytes],
+        }
+    }
+}
+
+impl CsvTable {
+    /// The table's bytes: borrowed once [`CsvTable::join`]ed (or made in one piece),
+    /// copied together otherwise.
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        use std::borrow::Cow;
+        match self.pieces.as_slice() {
+            [] => Cow::Borrowed(&[]),
+            [one] => Cow::Borrowed(one),
+            many => Cow::Owned(many.concat()),
+        }
+    }
+
+    /// Into one piece, so that the readers of [`CsvTable::bytes`] do not each copy it.
+    pub fn join(&mut self) {
+        if self.pieces.len() > 1 {
+            self.pieces = vec![self.pieces.concat()];
+        }
+    }
+
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        self.pieces
+            .iter()
+            .try_for_each(|piece| out.write_all(piece))
+    }
+}
+
 /// The CSV outputs of one run, in memory.
 pub struct CsvSet {
-    pub findings: Vec<u8>,
-    pub months: Vec<u8>,
-    pub persons: Vec<u8>,
-    pub rejected: Vec<u8>,
+    pub findings: CsvTable,
+    pub months: CsvTable,
+    pub persons: CsvTable,
+    pub rejected: CsvTable,
 }
 
 impl CsvSet {
@@ -453,7 +500,7 @@ impl CsvSet {
             if months {
                 months_csv(run, ids)
             } else {
-                Ok(Vec::new())
+                Ok(CsvTable::default())
             }
         };
         let ((findings, months), (persons, rejected)) = rayon::join(
@@ -469,8 +516,20 @@ impl CsvSet {
             findings: findings?,
             months: months?,
             persons: persons?,
-            rejected: rejected?,
+            rejected: rejected?.into(),
         })
+    }
+
+    /// Every table into one piece ([`CsvTable::join`]).
+    pub fn join(&mut self) {
+        for table in [
+            &mut self.findings,
+            &mut self.months,
+            &mut self.persons,
+            &mut self.rejected,
+        ] {
+            table.join();
+        }
     }
 }
 

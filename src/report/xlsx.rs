@@ -247,28 +247,28 @@ pub fn workbook(
     summary_sheet(wb.add_worksheet().set_name(SHEETS[0])?, run, lang, &st)?;
     table_sheet(
         wb.add_worksheet().set_name(SHEETS[1])?,
-        &csvs.findings,
+        &csvs.findings.bytes(),
         &FINDINGS_COLUMNS,
         lang,
         &st,
     )?;
     table_sheet(
         wb.add_worksheet().set_name(SHEETS[2])?,
-        &csvs.months,
+        &csvs.months.bytes(),
         &MONTHS_COLUMNS,
         lang,
         &st,
     )?;
     table_sheet(
         wb.add_worksheet().set_name(SHEETS[3])?,
-        &csvs.persons,
+        &csvs.persons.bytes(),
         &PERSONS_COLUMNS,
         lang,
         &st,
     )?;
     table_sheet(
         wb.add_worksheet().set_name(SHEETS[4])?,
-        &csvs.rejected,
+        &csvs.rejected.bytes(),
         &super::REJECTED_COLUMNS,
         lang,
         &st,
