@@ -15,6 +15,17 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Gives the memory freed so far back to the system, on every thread of the current
+/// rayon pool; called between the phases of a run. mimalloc keeps each thread's freed
+/// pages for that thread (and frees of another thread's blocks for it to collect), so a
+/// phase that drops what others made — the file buffers after reading, the records
+/// after matching — left them resident while the next phase took fresh pages: 10k × 36
+/// peaked at 117–132 MB instead of 106–111 MB. At 100k it costs no measurable time.
+pub fn give_back_memory() {
+    // SAFETY: mi_collect has no preconditions: it walks the calling thread's own heap.
+    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
+}
+
 fn main() -> ExitCode {
     // A parser that panics on a malformed file is caught and reported with the file's
     // name; the hook only says where, in one line, without a backtrace.

@@ -128,6 +128,7 @@ pub fn execute(
         let mut batch = timings.time("read", || {
             ingest::read_files(files, ingest::Retain::Records)
         });
+        crate::give_back_memory();
         progress.phase(input.lang.pick("逐人核对…", "reconciling…"));
         let people = timings.time("normalise", || {
             ingest::check_across_files(&mut batch);
@@ -152,6 +153,7 @@ pub fn execute(
             })
         })?;
         batch.release_records();
+        crate::give_back_memory();
         Ok((batch, result, spool))
     })??;
     progress.finish();

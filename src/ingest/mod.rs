@@ -91,15 +91,19 @@ impl Batch {
     }
 
     /// Gives up the records once reconciled: the reports need only the sources, rejected
-    /// rows and notes, and the records are the larger part of a run's memory. They are
-    /// dropped on a thread of their own, while the reports are written.
+    /// rows and notes, and the records are the larger part of a run's memory. Dropped
+    /// here, the kinds side by side, so that the memory is free before the reports are
+    /// made (a thread of its own overlapped the writing, but held the memory through it).
     pub fn release_records(&mut self) {
-        let records = (
+        let (contributions, entries, roster) = (
             std::mem::take(&mut self.contributions),
             std::mem::take(&mut self.entries),
             std::mem::take(&mut self.roster),
         );
-        std::thread::spawn(move || drop(records));
+        rayon::join(
+            || drop(contributions),
+            || rayon::join(|| drop(entries), || drop(roster)),
+        );
     }
 
     /// The runs of one person's rows (one shared `Who`) of each kind of record, in order:
