@@ -353,7 +353,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
 
 /// People reconciled at a time by [`People::reconcile_in_blocks`]: enough to keep every
 /// thread busy, few enough that their month rows are a small part of a run's memory.
-const PERSONS_PER_BLOCK: usize = 1024;
+const PERSONS_PER_BLOCK: usize = 512;
 
 impl People<'_> {
     /// The second half: each person reconciled, in parallel.
