@@ -4,12 +4,11 @@
 //! thread), so the next block is reconciled meanwhile.
 
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
-use super::tables::{MONTHS_COLUMNS, months_rows};
+use super::tables::{CsvTable, MONTHS_COLUMNS, months_rows};
 use crate::error::OutputError;
 use crate::mask::IdDisplay;
 use crate::reconcile::PersonReport;
@@ -28,7 +27,7 @@ pub struct MonthsSpool {
 /// (`-j 1`), the file itself, written in turn: one thread means one.
 enum Writer {
     Thread {
-        blocks: SyncSender<Vec<Vec<u8>>>,
+        blocks: SyncSender<CsvTable>,
         thread: JoinHandle<std::io::Result<()>>,
     },
     Inline(File),
@@ -39,10 +38,10 @@ impl Writer {
         if rayon::current_num_threads() <= 1 {
             return Writer::Inline(file);
         }
-        let (blocks, queue) = sync_channel::<Vec<Vec<u8>>>(2);
+        let (blocks, queue) = sync_channel::<CsvTable>(2);
         let thread = std::thread::spawn(move || {
             for block in queue {
-                write_pieces(&mut file, &block)?;
+                block.write_to(&mut file)?;
             }
             Ok(())
         });
@@ -50,10 +49,10 @@ impl Writer {
     }
 
     /// Hands `block` over; `false` when the writing thread has stopped (on an error).
-    fn send(&mut self, block: Vec<Vec<u8>>) -> std::io::Result<bool> {
+    fn send(&mut self, block: CsvTable) -> std::io::Result<bool> {
         match self {
             Writer::Thread { blocks, .. } => Ok(blocks.send(block).is_ok()),
-            Writer::Inline(file) => write_pieces(file, &block).map(|()| true),
+            Writer::Inline(file) => block.write_to(file).map(|()| true),
         }
     }
 
@@ -69,10 +68,6 @@ impl Writer {
             Writer::Inline(_) => Ok(()),
         }
     }
-}
-
-fn write_pieces(file: &mut File, pieces: &[Vec<u8>]) -> std::io::Result<()> {
-    pieces.iter().try_for_each(|piece| file.write_all(piece))
 }
 
 impl MonthsSpool {
@@ -129,7 +124,7 @@ impl MonthsSpool {
         Ok(bytes)
     }
 
-    fn put(&mut self, bytes: Vec<Vec<u8>>) -> Result<(), OutputError> {
+    fn put(&mut self, bytes: CsvTable) -> Result<(), OutputError> {
         let Some(writer) = &mut self.writer else {
             return Ok(());
         };

@@ -144,7 +144,8 @@ fn per_person_lines(
     })
 }
 
-/// [`per_person_lines`] with the header, as a table (a small one: no room made ahead).
+/// [`per_person_lines`] with the header, as a table. No room is made ahead: findings and
+/// persons rows vary in length with their messages and bridges.
 fn per_person_table(
     persons: &[PersonReport],
     header: &[&str],
@@ -289,22 +290,19 @@ fn escape_field(out: &mut Vec<u8>, field: &[u8]) {
 }
 
 pub fn months_csv(run: &Reconciliation, ids: IdDisplay) -> Result<CsvTable, csv::Error> {
-    Ok(CsvTable {
-        pieces: months_rows(&run.persons, Some(&MONTHS_COLUMNS), ids)?,
-    })
+    months_rows(&run.persons, Some(&MONTHS_COLUMNS), ids)
 }
 
 /// The months.csv rows of `persons`, with the header or without (a block of a streamed
-/// table, [`MonthsSpool`]), in pieces to be written one after another: a streamed block
-/// is written as made rather than copied into one buffer first.
+/// table, [`MonthsSpool`]).
 pub(crate) fn months_rows(
     persons: &[PersonReport],
     header: Option<&[&str]>,
     ids: IdDisplay,
-) -> Result<Vec<Vec<u8>>, csv::Error> {
+) -> Result<CsvTable, csv::Error> {
     // A months.csv row is 90–110 bytes.
     let room = |p: &PersonReport| p.months.len() * 128;
-    per_person_lines(persons, header, room, |lines, p| {
+    let pieces = per_person_lines(persons, header, room, |lines, p| {
         if p.months.is_empty() {
             return;
         }
@@ -331,7 +329,8 @@ pub(crate) fn months_rows(
             }
             lines.end();
         }
-    })
+    })?;
+    Ok(CsvTable { pieces })
 }
 
 pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<CsvTable, csv::Error> {
