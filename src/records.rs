@@ -358,28 +358,6 @@ impl<T> Records<T> {
             .collect()
     }
 
-    /// Every record with its index (the order of [`Records::iter`]), in parallel.
-    pub fn par_indexed(&self) -> impl rayon::iter::ParallelIterator<Item = (usize, &T)>
-    where
-        T: Sync,
-    {
-        use rayon::prelude::*;
-        let starts: Vec<usize> = self
-            .parts
-            .iter()
-            .scan(0, |at, p| {
-                let start = *at;
-                *at += p.len();
-                Some(start)
-            })
-            .collect();
-        self.parts.par_iter().zip(starts).flat_map(|(part, start)| {
-            part.par_iter()
-                .enumerate()
-                .map(move |(i, r)| (start + i, r))
-        })
-    }
-
     /// Keeps the records for which `keep(index, record)` holds, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(usize, &T) -> bool) {
         let mut index = 0;

@@ -22,7 +22,7 @@ use crate::ingest::Batch;
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::policy::Policy;
-use crate::records::{Contribution, Period, RosterEntry, StatementEntry, Text, Who};
+use crate::records::{Contribution, Kind, Period, RosterEntry, StatementEntry, Text, Who};
 
 /// What a period's month row says happened (months.csv `status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -282,26 +282,13 @@ fn group_people<'a>(
             .copied()
             .unwrap_or(&who.person_id)
     };
-    let mut keys: Vec<(&'a Text, u8, u32)> =
+    let mut keys: Vec<(&'a Text, Kind, u32)> =
         Vec::with_capacity(runs.contributions.len() + runs.entries.len() + runs.roster.len());
-    keys.par_extend(
-        runs.contributions
-            .par_iter()
-            .enumerate()
-            .map(|(i, r)| (id(&r[0].who), 0, i as u32)),
-    );
-    keys.par_extend(
-        runs.entries
-            .par_iter()
-            .enumerate()
-            .map(|(i, r)| (id(&r[0].who), 1, i as u32)),
-    );
-    keys.par_extend(
-        runs.roster
-            .par_iter()
-            .enumerate()
-            .map(|(i, r)| (id(&r[0].who), 2, i as u32)),
-    );
+    keys.par_extend(keyed(&runs.contributions, Kind::Contributions, |c| {
+        id(&c.who)
+    }));
+    keys.par_extend(keyed(&runs.entries, Kind::Statement, |e| id(&e.who)));
+    keys.par_extend(keyed(&runs.roster, Kind::Roster, |r| id(&r.who)));
     keys.par_sort_unstable();
     keys.par_chunk_by(|a, b| a.0 == b.0)
         .map(|person| {
@@ -309,14 +296,26 @@ fn group_people<'a>(
             for &(_, kind, i) in person {
                 let i = i as usize;
                 match kind {
-                    0 => inputs.contributions.extend(runs.contributions[i]),
-                    1 => inputs.entries.extend(runs.entries[i]),
-                    _ => inputs.roster.extend(runs.roster[i]),
+                    Kind::Contributions => inputs.contributions.extend(runs.contributions[i]),
+                    Kind::Statement => inputs.entries.extend(runs.entries[i]),
+                    Kind::Roster => inputs.roster.extend(runs.roster[i]),
                 }
             }
             (Text::clone(person[0].0), inputs)
         })
         .collect()
+}
+
+/// The grouping keys of one kind's runs: (the person's ID from the run's first row, kind,
+/// run number).
+fn keyed<'r, 'a, T: Sync>(
+    runs: &'r [&'a [T]],
+    kind: Kind,
+    id: impl Fn(&'a T) -> &'a Text + Sync + Send,
+) -> impl IndexedParallelIterator<Item = (&'a Text, Kind, u32)> {
+    runs.par_iter()
+        .enumerate()
+        .map(move |(i, run)| (id(&run[0]), kind, i as u32))
 }
 
 /// The first half of [`reconcile`]: the run's dates, and the records grouped by person
