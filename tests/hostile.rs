@@ -371,3 +371,45 @@ fn far_apart_cells_are_refused_not_allocated() {
         "{err}"
     );
 }
+
+#[test]
+fn every_id_under_several_names_is_noted_once_in_id_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (x, y, z) = (
+        id("11010119800101001"),
+        id("11010119800101002"),
+        id("44030119900202003"),
+    );
+    // Runs of one ID in two files and apart within a file; names missing on some rows.
+    let f1 = write(
+        dir.path(),
+        "a.csv",
+        format!(
+            "{C_HEAD}{z},王五,202401,5000,100\n{x},张三,202401,5000,100\n{y},李四,202401,5000,100\n\
+             {x},张叁,202402,5000,100\n{z},,202402,5000,100\n"
+        ),
+    );
+    let f2 = write(
+        dir.path(),
+        "b.csv",
+        format!(
+            "{C_HEAD}{z},赵六,202403,5000,100\n{x},张三,202403,5000,100\n{z},王五,202404,5000,100\n"
+        ),
+    );
+    let input = |path: &Path| yibao_recon::ingest::InputFile {
+        path: path.to_path_buf(),
+        forced: None,
+    };
+    let batch = yibao_recon::ingest::ingest(&[input(&f1), input(&f2)]);
+    assert_eq!(
+        batch.notes,
+        [
+            format!(
+                "ID {x} has 2 different names in the inputs (张三, 张叁): check that one person is not mistaken for another"
+            ),
+            format!(
+                "ID {z} has 2 different names in the inputs (王五, 赵六): check that one person is not mistaken for another"
+            ),
+        ]
+    );
+}

@@ -22,7 +22,9 @@ use crate::ingest::Batch;
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::policy::Policy;
-use crate::records::{Contribution, Kind, Period, RosterEntry, StatementEntry, Text, Who};
+use crate::records::{
+    Contribution, Kind, Period, RosterEntry, StatementEntry, Text, Who, id_order,
+};
 
 /// What a period's month row says happened (months.csv `status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -227,12 +229,17 @@ pub(crate) struct RunContext<'p> {
     pub tolerance: Money,
 }
 
-/// The latest statement date, else the last day of the latest period.
-fn default_as_of(batch: &Batch) -> Option<NaiveDate> {
-    if let Some(d) = batch.entries.iter().map(|e| e.at.date()).max() {
+/// The latest statement date, else the last day of the latest period (a task per run).
+fn default_as_of(runs: &crate::ingest::PersonRuns) -> Option<NaiveDate> {
+    let latest_entry = (runs.entries.par_iter())
+        .filter_map(|run| run.iter().map(|e| e.at.date()).max())
+        .max();
+    if let Some(d) = latest_entry {
         return Some(d);
     }
-    let p = batch.contributions.iter().map(|c| c.period).max()?;
+    let p = (runs.contributions.par_iter())
+        .filter_map(|run| run.iter().map(|c| c.period).max())
+        .max()?;
     let next = p.plus(1)?;
     NaiveDate::from_ymd_opt(next.year(), next.month(), 1)?.pred_opt()
 }
@@ -240,16 +247,23 @@ fn default_as_of(batch: &Batch) -> Option<NaiveDate> {
 /// Statement rows may name a person by person number (个人编号) where contributions use the
 /// ID number: map numbers to IDs where some record carries both.
 fn person_numbers<'a>(runs: &crate::ingest::PersonRuns<'a>) -> HashMap<&'a Text, &'a Text> {
+    // Found in parallel, put in the map in order (contributions, roster, entries): the
+    // first record's ID for a number wins, on any number of threads.
+    let mut pairs: Vec<(Kind, &'a Text, &'a Text)> = runs
+        .par_whos()
+        .filter_map(|(kind, _, who)| {
+            let number = who.person_number.as_ref()?;
+            (*number != who.person_id).then_some((kind, number, &who.person_id))
+        })
+        .collect();
+    pairs.sort_by_key(|&(kind, _, _)| match kind {
+        Kind::Contributions => 0,
+        Kind::Roster => 1,
+        Kind::Statement => 2,
+    });
     let mut map = HashMap::default();
-    let whos = (runs.contributions.iter().map(|r| &r[0].who))
-        .chain(runs.roster.iter().map(|r| &r[0].who))
-        .chain(runs.entries.iter().map(|r| &r[0].who));
-    for (number, id) in whos.map(|w| (&w.person_number, &w.person_id)) {
-        if let Some(n) = number
-            && n != id
-        {
-            map.entry(n).or_insert(id);
-        }
+    for (_, number, id) in pairs {
+        map.entry(number).or_insert(id);
     }
     map
 }
@@ -282,18 +296,18 @@ fn group_people<'a>(
             .copied()
             .unwrap_or(&who.person_id)
     };
-    let mut keys: Vec<(&'a Text, Kind, u32)> =
-        Vec::with_capacity(runs.contributions.len() + runs.entries.len() + runs.roster.len());
-    keys.par_extend(keyed(&runs.contributions, Kind::Contributions, |c| {
-        id(&c.who)
-    }));
-    keys.par_extend(keyed(&runs.entries, Kind::Statement, |e| id(&e.who)));
-    keys.par_extend(keyed(&runs.roster, Kind::Roster, |r| id(&r.who)));
+    let mut keys: Vec<GroupKey<'a>> = runs
+        .par_whos()
+        .map(|(kind, i, who)| {
+            let id = id(who);
+            (id_order(id), id, kind, i)
+        })
+        .collect();
     keys.par_sort_unstable();
-    keys.par_chunk_by(|a, b| a.0 == b.0)
+    keys.par_chunk_by(|a, b| a.1 == b.1)
         .map(|person| {
             let mut inputs = PersonInputs::default();
-            for &(_, kind, i) in person {
+            for &(_, _, kind, i) in person {
                 let i = i as usize;
                 match kind {
                     Kind::Contributions => inputs.contributions.extend(runs.contributions[i]),
@@ -301,47 +315,37 @@ fn group_people<'a>(
                     Kind::Roster => inputs.roster.extend(runs.roster[i]),
                 }
             }
-            (Text::clone(person[0].0), inputs)
+            (Text::clone(person[0].1), inputs)
         })
         .collect()
 }
 
-/// The grouping keys of one kind's runs: (the person's ID from the run's first row, kind,
-/// run number).
-fn keyed<'r, 'a, T: Sync>(
-    runs: &'r [&'a [T]],
-    kind: Kind,
-    id: impl Fn(&'a T) -> &'a Text + Sync + Send,
-) -> impl IndexedParallelIterator<Item = (&'a Text, Kind, u32)> {
-    runs.par_iter()
-        .enumerate()
-        .map(move |(i, run)| (id(&run[0]), kind, i as u32))
-}
+/// A run's place among all runs: its person's ID (the sort key first), kind, run number.
+type GroupKey<'a> = ((u64, u64), &'a Text, Kind, u32);
 
 /// The first half of [`reconcile`]: the run's dates, and the records grouped by person
 /// (one person under a 15- and an 18-digit number is one).
 pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> People<'a> {
+    let runs = batch.person_runs();
     let as_of = options
         .as_of
-        .or_else(|| default_as_of(batch))
+        .or_else(|| default_as_of(&runs))
         .unwrap_or_default();
     let as_of_month = month_of(as_of);
-    let runs = batch.person_runs();
-    // The first month (a pass over every record) beside the person-number map.
+    // The first month (a pass over every record, a task per run) beside the person-number
+    // map.
     let (first_month, numbers) = rayon::join(
         || {
-            batch
+            let paid = runs
                 .contributions
-                .iter()
-                .map(|c| c.period)
-                .chain(
-                    batch
-                        .entries
-                        .iter()
-                        .filter_map(|e| Period::of_date(e.at.date())),
-                )
-                .min()
-                .unwrap_or(as_of_month)
+                .par_iter()
+                .filter_map(|run| run.iter().map(|c| c.period).min());
+            let entered = runs.entries.par_iter().filter_map(|run| {
+                run.iter()
+                    .filter_map(|e| Period::of_date(e.at.date()))
+                    .min()
+            });
+            paid.chain(entered).min().unwrap_or(as_of_month)
         },
         || person_numbers(&runs),
     );
@@ -358,7 +362,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
     // Every shard reads everything, so each knows a person's rank among all people: the
     // merge puts shards' people back in the single run's order by it.
     let people: Vec<(usize, Text, PersonInputs)> = people
-        .into_iter()
+        .into_par_iter()
         .enumerate()
         .filter(|(_, (id, _))| options.shard.is_none_or(|s| s.holds(id)))
         .map(|(rank, (id, inputs))| (rank, id, inputs))
