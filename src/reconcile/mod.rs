@@ -9,6 +9,7 @@ mod person;
 mod schedule;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -18,7 +19,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 pub use findings::{Code, Finding, Severity};
 
-use crate::ingest::Batch;
+use crate::ingest::{Batch, PersonRuns};
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::policy::Policy;
@@ -209,12 +210,34 @@ impl Shard {
     }
 }
 
-/// One person's inputs.
-#[derive(Default)]
-pub(crate) struct PersonInputs<'a> {
-    pub contributions: Vec<&'a Contribution>,
-    pub entries: Vec<&'a StatementEntry>,
-    pub roster: Vec<&'a RosterEntry>,
+/// One person's inputs: the person's runs of rows of each kind, in the order read — their
+/// grouping keys, looked up in the run's runs. A view, not lists of the rows: those were
+/// 8 bytes a row, 0.6 GB at 1M people, made while grouping and freed while matching.
+#[derive(Clone, Copy)]
+pub(crate) struct PersonInputs<'p, 'a> {
+    runs: &'p PersonRuns<'a>,
+    keys: &'p [GroupKey<'a>],
+}
+
+impl<'p, 'a> PersonInputs<'p, 'a> {
+    pub fn contributions(self) -> impl Iterator<Item = &'a Contribution> + Clone + 'p {
+        self.of(Kind::Contributions, &self.runs.contributions)
+    }
+
+    pub fn entries(self) -> impl Iterator<Item = &'a StatementEntry> + Clone + 'p {
+        self.of(Kind::Statement, &self.runs.entries)
+    }
+
+    pub fn roster(self) -> impl Iterator<Item = &'a RosterEntry> + Clone + 'p {
+        self.of(Kind::Roster, &self.runs.roster)
+    }
+
+    fn of<T>(self, kind: Kind, runs: &'p [&'a [T]]) -> impl Iterator<Item = &'a T> + Clone + 'p {
+        self.keys
+            .iter()
+            .filter(move |key| key.2 == kind)
+            .flat_map(move |key| runs[key.3 as usize])
+    }
 }
 
 /// The run's facts every person needs.
@@ -230,7 +253,7 @@ pub(crate) struct RunContext<'p> {
 }
 
 /// The latest statement date, else the last day of the latest period (a task per run).
-fn default_as_of(runs: &crate::ingest::PersonRuns) -> Option<NaiveDate> {
+fn default_as_of(runs: &PersonRuns) -> Option<NaiveDate> {
     let latest_entry = (runs.entries.par_iter())
         .filter_map(|run| run.iter().map(|e| e.at.date()).max())
         .max();
@@ -246,7 +269,7 @@ fn default_as_of(runs: &crate::ingest::PersonRuns) -> Option<NaiveDate> {
 
 /// Statement rows may name a person by person number (个人编号) where contributions use the
 /// ID number: map numbers to IDs where some record carries both.
-fn person_numbers<'a>(runs: &crate::ingest::PersonRuns<'a>) -> HashMap<&'a Text, &'a Text> {
+fn person_numbers<'a>(runs: &PersonRuns<'a>) -> HashMap<&'a Text, &'a Text> {
     // Found in parallel, put in the map in order (contributions, roster, entries): the
     // first record's ID for a number wins, on any number of threads.
     let mut pairs: Vec<(Kind, &'a Text, &'a Text)> = runs
@@ -277,18 +300,22 @@ pub fn reconcile(batch: &Batch, policy: &Policy, options: Options) -> Reconcilia
 pub struct People<'a> {
     as_of: NaiveDate,
     ctx: RunContext<'a>,
-    people: Vec<(usize, Text, PersonInputs<'a>)>,
+    runs: PersonRuns<'a>,
+    /// Every run's key, sorted: a person's keys come together.
+    keys: Vec<GroupKey<'a>>,
+    /// Each person's rank among all people, ID and keys.
+    people: Vec<(usize, Text, Range<usize>)>,
 }
 
 /// Records grouped by person, people in ID order (as every output lists them): every run
 /// of a person's rows keyed by (ID, kind, run number) and the keys sorted, in parallel —
 /// a hash map filled run by run was the longest serial step at 1M people. The keys are
 /// unique, so the order is the same on any number of threads; a person's runs of each
-/// kind stay in the order read.
+/// kind stay in the order read. Returns the keys and each person's ID and keys.
 fn group_people<'a>(
-    runs: &crate::ingest::PersonRuns<'a>,
+    runs: &PersonRuns<'a>,
     numbers: &HashMap<&'a Text, &'a Text>,
-) -> Vec<(Text, PersonInputs<'a>)> {
+) -> (Vec<GroupKey<'a>>, Vec<(Text, Range<usize>)>) {
     // A person number counts as the ID it stands for.
     let id = |who: &'a Arc<Who>| -> &'a Text {
         numbers
@@ -304,20 +331,19 @@ fn group_people<'a>(
         })
         .collect();
     keys.par_sort_unstable();
-    keys.par_chunk_by(|a, b| a.1 == b.1)
-        .map(|person| {
-            let mut inputs = PersonInputs::default();
-            for &(_, _, kind, i) in person {
-                let i = i as usize;
-                match kind {
-                    Kind::Contributions => inputs.contributions.extend(runs.contributions[i]),
-                    Kind::Statement => inputs.entries.extend(runs.entries[i]),
-                    Kind::Roster => inputs.roster.extend(runs.roster[i]),
-                }
-            }
-            (Text::clone(person[0].1), inputs)
+    let same_person = |a: &GroupKey, b: &GroupKey| a.0 == b.0 && a.1 == b.1;
+    let starts: Vec<usize> = (0..keys.len())
+        .into_par_iter()
+        .filter(|&i| i == 0 || !same_person(&keys[i - 1], &keys[i]))
+        .collect();
+    let people = (0..starts.len())
+        .into_par_iter()
+        .map(|n| {
+            let end = starts.get(n + 1).copied().unwrap_or(keys.len());
+            (Text::clone(keys[starts[n]].1), starts[n]..end)
         })
-        .collect()
+        .collect();
+    (keys, people)
 }
 
 /// A run's place among all runs: its person's ID (the sort key first), kind, run number.
@@ -350,7 +376,8 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         || person_numbers(&runs),
     );
     // A person's rows in a file come together and share one Who: taken a run at a time.
-    let people = group_people(&runs, &numbers);
+    let (keys, people) = group_people(&runs, &numbers);
+    drop(numbers);
     let ctx = RunContext {
         policy,
         as_of: as_of_month,
@@ -361,13 +388,19 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
     };
     // Every shard reads everything, so each knows a person's rank among all people: the
     // merge puts shards' people back in the single run's order by it.
-    let people: Vec<(usize, Text, PersonInputs)> = people
+    let people = people
         .into_par_iter()
         .enumerate()
         .filter(|(_, (id, _))| options.shard.is_none_or(|s| s.holds(id)))
-        .map(|(rank, (id, inputs))| (rank, id, inputs))
+        .map(|(rank, (id, keys))| (rank, id, keys))
         .collect();
-    People { as_of, ctx, people }
+    People {
+        as_of,
+        ctx,
+        runs,
+        keys,
+        people,
+    }
 }
 
 /// People reconciled at a time by [`People::reconcile_in_blocks`]: enough to keep every
@@ -390,29 +423,31 @@ impl People<'_> {
         self,
         mut sink: impl FnMut(&mut [PersonReport]) -> Result<(), E>,
     ) -> Result<Reconciliation, E> {
-        let People { as_of, ctx, people } = self;
+        let People {
+            as_of,
+            ctx,
+            runs,
+            keys,
+            people,
+        } = self;
         let mut persons = Vec::with_capacity(people.len());
         let mut totals = BTreeMap::new();
-        // Each block's inputs (the per-person lists of records) are dropped once it is
-        // done: their memory goes to the findings that pile up.
-        let mut rest = people.into_iter();
-        loop {
-            let block: Vec<_> = rest.by_ref().take(PERSONS_PER_BLOCK).collect();
-            if block.is_empty() {
-                break;
-            }
+        for block in people.chunks(PERSONS_PER_BLOCK) {
             // Small tasks: a thread that runs out of people steals more instead of waiting
             // for the other to finish a long run of them.
             let mut reports: Vec<PersonReport> = block
                 .par_iter()
                 .with_max_len(64)
-                .map(|(rank, id, inputs)| {
+                .map(|(rank, id, at)| {
+                    let inputs = PersonInputs {
+                        runs: &runs,
+                        keys: &keys[at.clone()],
+                    };
                     let mut report = person::reconcile_person(id, inputs, &ctx);
                     report.rank = *rank;
                     report
                 })
                 .collect();
-            drop(block);
             let sums = reports
                 .par_chunks(256)
                 .map(period_cents)

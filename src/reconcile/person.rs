@@ -238,10 +238,10 @@ fn runs<T>(items: &[T], pred: impl Fn(&T) -> bool) -> Vec<(usize, usize)> {
     out
 }
 
-pub(crate) fn reconcile_person(id: &Text, inputs: &PersonInputs, ctx: &RunContext) -> PersonReport {
+pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext) -> PersonReport {
     let facts = PersonFacts::gather(id, inputs);
     let sched = schedule(inputs, &facts, ctx);
-    let mut entries: Vec<&StatementEntry> = inputs.entries.clone();
+    let mut entries: Vec<&StatementEntry> = inputs.entries().collect();
     // Statement order: date-time, rows of one timestamp as they stand in the files.
     entries.sort_by_key(|e| e.at);
     let mut p = Person {

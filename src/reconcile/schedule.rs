@@ -30,54 +30,39 @@ pub(crate) struct PersonFacts {
 }
 
 impl PersonFacts {
-    pub fn gather(id: &str, inputs: &PersonInputs) -> PersonFacts {
-        let roster = &inputs.roster;
-        let birth_date = roster
-            .iter()
+    pub fn gather(id: &str, inputs: PersonInputs) -> PersonFacts {
+        let roster = || inputs.roster();
+        let birth_date = roster()
             .find_map(|r| r.birth_date)
-            .or_else(|| inputs.contributions.iter().find_map(|c| c.birth_date))
+            .or_else(|| inputs.contributions().find_map(|c| c.birth_date))
             .or_else(|| birth_date_from_id(id));
-        let retired_from = roster.iter().filter_map(|r| r.retired_from).min();
+        let retired_from = roster().filter_map(|r| r.retired_from).min();
         let retired_always = retired_from.is_none()
-            && (roster.iter().any(|r| r.category == Some(Category::Retired))
+            && (roster().any(|r| r.category == Some(Category::Retired))
                 || inputs
-                    .contributions
-                    .iter()
+                    .contributions()
                     .any(|c| c.category == Some(Category::Retired)));
-        let inactive = roster
-            .iter()
+        let inactive = roster()
             .filter(|r| r.account_status == Some(AccountStatus::Inactive))
             .map(|r| (r.status_from, r.status_to))
             .collect();
-        let mut family: Vec<String> = roster
-            .iter()
-            .flat_map(|r| r.family.iter().cloned())
-            .collect();
+        let mut family: Vec<String> = roster().flat_map(|r| r.family.iter().cloned()).collect();
         family.sort();
         family.dedup();
-        let name = roster
-            .iter()
+        let name = roster()
             .find_map(|r| r.who.name.clone())
-            .or_else(|| inputs.contributions.iter().find_map(|c| c.who.name.clone()))
-            .or_else(|| inputs.entries.iter().find_map(|e| e.who.name.clone()));
-        let person_number = roster
-            .iter()
+            .or_else(|| inputs.contributions().find_map(|c| c.who.name.clone()))
+            .or_else(|| inputs.entries().find_map(|e| e.who.name.clone()));
+        let person_number = roster()
             .find_map(|r| r.who.person_number.clone())
             .or_else(|| {
                 inputs
-                    .contributions
-                    .iter()
+                    .contributions()
                     .find_map(|c| c.who.person_number.clone())
             })
-            .or_else(|| {
-                inputs
-                    .entries
-                    .iter()
-                    .find_map(|e| e.who.person_number.clone())
-            });
+            .or_else(|| inputs.entries().find_map(|e| e.who.person_number.clone()));
         let employer = inputs
-            .contributions
-            .iter()
+            .contributions()
             .filter(|c| c.employer.is_some())
             .max_by_key(|c| c.period)
             .and_then(|c| c.employer.clone());
@@ -215,13 +200,13 @@ fn add(a: Option<Money>, b: Option<Money>) -> Option<Money> {
 /// Builds the schedule: every contribution period (rows of one period summed), and for
 /// retirees every month from retirement (or the run's first month) to the as-of month.
 pub(crate) fn schedule(
-    inputs: &PersonInputs,
+    inputs: PersonInputs,
     facts: &PersonFacts,
     ctx: &RunContext,
 ) -> Vec<Scheduled> {
     let policy = ctx.policy;
     // The rows of each period together, in the order they were read (a stable sort).
-    let mut rows_in_order = inputs.contributions.clone();
+    let mut rows_in_order: Vec<_> = inputs.contributions().collect();
     rows_in_order.sort_by_key(|c| c.period);
     let mut out: Vec<Scheduled> = Vec::new();
     for rows in rows_in_order.chunk_by(|a, b| a.period == b.period) {
@@ -288,8 +273,7 @@ pub(crate) fn schedule(
         // statement could show (its first month less the lag), or, without a statement,
         // before the run's first month.
         let visible = inputs
-            .entries
-            .iter()
+            .entries()
             .map(|e| super::month_of(e.at.date()))
             .min()
             .and_then(|m| m.plus(-policy.credit_lag_months));
