@@ -2,7 +2,8 @@
 # Scale benchmark: the tool against the floor and the DuckDB peer, on the same files, in
 # one run on one machine.
 #
-#   bench/scale.sh                       # 10k, 100k and 1M people × 36 months, 3 runs each
+#   bench/scale.sh                       # 10k, 100k and 1M people × 36 months, 5 runs each
+#                                        # (3 at 1M people and up)
 #   SIZES="10000 100000" RUNS=1 bench/scale.sh
 #
 # For each size N (people) × MONTHS, generated once into bench/data/ by examples/gen_bench
@@ -15,7 +16,8 @@
 #   peer     bench/peer.py + bench/peer.sql in DuckDB on all cores (conversion not included)
 # Runs are interleaved, each after reading its inputs into the page cache and emptying
 # its output folder (both untimed);
-# each figure is the median of RUNS (peak RSS: the median run's).
+# each figure is the median of RUNS (peak RSS: the median run's); the last column lists
+# every run's seconds, sorted, so that the VM's noise shows beside the median.
 # A run that would not fit in memory (estimated from the per-person-month peaks measured
 # at 100k: tool ~0.3 KB, reckoned at 0.4; DuckDB ~2.2 KB) is skipped and says so.
 # Prints a Markdown table and writes it to bench/out/scale.md.
@@ -23,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"10000 100000 1000000"}
 MONTHS=${MONTHS:-36}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-} # empty: 5 below 1M people, 3 from there (a 1M run takes minutes)
 JOBS=$(nproc)
 AS_OF=2025-09-30 # the generated data runs from 2022-09; credits are due up to here
 DATA=bench/data
@@ -56,8 +58,8 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
 table="$OUT/scale.md"
 {
-  echo "| set | input MB (CSV MB) | rows | run | seconds | read | normalise | match | write | rows/s | MB/s | peak RSS MB | RSS ÷ CSV | floor ÷ run | run ÷ peer |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| set | input MB (CSV MB) | rows | run | seconds | read | normalise | match | write | rows/s | MB/s | peak RSS MB | RSS ÷ CSV | floor ÷ run | run ÷ peer | each run (s) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$table"
 
 for people in $SIZES; do
@@ -89,7 +91,8 @@ for people in $SIZES; do
     read -r convert_s convert_kb < <(run_once python3 bench/peer.py --convert "$dir" "$utf8")
     extra=(convert)
   fi
-  for ((i = 0; i < RUNS; i++)); do
+  repeats=${RUNS:-$([ "$people" -ge 1000000 ] && echo 3 || echo 5)}
+  for ((i = 0; i < repeats; i++)); do
     for run in "${runs[@]}"; do
       case $run in
         floor) cmd=("$RAW" "${files[@]}") ;;
@@ -114,23 +117,25 @@ for people in $SIZES; do
   for run in "${runs[@]}" "${extra[@]}"; do
     if [ "$run" = convert ]; then
       line="$convert_s $convert_kb - - - -"
+      each=$(printf "%.2f" "$convert_s")
     else
       line=$(printf '%s' "${secs[$run]}" | median)
+      each=$(printf '%s' "${secs[$run]}" | awk '{ print $1 }' | sort -n | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 }')
     fi
     read -r s k r n m w <<<"$line"
     awk -v set="$people×$MONTHS" -v in_mb="$(mb "$input_bytes")" -v csv_mb="$(mb "$csv_bytes")" \
         -v rows="$rows" -v run="$run" -v s="$s" -v k="$k" -v r="$r" -v n="$n" -v m="$m" -v w="$w" \
-        -v fl="$floor_s" -v peer="$peer_s" -v csv_b="$csv_bytes" -v in_b="$input_bytes" '
+        -v fl="$floor_s" -v peer="$peer_s" -v csv_b="$csv_bytes" -v in_b="$input_bytes" -v each="$each" '
       BEGIN {
-        printf "| %s | %s (%s) | %d | %s | %.2f | %s | %s | %s | %s | %.0f | %.1f | %.0f | %.1f | %s | %s |\n",
+        printf "| %s | %s (%s) | %d | %s | %.2f | %s | %s | %s | %s | %.0f | %.1f | %.0f | %.1f | %s | %s | %s |\n",
           set, in_mb, csv_mb, rows, run, s, r, n, m, w, rows / s, in_b / 1048576 / s, k / 1024,
           k * 1024 / csv_b,
           (run ~ /^tool/ ? sprintf("%.2f", fl / s) : "-"),
-          (peer > 0 && (run ~ /^tool/ || run == "floor") ? sprintf("%.2f", s / peer) : "-")
+          (peer > 0 && (run ~ /^tool/ || run == "floor") ? sprintf("%.2f", s / peer) : "-"), each
       }' >>"$table"
   done
   for s in "${skipped[@]}"; do
-    echo "| $people×$MONTHS | $(mb "$input_bytes") ($(mb "$csv_bytes")) | $rows | ${s%%:*} | skipped: needs ~${s#*:} GB, $((available_kb / 1048576)) GB available | | | | | | | | | | |" >>"$table"
+    echo "| $people×$MONTHS | $(mb "$input_bytes") ($(mb "$csv_bytes")) | $rows | ${s%%:*} | skipped: needs ~${s#*:} GB, $((available_kb / 1048576)) GB available | | | | | | | | | | | |" >>"$table"
   done
   unset secs rss phases
 done

@@ -683,7 +683,7 @@ fn note_conflicting_names(batch: &mut Batch) {
         .collect();
     named.par_sort_unstable();
     let notes: Vec<String> = named
-        .par_chunk_by(|a, b| a.1 == b.1)
+        .par_chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
         // Sorted by name within the ID: two names or more when the first is not the last.
         .filter(|same_id| same_id[0].2 != same_id[same_id.len() - 1].2)
         .map(|same_id| {
@@ -696,8 +696,6 @@ fn note_conflicting_names(batch: &mut Batch) {
             )
         })
         .collect();
-    drop(named);
-    drop(runs);
     batch.notes.extend(notes);
 }
 
