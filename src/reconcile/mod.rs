@@ -418,10 +418,13 @@ impl People<'_> {
 
     /// Like [`People::reconcile`], handing each block of persons (in output order) to
     /// `sink` as soon as it is reconciled: a sink that writes the month rows and empties
-    /// `months` keeps them out of memory — they are most of a run's results.
-    pub fn reconcile_in_blocks<E>(
+    /// `months` keeps them out of memory — they are most of a run's results. The sink
+    /// runs on the pool beside the next block's reconciling (a task of its own, not a
+    /// thread more than the pool has: on two cores a third thread stalled the block it
+    /// preempted, and the other core waited for it).
+    pub fn reconcile_in_blocks<E: Send>(
         self,
-        mut sink: impl FnMut(&mut [PersonReport]) -> Result<(), E>,
+        mut sink: impl FnMut(&mut [PersonReport]) -> Result<(), E> + Send,
     ) -> Result<Reconciliation, E> {
         let People {
             as_of,
@@ -432,10 +435,10 @@ impl People<'_> {
         } = self;
         let mut persons = Vec::with_capacity(people.len());
         let mut totals = BTreeMap::new();
-        for block in people.chunks(PERSONS_PER_BLOCK) {
+        let reconcile_block = |block: &[(usize, Text, Range<usize>)]| {
             // Small tasks: a thread that runs out of people steals more instead of waiting
             // for the other to finish a long run of them.
-            let mut reports: Vec<PersonReport> = block
+            let reports: Vec<PersonReport> = block
                 .par_iter()
                 .with_max_len(64)
                 .map(|(rank, id, at)| {
@@ -452,9 +455,30 @@ impl People<'_> {
                 .par_chunks(256)
                 .map(period_cents)
                 .reduce(BTreeMap::new, add_cents);
-            totals = add_cents(totals, sums);
-            sink(&mut reports)?;
-            persons.append(&mut reports);
+            (reports, sums)
+        };
+        // The block reconciled last, waiting for the sink.
+        let mut done: Option<Vec<PersonReport>> = None;
+        let mut blocks = people.chunks(PERSONS_PER_BLOCK);
+        loop {
+            let next = blocks.next();
+            let (reconciled, sunk) = rayon::join(
+                || next.map(reconcile_block),
+                || match done.take() {
+                    Some(mut reports) => sink(&mut reports).map(|()| Some(reports)),
+                    None => Ok(None),
+                },
+            );
+            if let Some(mut reports) = sunk? {
+                persons.append(&mut reports);
+            }
+            match reconciled {
+                Some((reports, sums)) => {
+                    totals = add_cents(totals, sums);
+                    done = Some(reports);
+                }
+                None => break,
+            }
         }
         Ok(Reconciliation {
             as_of,

@@ -1,12 +1,10 @@
 //! months.csv written while people are reconciled: its rows are most of a run's results
 //! (36 per person over three years), so they go to the file block by block instead of
-//! being held until the end. A thread of its own writes them (unless the run has one
-//! thread), so the next block is reconciled meanwhile.
+//! being held until the end. Each block is written as a task on the pool while the next
+//! is reconciled ([`crate::reconcile::People::reconcile_in_blocks`]).
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{SyncSender, sync_channel};
-use std::thread::JoinHandle;
 
 use super::tables::{CsvTable, MONTHS_COLUMNS, months_rows};
 use crate::error::OutputError;
@@ -18,56 +16,9 @@ use crate::reconcile::PersonReport;
 pub struct MonthsSpool {
     path: PathBuf,
     tmp: PathBuf,
-    writer: Option<Writer>,
+    /// Closed (taken) before the rename: Windows renames no open file.
+    file: Option<File>,
     ids: IdDisplay,
-}
-
-/// Where the blocks go: a writing thread, its blocks waiting in a short queue (a slow disk
-/// holds back reconciling rather than filling memory) — or, on a one-thread run
-/// (`-j 1`), the file itself, written in turn: one thread means one.
-enum Writer {
-    Thread {
-        blocks: SyncSender<CsvTable>,
-        thread: JoinHandle<std::io::Result<()>>,
-    },
-    Inline(File),
-}
-
-impl Writer {
-    fn start(mut file: File) -> Writer {
-        if rayon::current_num_threads() <= 1 {
-            return Writer::Inline(file);
-        }
-        let (blocks, queue) = sync_channel::<CsvTable>(2);
-        let thread = std::thread::spawn(move || {
-            for block in queue {
-                block.write_to(&mut file)?;
-            }
-            Ok(())
-        });
-        Writer::Thread { blocks, thread }
-    }
-
-    /// Hands `block` over; `false` when the writing thread has stopped (on an error).
-    fn send(&mut self, block: CsvTable) -> std::io::Result<bool> {
-        match self {
-            Writer::Thread { blocks, .. } => Ok(blocks.send(block).is_ok()),
-            Writer::Inline(file) => block.write_to(file).map(|()| true),
-        }
-    }
-
-    /// Waits for every block to be written.
-    fn close(self) -> std::io::Result<()> {
-        match self {
-            Writer::Thread { blocks, thread } => {
-                drop(blocks);
-                thread
-                    .join()
-                    .unwrap_or_else(|_| Err(std::io::Error::other("the months.csv writer stopped")))
-            }
-            Writer::Inline(_) => Ok(()),
-        }
-    }
 }
 
 impl MonthsSpool {
@@ -83,7 +34,7 @@ impl MonthsSpool {
         let mut spool = MonthsSpool {
             path,
             tmp,
-            writer: Some(Writer::start(file)),
+            file: Some(file),
             ids,
         };
         let header = months_rows(&[], Some(&MONTHS_COLUMNS), ids).map_err(|e| spool.csv(e))?;
@@ -106,13 +57,11 @@ impl MonthsSpool {
     /// `read_back`, returns its bytes for the formats built from the table (workbook,
     /// Parquet).
     pub fn finish(mut self, keep: bool, read_back: bool) -> Result<Option<Vec<u8>>, OutputError> {
+        drop(self.file.take());
         let io = |source| OutputError::Io {
             path: self.path.display().to_string(),
             source,
         };
-        if let Some(writer) = self.writer.take() {
-            writer.close().map_err(io)?;
-        }
         let bytes = if read_back {
             Some(std::fs::read(&self.tmp).map_err(io)?)
         } else {
@@ -125,21 +74,12 @@ impl MonthsSpool {
     }
 
     fn put(&mut self, bytes: CsvTable) -> Result<(), OutputError> {
-        let Some(writer) = &mut self.writer else {
+        let Some(file) = &mut self.file else {
             return Ok(());
         };
-        let error = match writer.send(bytes) {
-            Ok(true) => return Ok(()),
-            Err(e) => e,
-            // The writing thread has stopped: its error says why.
-            Ok(false) => match self.writer.take().map(Writer::close) {
-                Some(Err(e)) => e,
-                _ => std::io::Error::other("the months.csv writer stopped"),
-            },
-        };
-        Err(OutputError::Io {
+        bytes.write_to(file).map_err(|source| OutputError::Io {
             path: self.path.display().to_string(),
-            source: error,
+            source,
         })
     }
 
@@ -155,9 +95,6 @@ impl Drop for MonthsSpool {
     /// A run that stopped before [`MonthsSpool::finish`] leaves no half-written table
     /// (and after it, the temporary name is gone already).
     fn drop(&mut self) {
-        if let Some(writer) = self.writer.take() {
-            let _ = writer.close();
-        }
         let _ = std::fs::remove_file(&self.tmp);
     }
 }
