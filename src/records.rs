@@ -26,12 +26,9 @@ pub fn id_order(id: &str) -> (u64, u64) {
     let mut bytes = [0u8; 16];
     let n = id.len().min(16);
     bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
-    let [a, b] = [&bytes[..8], &bytes[8..]].map(|half| {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(half);
-        u64::from_be_bytes(word)
-    });
-    (a, b)
+    let word = u128::from_be_bytes(bytes);
+    // Two u64 rather than one u128: a key of 8-byte-aligned fields packs tighter.
+    ((word >> 64) as u64, word as u64)
 }
 
 /// A calendar month (费款所属期 and friends), stored as months since year 0 so that lag
@@ -396,6 +393,14 @@ impl<T> Records<T> {
             .with_max_len(1)
             .flat_map_iter(|p| p.chunk_by(same))
             .collect()
+    }
+
+    /// [`Records::par_runs`] of one person's rows: rows that share one `Who`.
+    pub fn par_person_runs(&self) -> Vec<&[T]>
+    where
+        T: OfPerson + Sync,
+    {
+        self.par_runs(|a, b| Arc::ptr_eq(a.who(), b.who()))
     }
 
     /// Keeps the records for which `keep(index, record)` holds, in order.

@@ -128,12 +128,14 @@ impl Batch {
     /// The runs of one person's rows (one shared `Who`) of each kind of record, in order:
     /// the checks and the grouping that look at people need not look at every row.
     pub fn person_runs(&self) -> PersonRuns<'_> {
-        fn runs<T: OfPerson + Sync>(records: &Records<T>) -> Vec<&[T]> {
-            records.par_runs(|a, b| Arc::ptr_eq(a.who(), b.who()))
-        }
         let (contributions, (entries, roster)) = rayon::join(
-            || runs(&self.contributions),
-            || rayon::join(|| runs(&self.entries), || runs(&self.roster)),
+            || self.contributions.par_person_runs(),
+            || {
+                rayon::join(
+                    || self.entries.par_person_runs(),
+                    || self.roster.par_person_runs(),
+                )
+            },
         );
         PersonRuns {
             contributions,
@@ -498,14 +500,8 @@ pub enum Retain {
 fn reject_repeats(batch: &mut Batch) {
     // Each a pass over all its records: the two side by side.
     let (contributions, entries) = rayon::join(
-        || {
-            repeats(
-                &batch.contributions,
-                |c| (c.origin, &c.who),
-                contribution_key,
-            )
-        },
-        || repeats(&batch.entries, |e| (e.origin, &e.who), entry_key),
+        || repeats(&batch.contributions, |c| c.origin, contribution_key),
+        || repeats(&batch.entries, |e| e.origin, entry_key),
     );
     let label = |o: Origin| {
         let s = batch.source(o);
@@ -597,25 +593,22 @@ fn entry_key(e: &StatementEntry) -> EntryKey<'_> {
 /// Rows equal (by `key`) to an earlier row of another source: (index, the first copy's
 /// origin), in row order. Rows are hashed in parallel and sorted by hash, so equal rows
 /// meet without a map of owned keys (which cost more memory than the records).
-fn repeats<'r, T: Sync, K: std::hash::Hash + Eq>(
+fn repeats<'r, T: OfPerson + Sync, K: std::hash::Hash + Eq>(
     rows: &'r Records<T>,
-    at: impl Fn(&T) -> (Origin, &Arc<Who>) + Sync,
+    origin: impl Fn(&T) -> Origin + Sync,
     key: fn(&'r T) -> K,
 ) -> Vec<(usize, Origin)> {
     use std::hash::BuildHasher;
-    let origin = |r: &T| at(r).0;
     // Equal rows name the same person: only people with rows in two sources or more can
     // have one repeated, and usually there are none (a person's rows come in one file).
     let mut sources: FxHashMap<&str, (u32, bool)> = FxHashMap::default();
     // Runs of one person's rows (first index, rows, ID): the check looks up a run, not a row.
     let mut runs: Vec<(usize, &'r [T], &'r str)> = Vec::new();
     let mut next = 0;
-    for run in rows.par_runs(|a, b| Arc::ptr_eq(at(a).1, at(b).1)) {
-        let (origin, who) = at(&run[0]);
-        let seen = sources
-            .entry(&who.person_id)
-            .or_insert((origin.source, false));
-        seen.1 |= seen.0 != origin.source;
+    for run in rows.par_person_runs() {
+        let (source, who) = (origin(&run[0]).source, run[0].who());
+        let seen = sources.entry(&who.person_id).or_insert((source, false));
+        seen.1 |= seen.0 != source;
         runs.push((next, run, &who.person_id));
         next += run.len();
     }
