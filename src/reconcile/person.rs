@@ -117,10 +117,12 @@ impl Person<'_> {
         let credits: Vec<usize> = (0..self.entries.len())
             .filter(|&i| self.kinds[i] == EntryKind::Credit && self.entries[i].amount > Money::ZERO)
             .collect();
+        // The schedule holds each period once, in order.
         let slot = |p: Period| {
             self.sched
-                .iter()
-                .position(|s| s.period == p && s.expected > Money::ZERO)
+                .binary_search_by_key(&p, |s| s.period)
+                .ok()
+                .filter(|&si| self.sched[si].expected > Money::ZERO)
         };
         for &ci in &credits {
             let Some(p) = self.entries[ci].period else {
@@ -149,15 +151,23 @@ impl Person<'_> {
         // open after them are sorted — the same choices as sorting them all, for a
         // fraction of the sorting.
         let (mut exact, mut candidates): (Vec<u128>, Vec<u128>) = (Vec::new(), Vec::new());
+        // The last month a credit may come for each period; each credit looks only at the
+        // periods whose window can hold its month (see `Reach`).
+        let latest: Vec<Period> = self
+            .sched
+            .iter()
+            .map(|s| s.due.plus(policy.pair_within_months).unwrap_or(s.due))
+            .collect();
+        let reach = Reach::of(&self.sched, &latest);
         for (rank, &ci) in open.iter().enumerate() {
             let e = self.entries[ci];
             let m = month_of(e.at.date());
-            for (si, s) in self.sched.iter().enumerate() {
+            for si in reach.slots(&self.sched, m) {
+                let s = &self.sched[si];
                 if s.expected <= Money::ZERO || by_period[si].is_some() {
                     continue;
                 }
-                let latest = s.due.plus(policy.pair_within_months).unwrap_or(s.due);
-                if m < s.period || m > latest {
+                if m < s.period || m > latest[si] {
                     continue;
                 }
                 let amount_ok = (e.amount - s.expected).abs() <= tol;
@@ -215,6 +225,29 @@ impl Person<'_> {
             };
         }
         (by_period, state)
+    }
+}
+
+/// The periods a credit can pair with, found without looking at all of them: period `p`
+/// takes credits from `p` to its latest month, so a credit in month `m` pairs only with
+/// periods from `m` less the longest such span up to `m`. The schedule is in period order,
+/// each period once; one back-paid period, due long after, widens its own person's window.
+struct Reach(i64);
+
+impl Reach {
+    fn of(sched: &[Scheduled], latest: &[Period]) -> Reach {
+        let span = sched
+            .iter()
+            .zip(latest)
+            .map(|(s, l)| l.index() - s.period.index());
+        Reach(span.max().unwrap_or(0))
+    }
+
+    /// Indices of the periods that may hold month `m` within their span (a superset).
+    fn slots(&self, sched: &[Scheduled], m: Period) -> std::ops::Range<usize> {
+        let from = sched.partition_point(|s| s.period.index() < m.index() - self.0);
+        let to = sched.partition_point(|s| s.period <= m);
+        from..to.max(from)
     }
 }
 
@@ -719,5 +752,59 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
         } else {
             Vec::new()
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn scheduled(period: Period) -> Scheduled {
+        Scheduled {
+            period,
+            has_row: true,
+            insurance: Insurance::Employee,
+            tier: None,
+            base: None,
+            employee_amount: None,
+            employer_amount: None,
+            paid: true,
+            backpay: false,
+            paid_month: None,
+            formula: None,
+            expected: Money::ZERO,
+            due: period,
+            grace_end: period,
+        }
+    }
+
+    proptest! {
+        /// The window holds every period whose span (period to its latest month) holds the
+        /// credit's month: spans of any length, back-paid ones far longer, even negative.
+        #[test]
+        fn reach_finds_every_period_whose_span_holds_the_month(
+            gaps in proptest::collection::vec(1i64..4, 0..40),
+            spans in proptest::collection::vec(-2i64..30, 40),
+            month in 0i64..150,
+        ) {
+            let start = Period::new(2020, 1).unwrap();
+            let mut at = 0;
+            let mut sched = Vec::new();
+            let mut latest = Vec::new();
+            for (gap, span) in gaps.iter().zip(&spans) {
+                at += gap;
+                let p = start.plus(at).unwrap();
+                sched.push(scheduled(p));
+                latest.push(p.plus(*span).unwrap());
+            }
+            let m = start.plus(month).unwrap();
+            let window = Reach::of(&sched, &latest).slots(&sched, m);
+            for (i, (s, l)) in sched.iter().zip(&latest).enumerate() {
+                if s.period <= m && m <= *l {
+                    prop_assert!(window.contains(&i), "{i} outside {window:?}");
+                }
+            }
+        }
     }
 }
