@@ -536,7 +536,58 @@ fn scan_text(
     }
 }
 
+/// The digits of `s[range]` as a number, if they are all ASCII digits.
+fn ascii_number(s: &[u8], range: std::ops::Range<usize>) -> Option<u64> {
+    s.get(range)?.iter().try_fold(0u64, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
+}
+
+/// The shapes nearly every export writes, read straight from the bytes: `YYYYMM` and
+/// `YYYY-MM` periods; `YYYY-MM-DD` dates with or without ` hh:mm:ss`. Anything else, even
+/// with a space around it, is left to the general reading, which gives the same value
+/// for these shapes (`plain_shapes_read_as_the_general_path` holds it to that).
+fn plain_period(s: &[u8]) -> Option<(u64, u64)> {
+    match s.len() {
+        6 => Some((ascii_number(s, 0..4)?, ascii_number(s, 4..6)?)),
+        7 if s[4] == b'-' => Some((ascii_number(s, 0..4)?, ascii_number(s, 5..7)?)),
+        _ => None,
+    }
+}
+
+type DateParts = (u64, u64, u64, u64, u64, u64);
+
+fn plain_date_time(s: &[u8]) -> Option<DateParts> {
+    if !matches!(s.len(), 10 | 19) || s[4] != b'-' || s[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (
+        ascii_number(s, 0..4)?,
+        ascii_number(s, 5..7)?,
+        ascii_number(s, 8..10)?,
+    );
+    if s.len() == 10 {
+        return Some((y, m, d, 0, 0, 0));
+    }
+    if s[10] != b' ' || s[13] != b':' || s[16] != b':' {
+        return None;
+    }
+    let (hh, mm, ss) = (
+        ascii_number(s, 11..13)?,
+        ascii_number(s, 14..16)?,
+        ascii_number(s, 17..19)?,
+    );
+    Some((y, m, d, hh, mm, ss))
+}
+
 fn period_text(raw: &str) -> ValueResult<Period> {
+    if let Some((y, m)) = plain_period(raw.as_bytes()) {
+        return ym(y, m).map(Some);
+    }
+    period_groups(raw)
+}
+
+fn period_groups(raw: &str) -> ValueResult<Period> {
     let Some((s, g)) = scan_text(raw, ValueError::NotAPeriod)? else {
         return Ok(None);
     };
@@ -603,6 +654,16 @@ fn date_number(f: f64) -> ValueResult<NaiveDateTime> {
 }
 
 fn date_text(raw: &str) -> ValueResult<NaiveDateTime> {
+    if let Some((y, m, d, hh, mm, ss)) = plain_date_time(raw.as_bytes()) {
+        let time = NaiveTime::from_hms_opt(hh as u32, mm as u32, ss as u32);
+        return Ok(Some(
+            ymd(y, m, d)?.and_time(time.ok_or(ValueError::NotADate)?),
+        ));
+    }
+    date_groups(raw)
+}
+
+fn date_groups(raw: &str) -> ValueResult<NaiveDateTime> {
     let Some((_, g)) = scan_text(raw, ValueError::NotADate)? else {
         return Ok(None);
     };
@@ -1042,6 +1103,27 @@ pub fn list(cell: &Cell) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The byte-level fast paths give what the digit-group reading gives, values and
+        /// errors alike: for the shapes they take, and for strings of digits and
+        /// separators near them.
+        #[test]
+        fn plain_shapes_read_as_the_general_path(
+            date in "(19|20|[0-9]{2})[0-9]{2}-(0[0-9]|1[0-3])-([0-2][0-9]|3[0-2])( ([01][0-9]|2[0-4]):[0-6][0-9]:[0-6][0-9])?",
+            period in "(19|20|[0-9]{2})[0-9]{2}-?(0[0-9]|1[0-3])",
+            near in "[0-9: -]{5,20}",
+        ) {
+            for t in [&date, &near] {
+                prop_assert_eq!(date_text(t), date_groups(t), "{}", t);
+            }
+            for t in [&period, &near] {
+                prop_assert_eq!(period_text(t), period_groups(t), "{}", t);
+            }
+        }
+    }
+
     use super::*;
     use rust_decimal::Decimal;
 
