@@ -207,6 +207,9 @@ struct RowCounter<'b> {
     /// Whether the previous span ended with `\r`.
     after_cr: bool,
     row: u32,
+    /// Whether `body` holds a `"` at all: without one no record can hold a quoted cell,
+    /// and the fast path below need not look for one in each.
+    quotes: bool,
 }
 
 impl<'b> RowCounter<'b> {
@@ -216,6 +219,7 @@ impl<'b> RowCounter<'b> {
             end: 0,
             after_cr,
             row: 0,
+            quotes: memchr::memchr(b'"', body).is_some(),
         }
     }
 
@@ -236,7 +240,7 @@ impl<'b> RowCounter<'b> {
         if let Some(plain) = plain
             && plain.len() == record.as_slice().len() + record.len()
             && matches!(plain.last(), Some(b'\n' | b'\r'))
-            && !record.as_slice().contains(&b'"')
+            && !(self.quotes && record.as_slice().contains(&b'"'))
         {
             self.after_cr = plain.last() == Some(&b'\r');
             self.end = end;
