@@ -22,6 +22,20 @@ pub struct Money(NonZeroI64);
 
 const FLIP: i64 = i64::MIN;
 
+/// 10¹⁶ yuan in cents: computed amounts are held within it ([`Money::saturating`]).
+const SATURATION: i64 = 1_000_000_000_000_000_000;
+
+/// 10⁰ to 10²⁸: a `Decimal`'s scales.
+const POW10: [i128; 29] = {
+    let mut t = [1i128; 29];
+    let mut i = 1;
+    while i < t.len() {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 impl Money {
     pub const ZERO: Money = Money::from_cents(0);
 
@@ -55,9 +69,11 @@ impl Money {
     /// `d` rounded to cents, held at ±10¹⁶ yuan beyond: only a computed amount (a policy's
     /// absurd retiree sum) can get there, and a run must not stop over it.
     pub fn saturating(d: Decimal) -> Money {
-        const LIMIT: i64 = 1_000_000_000_000_000_000;
-        Money::from_decimal(d.clamp(Decimal::from(-LIMIT / 100), Decimal::from(LIMIT / 100)))
-            .unwrap_or(Money::from_cents(LIMIT))
+        Money::from_decimal(d.clamp(
+            Decimal::from(-SATURATION / 100),
+            Decimal::from(SATURATION / 100),
+        ))
+        .unwrap_or(Money::from_cents(SATURATION))
     }
 
     /// `a × x + b × y` rounded half up (away from zero) to cents: an expected credit from
@@ -65,13 +81,26 @@ impl Money {
     /// rates of a policy and amounts of a file), else through `Decimal`.
     pub fn mul_add(a: Money, x: Decimal, b: Money, y: Decimal) -> Money {
         let exact = || -> Option<i64> {
-            let scale = x.scale().max(y.scale());
-            let unit = 10_i128.checked_pow(scale)?;
+            let scale = x.scale().max(y.scale()) as usize;
+            let unit = *POW10.get(scale)?;
+            // Overflow-checked 128-bit multiplication is a library call: the common case
+            // (a rate with under 19 digits, a product under 2⁶⁴) is proved not to need it.
             let term = |m: Money, r: Decimal| {
-                let widen = 10_i128.checked_pow(scale - r.scale())?;
-                i128::from(m.cents())
-                    .checked_mul(r.mantissa())?
-                    .checked_mul(widen)
+                let widen = *POW10.get(scale - r.scale() as usize)?;
+                let Ok(r) = i64::try_from(r.mantissa()) else {
+                    return i128::from(m.cents())
+                        .checked_mul(r.mantissa())?
+                        .checked_mul(widen);
+                };
+                // Two 64-bit factors: at most 2¹²⁶, no overflow.
+                let p = i128::from(m.cents()) * i128::from(r);
+                if widen == 1 {
+                    Some(p)
+                } else if p.unsigned_abs() < 1 << 64 && widen < 1 << 62 {
+                    Some(p * widen)
+                } else {
+                    p.checked_mul(widen)
+                }
             };
             let total = term(a, x)?.checked_add(term(b, y)?)?;
             // In 64 bits when it fits (always, in practice): a 128-bit division is a
@@ -85,7 +114,10 @@ impl Money {
             } else {
                 q
             };
-            i64::try_from(q).ok().filter(|c| c.unsigned_abs() < 1 << 62)
+            // Beyond the bound `saturating` holds sums to, it holds this one too.
+            i64::try_from(q)
+                .ok()
+                .filter(|c| c.unsigned_abs() <= SATURATION as u64)
         };
         match exact() {
             Some(cents) => Money::from_cents(cents),
@@ -256,6 +288,25 @@ mod tests {
             Money::from_cents(i64::MAX).to_string(),
             "92233720368547758.07"
         );
+    }
+
+    proptest::proptest! {
+        /// Amounts and rates of either sign, scales 0 to 11: the integer arithmetic rounds
+        /// exactly as `Decimal` does, and holds a result past 10¹⁶ yuan there as it does.
+        #[test]
+        fn mul_add_is_decimal_arithmetic_rounded_half_up(
+            a in -100_000_000_000i64..100_000_000_000,
+            b in -100_000_000_000i64..100_000_000_000,
+            (xm, xs) in (-1_000_000_000i64..1_000_000_000, 0u32..12),
+            (ym, ys) in (-1_000_000_000i64..1_000_000_000, 0u32..12),
+        ) {
+            let (a, b) = (Money::from_cents(a), Money::from_cents(b));
+            let (x, y) = (Decimal::new(xm, xs), Decimal::new(ym, ys));
+            proptest::prop_assert_eq!(
+                Money::mul_add(a, x, b, y),
+                Money::saturating(a.dec() * x + b.dec() * y)
+            );
+        }
     }
 
     #[test]
