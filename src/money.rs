@@ -225,25 +225,34 @@ impl Money {
     /// Appends the amount as [`Display`](fmt::Display) prints it, without the formatting
     /// machinery: months.csv prints five amounts on each of millions of rows.
     pub fn write_to(self, out: &mut Vec<u8>) {
+        self.pieces(|piece| out.extend_from_slice(piece.as_bytes()));
+    }
+
+    /// Appends the amount as reports print it (`-12.30`) to `out`.
+    pub fn push_to(self, out: &mut String) {
+        self.pieces(|piece| out.push_str(piece));
+    }
+
+    /// The printed amount in pieces: sign, whole yuan, `.` and the cents.
+    fn pieces(self, mut put: impl FnMut(&str)) {
         let cents = self.cents();
         if cents < 0 {
-            out.push(b'-');
+            put("-");
         }
         let abs = cents.unsigned_abs();
         let mut digits = itoa::Buffer::new();
-        out.extend_from_slice(digits.format(abs / 100).as_bytes());
-        let fraction = (abs % 100) as u8;
-        out.extend_from_slice(&[b'.', b'0' + fraction / 10, b'0' + fraction % 10]);
+        put(digits.format(abs / 100));
+        put(".");
+        put(crate::records::two_digits((abs % 100) as u32));
     }
 }
 
 /// Two decimals, as reports print amounts: `-12.30`.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // One routine for both ways of printing: the bytes are ASCII digits.
-        let mut out = Vec::with_capacity(24);
-        self.write_to(&mut out);
-        f.write_str(std::str::from_utf8(&out).map_err(|_| fmt::Error)?)
+        let mut result = Ok(());
+        self.pieces(|piece| result = result.and_then(|()| f.write_str(piece)));
+        result
     }
 }
 

@@ -127,8 +127,21 @@ impl Period {
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year(), self.month())
+        // Put together from digit pairs: a run prints millions of periods, and the years
+        // are 1900-2099, four digits.
+        let (y, m) = (self.year().unsigned_abs(), self.month());
+        for piece in [two_digits(y / 100), two_digits(y), "-", two_digits(m)] {
+            f.write_str(piece)?;
+        }
+        Ok(())
     }
+}
+
+/// `n % 100` as two digits, `"00"` to `"99"`, without the formatting machinery.
+pub(crate) fn two_digits(n: u32) -> &'static str {
+    const PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    let i = (n % 100) as usize * 2;
+    &PAIRS[i..i + 2]
 }
 
 impl fmt::Debug for Period {
@@ -468,6 +481,19 @@ mod tests {
             prop_assert_eq!((id_order(&a), &a).cmp(&(id_order(&b), &b)), a.cmp(&b));
             let (p, q) = (format!("3201021985{a}"), format!("3201021985{b}"));
             prop_assert_eq!((id_order(&p), &p).cmp(&(id_order(&q), &q)), p.cmp(&q));
+        }
+    }
+
+    #[test]
+    fn periods_print_as_the_formatting_machinery_would() {
+        for n in 0..250 {
+            assert_eq!(two_digits(n), format!("{:02}", n % 100));
+        }
+        for year in Period::MIN_YEAR..=Period::MAX_YEAR {
+            for month in 1..=12 {
+                let p = Period::new(year, month).unwrap();
+                assert_eq!(p.to_string(), format!("{year:04}-{month:02}"));
+            }
         }
     }
 

@@ -498,7 +498,9 @@ impl People<'_> {
 
 /// Amounts as reports print them: 2 decimals.
 pub fn yuan(m: Money) -> String {
-    m.to_string()
+    let mut s = String::with_capacity(16);
+    m.push_to(&mut s);
+    s
 }
 
 /// The month of a date.
