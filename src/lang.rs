@@ -11,6 +11,14 @@ pub enum Lang {
 
 impl Lang {
     /// Picks the message for this language; every message is written in both.
+    /// 0 for Chinese, 1 for English: where a pair of texts keeps each.
+    pub fn pick_index(self) -> usize {
+        match self {
+            Lang::Zh => 0,
+            Lang::En => 1,
+        }
+    }
+
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Zh => zh,

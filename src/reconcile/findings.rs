@@ -247,36 +247,54 @@ pub struct Finding {
 /// Fills a message template; `{key}` without a value stays empty. The message is made
 /// at its exact length: a run keeps every message until the end (10k people: 30k of
 /// them), and a buffer grown or guessed leaves room unused in each.
-pub fn render(code: Code, lang: Lang, args: &[(&str, String)]) -> String {
-    let info = code.info();
-    let template = lang.pick(info.zh, info.en);
-    let mut len = 0;
-    template_parts(template, args, |part| len += part.len());
+pub fn render(code: Code, lang: Lang, args: &[(&str, &str)]) -> String {
+    let value = |key: &str| args.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| *v);
+    let parts = template_parts(code, lang);
+    let len = parts
+        .iter()
+        .map(|part| match part {
+            Part::Text(t) => t.len(),
+            Part::Key(k) => value(k).len(),
+        })
+        .sum();
     let mut out = String::with_capacity(len);
-    template_parts(template, args, |part| out.push_str(part));
+    for part in parts {
+        out.push_str(match part {
+            Part::Text(t) => t,
+            Part::Key(k) => value(k),
+        });
+    }
     out
 }
 
-/// The parts of a filled template in order: text between placeholders, and values.
-fn template_parts<'a>(
-    template: &'a str,
-    args: &'a [(&str, String)],
-    mut part: impl FnMut(&'a str),
-) {
+/// A piece of a message template: text as written, or a `{key}` to fill.
+enum Part {
+    Text(&'static str),
+    Key(&'static str),
+}
+
+/// Every template cut into its parts once per run, not at each of millions of findings.
+fn template_parts(code: Code, lang: Lang) -> &'static [Part] {
+    static PARTS: std::sync::OnceLock<Vec<[Vec<Part>; 2]>> = std::sync::OnceLock::new();
+    let all = PARTS.get_or_init(|| CODES.iter().map(|c| [cut(c.zh), cut(c.en)]).collect());
+    &all[code as usize][lang.pick_index()]
+}
+
+/// Cuts a template at its `{key}`s; a `{` never closed is text to the end.
+fn cut(template: &'static str) -> Vec<Part> {
+    let mut parts = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        part(&rest[..open]);
+        parts.push(Part::Text(&rest[..open]));
         let Some(close) = rest[open..].find('}') else {
-            part(&rest[open..]);
-            return;
+            parts.push(Part::Text(&rest[open..]));
+            return parts;
         };
-        let key = &rest[open + 1..open + close];
-        if let Some((_, v)) = args.iter().find(|(k, _)| *k == key) {
-            part(v);
-        }
+        parts.push(Part::Key(&rest[open + 1..open + close]));
         rest = &rest[open + close + 1..];
     }
-    part(rest);
+    parts.push(Part::Text(rest));
+    parts
 }
 
 #[cfg(test)]
@@ -307,15 +325,42 @@ mod tests {
     }
 
     #[test]
+    fn templates_cut_at_their_keys() {
+        let texts = |parts: Vec<Part>| -> Vec<String> {
+            parts
+                .iter()
+                .map(|p| match p {
+                    Part::Text(t) => format!("text:{t}"),
+                    Part::Key(k) => format!("key:{k}"),
+                })
+                .collect()
+        };
+        assert_eq!(
+            texts(cut("{a}: b {c} d {e")),
+            [
+                "text:",
+                "key:a",
+                "text:: b ",
+                "key:c",
+                "text: d ",
+                "text:{e"
+            ]
+        );
+        assert_eq!(texts(cut("")), ["text:"]);
+        let m = render(CreditMissing, Lang::En, &[("period", "2024-03")]);
+        assert!(m.contains("2024-03") && !m.contains('{'), "{m}");
+    }
+
+    #[test]
     fn renders_placeholders() {
         let m = render(
             CreditMissing,
             Lang::En,
             &[
-                ("period", "2024-03".into()),
-                ("expected", "160.00".into()),
-                ("due", "2024-04".into()),
-                ("grace", "2024-06".into()),
+                ("period", "2024-03"),
+                ("expected", "160.00"),
+                ("due", "2024-04"),
+                ("grace", "2024-06"),
             ],
         );
         assert!(

@@ -53,22 +53,17 @@ impl Person<'_> {
             (Some(e), Some(a)) => Some(a - e),
             _ => None,
         };
-        let mut all: Vec<(&str, String)> = args.to_vec();
-        if let Some(p) = period {
-            all.push(("period", p.to_string()));
-        }
-        if let Some(p) = period_to {
-            all.push(("to", p.to_string()));
-        }
-        if let Some(e) = expected {
-            all.push(("expected", yuan(e)));
-        }
-        if let Some(a) = actual {
-            all.push(("actual", yuan(a)));
-        }
-        if let Some(d) = difference {
-            all.push(("diff", yuan(d.abs())));
-        }
+        // The values named here, then the caller's, borrowed: nothing copied again.
+        let named = [
+            ("period", period.map(|p| p.to_string())),
+            ("to", period_to.map(|p| p.to_string())),
+            ("expected", expected.map(yuan)),
+            ("actual", actual.map(yuan)),
+            ("diff", difference.map(|d| yuan(d.abs()))),
+        ];
+        let mut all: Vec<(&str, &str)> = Vec::with_capacity(args.len() + named.len());
+        all.extend(args.iter().map(|(k, v)| (*k, v.as_str())));
+        all.extend(named.iter().filter_map(|(k, v)| Some((*k, v.as_deref()?))));
         self.findings.push(Finding {
             period,
             period_to,
