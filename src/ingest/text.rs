@@ -195,6 +195,10 @@ impl Row for CsvRow<'_> {
     fn raw(&self, i: usize) -> Option<&[u8]> {
         self.record.get(i)
     }
+
+    fn bytes_len(&self) -> Option<usize> {
+        Some(self.record.as_slice().len())
+    }
 }
 
 /// Row numbers as a spreadsheet program shows them. The csv crate passes over blank lines
