@@ -440,7 +440,7 @@ impl People<'_> {
             // for the other to finish a long run of them.
             let reports: Vec<PersonReport> = block
                 .par_iter()
-                .with_max_len(64)
+                .with_max_len(16)
                 .map(|(rank, id, at)| {
                     let inputs = PersonInputs {
                         runs: &runs,

@@ -119,8 +119,10 @@ fn per_person_pieces(
     Ok(pieces)
 }
 
-/// Enough people per block that the joins cost nothing, few enough to spread the work.
-const PERSONS_PER_BLOCK: usize = 256;
+/// Enough people per block that the joins cost nothing, few enough to spread the work:
+/// months.csv is formatted a block of 512 people at a time while the next block is
+/// reconciled, and a thread left formatting a quarter of it (4 ms) kept the other waiting.
+const PERSONS_PER_BLOCK: usize = 64;
 
 /// [`per_person_pieces`] with `rows` writing each person's rows as [`CsvLines`], in a
 /// buffer made with room for `room` bytes a person: grown by doubling instead, a block is
