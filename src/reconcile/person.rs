@@ -755,25 +755,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn scheduled(period: Period) -> Scheduled {
-        Scheduled {
-            period,
-            has_row: true,
-            insurance: Insurance::Employee,
-            tier: None,
-            base: None,
-            employee_amount: None,
-            employer_amount: None,
-            paid: true,
-            backpay: false,
-            paid_month: None,
-            formula: None,
-            expected: Money::ZERO,
-            due: period,
-            grace_end: period,
-        }
-    }
-
     proptest! {
         /// The window holds every period whose span (period to its latest month) holds the
         /// credit's month: spans of any length, back-paid ones far longer, even negative.
@@ -790,7 +771,7 @@ mod tests {
             for (gap, span) in gaps.iter().zip(&spans) {
                 at += gap;
                 let p = start.plus(at).unwrap();
-                sched.push(scheduled(p));
+                sched.push(Scheduled::without_rows(p));
                 latest.push(p.plus(*span).unwrap());
             }
             let m = start.plus(month).unwrap();

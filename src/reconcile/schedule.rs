@@ -178,6 +178,27 @@ pub(crate) struct Scheduled {
 }
 
 impl Scheduled {
+    /// A period with no contribution row (a retiree's month), its credit still to be
+    /// worked out.
+    pub fn without_rows(period: Period) -> Scheduled {
+        Scheduled {
+            period,
+            has_row: false,
+            insurance: Insurance::Employee,
+            tier: None,
+            base: None,
+            employee_amount: None,
+            employer_amount: None,
+            paid: true,
+            backpay: false,
+            paid_month: None,
+            formula: None,
+            expected: Money::ZERO,
+            due: period,
+            grace_end: period,
+        }
+    }
+
     pub fn has_account(&self) -> bool {
         self.formula.is_some()
     }
@@ -281,22 +302,9 @@ pub(crate) fn schedule(
         let start = facts.retired_from.map_or(run_start, |r| r.max(run_start));
         let mut p = start;
         while p <= ctx.as_of {
-            periods.entry(p).or_insert_with(|| Scheduled {
-                period: p,
-                has_row: false,
-                insurance: Insurance::Employee,
-                tier: None,
-                base: None,
-                employee_amount: None,
-                employer_amount: None,
-                paid: true,
-                backpay: false,
-                paid_month: None,
-                formula: None,
-                expected: Money::ZERO,
-                due: p,
-                grace_end: p,
-            });
+            periods
+                .entry(p)
+                .or_insert_with(|| Scheduled::without_rows(p));
             let Some(next) = p.plus(1) else { break };
             p = next;
         }
