@@ -112,28 +112,23 @@ impl Period {
     /// Appends `YYYY-MM`, as [`Display`](fmt::Display) prints it, without the formatting
     /// machinery (reports print millions).
     pub fn write_to(self, out: &mut Vec<u8>) {
-        let (y, m) = (self.year() as u32, self.month());
-        out.extend_from_slice(&[
-            b'0' + (y / 1000 % 10) as u8,
-            b'0' + (y / 100 % 10) as u8,
-            b'0' + (y / 10 % 10) as u8,
-            b'0' + (y % 10) as u8,
-            b'-',
-            b'0' + (m / 10) as u8,
-            b'0' + (m % 10) as u8,
-        ]);
+        self.pieces(|piece| out.extend_from_slice(piece.as_bytes()));
+    }
+
+    /// The printed period in pieces, from digit pairs: the years are 1900-2099.
+    fn pieces(self, mut put: impl FnMut(&str)) {
+        let (y, m) = (self.year().unsigned_abs(), self.month());
+        for piece in [two_digits(y / 100), two_digits(y), "-", two_digits(m)] {
+            put(piece);
+        }
     }
 }
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Put together from digit pairs: a run prints millions of periods, and the years
-        // are 1900-2099, four digits.
-        let (y, m) = (self.year().unsigned_abs(), self.month());
-        for piece in [two_digits(y / 100), two_digits(y), "-", two_digits(m)] {
-            f.write_str(piece)?;
-        }
-        Ok(())
+        let mut result = Ok(());
+        self.pieces(|piece| result = result.and_then(|()| f.write_str(piece)));
+        result
     }
 }
 

@@ -258,9 +258,9 @@ impl CsvLines {
             Some((month, day)) => {
                 self.separate();
                 month.write_to(&mut self.out);
-                let day = day as u8;
+                self.out.push(b'-');
                 self.out
-                    .extend_from_slice(&[b'-', b'0' + day / 10, b'0' + day % 10]);
+                    .extend_from_slice(crate::records::two_digits(day).as_bytes());
             }
             None => self.shown(d),
         }
