@@ -1,0 +1,397 @@
+//! Coded values (status, type, insurance, category, entry kind), recognised by the
+//! keywords SPEC lists, contained in the cell, or by the national codes.
+
+use super::{Cell, ValueError, ValueResult, keyword_text, text};
+use crate::records::{
+    AccountStatus, Category, ContributionType, Direction, EntryKind, Insurance, PaymentStatus,
+};
+
+fn contains_any(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| s.contains(w))
+}
+
+/// A leading national code (`101`, `30-补收`, `10 正常缴费`).
+fn leading_code(s: &str) -> Option<u32> {
+    let digits: &str = &s[..s.bytes().take_while(u8::is_ascii_digit).count()];
+    if digits.is_empty() || digits.len() > 3 {
+        return None;
+    }
+    let rest = &s[digits.len()..];
+    if rest.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// 缴费状态: paid or unpaid; an empty cell is `None` (treated as paid by the caller).
+pub fn payment_status(cell: &Cell) -> ValueResult<PaymentStatus> {
+    if let Cell::Bool(b) = cell {
+        return Ok(Some(if *b {
+            PaymentStatus::Paid
+        } else {
+            PaymentStatus::Unpaid
+        }));
+    }
+    let Some(s) = keyword_text(cell)? else {
+        return Ok(None);
+    };
+    if contains_any(
+        &s,
+        &[
+            "未缴",
+            "欠缴",
+            "欠费",
+            "未到账",
+            "未到帐",
+            "未足额",
+            "unpaid",
+        ],
+    ) || matches!(s.as_str(), "否" | "0" | "n" | "no" | "false")
+    {
+        return Ok(Some(PaymentStatus::Unpaid));
+    }
+    if contains_any(
+        &s,
+        &[
+            "已缴",
+            "已实缴",
+            "已到账",
+            "已到帐",
+            "足额缴费",
+            "已足额",
+            "正常",
+            "paid",
+        ],
+    ) || matches!(s.as_str(), "是" | "1" | "y" | "yes" | "true")
+    {
+        return Ok(Some(PaymentStatus::Paid));
+    }
+    Err(ValueError::UnknownStatus)
+}
+
+/// 缴费类型: 10/正常 normal, 30–35/补缴/补收/补差 back payment, 20/退收 refund.
+pub fn contribution_type(cell: &Cell) -> ValueResult<ContributionType> {
+    let Some(s) = keyword_text(cell)? else {
+        return Ok(None);
+    };
+    if let Some(code) = leading_code(&s) {
+        return match code {
+            10 => Ok(Some(ContributionType::Normal)),
+            20 => Ok(Some(ContributionType::Refund)),
+            30..=35 => Ok(Some(ContributionType::BackPayment)),
+            _ => Err(ValueError::UnknownContributionType),
+        };
+    }
+    if contains_any(&s, &["补", "back"]) {
+        Ok(Some(ContributionType::BackPayment))
+    } else if contains_any(&s, &["退", "refund"]) {
+        Ok(Some(ContributionType::Refund))
+    } else if contains_any(&s, &["正常", "normal"]) {
+        Ok(Some(ContributionType::Normal))
+    } else {
+        Err(ValueError::UnknownContributionType)
+    }
+}
+
+/// 险种: never an error — a scheme the tool does not reconcile is kept as `Other`.
+pub fn insurance(cell: &Cell) -> ValueResult<Insurance> {
+    let Some(s) = keyword_text(cell)? else {
+        return Ok(None);
+    };
+    let original = text(cell).unwrap_or_default();
+    if let Some(code) = leading_code(&s) {
+        return Ok(Some(match code {
+            310 => Insurance::Employee,
+            390 | 391 => Insurance::Resident,
+            _ => Insurance::Other(original.into()),
+        }));
+    }
+    // Order matters: 城乡居民基本医疗保险 also contains 基本医疗保险, and 职工大额医疗
+    // contains 职工.
+    let ins = if contains_any(
+        &s,
+        &[
+            "大额",
+            "公务员",
+            "补助",
+            "大病",
+            "生育",
+            "养老",
+            "失业",
+            "工伤",
+        ],
+    ) {
+        Insurance::Other(original.into())
+    } else if contains_any(
+        &s,
+        &["城乡居民", "居民医保", "城镇居民", "居民", "resident"],
+    ) {
+        Insurance::Resident
+    } else if contains_any(&s, &["灵活就业", "灵活", "flexible"]) {
+        Insurance::Flexible
+    } else if contains_any(&s, &["职工", "基本医疗", "医疗保险", "医保", "employee"]) {
+        Insurance::Employee
+    } else {
+        Insurance::Other(original.into())
+    };
+    Ok(Some(ins))
+}
+
+/// 人员类别: 在职 active, 退休 retired.
+pub fn category(cell: &Cell) -> ValueResult<Category> {
+    let Some(s) = keyword_text(cell)? else {
+        return Ok(None);
+    };
+    if contains_any(&s, &["退休", "离休", "retire"]) {
+        Ok(Some(Category::Retired))
+    } else if contains_any(
+        &s,
+        &["在职", "在岗", "职工", "灵活就业", "active", "employed"],
+    ) {
+        Ok(Some(Category::Active))
+    } else {
+        Err(ValueError::UnknownCategory)
+    }
+}
+
+/// 账户状态/参保状态: 正常 active; 冻结, 未激活, 暂停 (and 终止, 注销) inactive.
+pub fn account_status(cell: &Cell) -> ValueResult<AccountStatus> {
+    let Some(s) = keyword_text(cell)? else {
+        return Ok(None);
+    };
+    if contains_any(
+        &s,
+        &[
+            "冻结",
+            "未激活",
+            "暂停",
+            "终止",
+            "注销",
+            "无效",
+            "inactive",
+            "frozen",
+            "suspend",
+        ],
+    ) {
+        Ok(Some(AccountStatus::Inactive))
+    } else if contains_any(&s, &["正常", "激活", "active", "normal"]) {
+        Ok(Some(AccountStatus::Active))
+    } else {
+        Err(ValueError::UnknownAccountStatus)
+    }
+}
+
+/// The kind of a statement entry from a national code (§3 of DOMAIN.md) or words, and the
+/// direction its money moves when the file's amounts are unsigned. Never an error: what
+/// is not recognised is `Unclassified`, kept and flagged downstream.
+pub fn entry_kind(cell: &Cell) -> (EntryKind, Direction) {
+    use Direction::*;
+    use EntryKind::*;
+    let Ok(Some(s)) = keyword_text(cell) else {
+        return (Unclassified, AsWritten);
+    };
+    if let Some(code) = leading_code(&s) {
+        let kind = match code {
+            101 | 108 | 111 => Credit,
+            102 | 103 => Interest,
+            104 | 109 | 110 | 202 => Adjustment,
+            107 => TransferIn,
+            113 | 206 => CarryOver,
+            201 => Spending,
+            203 => Clearing,
+            205 => Family,
+            207 => TransferOut,
+            _ => Unclassified,
+        };
+        let dir = match code / 100 {
+            1 => In,
+            2 => Out,
+            _ => AsWritten,
+        };
+        return (kind, dir);
+    }
+    if contains_any(&s, &["继承"]) {
+        return (Unclassified, AsWritten);
+    }
+    if contains_any(&s, &["清退", "清零", "clearing"]) {
+        (Clearing, Out)
+    } else if contains_any(&s, &["转出", "transfer_out", "transfer out"]) {
+        (TransferOut, Out)
+    } else if contains_any(&s, &["转入", "transfer_in", "transfer in"]) {
+        (TransferIn, In)
+    } else if contains_any(&s, &["家庭共济", "共济", "亲情", "代缴费", "family"]) {
+        (Family, Out)
+    } else if contains_any(&s, &["结转", "carry"]) {
+        (CarryOver, if s.contains("支出") { Out } else { In })
+    } else if contains_any(&s, &["结息", "利息", "interest"]) {
+        (Interest, In)
+    } else if contains_any(&s, &["退费", "冲正", "调整", "refund", "adjust"]) {
+        (
+            Adjustment,
+            if s.contains("退费") || s.contains("refund") {
+                In
+            } else {
+                AsWritten
+            },
+        )
+    } else if contains_any(&s, &["划入", "划拨", "划账", "个账划入", "预划", "credit"])
+    {
+        (Credit, In)
+    } else if contains_any(
+        &s,
+        &["消费", "门诊", "药店", "购药", "住院", "结算", "spending"],
+    ) {
+        (Spending, Out)
+    } else {
+        (Unclassified, AsWritten)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn t(s: &str) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(s))
+    }
+
+    #[test]
+    fn coded_values() {
+        use PaymentStatus::*;
+        for (s, want) in [
+            ("已缴", Paid),
+            ("已实缴", Paid),
+            ("已到账", Paid),
+            ("足额缴费", Paid),
+            ("正常", Paid),
+            ("是", Paid),
+            ("1", Paid),
+            ("paid", Paid),
+            ("PAID", Paid),
+            ("未缴", Unpaid),
+            ("欠缴", Unpaid),
+            ("欠费", Unpaid),
+            ("未到账", Unpaid),
+            ("否", Unpaid),
+            ("0", Unpaid),
+            ("unpaid", Unpaid),
+        ] {
+            assert_eq!(payment_status(&t(s)), Ok(Some(want)), "{s}");
+        }
+        assert_eq!(payment_status(&Cell::Float(0.0)), Ok(Some(Unpaid)));
+        assert_eq!(payment_status(&t("部分")), Err(ValueError::UnknownStatus));
+        assert_eq!(payment_status(&t("")), Ok(None));
+
+        use ContributionType::*;
+        for (s, want) in [
+            ("正常", Normal),
+            ("10", Normal),
+            ("正常缴费", Normal),
+            ("补缴", BackPayment),
+            ("补收", BackPayment),
+            ("30", BackPayment),
+            ("35", BackPayment),
+            ("34 基数补差", BackPayment),
+            ("20", Refund),
+            ("退收", Refund),
+        ] {
+            assert_eq!(contribution_type(&t(s)), Ok(Some(want)), "{s}");
+        }
+        assert_eq!(
+            contribution_type(&t("99")),
+            Err(ValueError::UnknownContributionType)
+        );
+        assert_eq!(
+            contribution_type(&t("其他")),
+            Err(ValueError::UnknownContributionType)
+        );
+
+        for (s, want) in [
+            ("职工基本医疗保险", Insurance::Employee),
+            ("职工医保", Insurance::Employee),
+            ("310", Insurance::Employee),
+            ("灵活就业人员", Insurance::Flexible),
+            ("城乡居民基本医疗保险", Insurance::Resident),
+            ("居民医保", Insurance::Resident),
+            ("390", Insurance::Resident),
+            ("391", Insurance::Resident),
+            (
+                "大额医疗费用补助",
+                Insurance::Other("大额医疗费用补助".into()),
+            ),
+            ("330", Insurance::Other("330".into())),
+        ] {
+            assert_eq!(insurance(&t(s)), Ok(Some(want)), "{s}");
+        }
+        assert_eq!(category(&t("退休人员")), Ok(Some(Category::Retired)));
+        assert_eq!(category(&t("在职")), Ok(Some(Category::Active)));
+        assert_eq!(category(&t("学生")), Err(ValueError::UnknownCategory));
+        assert_eq!(
+            account_status(&t("冻结")),
+            Ok(Some(AccountStatus::Inactive))
+        );
+        assert_eq!(
+            account_status(&t("未激活")),
+            Ok(Some(AccountStatus::Inactive))
+        );
+        assert_eq!(
+            account_status(&t("暂停参保")),
+            Ok(Some(AccountStatus::Inactive))
+        );
+        assert_eq!(account_status(&t("正常")), Ok(Some(AccountStatus::Active)));
+        assert_eq!(
+            account_status(&t("???")),
+            Err(ValueError::UnknownAccountStatus)
+        );
+    }
+
+    #[test]
+    fn entry_kinds_by_code_and_words() {
+        use Direction::*;
+        use EntryKind::*;
+        for (s, kind, dir) in [
+            ("101", Credit, In),
+            ("101 个人账户划账", Credit, In),
+            ("108", Credit, In),
+            ("111", Credit, In),
+            ("102", Interest, In),
+            ("107", TransferIn, In),
+            ("113", CarryOver, In),
+            ("206", CarryOver, Out),
+            ("201", Spending, Out),
+            ("203", Clearing, Out),
+            ("205", Family, Out),
+            ("207", TransferOut, Out),
+            ("202", Adjustment, Out),
+            ("109", Adjustment, In),
+            ("208", Unclassified, Out),
+            ("个人账户划入", Credit, In),
+            ("划拨", Credit, In),
+            ("预划", Credit, In),
+            ("门诊消费", Spending, Out),
+            ("药店购药", Spending, Out),
+            ("住院结算", Spending, Out),
+            ("家庭共济", Family, Out),
+            ("共济支付", Family, Out),
+            ("代缴费", Family, Out),
+            ("个人账户清退", Clearing, Out),
+            ("清零", Clearing, Out),
+            ("账户转出", TransferOut, Out),
+            ("账户转入", TransferIn, In),
+            ("结息", Interest, In),
+            ("年度结转支出", CarryOver, Out),
+            ("上年结转收入", CarryOver, In),
+            ("医保退费", Adjustment, In),
+            ("冲正", Adjustment, AsWritten),
+            ("划拨继承人", Unclassified, AsWritten),
+            ("其他", Unclassified, AsWritten),
+            ("credit", Credit, In),
+            ("spending", Spending, Out),
+        ] {
+            assert_eq!(entry_kind(&t(s)), (kind, dir), "{s}");
+        }
+        assert_eq!(entry_kind(&Cell::Int(101)), (Credit, In));
+        assert_eq!(entry_kind(&Cell::Empty), (Unclassified, AsWritten));
+    }
+}
