@@ -1,0 +1,481 @@
+//! Finding the header: which row it is, which column holds which field, and what kind
+//! of table it heads.
+
+use crate::aliases::{self, Field, normalize_header};
+use crate::records::Kind;
+
+/// How many rows from the top may hold titles, notes and blanks before the header.
+pub const HEADER_SCAN_ROWS: usize = 30;
+
+/// Which column holds which field, for one table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnMap {
+    pub(super) cols: [Option<usize>; Field::COUNT],
+    /// A second person-identifier column (个人编号 beside 身份证号).
+    pub(super) person_number: Option<usize>,
+    /// The header text of every column, as written.
+    names: Vec<String>,
+    /// Columns whose header named a field another column already held.
+    pub duplicates: Vec<String>,
+    /// Some column's name came from a group label in the row above: the header is two rows.
+    pub(super) two_rows: bool,
+}
+
+/// Group labels over a header row, merged cells spread over the columns they span (calamine
+/// gives a merged cell's value in its first column only). A row with a single label is a
+/// title, not groups.
+fn group_labels(above: &[String]) -> Vec<String> {
+    if above.iter().filter(|t| !t.trim().is_empty()).count() < 2 {
+        return Vec::new();
+    }
+    let mut current = String::new();
+    above
+        .iter()
+        .map(|t| {
+            if !t.trim().is_empty() {
+                current = t.trim().to_string();
+            }
+            current.clone()
+        })
+        .collect()
+}
+
+/// Column groups that belong to another insurance than medical: their 个人/单位 columns
+/// are not the medical contributions.
+const OTHER_INSURANCE: [&str; 6] = ["养老", "失业", "工伤", "生育", "公积金", "大额"];
+
+impl ColumnMap {
+    /// Maps a header row. `above` is the row over it: when that row labels groups of
+    /// columns (a merged 医疗保险 over 个人 and 单位), a column is also tried under the name
+    /// `医疗保险(个人)`, and columns under another insurance (养老保险…) are left out.
+    fn from_header(raw: &[String], above: Option<&[String]>) -> ColumnMap {
+        let mut cols = [None; Field::COUNT];
+        let mut ranks = [usize::MAX; Field::COUNT];
+        let mut person_number = None;
+        let mut payment_month = None;
+        let mut duplicates = Vec::new();
+        let mut names = raw.to_vec();
+        let mut two_rows = false;
+        let groups = above.map(group_labels).unwrap_or_default();
+        for (c, text) in raw.iter().enumerate() {
+            let mut n = normalize_header(text);
+            if n.is_empty() {
+                // A cell merged down from the row above (姓名 over two header rows).
+                match above.and_then(|a| a.get(c)).filter(|_| !groups.is_empty()) {
+                    Some(up) if aliases::lookup(&normalize_header(up)).is_some() => {
+                        n = normalize_header(up);
+                        names[c] = up.trim().to_string();
+                        two_rows = true;
+                    }
+                    _ => continue,
+                }
+            } else if let Some(group) = groups.get(c).filter(|g| !g.is_empty()) {
+                if OTHER_INSURANCE.iter().any(|w| group.contains(w)) {
+                    continue;
+                }
+                if aliases::lookup(&n).is_none() {
+                    let combined = normalize_header(&format!("{group}({text})"));
+                    if aliases::lookup(&combined).is_some() {
+                        n = combined;
+                        names[c] = format!("{}({})", group.trim(), text.trim());
+                        two_rows = true;
+                    }
+                }
+            }
+            if aliases::is_payment_month(&n) {
+                payment_month.get_or_insert(c);
+                continue;
+            }
+            let Some((field, rank)) = aliases::lookup(&n) else {
+                continue;
+            };
+            let i = field.index();
+            match cols[i] {
+                None => {
+                    cols[i] = Some(c);
+                    ranks[i] = rank;
+                }
+                Some(prev) if rank < ranks[i] => {
+                    if field == Field::PersonId {
+                        person_number.get_or_insert(prev);
+                    } else {
+                        duplicates.push(names[prev].clone());
+                    }
+                    cols[i] = Some(c);
+                    ranks[i] = rank;
+                }
+                Some(_) => {
+                    if field == Field::PersonId && rank > ranks[i] {
+                        person_number.get_or_insert(c);
+                    } else {
+                        duplicates.push(names[c].clone());
+                    }
+                }
+            }
+        }
+        // SPEC: 缴费年月 is the period on its own, the payment month beside another period.
+        if let Some(c) = payment_month {
+            let (p, d) = (Field::Period.index(), Field::PaidDate.index());
+            if cols[p].is_none() {
+                cols[p] = Some(c);
+            } else if cols[d].is_none() {
+                cols[d] = Some(c);
+            }
+        }
+        ColumnMap {
+            cols,
+            person_number,
+            names,
+            duplicates,
+            two_rows,
+        }
+    }
+
+    pub fn column(&self, field: Field) -> Option<usize> {
+        self.cols[field.index()]
+    }
+
+    pub(super) fn has(&self, field: Field) -> bool {
+        self.column(field).is_some()
+    }
+
+    fn has_any(&self, fields: &[Field]) -> bool {
+        fields.iter().any(|f| self.has(*f))
+    }
+
+    /// The header text of a column, as written.
+    pub fn header(&self, col: usize) -> &str {
+        self.names.get(col).map(String::as_str).unwrap_or("")
+    }
+
+    /// Adapts the map to the kind: in a statement 共济人员 is the relative a debit served.
+    fn for_kind(mut self, kind: Kind) -> ColumnMap {
+        if kind == Kind::Statement && !self.has(Field::Beneficiary) {
+            let (b, f) = (Field::Beneficiary.index(), Field::Family.index());
+            self.cols[b] = self.cols[f].take();
+        }
+        self
+    }
+
+    /// The fields recognised, by their header text, for messages.
+    fn recognised(&self) -> Vec<String> {
+        let mut cols: Vec<usize> = self.cols.iter().flatten().copied().collect();
+        cols.sort_unstable();
+        cols.into_iter()
+            .map(|c| self.names[c].trim().to_string())
+            .collect()
+    }
+}
+
+const CONTRIBUTION_SIGNS: &[Field] = &[
+    Field::Base,
+    Field::EmployeeAmount,
+    Field::EmployerAmount,
+    Field::Status,
+    Field::ContributionType,
+    Field::PaidDate,
+    Field::Insurance,
+    Field::Tier,
+];
+pub(super) const STATEMENT_AMOUNTS: &[Field] = &[Field::Amount, Field::Income, Field::Expense];
+const ROSTER_SIGNS: &[Field] = &[
+    Field::BirthDate,
+    Field::Category,
+    Field::RetiredFrom,
+    Field::AccountStatus,
+    Field::StatusFrom,
+    Field::StatusTo,
+    Field::Family,
+];
+
+fn relevant(kind: Kind) -> &'static [Field] {
+    use Field::*;
+    match kind {
+        Kind::Contributions => &[
+            PersonId,
+            Name,
+            Period,
+            Base,
+            EmployeeAmount,
+            EmployerAmount,
+            Status,
+            ContributionType,
+            PaidDate,
+            Insurance,
+            Tier,
+            Category,
+            BirthDate,
+            Employer,
+        ],
+        Kind::Statement => &[
+            PersonId,
+            Name,
+            Date,
+            EntryKind,
+            Amount,
+            Income,
+            Expense,
+            Balance,
+            Period,
+            Beneficiary,
+            Institution,
+            Family,
+        ],
+        Kind::Roster => &[
+            PersonId,
+            Name,
+            BirthDate,
+            Category,
+            RetiredFrom,
+            AccountStatus,
+            StatusFrom,
+            StatusTo,
+            Family,
+        ],
+    }
+}
+
+/// What is missing for `map` to be a table of `kind`; empty when it is one.
+fn missing_for(kind: Kind, map: &ColumnMap) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !map.has(Field::PersonId) {
+        missing.push("person_id (身份证号/个人编号…)");
+    }
+    match kind {
+        Kind::Contributions => {
+            if !map.has(Field::Period) {
+                missing.push("period (费款所属期…)");
+            }
+            if !map.has_any(CONTRIBUTION_SIGNS) {
+                missing.push("base, amounts or status (缴费基数/个人缴费/缴费状态…)");
+            }
+        }
+        Kind::Statement => {
+            if !map.has(Field::Date) {
+                missing.push("date (交易时间…)");
+            }
+            if !map.has_any(STATEMENT_AMOUNTS) {
+                missing.push("amount, or income/expense (发生金额/收入/支出…)");
+            }
+        }
+        Kind::Roster => {
+            if !map.has_any(ROSTER_SIGNS) {
+                missing.push("a roster column (出生日期/人员类别/退休时间/账户状态/共济人员…)");
+            }
+            if map.has(Field::Period) || map.has(Field::Date) {
+                missing.push("no period or date column (a roster has neither)");
+            }
+        }
+    }
+    missing
+}
+
+/// Where the header is and what the table holds.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub kind: Kind,
+    /// 0-based index of the header row among the rows read.
+    pub header_row: usize,
+    pub map: ColumnMap,
+}
+
+/// The outcome of looking for a header.
+#[derive(Clone, Debug)]
+pub enum Detection {
+    Found(Box<Layout>),
+    /// Nothing looked like a header of any kind: the table is skipped, not an error.
+    NoKind {
+        recognised: Vec<String>,
+    },
+    /// The kind was forced, and no row has its required columns.
+    Missing {
+        kind: Kind,
+        missing: String,
+    },
+}
+
+/// Looks for the header among the first rows (raw texts of their cells).
+pub fn detect(rows: &[Vec<String>], forced: Option<Kind>) -> Detection {
+    let kinds: &[Kind] = match forced {
+        Some(ref k) => std::slice::from_ref(k),
+        None => &Kind::ALL,
+    };
+    let mut best: Option<(usize, usize, Kind)> = None; // (score, row, kind)
+    let mut richest: Option<ColumnMap> = None;
+    for (r, row) in rows.iter().enumerate().take(HEADER_SCAN_ROWS) {
+        let above = r.checked_sub(1).map(|a| rows[a].as_slice());
+        let map = ColumnMap::from_header(row, above);
+        for &kind in kinds {
+            let map = map.clone().for_kind(kind);
+            if !missing_for(kind, &map).is_empty() {
+                continue;
+            }
+            let score = relevant(kind).iter().filter(|f| map.has(**f)).count();
+            // Higher score wins; on a tie the earlier row, then the kind listed first.
+            if best.is_none_or(|(s, _, _)| score > s) {
+                best = Some((score, r, kind));
+            }
+        }
+        let count = map.cols.iter().flatten().count();
+        if richest
+            .as_ref()
+            .is_none_or(|m| m.cols.iter().flatten().count() < count)
+        {
+            richest = Some(map);
+        }
+    }
+    if let Some((_, r, kind)) = best {
+        return Detection::Found(Box::new(Layout {
+            kind,
+            header_row: r,
+            map: ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()))
+                .for_kind(kind),
+        }));
+    }
+    let richest = richest.unwrap_or_else(|| ColumnMap::from_header(&[], None));
+    match forced {
+        Some(kind) => Detection::Missing {
+            kind,
+            missing: missing_for(kind, &richest.clone().for_kind(kind)).join(", "),
+        },
+        None => Detection::NoKind {
+            recognised: richest.recognised(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::table::test_rows::*;
+    use crate::ingest::table::{TableOptions, read_table};
+    use crate::money::Money;
+
+    #[test]
+    fn finds_header_below_title_and_blank_rows() {
+        let grid: &[&[&str]] = &[
+            &["2024年职工医保缴费明细"],
+            &[""],
+            &["单位：示例公司", "", "打印日期：2024-05-01"],
+            &[
+                "序号",
+                "姓名",
+                "身份证号",
+                "费款所属期",
+                "缴费基数",
+                "个人缴费",
+            ],
+        ];
+        let Detection::Found(l) = detect(&strings(grid), None) else {
+            panic!("not found")
+        };
+        assert_eq!(l.kind, Kind::Contributions);
+        assert_eq!(l.header_row, 3);
+        assert_eq!(l.map.column(Field::PersonId), Some(2));
+        assert_eq!(l.map.column(Field::Base), Some(4));
+    }
+
+    #[test]
+    fn classifies_statement_and_roster() {
+        let st: &[&[&str]] = &[&["证件号码", "交易时间", "交易类型", "收入", "支出", "余额"]];
+        assert!(
+            matches!(detect(&strings(st), None), Detection::Found(l) if l.kind == Kind::Statement)
+        );
+        let ro: &[&[&str]] = &[&["身份证号", "姓名", "出生日期", "人员类别", "退休时间"]];
+        assert!(
+            matches!(detect(&strings(ro), None), Detection::Found(l) if l.kind == Kind::Roster)
+        );
+        let other: &[&[&str]] = &[&["填表说明"], &["1. 请按模板填写"]];
+        assert!(matches!(
+            detect(&strings(other), None),
+            Detection::NoKind { .. }
+        ));
+    }
+
+    #[test]
+    fn two_row_header_with_insurance_groups() {
+        let grid: &[&[&str]] = &[
+            &["职工社会保险缴费明细"],
+            &[
+                "姓名",
+                "身份证号",
+                "费款所属期",
+                "养老保险",
+                "",
+                "医疗保险",
+                "",
+            ],
+            &["", "", "", "个人", "单位", "个人", "单位"],
+            &[
+                "张三",
+                "11010519491231002X",
+                "202401",
+                "400",
+                "1600",
+                "100",
+                "800",
+            ],
+            &["本页小计", "", "", "400", "1600", "100", "800"],
+        ];
+        let (det, out) = read_table(rows(grid), std::iter::empty(), TableOptions::default());
+        let Detection::Found(l) = det else {
+            panic!("{det:?}")
+        };
+        assert_eq!(l.header_row, 2);
+        assert_eq!(l.map.column(Field::EmployeeAmount), Some(5));
+        assert_eq!(l.map.column(Field::EmployerAmount), Some(6));
+        assert_eq!(l.map.header(5), "医疗保险(个人)");
+        let c = &out.counts;
+        assert_eq!(
+            (
+                c.skipped_title,
+                c.skipped_header,
+                c.skipped_total,
+                c.accepted
+            ),
+            (1, 2, 1, 1)
+        );
+        assert_eq!(
+            out.contributions[0].employee_amount,
+            Some(Money::from_cents(10_000))
+        );
+    }
+
+    #[test]
+    fn payment_month_beside_period_is_the_paid_date() {
+        let both: &[&[&str]] = &[&["身份证号", "费款所属期", "缴费年月", "个人缴费"]];
+        let Detection::Found(l) = detect(&strings(both), None) else {
+            panic!()
+        };
+        assert_eq!(l.map.column(Field::Period), Some(1));
+        assert_eq!(l.map.column(Field::PaidDate), Some(2));
+        let alone: &[&[&str]] = &[&["身份证号", "缴费年月", "个人缴费"]];
+        let Detection::Found(l) = detect(&strings(alone), None) else {
+            panic!()
+        };
+        assert_eq!(l.map.column(Field::Period), Some(1));
+        assert_eq!(l.map.column(Field::PaidDate), None);
+    }
+
+    #[test]
+    fn id_column_wins_over_person_number() {
+        let grid: &[&[&str]] = &[&["个人编号", "身份证号", "所属期", "个人缴费"]];
+        let Detection::Found(l) = detect(&strings(grid), None) else {
+            panic!()
+        };
+        assert_eq!(l.map.column(Field::PersonId), Some(1));
+        assert_eq!(l.map.person_number, Some(0));
+    }
+
+    #[test]
+    fn forced_kind_without_its_columns_says_what_is_missing() {
+        let grid: &[&[&str]] = &[&["身份证号", "姓名"]];
+        match detect(&strings(grid), Some(Kind::Statement)) {
+            Detection::Missing { kind, missing } => {
+                assert_eq!(kind, Kind::Statement);
+                assert!(missing.contains("date"), "{missing}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! From a grid of cells to typed records: find the header row, tell what the table holds,
+//! and turn every row after it into a record, a rejection, or a skip.
+//!
+//! Text files and workbook sheets both come here as rows of [`Cell`]s through the [`Row`]
+//! trait, so that one set of rules decides for both.
+//!
+//! The stages, each a module: [`header`] finds the header row and maps its columns,
+//! [`memo`] remembers recent values of a column, [`rows`] turns one row into a record, a
+//! rejection or a skip, and [`reader`] drives them over a table.
+
+mod header;
+mod memo;
+mod reader;
+mod rows;
+
+use serde::Serialize;
+
+use crate::aliases::Field;
+use crate::lang::Lang;
+use crate::records::{Contribution, Direction, Kind, Origin, RosterEntry, StatementEntry};
+use crate::values::{Cell, ValueError};
+
+pub use header::{ColumnMap, Detection, HEADER_SCAN_ROWS, Layout, detect};
+pub use reader::{TableReader, read_table};
+
+/// One row of a table, whatever it was read from.
+pub trait Row {
+    fn width(&self) -> usize;
+    fn cell(&self, i: usize) -> Cell<'_>;
+
+    /// The cell's bytes as stored, when the source has them (delimited text). Lets a
+    /// repeated cell be recognised without decoding it.
+    fn raw(&self, _i: usize) -> Option<&[u8]> {
+        None
+    }
+
+    /// All the row's cells' bytes together, when the source has them (delimited text):
+    /// a row shorter than the longest cell allowed needs no cell measured.
+    fn bytes_len(&self) -> Option<usize> {
+        None
+    }
+
+    /// The cell's length in bytes (0 for numbers and dates).
+    fn cell_len(&self, i: usize) -> usize {
+        match self.raw(i) {
+            Some(raw) => raw.len(),
+            None => match self.cell(i) {
+                Cell::Text(t) => t.len(),
+                _ => 0,
+            },
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        (0..self.width()).all(|i| self.cell(i).is_blank())
+    }
+}
+
+/// Why a row was skipped rather than read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SkipKind {
+    /// A row above the header (a title, a note, a date line).
+    Title,
+    /// The header row, or a header repeated further down (paged exports).
+    Header,
+    Blank,
+    /// 合计/总计/小计.
+    Total,
+    /// A remark below or between the data (注：…, 制表人：…) with no data in it.
+    Note,
+}
+
+/// Why a row was rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// A cell that cannot be read as its field's value.
+    Value(ValueError),
+    /// A required cell is empty.
+    Missing(Field),
+    /// A statement row with neither an amount nor income or expense.
+    NoAmount,
+    /// A cell longer than [`MAX_CELL_BYTES`]: no value of a field is that long.
+    CellTooLong(usize),
+    /// The same row was already read from another file ("file [sheet] row N").
+    DuplicateOf(String),
+}
+
+/// The longest cell read as a field's value; longer ones reject the row, so a 100 MB
+/// cell neither fills memory nor reaches a report.
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
+
+impl Reason {
+    pub fn code(&self) -> String {
+        match self {
+            Reason::Value(e) => e.code().to_string(),
+            Reason::Missing(f) => format!("missing_{}", f.name()),
+            Reason::NoAmount => "no_amount".to_string(),
+            Reason::CellTooLong(_) => "cell_too_long".to_string(),
+            Reason::DuplicateOf(_) => "duplicate_row".to_string(),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Reason::Value(e) => e.message(lang),
+            Reason::Missing(f) => match lang {
+                Lang::Zh => format!("必填列为空({})", f.name()),
+                Lang::En => format!("required {} is empty", f.name()),
+            },
+            Reason::NoAmount => lang
+                .pick(
+                    "没有金额(发生金额/收入/支出均为空)",
+                    "no amount, income or expense",
+                )
+                .to_string(),
+            Reason::DuplicateOf(first) => match lang {
+                Lang::Zh => format!("与 {first} 完全相同(同一行读了两次?),不重复计入"),
+                Lang::En => format!("the same row as {first} (read twice?); not counted again"),
+            },
+            Reason::CellTooLong(n) => match lang {
+                Lang::Zh => format!("单元格过长({n} 字节,上限 {MAX_CELL_BYTES})"),
+                Lang::En => format!("cell too long ({n} bytes, at most {MAX_CELL_BYTES})"),
+            },
+        }
+    }
+}
+
+/// A row that could not be read, with the cell that stopped it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub origin: Origin,
+    /// The column's header as written in the file.
+    pub column: String,
+    pub value: String,
+    pub reason: Reason,
+}
+
+/// Rows counted by outcome; `read = accepted + rejected + skipped` always.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    pub read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+    pub skipped_title: u64,
+    pub skipped_header: u64,
+    pub skipped_blank: u64,
+    pub skipped_total: u64,
+    pub skipped_note: u64,
+}
+
+impl RowCounts {
+    fn skip(&mut self, kind: SkipKind) {
+        self.read += 1;
+        self.skipped += 1;
+        *match kind {
+            SkipKind::Title => &mut self.skipped_title,
+            SkipKind::Header => &mut self.skipped_header,
+            SkipKind::Blank => &mut self.skipped_blank,
+            SkipKind::Total => &mut self.skipped_total,
+            SkipKind::Note => &mut self.skipped_note,
+        } += 1;
+    }
+
+    pub fn add(&mut self, other: &RowCounts) {
+        self.read += other.read;
+        self.accepted += other.accepted;
+        self.rejected += other.rejected;
+        self.skipped += other.skipped;
+        self.skipped_title += other.skipped_title;
+        self.skipped_header += other.skipped_header;
+        self.skipped_blank += other.skipped_blank;
+        self.skipped_total += other.skipped_total;
+        self.skipped_note += other.skipped_note;
+    }
+}
+
+/// Everything read from one table. Origins carry source 0 until the run numbers sources.
+#[derive(Debug, Default)]
+pub struct TableOutput {
+    pub counts: RowCounts,
+    pub contributions: Vec<Contribution>,
+    pub entries: Vec<StatementEntry>,
+    pub roster: Vec<RosterEntry>,
+    pub rejected: Vec<Rejection>,
+    /// Rows whose 18-digit ID number fails its check digit (accepted, warned about).
+    pub bad_check_digit_rows: Vec<u32>,
+    /// Directions of `entries`, for a file whose amounts turn out to be unsigned.
+    directions: Vec<Direction>,
+    any_negative_amount: bool,
+}
+
+/// How a table is to be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableOptions {
+    /// Read as this kind whatever the header suggests (`--contributions` and friends).
+    pub forced: Option<Kind>,
+    /// Keep the records; `check` only counts and rejects, and leaves them.
+    pub keep_records: bool,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions {
+            forced: None,
+            keep_records: true,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_rows {
+    use super::Row;
+    use crate::values::Cell;
+    use std::borrow::Cow;
+
+    pub struct TextRow(Vec<&'static str>);
+    impl Row for TextRow {
+        fn width(&self) -> usize {
+            self.0.len()
+        }
+        fn cell(&self, i: usize) -> Cell<'_> {
+            match self.0.get(i) {
+                Some(s) if !s.is_empty() => Cell::Text(Cow::Borrowed(s)),
+                _ => Cell::Empty,
+            }
+        }
+    }
+
+    pub fn rows(grid: &[&[&'static str]]) -> Vec<(u32, TextRow)> {
+        grid.iter()
+            .enumerate()
+            .map(|(i, r)| (i as u32 + 1, TextRow(r.to_vec())))
+            .collect()
+    }
+
+    pub fn strings(grid: &[&[&str]]) -> Vec<Vec<String>> {
+        grid.iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+}

@@ -1,0 +1,125 @@
+//! The reader: the header looked for among the first rows, then every further row read
+//! as it comes, in parts that can be read apart and put back together.
+
+use super::header::{Detection, detect};
+use super::memo::Memos;
+use super::{Row, SkipKind, TableOptions, TableOutput};
+use crate::records::Kind;
+
+/// Reads a table row by row: the header is looked for among the first rows, then each
+/// further row is handed in as it is read, so a reader can reuse its row buffer.
+pub struct TableReader {
+    detection: Detection,
+    out: TableOutput,
+    memos: Memos,
+    keep: bool,
+}
+
+impl TableReader {
+    /// Detects the header among `first` (1-based row number, row) and reads those rows.
+    pub fn start<R: Row>(first: &[(u32, R)], opts: TableOptions) -> TableReader {
+        let texts: Vec<Vec<String>> = first
+            .iter()
+            .map(|(_, r)| {
+                (0..r.width())
+                    .map(|i| r.cell(i).to_text().into_owned())
+                    .collect()
+            })
+            .collect();
+        let mut reader = TableReader {
+            detection: detect(&texts, opts.forced),
+            out: TableOutput::default(),
+            memos: Memos::default(),
+            keep: opts.keep_records,
+        };
+        if let Detection::Found(layout) = &reader.detection {
+            for (i, (row_no, row)) in first.iter().enumerate() {
+                let header_top = layout.header_row - usize::from(layout.map.two_rows);
+                match i.cmp(&layout.header_row) {
+                    std::cmp::Ordering::Less if i >= header_top => {
+                        reader.out.skip(SkipKind::Header)
+                    }
+                    std::cmp::Ordering::Less => reader.out.skip(if row.is_blank() {
+                        SkipKind::Blank
+                    } else {
+                        SkipKind::Title
+                    }),
+                    std::cmp::Ordering::Equal => reader.out.skip(SkipKind::Header),
+                    std::cmp::Ordering::Greater => {
+                        let keep = reader.keep;
+                        reader
+                            .out
+                            .data_row(layout, &mut reader.memos, keep, *row_no, row)
+                    }
+                }
+            }
+        }
+        reader
+    }
+
+    /// Reads one row after the first ones.
+    pub fn row<R: Row + ?Sized>(&mut self, row_no: u32, row: &R) {
+        if let Detection::Found(layout) = &self.detection {
+            self.out
+                .data_row(layout, &mut self.memos, self.keep, row_no, row);
+        }
+    }
+
+    /// Makes room for about `rows` more records.
+    pub fn reserve(&mut self, rows: usize) {
+        if let Detection::Found(layout) = &self.detection
+            && self.keep
+        {
+            match layout.kind {
+                Kind::Contributions => self.out.contributions.reserve(rows),
+                Kind::Statement => self.out.entries.reserve(rows),
+                Kind::Roster => self.out.roster.reserve(rows),
+            }
+        }
+    }
+
+    pub fn is_found(&self) -> bool {
+        matches!(self.detection, Detection::Found(_))
+    }
+
+    /// A reader for a later part of the same table: the same layout, nothing read yet.
+    pub fn fork(&self) -> TableReader {
+        TableReader {
+            detection: self.detection.clone(),
+            out: TableOutput::default(),
+            memos: Memos::default(),
+            keep: self.keep,
+        }
+    }
+
+    /// Appends what `part` read, its row numbers shifted by `offset` rows.
+    pub fn absorb(&mut self, part: TableReader, offset: u32) {
+        self.out.absorb(part.out, offset);
+    }
+
+    /// Counts blank lines a reader passed over without handing them in.
+    pub fn blank_rows(&mut self, n: u64) {
+        if matches!(self.detection, Detection::Found(_)) {
+            for _ in 0..n {
+                self.out.skip(SkipKind::Blank);
+            }
+        }
+    }
+
+    pub fn finish(self) -> (Detection, TableOutput) {
+        (self.detection, self.out.finish())
+    }
+}
+
+/// Reads a whole table from rows already in hand: (1-based row number, row).
+pub fn read_table<R: Row>(
+    first: Vec<(u32, R)>,
+    rest: impl Iterator<Item = (u32, R)>,
+    opts: TableOptions,
+) -> (Detection, TableOutput) {
+    let mut reader = TableReader::start(&first, opts);
+    for (row_no, row) in rest {
+        reader.row(row_no, &row);
+    }
+    reader.finish()
+}

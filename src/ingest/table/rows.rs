@@ -1,0 +1,537 @@
+//! One row below the header to one record, or a rejection naming the cell that stopped
+//! it, or a skip (blank, total, note, repeated header).
+
+use std::sync::Arc;
+
+use super::header::{ColumnMap, Layout, STATEMENT_AMOUNTS};
+use super::memo::{Memo, Memos};
+use super::{MAX_CELL_BYTES, Reason, Rejection, Row, SkipKind, TableOutput};
+use crate::aliases::{self, Field, normalize_header};
+use crate::money::Money;
+use crate::records::{
+    Contribution, ContributionType, Direction, EntryKind, Insurance, Kind, Origin, PaymentStatus,
+    RosterEntry, StatementEntry, Text, Who,
+};
+use crate::values::{self, Cell, ValueError, ValueResult};
+
+const TOTAL_WORDS: [&str; 4] = ["合计", "总计", "小计", "total"];
+const NOTE_MARKS: [&str; 10] = [
+    "注",
+    "说明",
+    "备注",
+    "制表",
+    "打印",
+    "审核",
+    "经办人",
+    "数据来源",
+    "导出",
+    "note",
+];
+
+/// 合计, 本页小计, 总计：12人, Total — a short cell naming a total.
+fn is_total_label(text: &str) -> bool {
+    let n = normalize_header(text);
+    n.chars().count() <= 12 && TOTAL_WORDS.iter().any(|w| n.contains(w))
+}
+
+fn starts_with_any(text: &str, words: &[&str]) -> bool {
+    let n = normalize_header(text);
+    words.iter().any(|w| n.starts_with(w))
+}
+
+fn person(cell: &Cell) -> ValueResult<(Text, bool)> {
+    values::person_key(cell).map(|k| k.map(|k| (Text::from(k.id), k.bad_check_digit)))
+}
+
+fn shared_text(cell: &Cell) -> Option<Text> {
+    values::text(cell).map(Text::from)
+}
+
+/// Reads one row's cells, remembering the leftmost bad one so the message points at it.
+struct RowCheck<'a, R: ?Sized> {
+    map: &'a ColumnMap,
+    row: &'a R,
+    memos: &'a mut Memos,
+    first: Option<(usize, String, Reason)>,
+}
+
+impl<R: Row + ?Sized> RowCheck<'_, R> {
+    fn fail(&mut self, col: usize, value: String, reason: Reason) {
+        if self.first.as_ref().is_none_or(|(c, _, _)| col < *c) {
+            self.first = Some((col, value, reason));
+        }
+    }
+
+    fn has(&self, field: Field) -> bool {
+        self.map.has(field)
+    }
+
+    fn settle<T>(&mut self, col: usize, result: ValueResult<T>) -> Option<T> {
+        match result {
+            Ok(v) => v,
+            Err(e) => {
+                let value = self.row.cell(col).to_text().into_owned();
+                self.fail(col, value, Reason::Value(e));
+                None
+            }
+        }
+    }
+
+    /// A value parsed afresh on every row (amounts, periods, dates).
+    fn value<T>(&mut self, field: Field, parse: fn(&Cell) -> ValueResult<T>) -> Option<T> {
+        let col = self.map.column(field)?;
+        let result = parse(&self.row.cell(col));
+        self.settle(col, result)
+    }
+
+    /// A coded value, remembered from the row above when the text is the same.
+    fn coded<T: Clone>(
+        &mut self,
+        field: Field,
+        memo: fn(&mut Memos) -> &mut Memo<ValueResult<T>>,
+        parse: fn(&Cell) -> ValueResult<T>,
+    ) -> Option<T> {
+        let col = self.map.column(field)?;
+        let result = memo(self.memos).get(self.row, col, parse);
+        self.settle(col, result)
+    }
+
+    /// Marks a required field whose cell is empty.
+    fn require<T>(&mut self, field: Field, v: Option<T>) -> Option<T> {
+        if v.is_none()
+            && let Some(col) = self.map.column(field)
+            && self.row.cell(col).is_blank()
+        {
+            self.fail(col, String::new(), Reason::Missing(field));
+        }
+        v
+    }
+
+    fn text(&mut self, field: Field) -> Option<Text> {
+        let col = self.map.column(field)?;
+        self.memos.text[field.index()].get(self.row, col, shared_text)
+    }
+}
+
+impl TableOutput {
+    pub fn skip(&mut self, kind: SkipKind) {
+        self.counts.skip(kind);
+    }
+
+    fn reject(
+        &mut self,
+        map: &ColumnMap,
+        row_no: u32,
+        (col, value, reason): (usize, String, Reason),
+    ) {
+        self.counts.read += 1;
+        self.counts.rejected += 1;
+        self.rejected.push(Rejection {
+            origin: Origin {
+                source: 0,
+                row: row_no,
+            },
+            column: map.header(col).trim().to_string(),
+            value,
+            reason,
+        });
+    }
+
+    /// Reads one row below the header.
+    pub(super) fn data_row<R: Row + ?Sized>(
+        &mut self,
+        layout: &Layout,
+        memos: &mut Memos,
+        keep: bool,
+        row_no: u32,
+        row: &R,
+    ) {
+        if let Some(skip) = skip_kind(layout, row) {
+            self.skip(skip);
+            return;
+        }
+        let map = &layout.map;
+        let short = row.bytes_len().is_some_and(|n| n <= MAX_CELL_BYTES);
+        let too_long = if short {
+            None
+        } else {
+            map.cols
+                .iter()
+                .flatten()
+                .chain(map.person_number.iter())
+                .copied()
+                .find(|&c| row.cell_len(c) > MAX_CELL_BYTES)
+        };
+        if let Some(col) = too_long {
+            let text = row.cell(col).to_text().chars().take(40).collect::<String>() + "…";
+            self.reject(
+                map,
+                row_no,
+                (col, text, Reason::CellTooLong(row.cell_len(col))),
+            );
+            return;
+        }
+        let mut check = RowCheck {
+            map,
+            row,
+            memos,
+            first: None,
+        };
+        let origin = Origin {
+            source: 0,
+            row: row_no,
+        };
+        let key = check.coded(Field::PersonId, |m| &mut m.person, person);
+        let key = check.require(Field::PersonId, key);
+        let person_number = map.person_number.and_then(|c| {
+            check.memos.person_number.get(row, c, |cell| {
+                values::person_key(cell)
+                    .ok()
+                    .flatten()
+                    .map(|k| Text::from(k.id))
+            })
+        });
+        let name = check.text(Field::Name);
+        let who = check
+            .memos
+            .who(key.as_ref().map(|(id, _)| id), person_number, name);
+        let parsed = match layout.kind {
+            Kind::Contributions => contribution(&mut check, origin, who).map(Parsed::Contribution),
+            Kind::Statement => entry(&mut check, origin, who).map(|(e, dir)| Parsed::Entry(e, dir)),
+            Kind::Roster => roster(&mut check, origin, who).map(Parsed::Roster),
+        };
+        if let Some(problem) = check.first.take() {
+            self.reject(map, row_no, problem);
+            return;
+        }
+        let (Some((_, bad_check_digit)), Some(parsed)) = (key, parsed) else {
+            // Detection guarantees the required columns; a row that gets here anyway is
+            // rejected rather than lost.
+            let col = map.column(Field::PersonId).unwrap_or(0);
+            self.reject(
+                map,
+                row_no,
+                (col, String::new(), Reason::Missing(Field::PersonId)),
+            );
+            return;
+        };
+        if bad_check_digit {
+            self.bad_check_digit_rows.push(row_no);
+        }
+        self.counts.read += 1;
+        self.counts.accepted += 1;
+        if !keep {
+            return;
+        }
+        match parsed {
+            Parsed::Contribution(c) => self.contributions.push(c),
+            Parsed::Entry(e, dir) => {
+                self.any_negative_amount |= e.amount.is_negative();
+                self.entries.push(e);
+                self.directions.push(dir);
+            }
+            Parsed::Roster(r) => self.roster.push(r),
+        }
+    }
+
+    /// Appends a later part of the same table, its row numbers shifted by `offset`.
+    pub(super) fn absorb(&mut self, mut part: TableOutput, offset: u32) {
+        let shift = |o: &mut Origin| o.row = o.row.saturating_add(offset);
+        part.contributions
+            .iter_mut()
+            .for_each(|r| shift(&mut r.origin));
+        part.entries.iter_mut().for_each(|r| shift(&mut r.origin));
+        part.roster.iter_mut().for_each(|r| shift(&mut r.origin));
+        part.rejected.iter_mut().for_each(|r| shift(&mut r.origin));
+        part.bad_check_digit_rows
+            .iter_mut()
+            .for_each(|r| *r = r.saturating_add(offset));
+        self.counts.add(&part.counts);
+        self.contributions.append(&mut part.contributions);
+        self.entries.append(&mut part.entries);
+        self.roster.append(&mut part.roster);
+        self.rejected.append(&mut part.rejected);
+        self.bad_check_digit_rows
+            .append(&mut part.bad_check_digit_rows);
+        self.directions.append(&mut part.directions);
+        self.any_negative_amount |= part.any_negative_amount;
+    }
+
+    /// Ends the table: a statement whose amounts were all unsigned takes each entry's sign
+    /// from its kind (spending out, credits in).
+    pub(super) fn finish(mut self) -> TableOutput {
+        if !self.any_negative_amount {
+            for (e, dir) in self.entries.iter_mut().zip(&self.directions) {
+                match dir {
+                    Direction::In => e.amount = e.amount.abs(),
+                    Direction::Out => e.amount = -e.amount.abs(),
+                    Direction::AsWritten => {}
+                }
+            }
+        }
+        self.directions = Vec::new();
+        self
+    }
+}
+
+enum Parsed {
+    Contribution(Contribution),
+    Entry(StatementEntry, Direction),
+    Roster(RosterEntry),
+}
+
+fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
+    let pid_col = layout.map.column(Field::PersonId);
+    let pid_cell = pid_col.map(|c| row.cell(c)).unwrap_or(Cell::Empty);
+    let pid_text = pid_cell.to_text();
+    // Fast path for the million ordinary rows: an identifier starting with a digit is data.
+    if pid_text
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let nonblank: Vec<usize> = (0..row.width())
+        .filter(|&i| !row.cell(i).is_blank())
+        .collect();
+    let Some(&first) = nonblank.first() else {
+        return Some(SkipKind::Blank);
+    };
+    let pid_is_id = values::person_key(&pid_cell).is_ok_and(|k| k.is_some());
+    if !pid_is_id || is_total_label(&pid_text) {
+        let total = nonblank
+            .iter()
+            .any(|&i| is_total_label(&row.cell(i).to_text()));
+        if total {
+            return Some(SkipKind::Total);
+        }
+    }
+    if aliases::lookup(&normalize_header(&pid_text)).is_some_and(|(f, _)| f == Field::PersonId) {
+        return Some(SkipKind::Header);
+    }
+    let required: &[Field] = match layout.kind {
+        Kind::Contributions => &[Field::PersonId, Field::Period],
+        Kind::Statement => &[Field::PersonId, Field::Date],
+        Kind::Roster => &[Field::PersonId],
+    };
+    let required_blank = required
+        .iter()
+        .all(|f| layout.map.column(*f).is_none_or(|c| row.cell(c).is_blank()));
+    if required_blank
+        && (nonblank.len() == 1 || starts_with_any(&row.cell(first).to_text(), &NOTE_MARKS))
+    {
+        return Some(SkipKind::Note);
+    }
+    None
+}
+
+/// The first year a period of the employee medical insurance can have (the scheme began
+/// in 1998; 1990 leaves room for pilots).
+const FIRST_YEAR: i32 = 1990;
+
+fn contribution_period(cell: &Cell) -> ValueResult<crate::records::Period> {
+    match values::period(cell)? {
+        Some(p) if p.year() < FIRST_YEAR => Err(ValueError::TooEarly),
+        p => Ok(p),
+    }
+}
+
+fn statement_date(cell: &Cell) -> ValueResult<chrono::NaiveDateTime> {
+    use chrono::Datelike;
+    match values::date_time(cell)? {
+        Some(d) if d.year() < FIRST_YEAR => Err(ValueError::TooEarly),
+        d => Ok(d),
+    }
+}
+
+fn base(cell: &Cell) -> ValueResult<Money> {
+    match values::money(cell)? {
+        Some(b) if b.is_negative() => Err(ValueError::NegativeBase),
+        b => Ok(b),
+    }
+}
+
+fn contribution<R: Row + ?Sized>(
+    check: &mut RowCheck<R>,
+    origin: Origin,
+    who: Arc<Who>,
+) -> Option<Contribution> {
+    let period = check.value(Field::Period, contribution_period);
+    let period = check.require(Field::Period, period);
+    Some(Contribution {
+        origin,
+        who,
+        period: period?,
+        base: check.value(Field::Base, base),
+        employee_amount: check.value(Field::EmployeeAmount, values::money),
+        employer_amount: check.value(Field::EmployerAmount, values::money),
+        status: check
+            .coded(Field::Status, |m| &mut m.status, values::payment_status)
+            .unwrap_or(PaymentStatus::Paid),
+        contribution_type: check
+            .coded(
+                Field::ContributionType,
+                |m| &mut m.contribution_type,
+                values::contribution_type,
+            )
+            .unwrap_or(ContributionType::Normal),
+        paid_month: check.value(Field::PaidDate, values::period),
+        insurance: check
+            .coded(Field::Insurance, |m| &mut m.insurance, values::insurance)
+            .unwrap_or(Insurance::Employee),
+        tier: check.text(Field::Tier),
+        category: check.coded(Field::Category, |m| &mut m.category, values::category),
+        birth_date: check.value(Field::BirthDate, values::date),
+        employer: check.text(Field::Employer),
+    })
+}
+
+fn entry<R: Row + ?Sized>(
+    check: &mut RowCheck<R>,
+    origin: Origin,
+    who: Arc<Who>,
+) -> Option<(StatementEntry, Direction)> {
+    let at = check.value(Field::Date, statement_date);
+    let at = check.require(Field::Date, at);
+    let amount = if check.has(Field::Amount) {
+        check.value(Field::Amount, values::money)
+    } else {
+        let income = check.value(Field::Income, values::money);
+        let expense = check.value(Field::Expense, values::money);
+        match (income, expense) {
+            (None, None) => None,
+            (i, e) => Some(i.unwrap_or_default() - e.unwrap_or_default().abs()),
+        }
+    };
+    let balance = check.value(Field::Balance, values::money);
+    let period = check.value(Field::Period, values::period);
+    let (kind, dir) = match check.map.column(Field::EntryKind) {
+        Some(c) => check.memos.entry_kind.get(check.row, c, values::entry_kind),
+        None => (EntryKind::Unclassified, Direction::AsWritten),
+    };
+    if amount.is_none() && check.first.is_none() {
+        let col = STATEMENT_AMOUNTS
+            .iter()
+            .find_map(|f| check.map.column(*f))
+            .unwrap_or(0);
+        check.fail(col, String::new(), Reason::NoAmount);
+    }
+    // With separate income and expense columns the sign is written; keep it as it is.
+    let dir = if check.has(Field::Amount) {
+        dir
+    } else {
+        Direction::AsWritten
+    };
+    let e = StatementEntry {
+        origin,
+        who,
+        at: at?,
+        kind,
+        kind_text: check.text(Field::EntryKind).unwrap_or_default(),
+        amount: amount?,
+        balance,
+        period,
+        beneficiary: check.text(Field::Beneficiary),
+        institution: check.text(Field::Institution),
+    };
+    Some((e, dir))
+}
+
+fn roster<R: Row + ?Sized>(
+    check: &mut RowCheck<R>,
+    origin: Origin,
+    who: Arc<Who>,
+) -> Option<RosterEntry> {
+    Some(RosterEntry {
+        origin,
+        who,
+        birth_date: check.value(Field::BirthDate, values::date),
+        category: check.coded(Field::Category, |m| &mut m.category, values::category),
+        retired_from: check.value(Field::RetiredFrom, values::period),
+        account_status: check.coded(
+            Field::AccountStatus,
+            |m| &mut m.account_status,
+            values::account_status,
+        ),
+        status_from: check.value(Field::StatusFrom, values::period),
+        status_to: check.value(Field::StatusTo, values::period),
+        family: check
+            .map
+            .column(Field::Family)
+            .map(|c| values::list(&check.row.cell(c)))
+            .unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::table::test_rows::*;
+    use crate::ingest::table::{Detection, TableOptions, read_table};
+
+    #[test]
+    fn every_row_ends_accepted_rejected_or_skipped() {
+        let grid: &[&[&str]] = &[
+            &["缴费明细表"],
+            &["姓名", "身份证号", "费款所属期", "个人缴费", "缴费状态"],
+            &["张三", "11010519491231002X", "2024-01", "100.00", "已缴"],
+            &["", "", "", "", ""],
+            &["李四", "11010519491231002X", "2024-13", "100.00", "已缴"],
+            &["王五", "11010519491231002X", "2024-02", "abc", "已缴"],
+            &["赵六", "", "2024-02", "100", "已缴"],
+            &["姓名", "身份证号", "费款所属期", "个人缴费", "缴费状态"],
+            &["合计", "", "", "300.00", ""],
+            &["注：本表仅供参考"],
+        ];
+        let all = rows(grid);
+        let (det, out) = read_table(all, std::iter::empty(), TableOptions::default());
+        assert!(matches!(det, Detection::Found(_)));
+        let c = &out.counts;
+        assert_eq!(c.read, 10);
+        assert_eq!((c.accepted, c.rejected, c.skipped), (1, 3, 6));
+        assert_eq!(c.read, c.accepted + c.rejected + c.skipped);
+        assert_eq!(
+            (
+                c.skipped_title,
+                c.skipped_header,
+                c.skipped_blank,
+                c.skipped_total,
+                c.skipped_note
+            ),
+            (1, 2, 1, 1, 1)
+        );
+        let reasons: Vec<(u32, &str, String)> = out
+            .rejected
+            .iter()
+            .map(|r| (r.origin.row, r.column.as_str(), r.reason.code()))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                (5, "费款所属期", "out_of_range".to_string()),
+                (6, "个人缴费", "not_an_amount".to_string()),
+                (7, "身份证号", "missing_person_id".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn unsigned_statement_takes_sign_from_kind() {
+        let grid: &[&[&str]] = &[
+            &["身份证号", "交易时间", "交易类型", "发生金额"],
+            &["11010519491231002X", "2024-02-05", "101", "100.00"],
+            &["11010519491231002X", "2024-02-08", "门诊消费", "30.00"],
+        ];
+        let (_, out) = read_table(rows(grid), std::iter::empty(), TableOptions::default());
+        let amounts: Vec<String> = out.entries.iter().map(|e| e.amount.to_string()).collect();
+        assert_eq!(amounts, vec!["100.00", "-30.00"]);
+
+        let signed: &[&[&str]] = &[
+            &["身份证号", "交易时间", "交易类型", "发生金额"],
+            &["11010519491231002X", "2024-02-05", "冲正", "-100.00"],
+            &["11010519491231002X", "2024-02-08", "101", "100.00"],
+        ];
+        let (_, out) = read_table(rows(signed), std::iter::empty(), TableOptions::default());
+        let amounts: Vec<String> = out.entries.iter().map(|e| e.amount.to_string()).collect();
+        assert_eq!(amounts, vec!["-100.00", "100.00"]);
+    }
+}
