@@ -99,6 +99,24 @@ fn plain_cents(s: &[u8]) -> Option<i64> {
     Some(if negative { -cents } else { cents })
 }
 
+/// Whether the commas in `s` are thousands separators: every group after the first has
+/// exactly three digits, the first one to three, and no comma stands after the decimal
+/// point. `1,234.56` is; `120,00`, `1,5`, `12,34` and `1.234,56` (decimal commas) are
+/// not, and are refused rather than read a hundred times too large.
+fn thousands_grouped(s: &str) -> bool {
+    let unsigned = s.trim_start_matches(['-', '+']);
+    let int = unsigned.split_once('.').map_or(
+        unsigned,
+        |(int, frac)| {
+            if frac.contains(',') { "," } else { int }
+        },
+    );
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or("");
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g))
+}
+
 fn amount_text(raw: &str) -> ValueResult<Decimal> {
     if let Some(d) = plain_amount(raw.as_bytes()) {
         return Ok(Some(d));
@@ -119,8 +137,15 @@ fn amount_text(raw: &str) -> ValueResult<Decimal> {
     }
     let mut negative = false;
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        // `(-100)`: a sign inside the accountant's parentheses says two things at once.
+        if inner.trim_start().starts_with(['-', '+']) {
+            return Err(ValueError::NotAnAmount);
+        }
         negative = true;
         s = inner;
+    }
+    if s.contains(',') && !thousands_grouped(s) {
+        return Err(ValueError::NotAnAmount);
     }
     let mut clean = String::with_capacity(s.len());
     for c in s.chars() {
@@ -192,6 +217,8 @@ mod tests {
         assert_eq!(amount(&Cell::Float(1234.5)), Ok(Some(dec("1234.5"))));
         assert_eq!(amount(&Cell::Int(-7)), Ok(Some(dec("-7"))));
         assert_eq!(amount(&t("")), Ok(None));
+        assert_eq!(amount(&t("12,345,678.9")), Ok(Some(dec("12345678.9"))));
+        assert_eq!(amount(&t("-1,234")), Ok(Some(dec("-1234"))));
         assert_eq!(amount(&t("-")), Ok(None));
         assert_eq!(amount(&Cell::Empty), Ok(None));
         assert_eq!(amount(&t("abc")), Err(ValueError::NotAnAmount));
@@ -212,5 +239,25 @@ mod tests {
             amount(&Cell::Error("#N/A".into())),
             Err(ValueError::SpreadsheetError)
         );
+    }
+
+    /// Decimal commas and signs inside parentheses are refused, never read as another
+    /// amount (`120,00` was 12000.00, `1,5` was 15.00).
+    #[test]
+    fn commas_only_as_thousands_groups() {
+        for bad in [
+            "120,00",
+            "1,5",
+            "12,34",
+            "1.234,56",
+            "1,2345.00",
+            ",123",
+            "1,234,5",
+            "(-100)",
+            "(+5)",
+        ] {
+            assert_eq!(amount(&t(bad)), Err(ValueError::NotAnAmount), "{bad}");
+        }
+        assert_eq!(amount(&t("１，２３４．５０")), Ok(Some(dec("1234.50"))));
     }
 }
