@@ -62,6 +62,40 @@ fn looks_scientific(s: &str) -> bool {
         && exp.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Whether `id` is an ID number: 18 characters (17 digits and a digit or X) or 15 digits,
+/// with a birth date that exists (digits 7–14, or 7–12 as 19YYMMDD).
+pub fn is_id_number(id: &str) -> bool {
+    match id.len() {
+        18 => birth_date_from_id(id).is_some(),
+        15 => {
+            id.bytes().all(|b| b.is_ascii_digit())
+                && NaiveDate::parse_from_str(&format!("19{}", &id[6..12]), "%Y%m%d").is_ok()
+        }
+        _ => false,
+    }
+}
+
+/// Two ID numbers in one cell: ID-shaped parts between separators, or a run of ID
+/// characters as long as two of them (a pasted pair, 30 characters or more).
+fn holds_two_ids(s: &str) -> bool {
+    let compact: String = s
+        .chars()
+        .filter(|c| !is_space(*c) && !matches!(c, '-' | '_'))
+        .collect();
+    if compact.len() >= 30
+        && compact
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.eq_ignore_ascii_case(&b'x'))
+    {
+        return true;
+    }
+    let ids = s
+        .split(|c: char| matches!(c, ',' | ';' | '/' | '、' | '|' | '\n') || is_space(c))
+        .filter(|p| is_id_number(&p.to_ascii_uppercase()))
+        .count();
+    ids >= 2
+}
+
 /// A person identifier: an ID number (身份证号), a social-security or person number.
 /// Trimmed, spaces removed, `x` → `X`; Excel's text guards (`'…`, `="…"`) dropped. An ID in
 /// scientific notation, or stored as a number too long for Excel's 15 digits, is an error:
@@ -109,7 +143,17 @@ pub fn person_key(cell: &Cell) -> ValueResult<PersonKey> {
     if looks_scientific(s) {
         return Err(ValueError::IdScientific);
     }
+    if holds_two_ids(s) {
+        return Err(ValueError::TwoIds);
+    }
     let mut id: String = s.chars().filter(|c| !is_space(*c)).collect();
+    // `330106-19900808-0107`, `330106_199008080107`: the same person as without them.
+    if id.contains(['-', '_']) {
+        let compact: String = id.chars().filter(|c| !matches!(c, '-' | '_')).collect();
+        if is_id_number(&compact.to_ascii_uppercase()) {
+            id = compact;
+        }
+    }
     // `1000123.0`: a person number that went through a float column.
     if let Some((int, frac)) = id.split_once('.')
         && !int.is_empty()
@@ -188,5 +232,34 @@ mod tests {
             birth_date_from_id("11010519491231002X"),
             NaiveDate::from_ymd_opt(1949, 12, 31)
         );
+    }
+
+    /// One person however the ID is written; two IDs in one cell are refused.
+    #[test]
+    fn ids_with_separators_are_one_person() {
+        let plain = "330106199008080107";
+        for written in [
+            "330106-19900808-0107",
+            "330106_199008080107",
+            "330106 19900808 0107",
+            "３３０１０６１９９００８０８０１０７",
+            "330106-1990-0808-0107",
+        ] {
+            assert_eq!(
+                person_key(&t(written)).unwrap().unwrap().id,
+                plain,
+                "{written}"
+            );
+        }
+        // A person number with a dash that is not an ID keeps its dash.
+        assert_eq!(person_key(&t("A-1001")).unwrap().unwrap().id, "A-1001");
+        for two in [
+            "330106199008080107 110105194912310021",
+            "330106199008080107,110105194912310021",
+            "330106199008080107/110105194912310021",
+            "330106199008080107110105194912310021",
+        ] {
+            assert_eq!(person_key(&t(two)), Err(ValueError::TwoIds), "{two}");
+        }
     }
 }

@@ -85,6 +85,8 @@ pub enum ValueError {
     IdPrecisionLost,
     #[error("not an identifier")]
     IdInvalid,
+    #[error("two ID numbers in one cell")]
+    TwoIds,
     #[error("unknown payment status")]
     UnknownStatus,
     #[error("unknown contribution type")]
@@ -113,6 +115,7 @@ impl ValueError {
             ValueError::IdScientific => "id_scientific",
             ValueError::IdPrecisionLost => "id_precision_lost",
             ValueError::IdInvalid => "id_invalid",
+            ValueError::TwoIds => "two_ids",
             ValueError::UnknownStatus => "unknown_status",
             ValueError::UnknownContributionType => "unknown_contribution_type",
             ValueError::UnknownCategory => "unknown_category",
@@ -137,6 +140,7 @@ impl ValueError {
                 "证件号码以数字保存且超过15位,Excel已丢失末尾数字:请将该列设为文本后重新导出"
             }
             ValueError::IdInvalid => "不是有效的证件号码或人员编号",
+            ValueError::TwoIds => "一个单元格里有两个证件号码:请每行只填一人",
             ValueError::UnknownStatus => "无法识别的缴费状态",
             ValueError::UnknownContributionType => "无法识别的缴费类型",
             ValueError::UnknownCategory => "无法识别的人员类别",
