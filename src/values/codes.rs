@@ -183,6 +183,75 @@ pub fn account_status(cell: &Cell) -> ValueResult<AccountStatus> {
 
 /// The kind of a statement entry from a national code (§3 of DOMAIN.md) or words, and the
 /// direction its money moves when the file's amounts are unsigned. Never an error: what
+
+/// The national dictionary's names of account entries (ACCT_INCEXPD_TYPE, DOMAIN §3 and
+/// §6), as exported by the platform in place of their codes. Matched whole, before any
+/// keyword: 划拨继承人 names 划拨 but is money leaving the account.
+const NATIONAL_NAMES: [(&str, u32); 24] = [
+    ("个人账户划账", 101),
+    ("个人账户年度结息", 102),
+    ("结息", 102),
+    ("退收", 104),
+    ("继承他人账户", 106),
+    ("账户转入", 107),
+    ("预划收入", 108),
+    ("医保退费", 109),
+    ("账户特殊调整", 110),
+    ("补录个人账户", 111),
+    ("补录", 111),
+    ("一次性注入", 112),
+    ("上年结转收入", 113),
+    ("年度结转收入", 113),
+    ("个人账户支出", 201),
+    ("医保消费", 201),
+    ("个人账户返还", 202),
+    ("个人账户清退", 203),
+    ("做实", 204),
+    ("家庭共济", 205),
+    ("代缴费", 205),
+    ("上年结转支出", 206),
+    ("年度结转支出", 206),
+    ("个人账户转出", 207),
+];
+
+/// 划拨继承人 (208) is listed apart: the only name that contains a credit's keyword.
+const HEIR_TRANSFER: &str = "划拨继承人";
+
+fn national_name(s: &str) -> Option<u32> {
+    if s == HEIR_TRANSFER {
+        return Some(208);
+    }
+    NATIONAL_NAMES
+        .iter()
+        .find(|(name, _)| *name == s)
+        .map(|&(_, code)| code)
+}
+
+/// An entry kind by its national code. Codes without a class of their own (106, 112, 204)
+/// are unclassified, their direction still known.
+fn entry_code(code: u32) -> (EntryKind, Direction) {
+    use EntryKind::*;
+    let kind = match code {
+        101 | 108 | 111 => Credit,
+        102 | 103 => Interest,
+        104 | 109 | 110 | 202 => Adjustment,
+        107 => TransferIn,
+        113 | 206 => CarryOver,
+        201 => Spending,
+        203 => Clearing,
+        205 => Family,
+        // 208 划拨继承人: the balance paid out to the heirs, an outflow like a transfer.
+        207 | 208 => TransferOut,
+        _ => Unclassified,
+    };
+    let dir = match code / 100 {
+        1 => Direction::In,
+        2 => Direction::Out,
+        _ => Direction::AsWritten,
+    };
+    (kind, dir)
+}
+
 /// is not recognised is `Unclassified`, kept and flagged downstream.
 pub fn entry_kind(cell: &Cell) -> (EntryKind, Direction) {
     use Direction::*;
@@ -190,25 +259,8 @@ pub fn entry_kind(cell: &Cell) -> (EntryKind, Direction) {
     let Ok(Some(s)) = keyword_text(cell) else {
         return (Unclassified, AsWritten);
     };
-    if let Some(code) = leading_code(&s) {
-        let kind = match code {
-            101 | 108 | 111 => Credit,
-            102 | 103 => Interest,
-            104 | 109 | 110 | 202 => Adjustment,
-            107 => TransferIn,
-            113 | 206 => CarryOver,
-            201 => Spending,
-            203 => Clearing,
-            205 => Family,
-            207 => TransferOut,
-            _ => Unclassified,
-        };
-        let dir = match code / 100 {
-            1 => In,
-            2 => Out,
-            _ => AsWritten,
-        };
-        return (kind, dir);
+    if let Some(code) = leading_code(&s).or_else(|| national_name(&s)) {
+        return entry_code(code);
     }
     if contains_any(&s, &["继承"]) {
         return (Unclassified, AsWritten);
@@ -365,7 +417,8 @@ mod tests {
             ("207", TransferOut, Out),
             ("202", Adjustment, Out),
             ("109", Adjustment, In),
-            ("208", Unclassified, Out),
+            ("208", TransferOut, Out),
+            ("106", Unclassified, In),
             ("个人账户划入", Credit, In),
             ("划拨", Credit, In),
             ("预划", Credit, In),
@@ -384,7 +437,16 @@ mod tests {
             ("上年结转收入", CarryOver, In),
             ("医保退费", Adjustment, In),
             ("冲正", Adjustment, AsWritten),
-            ("划拨继承人", Unclassified, AsWritten),
+            ("划拨继承人", TransferOut, Out),
+            ("个人账户划账", Credit, In),
+            ("个人账户年度结息", Interest, In),
+            ("补录个人账户", Credit, In),
+            ("上年结转收入", CarryOver, In),
+            ("个人账户支出", Spending, Out),
+            ("医保消费", Spending, Out),
+            ("上年结转支出", CarryOver, Out),
+            ("个人账户转出", TransferOut, Out),
+            ("继承他人账户", Unclassified, In),
             ("其他", Unclassified, AsWritten),
             ("credit", Credit, In),
             ("spending", Spending, Out),
