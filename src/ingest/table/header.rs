@@ -143,6 +143,14 @@ impl ColumnMap {
         fields.iter().any(|f| self.has(*f))
     }
 
+    /// How many columns the header has, up to its last named one.
+    pub fn width(&self) -> usize {
+        self.names
+            .iter()
+            .rposition(|n| !n.trim().is_empty())
+            .map_or(0, |i| i + 1)
+    }
+
     /// The header text of a column, as written.
     pub fn header(&self, col: usize) -> &str {
         self.names.get(col).map(String::as_str).unwrap_or("")

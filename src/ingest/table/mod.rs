@@ -84,6 +84,9 @@ pub enum Reason {
     CellTooLong(usize),
     /// The same row was already read from another file ("file [sheet] row N").
     DuplicateOf(String),
+    /// A quoted cell that opens on row `from` and would run to row `to`, swallowing the
+    /// rows between: only its own row is rejected, the rows it spans are read on their own.
+    UnbalancedQuote { from: u32, to: u32 },
 }
 
 /// The longest cell read as a field's value; longer ones reject the row, so a 100 MB
@@ -98,6 +101,7 @@ impl Reason {
             Reason::NoAmount => "no_amount".to_string(),
             Reason::CellTooLong(_) => "cell_too_long".to_string(),
             Reason::DuplicateOf(_) => "duplicate_row".to_string(),
+            Reason::UnbalancedQuote { .. } => "unbalanced_quote".to_string(),
         }
     }
 
@@ -117,6 +121,14 @@ impl Reason {
             Reason::DuplicateOf(first) => match lang {
                 Lang::Zh => format!("与 {first} 完全相同(同一行读了两次?),不重复计入"),
                 Lang::En => format!("the same row as {first} (read twice?); not counted again"),
+            },
+            Reason::UnbalancedQuote { from, to } => match lang {
+                Lang::Zh => format!(
+                    "引号不成对:第 {from} 行的引号会一直延续到第 {to} 行,本行不读;其后各行照常读取"
+                ),
+                Lang::En => format!(
+                    "unbalanced quote: the quoted cell opened on row {from} would run to row {to}; this row is rejected, the rows after it are read on their own"
+                ),
             },
             Reason::CellTooLong(n) => match lang {
                 Lang::Zh => format!("单元格过长({n} 字节,上限 {MAX_CELL_BYTES})"),
@@ -188,7 +200,10 @@ pub struct TableOutput {
     pub bad_check_digit_rows: Vec<u32>,
     /// Directions of `entries`, for a file whose amounts turn out to be unsigned.
     directions: Vec<Direction>,
-    any_negative_amount: bool,
+    /// Outflow rows (spending, clearing…) written with a minus sign, and without one: a
+    /// statement whose outflows are mostly negative writes its signs itself.
+    outflows_signed: u64,
+    outflows_unsigned: u64,
 }
 
 /// How a table is to be read.

@@ -3,7 +3,7 @@
 
 use super::header::{Detection, detect};
 use super::memo::Memos;
-use super::{Row, SkipKind, TableOptions, TableOutput};
+use super::{Reason, Row, SkipKind, TableOptions, TableOutput};
 use crate::records::Kind;
 
 /// Reads a table row by row: the header is looked for among the first rows, then each
@@ -95,6 +95,22 @@ impl TableReader {
     /// Appends what `part` read, its row numbers shifted by `offset` rows.
     pub fn absorb(&mut self, part: TableReader, offset: u32) {
         self.out.absorb(part.out, offset);
+    }
+
+    /// How many columns the header has (up to its last named one); 0 before one is found.
+    pub fn header_width(&self) -> usize {
+        match &self.detection {
+            Detection::Found(layout) => layout.map.width(),
+            _ => 0,
+        }
+    }
+
+    /// Rejects a row the reader could not split into cells (an unbalanced quote); `col` is
+    /// the cell where it went wrong.
+    pub fn reject_row(&mut self, row_no: u32, col: usize, value: String, reason: Reason) {
+        if let Detection::Found(layout) = &self.detection {
+            self.out.reject(&layout.map, row_no, (col, value, reason));
+        }
     }
 
     /// Counts blank lines a reader passed over without handing them in.

@@ -28,10 +28,14 @@ const NOTE_MARKS: [&str; 10] = [
     "note",
 ];
 
-/// 合计, 本页小计, 总计：12人, Total — a short cell naming a total.
+/// 合计, 本页小计, 总计：12人, Total — a short cell naming a total: the word begins or ends
+/// it. 联合计算机公司 holds 合计 in the middle and is a name.
 fn is_total_label(text: &str) -> bool {
     let n = normalize_header(text);
-    n.chars().count() <= 12 && TOTAL_WORDS.iter().any(|w| n.contains(w))
+    n.chars().count() <= 12
+        && TOTAL_WORDS
+            .iter()
+            .any(|w| n.starts_with(w) || n.ends_with(w))
 }
 
 fn starts_with_any(text: &str, words: &[&str]) -> bool {
@@ -118,7 +122,7 @@ impl TableOutput {
         self.counts.skip(kind);
     }
 
-    fn reject(
+    pub(super) fn reject(
         &mut self,
         map: &ColumnMap,
         row_no: u32,
@@ -226,7 +230,13 @@ impl TableOutput {
         match parsed {
             Parsed::Contribution(c) => self.contributions.push(c),
             Parsed::Entry(e, dir) => {
-                self.any_negative_amount |= e.amount.is_negative();
+                if dir == Direction::Out {
+                    if e.amount.is_negative() {
+                        self.outflows_signed += 1;
+                    } else {
+                        self.outflows_unsigned += 1;
+                    }
+                }
                 self.entries.push(e);
                 self.directions.push(dir);
             }
@@ -254,17 +264,23 @@ impl TableOutput {
         self.bad_check_digit_rows
             .append(&mut part.bad_check_digit_rows);
         self.directions.append(&mut part.directions);
-        self.any_negative_amount |= part.any_negative_amount;
+        self.outflows_signed += part.outflows_signed;
+        self.outflows_unsigned += part.outflows_unsigned;
     }
 
-    /// Ends the table: a statement whose amounts were all unsigned takes each entry's sign
-    /// from its kind (spending out, credits in).
+    /// Ends the table. A statement whose outflows are written mostly without a minus sign
+    /// is unsigned: each row then takes its sign from its own kind (spending out, credits
+    /// in), and a row written with a minus sign keeps it (a reversal, 冲正 -10.00), which
+    /// says nothing about how the other rows are written.
     pub(super) fn finish(mut self) -> TableOutput {
-        if !self.any_negative_amount {
+        if self.outflows_unsigned > self.outflows_signed {
             for (e, dir) in self.entries.iter_mut().zip(&self.directions) {
+                if e.amount.is_negative() {
+                    continue;
+                }
                 match dir {
-                    Direction::In => e.amount = e.amount.abs(),
-                    Direction::Out => e.amount = -e.amount.abs(),
+                    Direction::In => {}
+                    Direction::Out => e.amount = -e.amount,
                     Direction::AsWritten => {}
                 }
             }
@@ -533,5 +549,38 @@ mod tests {
         let (_, out) = read_table(rows(signed), std::iter::empty(), TableOptions::default());
         let amounts: Vec<String> = out.entries.iter().map(|e| e.amount.to_string()).collect();
         assert_eq!(amounts, vec!["-100.00", "100.00"]);
+    }
+
+    /// One reversal written with a minus sign does not make an unsigned statement signed:
+    /// its spending rows still go out (on main they all turned into income).
+    #[test]
+    fn one_negative_reversal_does_not_flip_the_other_rows() {
+        let grid: &[&[&str]] = &[
+            &["身份证号", "交易时间", "交易类型", "发生金额"],
+            &["11010519491231002X", "2024-02-05", "101", "100.00"],
+            &["11010519491231002X", "2024-02-08", "门诊消费", "30.00"],
+            &["11010519491231002X", "2024-02-09", "冲正", "-10.00"],
+            &["11010519491231002X", "2024-02-10", "药店购药", "20.00"],
+        ];
+        let (_, out) = read_table(rows(grid), std::iter::empty(), TableOptions::default());
+        let amounts: Vec<String> = out.entries.iter().map(|e| e.amount.to_string()).collect();
+        assert_eq!(amounts, vec!["100.00", "-30.00", "-10.00", "-20.00"]);
+    }
+
+    /// 合计 in an employer's name is data; a total row is one without a valid ID.
+    #[test]
+    fn total_words_inside_data_are_data() {
+        let grid: &[&[&str]] = &[
+            &["个人编号", "姓名", "费款所属期", "单位名称", "个人缴费"],
+            &["A1001", "张三", "2024-01", "联合计算机公司", "100.00"],
+            &["A1002", "李四", "2024-01", "小计算器厂", "100.00"],
+            &["", "王五", "2024-01", "联合计算机公司", "100.00"],
+            &["", "本页合计", "", "", "200.00"],
+            &["小计", "", "", "", "200.00"],
+        ];
+        let (_, out) = read_table(rows(grid), std::iter::empty(), TableOptions::default());
+        assert_eq!(out.contributions.len(), 2);
+        assert_eq!((out.counts.skipped_total, out.counts.rejected), (2, 1));
+        assert_eq!(out.rejected[0].reason.code(), "missing_person_id");
     }
 }
