@@ -79,6 +79,9 @@ pub struct Source {
     pub bad_check_digit_rows: Vec<u32>,
     /// Header names that repeat a field another column already holds (ignored).
     pub ignored_columns: Vec<String>,
+    /// Invalid byte sequences in a file read as UTF-8.
+    #[serde(skip)]
+    pub damaged_spots: u64,
 }
 
 /// A file or sheet that was not read as input, and why (never silently).
@@ -167,6 +170,12 @@ impl Batch {
                     "{label}: {} ID number(s) with a wrong check digit, accepted (rows {}{more})",
                     rows.len(),
                     shown.join(", ")
+                ));
+            }
+            if s.damaged_spots > 0 {
+                out.push(format!(
+                    "{label}: read as UTF-8 with {} invalid byte sequence(s); the cells holding them were read as GBK: check them",
+                    s.damaged_spots
                 ));
             }
             if !s.ignored_columns.is_empty() {
@@ -327,6 +336,7 @@ fn place_table(
                 counts: output.counts.clone(),
                 bad_check_digit_rows: output.bad_check_digit_rows.clone(),
                 ignored_columns: layout.map.duplicates.clone(),
+                damaged_spots: 0,
             };
             result.tables.push((source, output));
         }
@@ -458,15 +468,20 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
         || text::read(&bytes, opts),
     );
     match parsed {
-        Ok(t) => place_table(
-            &mut result,
-            &path,
-            None,
-            &sha,
-            t.encoding.label(),
-            t.detection,
-            t.output,
-        ),
+        Ok(t) => {
+            place_table(
+                &mut result,
+                &path,
+                None,
+                &sha,
+                t.encoding.label(),
+                t.detection,
+                t.output,
+            );
+            if let Some((source, _)) = result.tables.last_mut() {
+                source.damaged_spots = t.damaged_spots;
+            }
+        }
         Err(e) => result.failures.push(InputError::Text {
             path,
             sheet: None,

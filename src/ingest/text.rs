@@ -12,7 +12,9 @@ use csv::ByteRecord;
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 use rayon::prelude::*;
 
-use super::table::{Detection, HEADER_SCAN_ROWS, Row, TableOptions, TableOutput, TableReader};
+use super::table::{
+    Detection, HEADER_SCAN_ROWS, Reason, Row, TableOptions, TableOutput, TableReader,
+};
 
 use crate::values::Cell;
 
@@ -42,14 +44,20 @@ impl TextEncoding {
 /// then valid UTF-8 is UTF-8; anything else is read as GB18030, the superset of GBK that
 /// Excel on Chinese Windows writes.
 pub fn detect_encoding(bytes: &[u8]) -> TextEncoding {
+    detect(bytes).0
+}
+
+/// [`detect_encoding`], and for UTF-8 with damaged spots, how many bad spots it has.
+fn detect(bytes: &[u8]) -> (TextEncoding, u64) {
+    let encoding = |e| (e, 0);
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return TextEncoding::Utf8Bom;
+        return encoding(TextEncoding::Utf8Bom);
     }
     if bytes.starts_with(&[0xFF, 0xFE]) {
-        return TextEncoding::Utf16Le;
+        return encoding(TextEncoding::Utf16Le);
     }
     if bytes.starts_with(&[0xFE, 0xFF]) {
-        return TextEncoding::Utf16Be;
+        return encoding(TextEncoding::Utf16Be);
     }
     let sample = &bytes[..bytes.len().min(4096) & !1];
     if sample.len() >= 4 {
@@ -62,35 +70,63 @@ pub fn detect_encoding(bytes: &[u8]) -> TextEncoding {
             .filter(|b| **b == 0)
             .count();
         if odd_zero * 10 >= pairs * 3 && even_zero * 10 < pairs {
-            return TextEncoding::Utf16Le;
+            return encoding(TextEncoding::Utf16Le);
         }
         if even_zero * 10 >= pairs * 3 && odd_zero * 10 < pairs {
-            return TextEncoding::Utf16Be;
+            return encoding(TextEncoding::Utf16Be);
         }
     }
-    // The SIMD validator answers for the common, valid case; std's says where it broke.
+    // The SIMD validator answers for the common, valid case.
     if simdutf8::basic::from_utf8(bytes).is_ok() {
-        return TextEncoding::Utf8;
+        return encoding(TextEncoding::Utf8);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(_) => TextEncoding::Utf8,
-        // Cut off inside the last character: still UTF-8.
-        Err(e) if e.error_len().is_none() => TextEncoding::Utf8,
-        // GBK text almost never forms valid UTF-8 sequences by chance: a file with Chinese
-        // in valid UTF-8 before its first bad byte is UTF-8 with a damaged spot (the bad
-        // bytes become U+FFFD in their cells), not GBK.
-        Err(e) => {
-            let lead_bytes = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b >= 0xC0)
-                .count();
-            if lead_bytes >= 8 {
-                TextEncoding::Utf8
-            } else {
-                TextEncoding::Gb18030
-            }
+    // GBK text almost never forms valid UTF-8 sequences by chance (about one character
+    // in twelve does): a file whose multi-byte characters are mostly valid UTF-8 is UTF-8
+    // with a few damaged spots (their cells are read as GBK and counted), whichever comes
+    // first. Decided on the whole sample, never on the first bad byte.
+    let spots = utf8_spots(bytes);
+    if spots.valid > spots.invalid {
+        (TextEncoding::Utf8, spots.invalid)
+    } else {
+        encoding(TextEncoding::Gb18030)
+    }
+}
+
+/// Multi-byte characters that are valid UTF-8, and bytes that are not, in a text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Utf8Spots {
+    pub valid: u64,
+    pub invalid: u64,
+}
+
+/// How much of the sample to look at before deciding: enough for thousands of rows.
+const ENCODING_SAMPLE: usize = 4 << 20;
+
+/// Counts [`Utf8Spots`] in the first [`ENCODING_SAMPLE`] bytes, or further while those
+/// hold neither (an ASCII head above the first Chinese text).
+pub fn utf8_spots(bytes: &[u8]) -> Utf8Spots {
+    let mut spots = Utf8Spots::default();
+    let mut rest = bytes;
+    let mut seen = 0;
+    while !rest.is_empty() {
+        if seen >= ENCODING_SAMPLE && spots != Utf8Spots::default() {
+            break;
         }
+        let (valid, bad) = match std::str::from_utf8(rest) {
+            Ok(s) => (s.len(), 0),
+            Err(e) => (
+                e.valid_up_to(),
+                e.error_len().unwrap_or(rest.len() - e.valid_up_to()),
+            ),
+        };
+        spots.valid += rest[..valid].iter().filter(|b| **b >= 0xC0).count() as u64;
+        if bad > 0 {
+            spots.invalid += 1;
+        }
+        seen += valid + bad;
+        rest = &rest[valid + bad..];
     }
+    spots
 }
 
 /// The bytes the CSV parser reads: UTF-8 or GB18030, without a BOM.
@@ -290,6 +326,8 @@ impl<'b> RowCounter<'b> {
 /// What reading one text file gave.
 pub struct TextTable {
     pub encoding: TextEncoding,
+    /// Invalid byte sequences in a file read as UTF-8 (their cells are read as GBK).
+    pub damaged_spots: u64,
     pub detection: Detection,
     pub output: TableOutput,
 }
@@ -325,15 +363,61 @@ fn csv_reader(data: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
 }
 
 /// Reads the rows of `data` after the header into `table`; returns the rows it counted.
+///
+/// A record whose quoted cell runs over too many line ends, or over a line that looks like
+/// a whole row, is an unbalanced quote (a stray `"`): its first line is rejected, and the
+/// reading starts again on the line after it, so the rows the cell swallowed are read.
 fn read_rows(
     table: &mut TableReader,
-    mut reader: csv::Reader<&[u8]>,
+    data: &[u8],
+    delimiter: u8,
     rows: &mut RowCounter,
     gbk: bool,
 ) -> Result<u32, csv::Error> {
     let mut record = ByteRecord::new();
+    let mut base = 0;
+    let mut reader = csv_reader(data, delimiter);
+    let width = table.header_width();
     while reader.read_byte_record(&mut record)? {
-        let (b, row) = rows.next(&record, reader.position().byte() as usize);
+        let end = base + reader.position().byte() as usize;
+        if rows.quotes
+            && let Some(col) = swallowing_cell(&record, delimiter, width)
+        {
+            let start = rows.end;
+            let (b, row) = rows.next(&record, end);
+            table.blank_rows(b);
+            // The record's own first line, from its start (past blank lines) to a line end.
+            let skip = data[start..end]
+                .iter()
+                .position(|c| !matches!(c, b'\r' | b'\n'))
+                .unwrap_or(0);
+            let first_line = start + skip;
+            let line_end =
+                memchr::memchr(b'\n', &data[first_line..end]).map_or(end, |n| first_line + n + 1);
+            let spans = RowCounter::newlines(record.as_slice()) as u32;
+            let value = String::from_utf8_lossy(record.get(col).unwrap_or_default())
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(40)
+                .collect();
+            table.reject_row(
+                row,
+                col,
+                value,
+                Reason::UnbalancedQuote {
+                    from: row,
+                    to: row.saturating_add(spans),
+                },
+            );
+            rows.end = line_end;
+            rows.after_cr = false;
+            base = line_end;
+            reader = csv_reader(&data[line_end..], delimiter);
+            continue;
+        }
+        let (b, row) = rows.next(&record, end);
         table.blank_rows(b);
         let row_view = CsvRow {
             record: &record,
@@ -346,11 +430,32 @@ fn read_rows(
     Ok(rows.row.saturating_add(trailing as u32))
 }
 
+/// The most line ends a quoted cell may hold (an address, a remark over a few lines).
+const MAX_CELL_LINES: usize = 5;
+
+/// The cell of `record` that swallowed rows, if one did: it holds more than
+/// [`MAX_CELL_LINES`] line ends, or a line end followed by a line that splits into as many
+/// cells as the header has.
+fn swallowing_cell(record: &ByteRecord, delimiter: u8, width: usize) -> Option<usize> {
+    record.iter().position(|cell| {
+        let lines = RowCounter::newlines(cell);
+        if lines == 0 {
+            return false;
+        }
+        lines > MAX_CELL_LINES
+            || (width > 1
+                && cell
+                    .split(|b| *b == b'\n')
+                    .skip(1)
+                    .any(|line| memchr::memchr_iter(delimiter, line).count() + 1 >= width))
+    })
+}
+
 /// Reads a delimited text file already in memory. The header is found on the first rows;
 /// a large remainder without quotes is read in parts on the current rayon pool, and the
 /// parts put back in order, so the outcome is the same whatever the thread count.
 pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
-    let encoding = detect_encoding(bytes);
+    let (encoding, damaged_spots) = detect(bytes);
     let body = body(bytes, encoding);
     let delimiter = detect_delimiter(&body);
     let gbk = encoding == TextEncoding::Gb18030;
@@ -361,6 +466,14 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
     while first.len() < HEADER_SCAN_ROWS {
         let mut record = ByteRecord::new();
         if !reader.read_byte_record(&mut record)? {
+            break;
+        }
+        // A cell that looks as if it swallowed rows (a stray quote) is read, and judged,
+        // with the rows after the header, where the header's width is known.
+        if rows.quotes
+            && !first.is_empty()
+            && swallowing_cell(&record, delimiter, record.len()).is_some()
+        {
             break;
         }
         let (b, row) = rows.next(&record, reader.position().byte() as usize);
@@ -387,7 +500,7 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
         table.reserve(rest.len() / per_row);
         let mut counter = RowCounter::new(rest, rows.after_cr);
         counter.row = rows.row;
-        read_rows(&mut table, csv_reader(rest, delimiter), &mut counter, gbk)?;
+        read_rows(&mut table, rest, delimiter, &mut counter, gbk)?;
     } else {
         let after_cr = rows.after_cr;
         let read: Vec<Result<(TableReader, u32), csv::Error>> = parts
@@ -397,7 +510,7 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
                 let mut piece = table.fork();
                 piece.reserve(part.len() / per_row);
                 let mut counter = RowCounter::new(part, i == 0 && after_cr);
-                let n = read_rows(&mut piece, csv_reader(part, delimiter), &mut counter, gbk)?;
+                let n = read_rows(&mut piece, part, delimiter, &mut counter, gbk)?;
                 Ok((piece, n))
             })
             .collect();
@@ -411,6 +524,7 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
     let (detection, output) = table.finish();
     Ok(TextTable {
         encoding,
+        damaged_spots,
         detection,
         output,
     })
