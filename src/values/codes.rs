@@ -181,9 +181,6 @@ pub fn account_status(cell: &Cell) -> ValueResult<AccountStatus> {
     }
 }
 
-/// The kind of a statement entry from a national code (§3 of DOMAIN.md) or words, and the
-/// direction its money moves when the file's amounts are unsigned. Never an error: what
-
 /// The national dictionary's names of account entries (ACCT_INCEXPD_TYPE, DOMAIN §3 and
 /// §6), as exported by the platform in place of their codes. Matched whole, before any
 /// keyword: 划拨继承人 names 划拨 but is money leaving the account.
@@ -252,7 +249,9 @@ fn entry_code(code: u32) -> (EntryKind, Direction) {
     (kind, dir)
 }
 
-/// is not recognised is `Unclassified`, kept and flagged downstream.
+/// The kind of a statement entry from a national code (§3 of DOMAIN.md), a national name
+/// or words, and the direction its money moves when the file's amounts are unsigned. Never
+/// an error: what is not recognised is `Unclassified`, kept and flagged downstream.
 pub fn entry_kind(cell: &Cell) -> (EntryKind, Direction) {
     use Direction::*;
     use EntryKind::*;
