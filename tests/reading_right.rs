@@ -172,3 +172,73 @@ fn decimal_commas_are_rejected() {
         "1234.50"
     );
 }
+
+/// Rewrites an XLSX so that its formulas lose their saved results, as a workbook written
+/// by a script (openpyxl, a report generator) has them: `<f>…</f>` with no `<v>`.
+fn drop_formula_results(xlsx: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/") {
+            let mut xml = String::from_utf8(data).unwrap();
+            while let Some(at) = xml.find("</f><v>") {
+                let end = xml[at..].find("</v>").unwrap() + at + 4;
+                xml.replace_range(at + 4..end, "");
+            }
+            data = xml.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A formula cell with no saved value was read as empty: its row went in with no amount.
+/// Now the row is rejected with a reason that says to open and save the file.
+#[test]
+fn formulas_without_saved_results_are_rejected_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("33010619900808010");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["身份证号", "费款所属期", "缴费基数", "个人缴费"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=3u32 {
+        sheet.write_string(r, 0, &pid).unwrap();
+        sheet.write_string(r, 1, format!("2024-0{r}")).unwrap();
+        sheet.write_number(r, 2, 5000).unwrap();
+    }
+    sheet.write_number(1, 3, 100).unwrap();
+    sheet
+        .write_formula(2, 3, rust_xlsxwriter::Formula::new("=C3*0.02"))
+        .unwrap();
+    sheet
+        .write_formula(3, 3, rust_xlsxwriter::Formula::new("=C4*0.02"))
+        .unwrap();
+    let bytes = drop_formula_results(&book.save_to_buffer().unwrap());
+    let p = write(dir.path(), "script.xlsx", bytes);
+    let batch = read_all(&[&p]);
+    assert_conserved(&batch);
+    assert_eq!(batch.contributions.len(), 1);
+    assert_eq!(
+        reasons(&batch),
+        vec![
+            (3, "个人缴费".to_string(), "unsaved_formula".to_string()),
+            (4, "个人缴费".to_string(), "unsaved_formula".to_string()),
+        ]
+    );
+    let zh = batch.rejected[0]
+        .reason
+        .message(yibao_recon::lang::Lang::Zh);
+    assert!(zh.contains("Excel 或 WPS 打开并保存"), "{zh}");
+}

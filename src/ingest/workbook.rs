@@ -50,16 +50,23 @@ impl Row for SheetRow<'_> {
     }
 }
 
-/// A row of an XLSX sheet as its cells stream in, indexed by column (A = 0).
-struct StreamRow<'r, 'a>(&'r [DataRef<'a>]);
+/// A row of an XLSX sheet as its cells stream in, indexed by column (A = 0), and the
+/// columns whose formula has no saved result.
+struct StreamRow<'r, 'a> {
+    cells: &'r [DataRef<'a>],
+    unsaved: &'r [usize],
+}
 
 impl Row for StreamRow<'_, '_> {
     fn width(&self) -> usize {
-        self.0.len()
+        self.cells.len()
     }
 
     fn cell(&self, i: usize) -> Cell<'_> {
-        match self.0.get(i) {
+        if self.unsaved.contains(&i) {
+            return Cell::UnsavedFormula;
+        }
+        match self.cells.get(i) {
             None | Some(DataRef::Empty) => Cell::Empty,
             Some(DataRef::String(s)) => Cell::Text(Cow::Borrowed(s)),
             Some(DataRef::SharedString(s)) => Cell::Text(Cow::Borrowed(s)),
@@ -311,11 +318,13 @@ impl Bounds {
 /// between two that have one are blank rows, as in the sheet.
 struct RowFeed<'a> {
     opts: TableOptions,
-    first: Vec<(u32, Vec<DataRef<'a>>)>,
+    first: Vec<(u32, Vec<DataRef<'a>>, Vec<usize>)>,
     reader: Option<table::TableReader>,
-    /// The row being filled (0-based) and its cells.
+    /// The row being filled (0-based), its cells, and its columns whose formula has no
+    /// saved result.
     row: Option<u32>,
     cells: Vec<DataRef<'a>>,
+    unsaved: Vec<usize>,
 }
 
 impl<'a> RowFeed<'a> {
@@ -326,12 +335,13 @@ impl<'a> RowFeed<'a> {
             reader: None,
             row: None,
             cells: Vec::new(),
+            unsaved: Vec::new(),
         }
     }
 
     /// Takes one non-empty cell; false if it lies above the row being filled (a sheet
     /// written out of order), which this feed cannot take.
-    fn cell(&mut self, (row, col): (u32, u32), value: DataRef<'a>) -> bool {
+    fn cell(&mut self, (row, col): (u32, u32), value: DataRef<'a>, unsaved: bool) -> bool {
         match self.row {
             Some(current) if row < current => return false,
             Some(current) if row > current => {
@@ -348,6 +358,9 @@ impl<'a> RowFeed<'a> {
             self.cells.resize_with(col + 1, || DataRef::Empty);
         }
         self.cells[col] = value;
+        if unsaved {
+            self.unsaved.push(col);
+        }
         true
     }
 
@@ -355,28 +368,44 @@ impl<'a> RowFeed<'a> {
     fn emit(&mut self, row: u32) {
         let row_no = row.saturating_add(1);
         match &mut self.reader {
-            Some(reader) => reader.row(row_no, &StreamRow(&self.cells)),
+            Some(reader) => reader.row(
+                row_no,
+                &StreamRow {
+                    cells: &self.cells,
+                    unsaved: &self.unsaved,
+                },
+            ),
             None => {
-                self.first.push((row_no, std::mem::take(&mut self.cells)));
+                self.first.push((
+                    row_no,
+                    std::mem::take(&mut self.cells),
+                    std::mem::take(&mut self.unsaved),
+                ));
                 if self.first.len() == HEADER_SCAN_ROWS {
                     self.reader = Some(self.start());
                 }
             }
         }
         self.cells.clear();
+        self.unsaved.clear();
     }
 
     fn start(&mut self) -> table::TableReader {
         // As wide as each other, as in a grid: a group label merged across columns is
         // spread over the columns to its right up to the row's end (`table::group_labels`).
-        let width = self.first.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
-        for (_, cells) in &mut self.first {
+        let width = self
+            .first
+            .iter()
+            .map(|(_, c, _)| c.len())
+            .max()
+            .unwrap_or(0);
+        for (_, cells, _) in &mut self.first {
             cells.resize_with(width, || DataRef::Empty);
         }
         let first: Vec<(u32, StreamRow)> = self
             .first
             .iter()
-            .map(|(n, cells)| (*n, StreamRow(cells)))
+            .map(|(n, cells, unsaved)| (*n, StreamRow { cells, unsaved }))
             .collect();
         table::TableReader::start(&first, self.opts)
     }
@@ -390,6 +419,17 @@ impl<'a> RowFeed<'a> {
             None => self.start(),
         };
         reader.finish()
+    }
+}
+
+/// Whether a cell is worth handing on, and whether it is a formula with no saved result
+/// (a workbook written by a script): `None` for an empty cell without a formula.
+fn kept(cell: &calamine::XlsxCellFormulaMetadataRecord) -> Option<bool> {
+    let empty = matches!(cell.value, DataRef::Empty);
+    match (empty, cell.formula.is_some()) {
+        (true, false) => None,
+        (true, true) => Some(true),
+        (false, _) => Some(false),
     }
 }
 
@@ -411,18 +451,20 @@ fn xlsx_table(
     };
     let mut bounds = Bounds::default();
     let mut cells = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        if !matches!(cell.get_value(), DataRef::Empty) {
-            bounds.add(cell.get_position())?;
-            cells.push(cell);
+    while let Some(cell) = reader
+        .next_cell_with_formula_metadata()
+        .map_err(|e| e.to_string())?
+    {
+        if let Some(unsaved) = kept(&cell) {
+            bounds.add(cell.pos)?;
+            cells.push((cell.pos, cell.value, unsaved));
         }
     }
     // Stable: of two values in one position the later wins, as in calamine's grid.
-    cells.sort_by_key(|c| c.get_position());
+    cells.sort_by_key(|c| c.0);
     let mut feed = RowFeed::new(opts);
-    for cell in cells {
-        let pos = cell.get_position();
-        feed.cell(pos, cell.get_value().clone());
+    for (pos, value, unsaved) in cells {
+        feed.cell(pos, value, unsaved);
     }
     Ok(feed.finish())
 }
@@ -443,17 +485,15 @@ fn xlsx_stream(
     };
     let mut bounds = Bounds::default();
     let mut feed = RowFeed::new(opts);
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        if matches!(cell.get_value(), DataRef::Empty) {
+    while let Some(cell) = reader
+        .next_cell_with_formula_metadata()
+        .map_err(|e| e.to_string())?
+    {
+        let Some(unsaved) = kept(&cell) else {
             continue;
-        }
-        let pos = cell.get_position();
-        bounds.add(pos)?;
-        let value = match cell.get_value() {
-            DataRef::SharedString(s) => DataRef::SharedString(s),
-            other => other.clone(),
         };
-        if !feed.cell(pos, value) {
+        bounds.add(cell.pos)?;
+        if !feed.cell(cell.pos, cell.value, unsaved) {
             return Ok(None);
         }
     }

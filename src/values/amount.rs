@@ -50,6 +50,7 @@ pub fn amount(cell: &Cell) -> ValueResult<Decimal> {
         }
         Cell::Text(t) => amount_text(t),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
+        Cell::UnsavedFormula => Err(ValueError::UnsavedFormula),
         Cell::DateTime(_) | Cell::Bool(_) => Err(ValueError::NotAnAmount),
     }
 }

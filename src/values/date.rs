@@ -142,6 +142,7 @@ pub fn period(cell: &Cell) -> ValueResult<Period> {
         Cell::Float(f) => period_number(*f),
         Cell::Text(t) => period_text(t),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
+        Cell::UnsavedFormula => Err(ValueError::UnsavedFormula),
         Cell::Bool(_) => Err(ValueError::NotAPeriod),
     }
 }
@@ -274,6 +275,7 @@ pub fn date_time(cell: &Cell) -> ValueResult<NaiveDateTime> {
         Cell::Float(f) => date_number(*f),
         Cell::Text(t) => date_text(t),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
+        Cell::UnsavedFormula => Err(ValueError::UnsavedFormula),
         Cell::Bool(_) => Err(ValueError::NotADate),
     }
 }

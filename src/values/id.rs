@@ -130,6 +130,7 @@ pub fn person_key(cell: &Cell) -> ValueResult<PersonKey> {
         Cell::Text(t) if is_error_text(t) => return Err(ValueError::SpreadsheetError),
         Cell::Text(t) => fold_width(t),
         Cell::Error(_) => return Err(ValueError::SpreadsheetError),
+        Cell::UnsavedFormula => return Err(ValueError::UnsavedFormula),
         Cell::DateTime(_) | Cell::Bool(_) => return Err(ValueError::IdInvalid),
     };
     let mut s: &str = text.trim_matches(is_space);

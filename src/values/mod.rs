@@ -36,6 +36,9 @@ pub enum Cell<'a> {
     Bool(bool),
     /// An Excel error value such as `#N/A`.
     Error(String),
+    /// A formula whose result was never saved (a workbook written by a script, not by
+    /// Excel or WPS): its value is unknown, never empty.
+    UnsavedFormula,
 }
 
 impl Cell<'_> {
@@ -62,6 +65,7 @@ impl Cell<'_> {
             }),
             Cell::Bool(b) => Cow::Owned(b.to_string()),
             Cell::Error(e) => Cow::Borrowed(e.as_str()),
+            Cell::UnsavedFormula => Cow::Borrowed("=…"),
         }
     }
 }
@@ -97,6 +101,10 @@ pub enum ValueError {
     UnknownAccountStatus,
     #[error("cell holds a spreadsheet error")]
     SpreadsheetError,
+    #[error(
+        "a formula without a saved result (the file was written by a program): open and save it in Excel or WPS, then read it again"
+    )]
+    UnsavedFormula,
     #[error("negative contribution base")]
     NegativeBase,
     #[error("year before 1990: not a period of the employee medical insurance")]
@@ -121,6 +129,7 @@ impl ValueError {
             ValueError::UnknownCategory => "unknown_category",
             ValueError::UnknownAccountStatus => "unknown_account_status",
             ValueError::SpreadsheetError => "spreadsheet_error",
+            ValueError::UnsavedFormula => "unsaved_formula",
             ValueError::NegativeBase => "negative_base",
             ValueError::TooEarly => "too_early",
         }
@@ -146,6 +155,9 @@ impl ValueError {
             ValueError::UnknownCategory => "无法识别的人员类别",
             ValueError::UnknownAccountStatus => "无法识别的账户状态",
             ValueError::SpreadsheetError => "单元格是表格错误值(如#N/A)",
+            ValueError::UnsavedFormula => {
+                "公式没有保存计算结果(文件由程序生成):请用 Excel 或 WPS 打开并保存后再读取"
+            }
             ValueError::NegativeBase => "缴费基数为负数",
             ValueError::TooEarly => "年份早于1990年,不是职工医保的所属期",
         };
@@ -211,6 +223,7 @@ fn keyword_text(cell: &Cell) -> Result<Option<String>, ValueError> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Error(_) => Err(ValueError::SpreadsheetError),
+        Cell::UnsavedFormula => Err(ValueError::UnsavedFormula),
         Cell::Text(t) if is_error_text(t) => Err(ValueError::SpreadsheetError),
         Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(format!("{}", *f as i64))),
         other => {
