@@ -242,3 +242,21 @@ fn formulas_without_saved_results_are_rejected_with_the_fix() {
         .message(yibao_recon::lang::Lang::Zh);
     assert!(zh.contains("Excel 或 WPS 打开并保存"), "{zh}");
 }
+
+/// IDs that Excel cut to 15 digits end in 000 and are shared by people with different
+/// names: the warning says so and names the rows, instead of merging them silently.
+#[test]
+fn truncated_ids_shared_by_different_names_are_warned_with_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "身份证号,姓名,费款所属期,个人缴费\n330106199008080000,张三,2024-01,100\n330106199008080000,张三,2024-02,100\n330106199008080000,李四,2024-01,100\n";
+    let p = write(dir.path(), "c.csv", text);
+    let batch = read_all(&[&p]);
+    let warnings = batch.warnings();
+    let note = warnings
+        .iter()
+        .find(|w| w.contains("cut off by Excel"))
+        .unwrap_or_else(|| panic!("{warnings:?}"));
+    assert!(note.contains("c.csv row 2"), "{note}");
+    assert!(note.contains("c.csv row 4"), "{note}");
+    assert!(note.contains("张三, 李四"), "{note}");
+}

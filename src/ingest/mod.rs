@@ -676,35 +676,68 @@ fn drop_indices<T>(rows: &mut Records<T>, drop: &[(usize, Origin)]) {
     });
 }
 
-/// One ID under different names is worth a look: a typo, or two people mixed up.
+/// One ID under different names is worth a look: a typo, or two people mixed up. An ID
+/// ending in 000 under several names is most likely one that Excel cut to 15 significant
+/// digits: the note says so and names the rows.
 fn note_conflicting_names(batch: &mut Batch) {
     use std::collections::BTreeSet;
     // Each run's (ID, name), sorted in parallel so that an ID's names come together, in
     // order; a hash map filled run by run was a serial second at 1M people.
     let runs = batch.person_runs();
-    let mut named: Vec<((u64, u64), &str, &str)> = runs
+    let mut named: Vec<((u64, u64), &str, &str, Kind, u32)> = runs
         .par_whos()
-        .filter_map(|(_, _, who)| {
+        .filter_map(|(kind, run, who)| {
             let name = who.name.as_deref()?;
-            Some((id_order(&who.person_id), &*who.person_id, name))
+            Some((id_order(&who.person_id), &*who.person_id, name, kind, run))
         })
         .collect();
     named.par_sort_unstable();
+    let first_row = |kind: Kind, run: u32| -> Origin {
+        let run = run as usize;
+        match kind {
+            Kind::Contributions => runs.contributions[run][0].origin,
+            Kind::Statement => runs.entries[run][0].origin,
+            Kind::Roster => runs.roster[run][0].origin,
+        }
+    };
     let notes: Vec<String> = named
         .par_chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
         // Sorted by name within the ID: two names or more when the first is not the last.
         .filter(|same_id| same_id[0].2 != same_id[same_id.len() - 1].2)
         .map(|same_id| {
+            let id = same_id[0].1;
             let names: BTreeSet<&str> = same_id.iter().map(|n| n.2).collect();
+            let names = names.into_iter().collect::<Vec<_>>().join(", ");
+            if !excel_truncated(id) {
+                return format!(
+                    "ID {id} has {} different names in the inputs ({names}): check that one person is not mistaken for another",
+                    same_id.iter().map(|n| n.2).collect::<BTreeSet<_>>().len()
+                );
+            }
+            let mut rows: Vec<Origin> = same_id.iter().map(|n| first_row(n.3, n.4)).collect();
+            rows.sort_unstable();
+            let shown: Vec<String> = rows
+                .iter()
+                .take(10)
+                .map(|o| {
+                    let s = batch.source(*o);
+                    format!("{} row {}", source_label(&s.path, s.sheet.as_deref()), o.row)
+                })
+                .collect();
+            let more = if rows.len() > 10 { ", …" } else { "" };
             format!(
-                "ID {} has {} different names in the inputs ({}): check that one person is not mistaken for another",
-                same_id[0].1,
-                names.len(),
-                names.into_iter().collect::<Vec<_>>().join(", ")
+                "ID {id} is shared by different names ({names}; {}{more}): it ends in 000 and was most likely cut off by Excel (only 15 digits kept); format the ID column as text and export again",
+                shown.join("; ")
             )
         })
         .collect();
     batch.notes.extend(notes);
+}
+
+/// An 18-digit ID whose last three digits are 000: what Excel leaves of an ID number it
+/// stored as a number (15 significant digits).
+fn excel_truncated(id: &str) -> bool {
+    id.len() == 18 && id.bytes().all(|b| b.is_ascii_digit()) && id.ends_with("000")
 }
 
 /// Reads every input, keeping the records. Runs on the current rayon pool.
