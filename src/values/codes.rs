@@ -86,11 +86,33 @@ pub fn contribution_type(cell: &Cell) -> ValueResult<ContributionType> {
         Ok(Some(ContributionType::BackPayment))
     } else if contains_any(&s, &["退", "refund"]) {
         Ok(Some(ContributionType::Refund))
-    } else if contains_any(&s, &["正常", "normal"]) {
+    } else if contains_any(&s, &["正常", "标准", "normal"]) {
         Ok(Some(ContributionType::Normal))
     } else {
         Err(ValueError::UnknownContributionType)
     }
+}
+
+/// Whether an insurance cell or a column group's label names a scheme other than basic
+/// medical (SPEC 2.1's order: 补充, 大额, 大病, 公务员, 长期护理, 养老, 失业, 工伤, 公积金;
+/// 生育 unless written as 含生育). Checked first: 职工大额医疗 contains 职工, and
+/// 基本医疗保险（含生育） is medical.
+pub fn names_other_scheme(text: &str) -> bool {
+    contains_any(
+        text,
+        &[
+            "补充",
+            "大额",
+            "大病",
+            "公务员",
+            "补助",
+            "长期护理",
+            "养老",
+            "失业",
+            "工伤",
+            "公积金",
+        ],
+    ) || (text.contains("生育") && !text.contains("含生育"))
 }
 
 /// 险种: never an error — a scheme the tool does not reconcile is kept as `Other`.
@@ -106,21 +128,8 @@ pub fn insurance(cell: &Cell) -> ValueResult<Insurance> {
             _ => Insurance::Other(original.into()),
         }));
     }
-    // Order matters: 城乡居民基本医疗保险 also contains 基本医疗保险, and 职工大额医疗
-    // contains 职工.
-    let ins = if contains_any(
-        &s,
-        &[
-            "大额",
-            "公务员",
-            "补助",
-            "大病",
-            "生育",
-            "养老",
-            "失业",
-            "工伤",
-        ],
-    ) {
+    let other = names_other_scheme(&s);
+    let ins = if other {
         Insurance::Other(original.into())
     } else if contains_any(
         &s,
@@ -129,7 +138,7 @@ pub fn insurance(cell: &Cell) -> ValueResult<Insurance> {
         Insurance::Resident
     } else if contains_any(&s, &["灵活就业", "灵活", "flexible"]) {
         Insurance::Flexible
-    } else if contains_any(&s, &["职工", "基本医疗", "医疗保险", "医保", "employee"]) {
+    } else if contains_any(&s, &["职工", "基本医疗", "医疗", "医保", "employee"]) {
         Insurance::Employee
     } else {
         Insurance::Other(original.into())

@@ -20,7 +20,8 @@ mod id;
 
 pub use amount::{amount, money};
 pub use codes::{
-    account_status, category, contribution_type, entry_kind, insurance, payment_status,
+    account_status, category, contribution_type, entry_kind, insurance, names_other_scheme,
+    payment_status,
 };
 pub use date::{date, date_time, period};
 pub use id::{PersonKey, birth_date_from_id, id_check_char, is_id18, person_key};

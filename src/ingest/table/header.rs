@@ -40,10 +40,6 @@ fn group_labels(above: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Column groups that belong to another insurance than medical: their 个人/单位 columns
-/// are not the medical contributions.
-const OTHER_INSURANCE: [&str; 6] = ["养老", "失业", "工伤", "生育", "公积金", "大额"];
-
 impl ColumnMap {
     /// Maps a header row. `above` is the row over it: when that row labels groups of
     /// columns (a merged 医疗保险 over 个人 and 单位), a column is also tried under the name
@@ -70,7 +66,8 @@ impl ColumnMap {
                     _ => continue,
                 }
             } else if let Some(group) = groups.get(c).filter(|g| !g.is_empty()) {
-                if OTHER_INSURANCE.iter().any(|w| group.contains(w)) {
+                // Another scheme's group: its 个人/单位 columns are not the medical ones.
+                if crate::values::names_other_scheme(&crate::values::fold_width(group)) {
                     continue;
                 }
                 if aliases::lookup(&n).is_none() {

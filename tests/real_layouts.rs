@@ -1,0 +1,158 @@
+//! The exports people hold (DOMAIN.md §6), laid out as the public code that reads or
+//! writes them has them: each read in full, its columns to the right fields. Fixtures are
+//! written here; names and numbers are made up.
+
+mod common;
+
+use common::{gbk, id, write};
+use yibao_recon::ingest::{Batch, InputFile, ingest};
+use yibao_recon::records::{Category, ContributionType, EntryKind, Insurance, PaymentStatus};
+
+fn read_all(paths: &[&std::path::Path]) -> Batch {
+    let inputs: Vec<InputFile> = paths
+        .iter()
+        .map(|p| InputFile {
+            path: p.to_path_buf(),
+            forced: None,
+        })
+        .collect();
+    ingest(&inputs)
+}
+
+fn assert_read_in_full(batch: &Batch) {
+    assert!(
+        batch.skipped_inputs.is_empty(),
+        "skipped: {:?}",
+        batch.skipped_inputs
+    );
+    assert!(batch.failures.is_empty(), "failed: {:?}", batch.failures);
+    for s in &batch.sources {
+        let c = &s.counts;
+        assert_eq!(c.read, c.accepted + c.rejected + c.skipped, "{}", s.path);
+    }
+}
+
+/// Yinhai Ta3 contributions: 保险号 beside 身份证号码, 个人缴 / 单位缴 (their amounts were
+/// not read: every month expected 0.00 and `ok`), 到帐标志 with 帐, 做账期号 the booking
+/// month, 离退休标志, 应缴类型 正常应缴 / 补缴.
+#[test]
+fn ta3_contributions_read_their_amounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("42010619800101001");
+    let mut text = String::from(
+        "单位编号,单位名称,险种类型,个人编号,姓名,身份证号码,离退休标志,应缴类型,做账期号,费款所属期,到帐标志,实缴月数,工资,缴费基数,应缴合计,单位缴,单位缴费比例,个人缴,个人缴费比例,已缴合计,单位已缴,个人已缴,划账户合计,个人划账户比例,单位划账户比例,经办日期,到账日期,冲销标志\n",
+    );
+    for m in 1..=3 {
+        text.push_str(&format!(
+            "8001,示例公司,职工基本医疗保险,1000123,王芳,{pid},在职,正常应缴,2024{m:02},2024{m:02},已到帐,1,6000,6000,720,600,0.1,120,0.02,720,600,120,120,0.02,0,2024-{m:02}-15,2024-{m:02}-20,否\n"
+        ));
+    }
+    text.push_str("合计,,,,,,,,,,,,,,2160,1800,,360,,,,,,,,,,\n");
+    let p = write(dir.path(), "ta3_jfmx.csv", gbk(&text));
+    let batch = read_all(&[&p]);
+    assert_read_in_full(&batch);
+    assert_eq!(batch.contributions.len(), 3);
+    assert_eq!(batch.sources[0].counts.skipped_total, 1);
+    let c = &batch.contributions[0];
+    assert_eq!(&*c.who.person_id, pid.as_str());
+    assert_eq!(c.who.person_number.as_deref(), Some("1000123"));
+    assert_eq!(c.employee_amount.unwrap().to_string(), "120.00");
+    assert_eq!(c.employer_amount.unwrap().to_string(), "600.00");
+    assert_eq!(c.base.unwrap().to_string(), "6000.00");
+    assert_eq!(c.status, PaymentStatus::Paid);
+    assert_eq!(c.contribution_type, ContributionType::Normal);
+    assert_eq!(c.insurance, Insurance::Employee);
+    assert_eq!(c.category, Some(Category::Active));
+    assert_eq!(c.period.to_string(), "2024-01");
+    assert_eq!(
+        c.paid_month.map(|p| p.to_string()).as_deref(),
+        Some("2024-01")
+    );
+}
+
+/// Yinhai Ta3 statement: 保险号 and 身份证号码, the national names as kinds, 本次收支金额
+/// unsigned beside 收入 / 支出, a 合计 row.
+#[test]
+fn ta3_statement_reads_national_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("42010619800101001");
+    let text = format!(
+        "保险号,姓名,性别,身份证号码,账户收支类型,本次收支金额,收入,支出,余额,医疗类别,备注,经办人,经办时间,医疗机构编号,医疗机构名称,支付地点,统筹区,险种类型\n\
+1000123,王芳,女,{pid},个人账户划账,120.00,120.00,,120.00,,,,2024-02-05,,,,,职工基本医疗保险\n\
+1000123,王芳,女,{pid},个人账户支出,30.00,,30.00,90.00,门诊,,,2024-02-10,H001,某医院,,,职工基本医疗保险\n\
+1000123,王芳,女,{pid},划拨继承人,90.00,,90.00,0.00,,,,2024-03-01,,,,,职工基本医疗保险\n\
+合计,,,,,,120.00,120.00,,,,,,,,,,\n"
+    );
+    let p = write(dir.path(), "ta3_zhmx.csv", gbk(&text));
+    let batch = read_all(&[&p]);
+    assert_read_in_full(&batch);
+    let kinds: Vec<(EntryKind, String)> = batch
+        .entries
+        .iter()
+        .map(|e| (e.kind, e.amount.to_string()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (EntryKind::Credit, "120.00".to_string()),
+            (EntryKind::Spending, "-30.00".to_string()),
+            (EntryKind::TransferOut, "-90.00".to_string()),
+        ]
+    );
+}
+
+/// The national platform's account export: 证件号码, names for kinds, income rows only,
+/// no balance; an XLSX saved under the name `test.xls`.
+#[test]
+fn national_platform_income_export_as_misnamed_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("32010219700101001");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "姓名",
+        "证件号码",
+        "医保区划",
+        "年度",
+        "收支时间",
+        "账户收支类型",
+        "收支总金额",
+        "经办机构编号",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [
+        ("2024-01-20 10:00:00", "个人账户划账", 150.0),
+        ("2024-02-20 10:00:00", "个人账户划账", 150.0),
+        ("2024-06-30 10:00:00", "个人账户年度结息", 3.2),
+        ("2024-07-01 10:00:00", "上年结转收入", 800.0),
+        ("2024-07-05 10:00:00", "补录个人账户", 150.0),
+    ];
+    for (r, (at, kind, amount)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, "李明").unwrap();
+        sheet.write_string(r, 1, &pid).unwrap();
+        sheet.write_string(r, 2, "320100").unwrap();
+        sheet.write_string(r, 3, "2024").unwrap();
+        sheet.write_string(r, 4, *at).unwrap();
+        sheet.write_string(r, 5, *kind).unwrap();
+        sheet.write_number(r, 6, *amount).unwrap();
+        sheet.write_string(r, 7, "320100001").unwrap();
+    }
+    let p = write(dir.path(), "test.xls", book.save_to_buffer().unwrap());
+    let batch = read_all(&[&p]);
+    assert_read_in_full(&batch);
+    let kinds: Vec<EntryKind> = batch.entries.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            EntryKind::Credit,
+            EntryKind::Credit,
+            EntryKind::Interest,
+            EntryKind::CarryOver,
+            EntryKind::Credit,
+        ]
+    );
+    assert!(batch.entries.iter().all(|e| !e.amount.is_negative()));
+}
