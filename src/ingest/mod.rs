@@ -684,37 +684,42 @@ fn note_conflicting_names(batch: &mut Batch) {
     // Each run's (ID, name), sorted in parallel so that an ID's names come together, in
     // order; a hash map filled run by run was a serial second at 1M people.
     let runs = batch.person_runs();
-    let mut named: Vec<((u64, u64), &str, &str, Kind, u32)> = runs
+    let mut named: Vec<NamedRun> = runs
         .par_whos()
         .filter_map(|(kind, run, who)| {
-            let name = who.name.as_deref()?;
-            Some((id_order(&who.person_id), &*who.person_id, name, kind, run))
+            Some(NamedRun {
+                order: id_order(&who.person_id),
+                id: &who.person_id,
+                name: who.name.as_deref()?,
+                kind,
+                run,
+            })
         })
         .collect();
     named.par_sort_unstable();
-    let first_row = |kind: Kind, run: u32| -> Origin {
-        let run = run as usize;
-        match kind {
+    let first_row = |n: &NamedRun| -> Origin {
+        let run = n.run as usize;
+        match n.kind {
             Kind::Contributions => runs.contributions[run][0].origin,
             Kind::Statement => runs.entries[run][0].origin,
             Kind::Roster => runs.roster[run][0].origin,
         }
     };
     let notes: Vec<String> = named
-        .par_chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
+        .par_chunk_by(|a, b| a.order == b.order && a.id == b.id)
         // Sorted by name within the ID: two names or more when the first is not the last.
-        .filter(|same_id| same_id[0].2 != same_id[same_id.len() - 1].2)
+        .filter(|same_id| same_id[0].name != same_id[same_id.len() - 1].name)
         .map(|same_id| {
-            let id = same_id[0].1;
-            let names: BTreeSet<&str> = same_id.iter().map(|n| n.2).collect();
+            let id = same_id[0].id;
+            let names: BTreeSet<&str> = same_id.iter().map(|n| n.name).collect();
+            let count = names.len();
             let names = names.into_iter().collect::<Vec<_>>().join(", ");
             if !excel_truncated(id) {
                 return format!(
-                    "ID {id} has {} different names in the inputs ({names}): check that one person is not mistaken for another",
-                    same_id.iter().map(|n| n.2).collect::<BTreeSet<_>>().len()
+                    "ID {id} has {count} different names in the inputs ({names}): check that one person is not mistaken for another"
                 );
             }
-            let mut rows: Vec<Origin> = same_id.iter().map(|n| first_row(n.3, n.4)).collect();
+            let mut rows: Vec<Origin> = same_id.iter().map(first_row).collect();
             rows.sort_unstable();
             let shown: Vec<String> = rows
                 .iter()
@@ -732,6 +737,17 @@ fn note_conflicting_names(batch: &mut Batch) {
         })
         .collect();
     batch.notes.extend(notes);
+}
+
+/// A run of one person's rows, by ID and name, for the name check: sorted by ID (its
+/// prefix first, as `id_order` gives it), then name, then where the run is.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct NamedRun<'a> {
+    order: (u64, u64),
+    id: &'a str,
+    name: &'a str,
+    kind: Kind,
+    run: u32,
 }
 
 /// An 18-digit ID whose last three digits are 000: what Excel leaves of an ID number it
