@@ -2,9 +2,11 @@
 //! module turns them into library calls.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgMatches, Args, Parser, Subcommand};
 use yibao_recon::ingest::InputFile;
+use yibao_recon::ingest::layouts::identity::Identity;
 use yibao_recon::lang::Lang;
 use yibao_recon::mask::IdDisplay;
 use yibao_recon::records::Kind;
@@ -19,6 +21,22 @@ use yibao_recon::records::Kind;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Places every `--person` of the subcommand by its position (see
+    /// [`InputArgs::place_persons`]); clap's derive keeps values, not where they stood.
+    pub fn place_persons(&mut self, matches: &ArgMatches) -> Result<(), String> {
+        let Some((_, sub)) = matches.subcommand() else {
+            return Ok(());
+        };
+        match &mut self.command {
+            Command::Reconcile(a) => a.run.input.place_persons(sub),
+            Command::Explain(a) => a.run.input.place_persons(sub),
+            Command::Check(a) => a.input.place_persons(sub),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +71,21 @@ pub struct InputArgs {
     /// Read this file as the roster.
     #[arg(long = "roster", value_name = "F")]
     pub roster: Vec<PathBuf>,
+    /// The person a file with no ID column is about: applies to the --contributions or
+    /// --statements file just before it, or to every INPUT when given before those.
+    #[arg(long = "person", id = "given_person", value_name = "ID")]
+    pub person: Vec<String>,
+    /// That person's name (only with --person).
+    #[arg(
+        long = "name",
+        id = "given_name",
+        value_name = "NAME",
+        requires = "given_person"
+    )]
+    pub name: Vec<String>,
+    /// Where each --person goes, from the order of the command line (see [`Cli::place_persons`]).
+    #[arg(skip)]
+    pub persons: Vec<PersonFor>,
     /// Language of human messages: zh or en. Codes and column names never change.
     #[arg(long, default_value = "zh", value_parser = parse_lang)]
     pub lang: Lang,
@@ -65,6 +98,22 @@ pub struct InputArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Which files a `--person` is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PersonTarget {
+    /// Every INPUT (the --person came before any --contributions/--statements).
+    Inputs,
+    /// The n-th file of that kind's option.
+    Forced(Kind, usize),
+}
+
+/// A `--person` (with its `--name`) and the files it is for.
+#[derive(Clone, Debug)]
+pub struct PersonFor {
+    pub target: PersonTarget,
+    pub identity: Arc<Identity>,
 }
 
 /// Inputs, policy and date: what reconciling needs.
@@ -91,12 +140,20 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 
 impl InputArgs {
     pub fn files(&self) -> Vec<InputFile> {
+        let person = |target: &PersonTarget| {
+            self.persons
+                .iter()
+                .find(|p| p.target == *target)
+                .map(|p| Arc::clone(&p.identity))
+        };
         let forced = |paths: &[PathBuf], kind| {
             paths
                 .iter()
-                .map(move |p| InputFile {
+                .enumerate()
+                .map(|(n, p)| InputFile {
                     path: p.clone(),
                     forced: Some(kind),
+                    person: person(&PersonTarget::Forced(kind, n)),
                 })
                 .collect::<Vec<_>>()
         };
@@ -106,12 +163,72 @@ impl InputArgs {
             .map(|p| InputFile {
                 path: p.clone(),
                 forced: None,
+                person: person(&PersonTarget::Inputs),
             })
             .collect();
         files.extend(forced(&self.contributions, Kind::Contributions));
         files.extend(forced(&self.statements, Kind::Statement));
         files.extend(forced(&self.roster, Kind::Roster));
         files
+    }
+
+    /// Places each `--person` (and `--name`) by where it stands among the arguments
+    /// (`matches` are the subcommand's): for the --contributions/--statements file just
+    /// before it, or for every INPUT when none comes before it. A --name goes with the
+    /// --person before it (or the first one, when it comes first).
+    fn place_persons(&mut self, matches: &ArgMatches) -> Result<(), String> {
+        let at = |id: &str| -> Vec<usize> {
+            matches
+                .indices_of(id)
+                .map(|i| i.collect())
+                .unwrap_or_default()
+        };
+        let (persons, names) = (at("given_person"), at("given_name"));
+        let forced: Vec<(usize, Kind, usize)> = [
+            ("contributions", Kind::Contributions),
+            ("statements", Kind::Statement),
+        ]
+        .iter()
+        .flat_map(|&(id, kind)| {
+            at(id)
+                .into_iter()
+                .enumerate()
+                .map(move |(n, index)| (index, kind, n))
+        })
+        .collect();
+        let mut placed = Vec::new();
+        for (k, (&index, value)) in persons.iter().zip(&self.person).enumerate() {
+            let key = yibao_recon::values::person_key(&yibao_recon::values::Cell::Text(
+                value.as_str().into(),
+            ))
+            .ok()
+            .flatten()
+            .ok_or_else(|| format!("--person {value}: not an ID number or person number"))?;
+            let next = persons.get(k + 1).copied().unwrap_or(usize::MAX);
+            let name = names
+                .iter()
+                .zip(&self.name)
+                .find(|&(&n, _)| (n > index && n < next) || (k == 0 && n < index))
+                .map(|(_, name)| name.clone());
+            let target = forced
+                .iter()
+                .filter(|f| f.0 < index)
+                .max_by_key(|f| f.0)
+                .map_or(PersonTarget::Inputs, |&(_, kind, n)| {
+                    PersonTarget::Forced(kind, n)
+                });
+            let is_id = yibao_recon::values::is_id_number(&key.id);
+            placed.push(PersonFor {
+                target,
+                identity: Arc::new(Identity {
+                    person_id: is_id.then(|| key.id.clone()),
+                    person_number: (!is_id).then_some(key.id),
+                    name,
+                }),
+            });
+        }
+        self.persons = placed;
+        Ok(())
     }
 
     pub fn ids(&self) -> IdDisplay {

@@ -161,7 +161,11 @@ impl Job {
         ] {
             for pattern in paths.list() {
                 for path in expand(base, &pattern, key, origin)? {
-                    inputs.push(InputFile { path, forced });
+                    inputs.push(InputFile {
+                        path,
+                        forced,
+                        person: None,
+                    });
                 }
             }
         }

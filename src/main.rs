@@ -7,7 +7,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 // Records and reports are millions of small allocations made and freed on several threads:
 // mimalloc does that a third faster than glibc's malloc (100k × 36: 35 s → 25 s at -j 1),
@@ -36,7 +36,15 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("yibao-recon: internal panic at {at} (the file concerned is named below)");
     }));
-    let cli = cli::Cli::parse();
+    let matches = cli::Cli::command().get_matches();
+    let mut cli = match cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if let Err(message) = cli.place_persons(&matches) {
+        eprintln!("yibao-recon: {message}");
+        return ExitCode::from(yibao_recon::exit::CANNOT_RUN);
+    }
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {

@@ -179,6 +179,7 @@ fn mixed_encodings_and_invalid_utf8_in_one_file() {
     let batch = yibao_recon::ingest::ingest(&[yibao_recon::ingest::InputFile {
         path: f.clone(),
         forced: None,
+        person: None,
     }]);
     let names: Vec<&str> = batch
         .contributions
@@ -202,6 +203,7 @@ fn duplicate_headers_and_two_period_columns() {
     let batch = yibao_recon::ingest::ingest(&[yibao_recon::ingest::InputFile {
         path: f.clone(),
         forced: None,
+        person: None,
     }]);
     let c = &batch.contributions[0];
     assert_eq!(
@@ -399,6 +401,7 @@ fn every_id_under_several_names_is_noted_once_in_id_order() {
     let input = |path: &Path| yibao_recon::ingest::InputFile {
         path: path.to_path_buf(),
         forced: None,
+        person: None,
     };
     let batch = yibao_recon::ingest::ingest(&[input(&f1), input(&f2)]);
     assert_eq!(

@@ -19,6 +19,7 @@ fn read_all(paths: &[&std::path::Path]) -> Batch {
         .map(|p| InputFile {
             path: p.to_path_buf(),
             forced: None,
+            person: None,
         })
         .collect();
     ingest(&inputs)

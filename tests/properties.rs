@@ -109,6 +109,7 @@ fn outputs(paths: &[PathBuf], threads: usize) -> [Vec<u8>; 3] {
         .map(|p| InputFile {
             path: p.clone(),
             forced: None,
+            person: None,
         })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()

@@ -14,6 +14,7 @@ fn read_all(paths: &[&std::path::Path]) -> Batch {
         .map(|p| InputFile {
             path: p.to_path_buf(),
             forced: None,
+            person: None,
         })
         .collect();
     ingest(&inputs)
@@ -155,4 +156,71 @@ fn national_platform_income_export_as_misnamed_xlsx() {
         ]
     );
     assert!(batch.entries.iter().all(|e| !e.amount.is_negative()));
+}
+
+/// A phone app's account flow saved as a table: identity only in the title rows.
+#[test]
+fn app_statement_with_identity_in_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("32010219850315002");
+    let text = format!(
+        "医保个人账户明细\n姓名：李明　身份证号：{pid}\n查询时间：2024-08-01\n交易时间,交易类型,交易金额,账户余额\n2024-05-10,个人账户划入,200.00,200.00\n2024-06-10,个人账户划入,200.00,400.00\n2024-06-15,药店购药,35.50,364.50\n"
+    );
+    let p = write(dir.path(), "app.csv", text);
+    let batch = read_all(&[&p]);
+    assert_read_in_full(&batch);
+    assert_eq!(batch.entries.len(), 3);
+    assert!(batch.entries.iter().all(|e| *e.who.person_id == *pid));
+    assert_eq!(batch.entries[0].who.name.as_deref(), Some("李明"));
+    assert_eq!(batch.entries[2].amount.to_string(), "-35.50");
+    assert_eq!(batch.sources[0].counts.skipped_title, 3);
+}
+
+/// Without any identity the statement is skipped, and the reason names --person.
+#[test]
+fn statement_without_identity_is_skipped_naming_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "交易时间,交易类型,交易金额,账户余额\n2024-05-10,个人账户划入,200.00,200.00\n";
+    let p = write(dir.path(), "copied.csv", text);
+    let batch = read_all(&[&p]);
+    assert_eq!(batch.sources.len(), 0);
+    assert_eq!(batch.skipped_inputs.len(), 1);
+    assert!(
+        batch.skipped_inputs[0].reason.contains("--person"),
+        "{:?}",
+        batch.skipped_inputs
+    );
+    // Named on the command line, the same file is read.
+    let pid = id("32010219850315002");
+    let given = yibao_recon::ingest::layouts::identity::Identity {
+        person_id: Some(pid.clone()),
+        name: Some("李明".into()),
+        person_number: None,
+    };
+    let batch = ingest(&[InputFile {
+        path: p.clone(),
+        forced: None,
+        person: Some(std::sync::Arc::new(given)),
+    }]);
+    assert_read_in_full(&batch);
+    assert_eq!(batch.entries.len(), 1);
+    assert_eq!(&*batch.entries[0].who.person_id, pid.as_str());
+}
+
+/// Two people above the header: the sheet is skipped, never read as either.
+#[test]
+fn two_identities_above_the_header_skip_the_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "身份证号：{}\n身份证号：{}\n交易时间,交易类型,交易金额\n2024-05-10,个人账户划入,200.00\n",
+        id("32010219850315002"),
+        id("11010519491231002")
+    );
+    let p = write(dir.path(), "two.csv", text);
+    let batch = read_all(&[&p]);
+    assert_eq!(batch.skipped_inputs.len(), 1);
+    assert_eq!(
+        batch.skipped_inputs[0].reason,
+        "two identities above the header"
+    );
 }

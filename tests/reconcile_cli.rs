@@ -274,6 +274,7 @@ fn months_streamed_in_blocks_equal_the_table_built_in_memory() {
     let batch = yibao_recon::ingest::ingest(&[yibao_recon::ingest::InputFile {
         path: inputs.clone(),
         forced: None,
+        person: None,
     }]);
     let policy = yibao_recon::policy::Policy::load("samples/policy.toml").unwrap();
     let options = yibao_recon::reconcile::Options {
@@ -309,4 +310,37 @@ fn months_streamed_in_blocks_equal_the_table_built_in_memory() {
         std::fs::read(json_only.join("summary.json")).unwrap(),
         std::fs::read(out.join("summary.json")).unwrap()
     );
+}
+
+/// `--person` names the person of a statement that has no ID (SPEC 2.1): before it the file
+/// is skipped with a reason that names the option; with it, the file is read.
+#[test]
+fn person_option_names_a_statement_without_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let statement = common::write(
+        dir.path(),
+        "app.csv",
+        "交易时间,交易类型,交易金额,账户余额\n2024-05-10,个人账户划入,200.00,200.00\n2024-06-10,个人账户划入,200.00,400.00\n",
+    );
+    let pid = common::id("32010219850315002");
+    let out = dir.path().join("out");
+    let skipped = common::bin()
+        .args(["check", "--lang", "en"])
+        .arg(&statement)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&skipped.stdout).to_string()
+        + &String::from_utf8_lossy(&skipped.stderr);
+    assert!(text.contains("--person"), "{text}");
+    common::bin()
+        .args(["reconcile", "-q", "--as-of", "2024-06-30", "--statements"])
+        .arg(&statement)
+        .args(["--person", &pid, "--name", "李明", "-o"])
+        .arg(&out)
+        .assert()
+        .code(predicates::ord::lt(2));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["inputs"][0]["rows_accepted"], 2);
+    assert_eq!(summary["persons"], 1);
 }

@@ -4,6 +4,7 @@
 //! Files are read in parallel (rayon) and their results put back in path order, so the
 //! run's output does not depend on the order files were named in or on the thread count.
 
+pub mod layouts;
 pub mod table;
 pub mod text;
 pub mod workbook;
@@ -24,6 +25,7 @@ use crate::records::{
     Contribution, ContributionType, Insurance, Kind, OfPerson, Origin, PaymentStatus, Period,
     Records, RosterEntry, StatementEntry, Who, id_order,
 };
+use layouts::identity::Identity;
 use table::{Detection, TableOptions, TableOutput};
 pub use table::{Reason, Rejection, RowCounts, SkipKind};
 
@@ -31,10 +33,23 @@ pub use table::{Reason, Rejection, RowCounts, SkipKind};
 pub const EXTENSIONS: [&str; 7] = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"];
 
 /// One file to read, and the kind it is forced to (`--contributions` and friends).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputFile {
     pub path: PathBuf,
     pub forced: Option<Kind>,
+    /// The person its rows are about where they do not say (`--person`, `--name`).
+    pub person: Option<Arc<Identity>>,
+}
+
+impl InputFile {
+    /// A file or folder read as its header says, about whoever its rows name.
+    pub fn new(path: impl Into<PathBuf>) -> InputFile {
+        InputFile {
+            path: path.into(),
+            forced: None,
+            person: None,
+        }
+    }
 }
 
 /// See [`Batch::person_runs`].
@@ -77,6 +92,9 @@ pub struct Source {
     /// Rows (1-based) whose 18-digit ID number fails its check digit.
     #[serde(skip)]
     pub bad_check_digit_rows: Vec<u32>,
+    /// Rows whose own ID differs from the person named above the header or by `--person`.
+    #[serde(skip)]
+    pub other_person_rows: Vec<u32>,
     /// Header names that repeat a field another column already holds (ignored).
     pub ignored_columns: Vec<String>,
     /// Invalid byte sequences in a file read as UTF-8.
@@ -162,14 +180,23 @@ impl Batch {
         let mut out = self.notes.clone();
         for s in &self.sources {
             let label = source_label(&s.path, s.sheet.as_deref());
-            if !s.bad_check_digit_rows.is_empty() {
-                let rows = &s.bad_check_digit_rows;
+            let rows = |rows: &[u32]| {
                 let shown: Vec<String> = rows.iter().take(10).map(u32::to_string).collect();
                 let more = if rows.len() > 10 { ", …" } else { "" };
+                format!("rows {}{more}", shown.join(", "))
+            };
+            if !s.bad_check_digit_rows.is_empty() {
                 out.push(format!(
-                    "{label}: {} ID number(s) with a wrong check digit, accepted (rows {}{more})",
-                    rows.len(),
-                    shown.join(", ")
+                    "{label}: {} ID number(s) with a wrong check digit, accepted ({})",
+                    s.bad_check_digit_rows.len(),
+                    rows(&s.bad_check_digit_rows)
+                ));
+            }
+            if !s.other_person_rows.is_empty() {
+                out.push(format!(
+                    "{label}: {} row(s) name another ID than the person above the header or given by --person; each row's own ID was used ({})",
+                    s.other_person_rows.len(),
+                    rows(&s.other_person_rows)
                 ));
             }
             if s.damaged_spots > 0 {
@@ -247,9 +274,20 @@ fn walk(
 /// Expands the inputs: files as given, folders searched recursively for the input
 /// extensions. Sorted and de-duplicated; a path that does not exist is a failure.
 pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec<InputError>) {
-    let mut files: BTreeMap<PathBuf, Option<Kind>> = BTreeMap::new();
+    type Given = (Option<Kind>, Option<Arc<Identity>>);
+    let mut files: BTreeMap<PathBuf, Given> = BTreeMap::new();
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
+    // A file named again (in a folder, then by itself) keeps what was said of it.
+    let mut take = |path: PathBuf, input: &InputFile| {
+        let slot = files.entry(path).or_insert((None, None));
+        if input.forced.is_some() {
+            slot.0 = input.forced;
+        }
+        if input.person.is_some() {
+            slot.1 = input.person.clone();
+        }
+    };
     for input in inputs {
         let path = &input.path;
         if path.is_dir() {
@@ -258,16 +296,10 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
                 failures.push(e);
             }
             for f in found {
-                let slot = files.entry(f).or_insert(None);
-                if input.forced.is_some() {
-                    *slot = input.forced;
-                }
+                take(f, input);
             }
         } else if path.exists() {
-            let slot = files.entry(path.clone()).or_insert(None);
-            if input.forced.is_some() {
-                *slot = input.forced;
-            }
+            take(path.clone(), input);
         } else {
             failures.push(InputError::NotFound {
                 path: path.display().to_string(),
@@ -276,7 +308,11 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
     }
     let files = files
         .into_iter()
-        .map(|(path, forced)| InputFile { path, forced })
+        .map(|(path, (forced, person))| InputFile {
+            path,
+            forced,
+            person,
+        })
         .collect();
     (files, skipped, failures)
 }
@@ -335,11 +371,17 @@ fn place_table(
                 format: format.to_string(),
                 counts: output.counts.clone(),
                 bad_check_digit_rows: output.bad_check_digit_rows.clone(),
+                other_person_rows: output.other_person_rows.clone(),
                 ignored_columns: layout.map.duplicates.clone(),
                 damaged_spots: 0,
             };
             result.tables.push((source, output));
         }
+        Detection::Refused { reason } => result.skipped.push(SkippedInput {
+            path: path.to_string(),
+            sheet,
+            reason,
+        }),
         Detection::NoKind { recognised } => result.skipped.push(SkippedInput {
             path: path.to_string(),
             sheet,
@@ -390,6 +432,7 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
     let opts = TableOptions {
         forced: input.forced,
         keep_records,
+        person: input.person.clone(),
     };
     let path = input.path.display().to_string();
     let mut result = FileResult {

@@ -407,7 +407,7 @@ impl<'a> RowFeed<'a> {
             .iter()
             .map(|(n, cells, unsaved)| (*n, StreamRow { cells, unsaved }))
             .collect();
-        table::TableReader::start(&first, self.opts)
+        table::TableReader::start(&first, self.opts.clone())
     }
 
     fn finish(mut self) -> (Detection, TableOutput) {
@@ -442,7 +442,7 @@ fn xlsx_table(
     name: &str,
     opts: TableOptions,
 ) -> Result<(Detection, TableOutput), String> {
-    if let Some(table) = xlsx_stream(xlsx, name, opts)? {
+    if let Some(table) = xlsx_stream(xlsx, name, opts.clone())? {
         return Ok(table);
     }
     let mut reader = match xlsx.worksheet_cells_reader(name) {
@@ -507,7 +507,7 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let result = guarded("sheet", || match &mut book {
-            Sheets::Xlsx(xlsx) => xlsx_table(xlsx, &name, opts),
+            Sheets::Xlsx(xlsx) => xlsx_table(xlsx, &name, opts.clone()),
             other => {
                 let range = other.worksheet_range(&name).map_err(|e| e.to_string())?;
                 // Row numbers as Excel shows them: the range may start below row 1.
@@ -517,7 +517,7 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
                     .enumerate()
                     .map(|(i, r)| (top + i as u32 + 1, SheetRow(r)));
                 let first: Vec<_> = rows.by_ref().take(HEADER_SCAN_ROWS).collect();
-                Ok(table::read_table(first, rows, opts))
+                Ok(table::read_table(first, rows, opts.clone()))
             }
         });
         out.push(SheetTable { name, result });

@@ -24,7 +24,7 @@ pub use codes::{
     payment_status,
 };
 pub use date::{date, date_time, period};
-pub use id::{PersonKey, birth_date_from_id, id_check_char, is_id18, person_key};
+pub use id::{PersonKey, birth_date_from_id, id_check_char, is_id_number, is_id18, person_key};
 
 /// One cell as read from a file or a sheet.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,6 +2,7 @@
 //! of table it heads.
 
 use crate::aliases::{self, Field, normalize_header};
+use crate::ingest::layouts::identity::{self, Identity, TwoIdentities};
 use crate::records::Kind;
 
 /// How many rows from the top may hold titles, notes and blanks before the header.
@@ -240,10 +241,13 @@ fn relevant(kind: Kind) -> &'static [Field] {
     }
 }
 
-/// What is missing for `map` to be a table of `kind`; empty when it is one.
-fn missing_for(kind: Kind, map: &ColumnMap) -> Vec<&'static str> {
+/// What is missing for `map` to be a table of `kind`; empty when it is one. A statement or
+/// contributions table needs no ID column when the person is `identified` otherwise (above
+/// the header, or on the command line).
+fn missing_for(kind: Kind, map: &ColumnMap, identified: bool) -> Vec<&'static str> {
     let mut missing = Vec::new();
-    if !map.has(Field::PersonId) {
+    let named_elsewhere = identified && kind != Kind::Roster;
+    if !map.has(Field::PersonId) && !named_elsewhere {
         missing.push("person_id (身份证号/个人编号…)");
     }
     match kind {
@@ -282,6 +286,9 @@ pub struct Layout {
     /// 0-based index of the header row among the rows read.
     pub header_row: usize,
     pub map: ColumnMap,
+    /// Who the rows are about where they do not say: from above the header, then the
+    /// command line.
+    pub identity: Option<Identity>,
 }
 
 /// The outcome of looking for a header.
@@ -297,23 +304,49 @@ pub enum Detection {
         kind: Kind,
         missing: String,
     },
+    /// A table of a kind, that cannot be read as one: skipped with this reason.
+    Refused {
+        reason: String,
+    },
 }
 
-/// Looks for the header among the first rows (raw texts of their cells).
-pub fn detect(rows: &[Vec<String>], forced: Option<Kind>) -> Detection {
+/// A statement or contributions header without an ID column, above which nobody is named.
+const NO_IDENTITY: &str = "no ID number: no ID column and none above the header; name the person with --person ID (and --name NAME)";
+/// Two people named above the header.
+const TWO_IDENTITIES: &str = "two identities above the header";
+
+/// Looks for the header among the first rows (raw texts of their cells). `given` is the
+/// person named on the command line (`--person`), for a file whose rows do not say.
+pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identity>) -> Detection {
     let kinds: &[Kind] = match forced {
         Some(ref k) => std::slice::from_ref(k),
         None => &Kind::ALL,
     };
+    let given = given.filter(|g| !g.is_empty());
     let mut best: Option<(usize, usize, Kind)> = None; // (score, row, kind)
     let mut richest: Option<ColumnMap> = None;
+    // A header that would do but for the person: why, if nothing else does.
+    let mut unidentified: Option<&'static str> = None;
     for (r, row) in rows.iter().enumerate().take(HEADER_SCAN_ROWS) {
         let above = r.checked_sub(1).map(|a| rows[a].as_slice());
         let map = ColumnMap::from_header(row, above);
         for &kind in kinds {
             let map = map.clone().for_kind(kind);
-            if !missing_for(kind, &map).is_empty() {
+            if !missing_for(kind, &map, true).is_empty() {
                 continue;
+            }
+            if !map.has(Field::PersonId) && given.is_none() {
+                match identity::above_header(&rows[..r]) {
+                    Ok(found) if !found.is_empty() => {}
+                    Ok(_) => {
+                        unidentified.get_or_insert(NO_IDENTITY);
+                        continue;
+                    }
+                    Err(TwoIdentities) => {
+                        unidentified = Some(TWO_IDENTITIES);
+                        continue;
+                    }
+                }
             }
             let score = relevant(kind).iter().filter(|f| map.has(**f)).count();
             // Higher score wins; on a tie the earlier row, then the kind listed first.
@@ -330,18 +363,40 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>) -> Detection {
         }
     }
     if let Some((_, r, kind)) = best {
+        let map = ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()))
+            .for_kind(kind);
+        let top = r - usize::from(map.two_rows);
+        // The command line names the person first; the title rows fill in the rest.
+        let above = match identity::above_header(&rows[..top]) {
+            Ok(found) => found,
+            Err(TwoIdentities) if map.has(Field::PersonId) => Identity::default(),
+            Err(TwoIdentities) => {
+                return Detection::Refused {
+                    reason: TWO_IDENTITIES.to_string(),
+                };
+            }
+        };
+        let identity = match given {
+            Some(g) => g.clone().or(&above),
+            None => above,
+        };
         return Detection::Found(Box::new(Layout {
             kind,
             header_row: r,
-            map: ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()))
-                .for_kind(kind),
+            map,
+            identity: (!identity.is_empty() || identity.name.is_some()).then_some(identity),
         }));
+    }
+    if let Some(reason) = unidentified {
+        return Detection::Refused {
+            reason: reason.to_string(),
+        };
     }
     let richest = richest.unwrap_or_else(|| ColumnMap::from_header(&[], None));
     match forced {
         Some(kind) => Detection::Missing {
             kind,
-            missing: missing_for(kind, &richest.clone().for_kind(kind)).join(", "),
+            missing: missing_for(kind, &richest.clone().for_kind(kind), false).join(", "),
         },
         None => Detection::NoKind {
             recognised: richest.recognised(),
@@ -355,6 +410,10 @@ mod tests {
     use crate::ingest::table::test_rows::*;
     use crate::ingest::table::{TableOptions, read_table};
     use crate::money::Money;
+
+    fn detect_in(rows: &[Vec<String>], forced: Option<Kind>) -> Detection {
+        detect(rows, forced, None)
+    }
 
     #[test]
     fn finds_header_below_title_and_blank_rows() {
@@ -371,7 +430,7 @@ mod tests {
                 "个人缴费",
             ],
         ];
-        let Detection::Found(l) = detect(&strings(grid), None) else {
+        let Detection::Found(l) = detect_in(&strings(grid), None) else {
             panic!("not found")
         };
         assert_eq!(l.kind, Kind::Contributions);
@@ -384,15 +443,15 @@ mod tests {
     fn classifies_statement_and_roster() {
         let st: &[&[&str]] = &[&["证件号码", "交易时间", "交易类型", "收入", "支出", "余额"]];
         assert!(
-            matches!(detect(&strings(st), None), Detection::Found(l) if l.kind == Kind::Statement)
+            matches!(detect_in(&strings(st), None), Detection::Found(l) if l.kind == Kind::Statement)
         );
         let ro: &[&[&str]] = &[&["身份证号", "姓名", "出生日期", "人员类别", "退休时间"]];
         assert!(
-            matches!(detect(&strings(ro), None), Detection::Found(l) if l.kind == Kind::Roster)
+            matches!(detect_in(&strings(ro), None), Detection::Found(l) if l.kind == Kind::Roster)
         );
         let other: &[&[&str]] = &[&["填表说明"], &["1. 请按模板填写"]];
         assert!(matches!(
-            detect(&strings(other), None),
+            detect_in(&strings(other), None),
             Detection::NoKind { .. }
         ));
     }
@@ -449,13 +508,13 @@ mod tests {
     #[test]
     fn payment_month_beside_period_is_the_paid_date() {
         let both: &[&[&str]] = &[&["身份证号", "费款所属期", "缴费年月", "个人缴费"]];
-        let Detection::Found(l) = detect(&strings(both), None) else {
+        let Detection::Found(l) = detect_in(&strings(both), None) else {
             panic!()
         };
         assert_eq!(l.map.column(Field::Period), Some(1));
         assert_eq!(l.map.column(Field::PaidDate), Some(2));
         let alone: &[&[&str]] = &[&["身份证号", "缴费年月", "个人缴费"]];
-        let Detection::Found(l) = detect(&strings(alone), None) else {
+        let Detection::Found(l) = detect_in(&strings(alone), None) else {
             panic!()
         };
         assert_eq!(l.map.column(Field::Period), Some(1));
@@ -465,7 +524,7 @@ mod tests {
     #[test]
     fn id_column_wins_over_person_number() {
         let grid: &[&[&str]] = &[&["个人编号", "身份证号", "所属期", "个人缴费"]];
-        let Detection::Found(l) = detect(&strings(grid), None) else {
+        let Detection::Found(l) = detect_in(&strings(grid), None) else {
             panic!()
         };
         assert_eq!(l.map.column(Field::PersonId), Some(1));
@@ -475,7 +534,7 @@ mod tests {
     #[test]
     fn forced_kind_without_its_columns_says_what_is_missing() {
         let grid: &[&[&str]] = &[&["身份证号", "姓名"]];
-        match detect(&strings(grid), Some(Kind::Statement)) {
+        match detect_in(&strings(grid), Some(Kind::Statement)) {
             Detection::Missing { kind, missing } => {
                 assert_eq!(kind, Kind::Statement);
                 assert!(missing.contains("date"), "{missing}");

@@ -13,9 +13,12 @@ mod memo;
 mod reader;
 mod rows;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::aliases::Field;
+use crate::ingest::layouts::identity::Identity;
 use crate::lang::Lang;
 use crate::records::{Contribution, Direction, Kind, Origin, RosterEntry, StatementEntry};
 use crate::values::{Cell, ValueError};
@@ -198,6 +201,8 @@ pub struct TableOutput {
     pub rejected: Vec<Rejection>,
     /// Rows whose 18-digit ID number fails its check digit (accepted, warned about).
     pub bad_check_digit_rows: Vec<u32>,
+    /// Rows whose own ID differs from the one above the header or on the command line.
+    pub other_person_rows: Vec<u32>,
     /// Directions of `entries`, for a file whose amounts turn out to be unsigned.
     directions: Vec<Direction>,
     /// Outflow rows (spending, clearing…) written with a minus sign, and without one: a
@@ -207,12 +212,14 @@ pub struct TableOutput {
 }
 
 /// How a table is to be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableOptions {
     /// Read as this kind whatever the header suggests (`--contributions` and friends).
     pub forced: Option<Kind>,
     /// Keep the records; `check` only counts and rejects, and leaves them.
     pub keep_records: bool,
+    /// The person the rows are about where they do not say (`--person`, `--name`).
+    pub person: Option<Arc<Identity>>,
 }
 
 impl Default for TableOptions {
@@ -220,6 +227,7 @@ impl Default for TableOptions {
         TableOptions {
             forced: None,
             keep_records: true,
+            person: None,
         }
     }
 }

@@ -27,7 +27,7 @@ impl TableReader {
             })
             .collect();
         let mut reader = TableReader {
-            detection: detect(&texts, opts.forced),
+            detection: detect(&texts, opts.forced, opts.person.as_deref()),
             out: TableOutput::default(),
             memos: Memos::default(),
             keep: opts.keep_records,

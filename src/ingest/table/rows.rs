@@ -185,17 +185,34 @@ impl TableOutput {
             source: 0,
             row: row_no,
         };
-        let key = check.coded(Field::PersonId, |m| &mut m.person, person);
-        let key = check.require(Field::PersonId, key);
-        let person_number = map.person_number.and_then(|c| {
-            check.memos.person_number.get(row, c, |cell| {
-                values::person_key(cell)
-                    .ok()
-                    .flatten()
-                    .map(|k| Text::from(k.id))
+        let own = check.coded(Field::PersonId, |m| &mut m.person, person);
+        let given = layout.identity.as_ref().map(|i| check.memos.given(i));
+        // The row's own ID wins; a row without one is the person named above the header
+        // or on the command line.
+        let key = match (own, &given) {
+            (Some(own), Some(given)) => {
+                if given.id.as_ref().is_some_and(|id| *id != own.0) {
+                    self.other_person_rows.push(row_no);
+                }
+                Some(own)
+            }
+            (None, Some(given)) if given.key.is_some() => given.key.clone().map(|k| (k, false)),
+            (own, _) => check.require(Field::PersonId, own),
+        };
+        let person_number = map
+            .person_number
+            .and_then(|c| {
+                check.memos.person_number.get(row, c, |cell| {
+                    values::person_key(cell)
+                        .ok()
+                        .flatten()
+                        .map(|k| Text::from(k.id))
+                })
             })
-        });
-        let name = check.text(Field::Name);
+            .or_else(|| given.as_ref().and_then(|g| g.number.clone()));
+        let name = check
+            .text(Field::Name)
+            .or_else(|| given.as_ref().and_then(|g| g.name.clone()));
         let who = check
             .memos
             .who(key.as_ref().map(|(id, _)| id), person_number, name);
@@ -263,6 +280,10 @@ impl TableOutput {
         self.rejected.append(&mut part.rejected);
         self.bad_check_digit_rows
             .append(&mut part.bad_check_digit_rows);
+        part.other_person_rows
+            .iter_mut()
+            .for_each(|r| *r = r.saturating_add(offset));
+        self.other_person_rows.append(&mut part.other_person_rows);
         self.directions.append(&mut part.directions);
         self.outflows_signed += part.outflows_signed;
         self.outflows_unsigned += part.outflows_unsigned;

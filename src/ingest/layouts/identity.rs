@@ -1,0 +1,259 @@
+//! Identity above the header (SPEC 2.1): a per-person export (a city portal's page, an app's
+//! statement) names its person once, in the title rows, and not on each row. Label–value
+//! pairs there — `姓名：李明`, `身份证号 330106…`, a label cell with its value in the next
+//! cell to the right, several pairs in one cell — give every row without its own value
+//! that field. `--person` / `--name` give the same for a file that names nobody.
+
+use crate::values::{self, Cell, fold_width, is_id_number};
+
+/// Who a sheet is about, where its rows do not say.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The ID number (or whatever identifier the label gave), as a person key.
+    pub person_id: Option<String>,
+    pub name: Option<String>,
+    pub person_number: Option<String>,
+}
+
+impl Identity {
+    pub fn is_empty(&self) -> bool {
+        self.person_id.is_none() && self.person_number.is_none()
+    }
+
+    /// `self`, with what it lacks taken from `other`.
+    pub fn or(self, other: &Identity) -> Identity {
+        Identity {
+            person_id: self.person_id.or_else(|| other.person_id.clone()),
+            name: self.name.or_else(|| other.name.clone()),
+            person_number: self.person_number.or_else(|| other.person_number.clone()),
+        }
+    }
+}
+
+/// Which field a label names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Id,
+    Name,
+    Number,
+}
+
+/// Labels, longest first within each field so that 身份证号码 is not read as 身份证号 + 码.
+const LABELS: [(&str, Slot); 20] = [
+    ("公民身份号码", Slot::Id),
+    ("身份证件号码", Slot::Id),
+    ("社会保障号码", Slot::Id),
+    ("缴费人识别号", Slot::Id),
+    ("身份证号码", Slot::Id),
+    ("社会保障号", Slot::Id),
+    ("证件号码", Slot::Id),
+    ("身份证号", Slot::Id),
+    ("身份证", Slot::Id),
+    ("证件号", Slot::Id),
+    ("参保人姓名", Slot::Name),
+    ("缴费人名称", Slot::Name),
+    ("员工姓名", Slot::Name),
+    ("姓名", Slot::Name),
+    ("个人编号", Slot::Number),
+    ("人员编号", Slot::Number),
+    ("个人代码", Slot::Number),
+    ("社保编号", Slot::Number),
+    ("社保卡号", Slot::Number),
+    ("保险号", Slot::Number),
+];
+
+/// Why the rows above a header cannot say who the sheet is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TwoIdentities;
+
+/// The identity the rows above a header give (`rows` are those rows, cells as text);
+/// empty when they give none. Two different values for one field are refused.
+pub fn above_header(rows: &[Vec<String>]) -> Result<Identity, TwoIdentities> {
+    let mut found = Identity::default();
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| fold_width(c).into_owned()).collect();
+        for (i, cell) in cells.iter().enumerate() {
+            for (slot, value) in pairs(cell) {
+                let value = match value {
+                    Some(v) => v,
+                    // A label cell: its value in the next non-empty cell to the right.
+                    None => match cells[i + 1..].iter().find(|c| !c.trim().is_empty()) {
+                        Some(next) if label_at(next.trim(), 0).is_none() => {
+                            first_word(next.trim()).to_string()
+                        }
+                        _ => continue,
+                    },
+                };
+                set(&mut found, slot, &value)?;
+            }
+        }
+    }
+    if found.person_id.is_none() {
+        found.person_id = bare_id(rows)?;
+    }
+    Ok(found)
+}
+
+/// Puts `value` in its slot; a second, different value for a slot is refused.
+fn set(found: &mut Identity, slot: Slot, value: &str) -> Result<(), TwoIdentities> {
+    let (place, value) = match slot {
+        Slot::Name => (&mut found.name, Some(value.to_string())),
+        Slot::Id => (&mut found.person_id, key(value)),
+        Slot::Number => (&mut found.person_number, key(value)),
+    };
+    let Some(value) = value else {
+        return Ok(());
+    };
+    match place {
+        Some(old) if *old != value => Err(TwoIdentities),
+        Some(_) => Ok(()),
+        None => {
+            *place = Some(value);
+            Ok(())
+        }
+    }
+}
+
+/// A label's value as a person key, when it reads as one (a masked ID does not).
+fn key(value: &str) -> Option<String> {
+    values::person_key(&Cell::Text(value.into()))
+        .ok()
+        .flatten()
+        .map(|k| k.id)
+}
+
+/// The label–value pairs in one cell: (field, value), the value `None` when the label ends
+/// the cell (its value is in the next cell).
+fn pairs(cell: &str) -> Vec<(Slot, Option<String>)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < cell.len() {
+        let Some((len, slot)) = label_at(cell, at) else {
+            at += cell[at..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let after = &cell[at + len..];
+        let rest = after.trim_start_matches([':', ' ', '\t']);
+        let separated = rest.len() < after.len();
+        if rest.is_empty() {
+            out.push((slot, None));
+            break;
+        }
+        // A label glued to more text (姓名张三) is not a label.
+        if !separated {
+            at += len;
+            continue;
+        }
+        let value = first_word(rest);
+        if !value.is_empty() && label_at(rest, 0).is_none() {
+            out.push((slot, Some(value.to_string())));
+        }
+        at = cell.len() - rest.len() + value.len();
+    }
+    out
+}
+
+/// A label starting at byte `at` of `cell`, not inside a longer word: (its length, slot).
+fn label_at(cell: &str, at: usize) -> Option<(usize, Slot)> {
+    let before = cell[..at].chars().next_back();
+    if before.is_some_and(|c| !c.is_whitespace() && !":,;，；|(（".contains(c)) {
+        return None;
+    }
+    LABELS
+        .iter()
+        .find(|(label, _)| cell[at..].starts_with(label))
+        .map(|(label, slot)| (label.len(), *slot))
+}
+
+/// A value runs to the next space or list separator.
+fn first_word(s: &str) -> &str {
+    let end = s
+        .find(|c: char| c.is_whitespace() || ",;，；|)）".contains(c))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Without a label, one valid 18-digit ID number in the title rows (`李明 330106…的账户明细`)
+/// names the person; two different ones are refused.
+fn bare_id(rows: &[Vec<String>]) -> Result<Option<String>, TwoIdentities> {
+    let mut found: Option<String> = None;
+    for cell in rows.iter().flatten() {
+        let folded = fold_width(cell);
+        let b = folded.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'X' || b[i] == b'x') {
+                i += 1;
+            }
+            let run = folded[start..i].to_ascii_uppercase();
+            let valid = run.len() == 18
+                && is_id_number(&run)
+                && values::id_check_char(&run[..17]) == run[17..].chars().next();
+            if !valid {
+                continue;
+            }
+            match &found {
+                Some(f) if *f != run => return Err(TwoIdentities),
+                _ => found = Some(run),
+            }
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    const ID: &str = "11010519491231002X";
+
+    #[test]
+    fn pairs_in_one_cell_and_label_cells() {
+        let one = grid(&[&["个人账户明细"], &[&format!("姓名：李明　身份证号：{ID}")]]);
+        let got = above_header(&one).unwrap();
+        assert_eq!(got.person_id.as_deref(), Some(ID));
+        assert_eq!(got.name.as_deref(), Some("李明"));
+        let cells = grid(&[
+            &["姓名", "", "李明", "证件号码:", ID],
+            &["个人编号 1000123"],
+        ]);
+        let got = above_header(&cells).unwrap();
+        assert_eq!(got.person_id.as_deref(), Some(ID));
+        assert_eq!(got.name.as_deref(), Some("李明"));
+        assert_eq!(got.person_number.as_deref(), Some("1000123"));
+    }
+
+    #[test]
+    fn two_values_for_one_field_are_refused() {
+        let two = grid(&[
+            &[&format!("身份证号：{ID}")],
+            &["身份证号：110105194912310021"],
+        ]);
+        assert_eq!(above_header(&two), Err(TwoIdentities));
+    }
+
+    #[test]
+    fn words_that_hold_a_label_are_not_labels() {
+        let title = grid(&[&["参保人员缴费明细(姓名顺序)"], &["打印日期：2024-05-01"]]);
+        assert_eq!(above_header(&title).unwrap(), Identity::default());
+    }
+
+    #[test]
+    fn a_bare_valid_id_in_the_title_names_the_person() {
+        let title = grid(&[&[&format!("李明（{ID}）的个人账户明细")]]);
+        assert_eq!(above_header(&title).unwrap().person_id.as_deref(), Some(ID));
+        let masked = grid(&[&["李明（110105********002X）的个人账户明细"]]);
+        assert_eq!(above_header(&masked).unwrap().person_id, None);
+    }
+}

@@ -1,0 +1,4 @@
+//! Layout rules for the exports people hold (SPEC 2.1), beyond one header over rows: who a
+//! sheet is about when its rows do not say ([`identity`]).
+
+pub mod identity;
