@@ -81,7 +81,7 @@ proptest! {
         let s_path = dir.path().join("s.csv");
         std::fs::write(&s_path, s_lines.join("\n") + "\n").unwrap();
 
-        let inputs = [c_path, s_path].map(|path| InputFile::new(path));
+        let inputs = [c_path, s_path].map(InputFile::new);
         let batch = ingest(&inputs);
         let policy = Policy::load("samples/policy.toml").unwrap();
         let run = reconcile(&batch, &policy, Options { as_of: None, lang: Lang::En, shard: None, keep_entries: false });
