@@ -224,3 +224,63 @@ fn two_identities_above_the_header_skip_the_sheet() {
         "two identities above the header"
     );
 }
+
+/// The Wuhan portal's page: five rows above the header with the logged-in person, no ID
+/// column, and two month columns. Whichever of 缴费年月 / 台账年月 holds the earlier month
+/// in most rows is the period (SPEC 2.1), the other the payment month.
+#[test]
+fn wuhan_portal_page_takes_the_earlier_month_column_as_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("42010619800101001");
+    let head = format!(
+        "武汉市社会保险个人缴费明细\n姓名：王芳\n身份证号码：{pid}\n查询险种：医疗保险\n打印日期：2024-08-01\n险种类型,缴费年月,台账年月,应缴类型,缴费方式,缴费基数,应缴金额,个人缴费金额,划入个人账户金额,划入统筹金额,补缴利息,滞纳金,缴费标识,单位编号,单位名称\n"
+    );
+    // Booked a month or two after the month paid for: 缴费年月 is the period here.
+    let mut booked_later = head.clone();
+    for (paid, booked) in [
+        ("202401", "202402"),
+        ("202402", "202403"),
+        ("202403", "202405"),
+    ] {
+        booked_later.push_str(&format!(
+            "职工基本医疗保险,{paid},{booked},正常应缴,银行代扣,6000,720,120,120,600,0,0,已到账,8001,示例公司\n"
+        ));
+    }
+    let p = write(dir.path(), "wuhan.csv", gbk(&booked_later));
+    let batch = read_all(&[&p]);
+    assert_read_in_full(&batch);
+    let periods: Vec<(String, String)> = batch
+        .contributions
+        .iter()
+        .map(|c| (c.period.to_string(), c.paid_month.unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        periods,
+        vec![
+            ("2024-01".to_string(), "2024-02".to_string()),
+            ("2024-02".to_string(), "2024-03".to_string()),
+            ("2024-03".to_string(), "2024-05".to_string()),
+        ]
+    );
+    assert!(batch.contributions.iter().all(|c| *c.who.person_id == *pid));
+    assert_eq!(
+        batch.contributions[0].employee_amount.unwrap().to_string(),
+        "120.00"
+    );
+
+    // The other way round (paid in a later month for an earlier 台账年月): 台账年月.
+    let mut paid_later = head;
+    for (paid, booked) in [("202403", "202401"), ("202403", "202402")] {
+        paid_later.push_str(&format!(
+            "职工基本医疗保险,{paid},{booked},补缴,银行代扣,6000,720,120,120,600,0,0,已到账,8001,示例公司\n"
+        ));
+    }
+    let p = write(dir.path(), "wuhan_backpay.csv", gbk(&paid_later));
+    let batch = read_all(&[&p]);
+    let periods: Vec<String> = batch
+        .contributions
+        .iter()
+        .map(|c| c.period.to_string())
+        .collect();
+    assert_eq!(periods, vec!["2024-01", "2024-02"]);
+}

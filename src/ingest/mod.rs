@@ -320,6 +320,8 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
 /// What one file gave: its sources (sheets) with their records, skips and failures.
 struct FileResult {
     tables: Vec<(Source, TableOutput)>,
+    /// Warnings about how the file was read.
+    notes: Vec<String>,
     skipped: Vec<SkippedInput>,
     failures: Vec<InputError>,
 }
@@ -375,6 +377,12 @@ fn place_table(
                 ignored_columns: layout.map.duplicates.clone(),
                 damaged_spots: 0,
             };
+            result.notes.extend(layout.notes.iter().map(|n| {
+                format!(
+                    "{}: {n}",
+                    source_label(&source.path, source.sheet.as_deref())
+                )
+            }));
             result.tables.push((source, output));
         }
         Detection::Refused { reason } => result.skipped.push(SkippedInput {
@@ -437,6 +445,7 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
     let path = input.path.display().to_string();
     let mut result = FileResult {
         tables: Vec::new(),
+        notes: Vec::new(),
         skipped: Vec::new(),
         failures: Vec::new(),
     };
@@ -884,6 +893,7 @@ fn assemble(
         });
     for file in results {
         batch.skipped_inputs.extend(file.skipped);
+        batch.notes.extend(file.notes);
         batch.failures.extend(file.failures);
         for (source, output) in file.tables {
             batch.sources.push(source);

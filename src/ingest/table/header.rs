@@ -4,6 +4,7 @@
 use crate::aliases::{self, Field, normalize_header};
 use crate::ingest::layouts::identity::{self, Identity, TwoIdentities};
 use crate::records::Kind;
+use crate::values::Cell;
 
 /// How many rows from the top may hold titles, notes and blanks before the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
@@ -20,6 +21,15 @@ pub struct ColumnMap {
     pub duplicates: Vec<String>,
     /// Some column's name came from a group label in the row above: the header is two rows.
     pub(super) two_rows: bool,
+    /// Columns that may hold the period: period aliases and 缴费年月 (ranked last).
+    period_like: Vec<PeriodLike>,
+}
+
+/// A column that may hold the period, and its alias's rank (lower is preferred).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PeriodLike {
+    col: usize,
+    rank: usize,
 }
 
 /// Group labels over a header row, merged cells spread over the columns they span (calamine
@@ -50,6 +60,7 @@ impl ColumnMap {
         let mut ranks = [usize::MAX; Field::COUNT];
         let mut person_number = None;
         let mut payment_month = None;
+        let mut period_like = Vec::new();
         let mut duplicates = Vec::new();
         let mut names = raw.to_vec();
         let mut two_rows = false;
@@ -82,11 +93,18 @@ impl ColumnMap {
             }
             if aliases::is_payment_month(&n) {
                 payment_month.get_or_insert(c);
+                period_like.push(PeriodLike {
+                    col: c,
+                    rank: usize::MAX,
+                });
                 continue;
             }
             let Some((field, rank)) = aliases::lookup(&n) else {
                 continue;
             };
+            if field == Field::Period {
+                period_like.push(PeriodLike { col: c, rank });
+            }
             let i = field.index();
             match cols[i] {
                 None => {
@@ -126,7 +144,75 @@ impl ColumnMap {
             names,
             duplicates,
             two_rows,
+            period_like,
         }
+    }
+
+    /// SPEC 2.1's two period columns: of two month columns (period aliases and 缴费年月),
+    /// neither of them 费款所属期 / 费款所属年月, the one holding the earlier month in most
+    /// of the `data` rows where they differ is the period and the other the payment month
+    /// (in the Yinhai Ta3 system 台账年月 is the booking month; elsewhere it is the period).
+    /// On a tie, or with more than two, the higher-ranked alias stays the period, and the
+    /// note returned says so.
+    fn settle_periods(&mut self, data: &[Vec<String>]) -> Option<String> {
+        /// 费款所属期, 费款所属年月: the period whatever stands beside them.
+        const DEFINITE: usize = 2;
+        let mut candidates = self.period_like.clone();
+        candidates.sort_by_key(|p| p.rank);
+        let [first, second] = candidates.as_slice() else {
+            return (candidates.len() > 2).then(|| {
+                format!(
+                    "{} month columns ({}); {} is taken as the period",
+                    candidates.len(),
+                    candidates
+                        .iter()
+                        .map(|p| self.header(p.col).trim())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    self.header(candidates[0].col).trim()
+                )
+            });
+        };
+        // Beside 费款所属期 Part 1 decides: 缴费年月 is the payment month, any other a
+        // column repeating the period (ignored).
+        if first.rank < DEFINITE {
+            return None;
+        }
+        let (mut period, mut paid) = (*first, *second);
+        let mut note = None;
+        let month = |row: &Vec<String>, col: usize| {
+            row.get(col)
+                .and_then(|t| crate::values::period(&Cell::Text(t.as_str().into())).ok())
+                .flatten()
+        };
+        let (mut first_earlier, mut second_earlier) = (0, 0);
+        for row in data {
+            match (month(row, first.col), month(row, second.col)) {
+                (Some(a), Some(b)) if a < b => first_earlier += 1,
+                (Some(a), Some(b)) if b < a => second_earlier += 1,
+                _ => {}
+            }
+        }
+        if second_earlier > first_earlier {
+            (period, paid) = (*second, *first);
+        } else if second_earlier == first_earlier && first_earlier > 0 {
+            note = Some(format!(
+                "month columns {} and {} each hold the earlier month as often; {} is taken as the period",
+                self.header(first.col).trim(),
+                self.header(second.col).trim(),
+                self.header(first.col).trim()
+            ));
+        }
+        let (p, d) = (Field::Period.index(), Field::PaidDate.index());
+        self.cols[p] = Some(period.col);
+        if self.cols[d].is_none_or(|c| c == period.col) {
+            self.cols[d] = Some(paid.col);
+        }
+        let paid_name = self.header(paid.col).to_string();
+        let period_name = self.header(period.col).to_string();
+        self.duplicates
+            .retain(|n| *n != paid_name && *n != period_name);
+        note
     }
 
     pub fn column(&self, field: Field) -> Option<usize> {
@@ -289,6 +375,8 @@ pub struct Layout {
     /// Who the rows are about where they do not say: from above the header, then the
     /// command line.
     pub identity: Option<Identity>,
+    /// What the reading of the header decided that a person should know (for warnings).
+    pub notes: Vec<String>,
 }
 
 /// The outcome of looking for a header.
@@ -363,8 +451,13 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identit
         }
     }
     if let Some((_, r, kind)) = best {
-        let map = ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()))
-            .for_kind(kind);
+        let mut map =
+            ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()))
+                .for_kind(kind);
+        let notes = match kind {
+            Kind::Contributions => map.settle_periods(&rows[r + 1..]).into_iter().collect(),
+            _ => Vec::new(),
+        };
         let top = r - usize::from(map.two_rows);
         // The command line names the person first; the title rows fill in the rest.
         let above = match identity::above_header(&rows[..top]) {
@@ -385,6 +478,7 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identit
             header_row: r,
             map,
             identity: (!identity.is_empty() || identity.name.is_some()).then_some(identity),
+            notes,
         }));
     }
     if let Some(reason) = unidentified {
