@@ -83,10 +83,11 @@ fn detect(bytes: &[u8]) -> (TextEncoding, u64) {
     // GBK text almost never forms valid UTF-8 sequences by chance (about one character
     // in twelve does): a file whose multi-byte characters are mostly valid UTF-8 is UTF-8
     // with a few damaged spots (their cells are read as GBK and counted), whichever comes
-    // first. Decided on the whole sample, never on the first bad byte.
-    let spots = utf8_spots(bytes);
-    if spots.valid > spots.invalid {
-        (TextEncoding::Utf8, spots.invalid)
+    // first. Decided on a sample of many characters, never on the first bad byte.
+    let sample = utf8_spots(bytes, ENOUGH_SPOTS);
+    if sample.valid > sample.invalid {
+        // UTF-8 with damaged spots (rare): all of them counted, for the warning.
+        (TextEncoding::Utf8, utf8_spots(bytes, u64::MAX).invalid)
     } else {
         encoding(TextEncoding::Gb18030)
     }
@@ -99,19 +100,16 @@ pub struct Utf8Spots {
     pub invalid: u64,
 }
 
-/// How much of the sample to look at before deciding: enough for thousands of rows.
-const ENCODING_SAMPLE: usize = 4 << 20;
+/// How many multi-byte characters and bad spots decide the encoding: a GBK file shows
+/// hundreds of bad spots in its first lines of Chinese, so the decision costs next to
+/// nothing (scanning 4 MiB of a GBK file made a 100k-person run's reading 4% slower).
+const ENOUGH_SPOTS: u64 = 1024;
 
-/// Counts [`Utf8Spots`] in the first [`ENCODING_SAMPLE`] bytes, or further while those
-/// hold neither (an ASCII head above the first Chinese text).
-pub fn utf8_spots(bytes: &[u8]) -> Utf8Spots {
+/// Counts [`Utf8Spots`] from the start until `enough` of them are seen, or the end.
+pub fn utf8_spots(bytes: &[u8], enough: u64) -> Utf8Spots {
     let mut spots = Utf8Spots::default();
     let mut rest = bytes;
-    let mut seen = 0;
-    while !rest.is_empty() {
-        if seen >= ENCODING_SAMPLE && spots != Utf8Spots::default() {
-            break;
-        }
+    while !rest.is_empty() && spots.valid + spots.invalid < enough {
         let (valid, bad) = match std::str::from_utf8(rest) {
             Ok(s) => (s.len(), 0),
             Err(e) => (
@@ -123,7 +121,6 @@ pub fn utf8_spots(bytes: &[u8]) -> Utf8Spots {
         if bad > 0 {
             spots.invalid += 1;
         }
-        seen += valid + bad;
         rest = &rest[valid + bad..];
     }
     spots

@@ -33,6 +33,7 @@ impl<T> Default for Memo<T> {
 impl<T: Clone> Memo<T> {
     /// The value of column `col` of `row`, parsed by `parse` unless the cell's text is one
     /// seen lately.
+    #[inline]
     pub(super) fn get<R: Row + ?Sized>(
         &mut self,
         row: &R,

@@ -70,6 +70,7 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
         self.map.has(field)
     }
 
+    #[inline]
     fn settle<T>(&mut self, col: usize, result: ValueResult<T>) -> Option<T> {
         match result {
             Ok(v) => v,
@@ -82,6 +83,7 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
     }
 
     /// A value parsed afresh on every row (amounts, periods, dates).
+    #[inline]
     fn value<T>(&mut self, field: Field, parse: fn(&Cell) -> ValueResult<T>) -> Option<T> {
         let col = self.map.column(field)?;
         let result = parse(&self.row.cell(col));
@@ -89,6 +91,7 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
     }
 
     /// A coded value, remembered from the row above when the text is the same.
+    #[inline]
     fn coded<T: Clone>(
         &mut self,
         field: Field,
@@ -101,6 +104,7 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
     }
 
     /// Marks a required field whose cell is empty.
+    #[inline]
     fn require<T>(&mut self, field: Field, v: Option<T>) -> Option<T> {
         if v.is_none()
             && let Some(col) = self.map.column(field)
@@ -111,6 +115,7 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
         v
     }
 
+    #[inline]
     fn text(&mut self, field: Field) -> Option<Text> {
         let col = self.map.column(field)?;
         self.memos.text[field.index()].get(self.row, col, shared_text)
@@ -317,6 +322,7 @@ enum Parsed {
     Roster(RosterEntry),
 }
 
+#[inline]
 fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
     let pid_col = layout.map.column(Field::PersonId);
     let pid_cell = pid_col.map(|c| row.cell(c)).unwrap_or(Cell::Empty);
@@ -388,6 +394,7 @@ fn base(cell: &Cell) -> ValueResult<Money> {
     }
 }
 
+#[inline]
 fn contribution<R: Row + ?Sized>(
     check: &mut RowCheck<R>,
     origin: Origin,
@@ -423,6 +430,7 @@ fn contribution<R: Row + ?Sized>(
     })
 }
 
+#[inline]
 fn entry<R: Row + ?Sized>(
     check: &mut RowCheck<R>,
     origin: Origin,
@@ -474,6 +482,7 @@ fn entry<R: Row + ?Sized>(
     Some((e, dir))
 }
 
+#[inline]
 fn roster<R: Row + ?Sized>(
     check: &mut RowCheck<R>,
     origin: Origin,
