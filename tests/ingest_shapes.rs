@@ -4,26 +4,14 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{gbk, id, utf16be_bom, utf16le_bom, write};
+use common::{assert_conserved, gbk, id, read_all, reasons, utf16be_bom, utf16le_bom, write};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use yibao_recon::ingest::{Batch, InputFile, ingest};
+use yibao_recon::ingest::Batch;
 use yibao_recon::money::Money;
 use yibao_recon::records::{
     AccountStatus, Category, ContributionType, EntryKind, Insurance, Kind, PaymentStatus, Period,
 };
-
-fn read_all(paths: &[&std::path::Path]) -> Batch {
-    let inputs: Vec<InputFile> = paths
-        .iter()
-        .map(|p| InputFile {
-            path: p.to_path_buf(),
-            forced: None,
-            person: None,
-        })
-        .collect();
-    ingest(&inputs)
-}
 
 /// An amount as records hold it (whole cents).
 fn dec(s: &str) -> Money {
@@ -32,29 +20,6 @@ fn dec(s: &str) -> Money {
 
 fn p(y: i32, m: u32) -> Period {
     Period::new(y, m).unwrap()
-}
-
-fn assert_conserved(batch: &Batch) {
-    for s in &batch.sources {
-        let c = &s.counts;
-        assert_eq!(c.read, c.accepted + c.rejected + c.skipped, "{}", s.path);
-        assert_eq!(
-            c.skipped,
-            c.skipped_title + c.skipped_header + c.skipped_blank + c.skipped_total + c.skipped_note
-        );
-    }
-    let t = batch.totals();
-    let records = batch.contributions.len() + batch.entries.len() + batch.roster.len();
-    assert_eq!(t.accepted as usize, records);
-    assert_eq!(t.rejected as usize, batch.rejected.len());
-}
-
-fn reasons(batch: &Batch) -> Vec<(u32, String, String)> {
-    batch
-        .rejected
-        .iter()
-        .map(|r| (r.origin.row, r.column.clone(), r.reason.code()))
-        .collect()
 }
 
 #[test]

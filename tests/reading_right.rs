@@ -3,39 +3,7 @@
 
 mod common;
 
-use common::{id, write};
-use yibao_recon::ingest::{Batch, InputFile, ingest};
-
-fn read_all(paths: &[&std::path::Path]) -> Batch {
-    let inputs: Vec<InputFile> = paths
-        .iter()
-        .map(|p| InputFile {
-            path: p.to_path_buf(),
-            forced: None,
-            person: None,
-        })
-        .collect();
-    ingest(&inputs)
-}
-
-fn assert_conserved(batch: &Batch) {
-    for s in &batch.sources {
-        let c = &s.counts;
-        assert_eq!(c.read, c.accepted + c.rejected + c.skipped, "{}", s.path);
-    }
-    let t = batch.totals();
-    let records = batch.contributions.len() + batch.entries.len() + batch.roster.len();
-    assert_eq!(t.accepted as usize, records);
-    assert_eq!(t.rejected as usize, batch.rejected.len());
-}
-
-fn reasons(batch: &Batch) -> Vec<(u32, String, String)> {
-    batch
-        .rejected
-        .iter()
-        .map(|r| (r.origin.row, r.column.clone(), r.reason.code()))
-        .collect()
-}
+use common::{assert_conserved, id, read_all, reasons, write};
 
 /// Two stray quotes 500 rows apart made the 499 rows between one cell: they vanished and
 /// the run exited 0. Now the two rows with the stray quotes are rejected and the rows

@@ -4,21 +4,9 @@
 
 mod common;
 
-use common::{gbk, id, write};
+use common::{gbk, id, read_all, write};
 use yibao_recon::ingest::{Batch, InputFile, ingest};
 use yibao_recon::records::{Category, ContributionType, EntryKind, Insurance, PaymentStatus};
-
-fn read_all(paths: &[&std::path::Path]) -> Batch {
-    let inputs: Vec<InputFile> = paths
-        .iter()
-        .map(|p| InputFile {
-            path: p.to_path_buf(),
-            forced: None,
-            person: None,
-        })
-        .collect();
-    ingest(&inputs)
-}
 
 fn assert_read_in_full(batch: &Batch) {
     assert!(

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use encoding_rs::GB18030;
+use yibao_recon::ingest::{Batch, InputFile, ingest};
 use yibao_recon::values::id_check_char;
 
 /// A valid 18-digit ID number built from 17 digits.
@@ -131,4 +132,36 @@ pub fn ids_in(text: &str) -> Vec<String> {
         i = end;
     }
     out
+}
+
+/// Reads the files as `reconcile` would, each classified from its header.
+pub fn read_all(paths: &[&Path]) -> Batch {
+    let inputs: Vec<InputFile> = paths.iter().map(|p| InputFile::new(*p)).collect();
+    ingest(&inputs)
+}
+
+/// Every row of every source ends accepted, rejected or skipped, and the records and
+/// rejections held are the ones counted.
+pub fn assert_conserved(batch: &Batch) {
+    for s in &batch.sources {
+        let c = &s.counts;
+        assert_eq!(c.read, c.accepted + c.rejected + c.skipped, "{}", s.path);
+        assert_eq!(
+            c.skipped,
+            c.skipped_title + c.skipped_header + c.skipped_blank + c.skipped_total + c.skipped_note
+        );
+    }
+    let t = batch.totals();
+    let records = batch.contributions.len() + batch.entries.len() + batch.roster.len();
+    assert_eq!(t.accepted as usize, records);
+    assert_eq!(t.rejected as usize, batch.rejected.len());
+}
+
+/// Rejections as (row, column, reason code).
+pub fn reasons(batch: &Batch) -> Vec<(u32, String, String)> {
+    batch
+        .rejected
+        .iter()
+        .map(|r| (r.origin.row, r.column.clone(), r.reason.code()))
+        .collect()
 }
