@@ -198,18 +198,12 @@ impl InputArgs {
         .collect();
         let mut placed = Vec::new();
         for (k, (&index, value)) in persons.iter().zip(&self.person).enumerate() {
-            let key = yibao_recon::values::person_key(&yibao_recon::values::Cell::Text(
-                value.as_str().into(),
-            ))
-            .ok()
-            .flatten()
-            .ok_or_else(|| format!("--person {value}: not an ID number or person number"))?;
             let next = persons.get(k + 1).copied().unwrap_or(usize::MAX);
             let name = names
                 .iter()
                 .zip(&self.name)
                 .find(|&(&n, _)| (n > index && n < next) || (k == 0 && n < index))
-                .map(|(_, name)| name.clone());
+                .map(|(_, name)| name.as_str());
             let target = forced
                 .iter()
                 .filter(|f| f.0 < index)
@@ -217,14 +211,11 @@ impl InputArgs {
                 .map_or(PersonTarget::Inputs, |&(_, kind, n)| {
                     PersonTarget::Forced(kind, n)
                 });
-            let is_id = yibao_recon::values::is_id_number(&key.id);
+            let identity = Identity::given(value, name)
+                .ok_or_else(|| format!("--person {value}: not an ID number or person number"))?;
             placed.push(PersonFor {
                 target,
-                identity: Arc::new(Identity {
-                    person_id: is_id.then(|| key.id.clone()),
-                    person_number: (!is_id).then_some(key.id),
-                    name,
-                }),
+                identity: Arc::new(identity),
             });
         }
         self.persons = placed;

@@ -180,11 +180,8 @@ fn statement_without_identity_is_skipped_naming_person() {
     );
     // Named on the command line, the same file is read.
     let pid = id("32010219850315002");
-    let given = yibao_recon::ingest::layouts::identity::Identity {
-        person_id: Some(pid.clone()),
-        name: Some("李明".into()),
-        person_number: None,
-    };
+    let given =
+        yibao_recon::ingest::layouts::identity::Identity::given(&pid, Some("李明")).unwrap();
     let batch = ingest(&[InputFile {
         path: p.clone(),
         forced: None,

@@ -4,20 +4,39 @@
 //! cell to the right, several pairs in one cell — give every row without its own value
 //! that field. `--person` / `--name` give the same for a file that names nobody.
 
+use crate::records::Text;
 use crate::values::{self, Cell, fold_width, is_id_number};
 
-/// Who a sheet is about, where its rows do not say.
+/// Who a sheet is about, where its rows do not say; in the texts records hold, so that
+/// every row can share them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Identity {
-    /// The ID number (or whatever identifier the label gave), as a person key.
-    pub person_id: Option<String>,
-    pub name: Option<String>,
-    pub person_number: Option<String>,
+    /// The ID number (or whatever identifier an ID label gave), as a person key.
+    pub person_id: Option<Text>,
+    pub name: Option<Text>,
+    pub person_number: Option<Text>,
 }
 
 impl Identity {
+    /// The person `--person ID --name NAME` names: an ID number is their ID, any other
+    /// identifier their person number. `None` when `id` is no identifier at all.
+    pub fn given(id: &str, name: Option<&str>) -> Option<Identity> {
+        let key = key(id)?;
+        let is_id = is_id_number(&key);
+        Some(Identity {
+            person_id: is_id.then(|| key.clone()),
+            person_number: (!is_id).then_some(key),
+            name: name.map(Text::from),
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.person_id.is_none() && self.person_number.is_none()
+    }
+
+    /// What keys the rows: the ID number, else the person number.
+    pub fn key(&self) -> Option<&Text> {
+        self.person_id.as_ref().or(self.person_number.as_ref())
     }
 
     /// `self`, with what it lacks taken from `other`.
@@ -97,7 +116,7 @@ pub fn above_header(rows: &[Vec<String>]) -> Result<Identity, TwoIdentities> {
 /// Puts `value` in its slot; a second, different value for a slot is refused.
 fn set(found: &mut Identity, slot: Slot, value: &str) -> Result<(), TwoIdentities> {
     let (place, value) = match slot {
-        Slot::Name => (&mut found.name, Some(value.to_string())),
+        Slot::Name => (&mut found.name, Some(Text::from(value))),
         Slot::Id => (&mut found.person_id, key(value)),
         Slot::Number => (&mut found.person_number, key(value)),
     };
@@ -114,12 +133,12 @@ fn set(found: &mut Identity, slot: Slot, value: &str) -> Result<(), TwoIdentitie
     }
 }
 
-/// A label's value as a person key, when it reads as one (a masked ID does not).
-fn key(value: &str) -> Option<String> {
+/// A value as a person key, when it reads as one (a masked ID does not).
+fn key(value: &str) -> Option<Text> {
     values::person_key(&Cell::Text(value.into()))
         .ok()
         .flatten()
-        .map(|k| k.id)
+        .map(|k| Text::from(k.id))
 }
 
 /// The label–value pairs in one cell: (field, value), the value `None` when the label ends
@@ -175,31 +194,21 @@ fn first_word(s: &str) -> &str {
 
 /// Without a label, one valid 18-digit ID number in the title rows (`李明 330106…的账户明细`)
 /// names the person; two different ones are refused.
-fn bare_id(rows: &[Vec<String>]) -> Result<Option<String>, TwoIdentities> {
-    let mut found: Option<String> = None;
+fn bare_id(rows: &[Vec<String>]) -> Result<Option<Text>, TwoIdentities> {
+    let mut found: Option<Text> = None;
     for cell in rows.iter().flatten() {
-        let folded = fold_width(cell);
-        let b = folded.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if !b[i].is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'X' || b[i] == b'x') {
-                i += 1;
-            }
-            let run = folded[start..i].to_ascii_uppercase();
-            let valid = run.len() == 18
-                && is_id_number(&run)
-                && values::id_check_char(&run[..17]) == run[17..].chars().next();
-            if !valid {
-                continue;
-            }
+        let folded = fold_width(cell).to_ascii_uppercase();
+        let ids = folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|t| {
+                t.len() == 18
+                    && is_id_number(t)
+                    && values::id_check_char(&t[..17]) == t[17..].chars().next()
+            });
+        for id in ids {
             match &found {
-                Some(f) if *f != run => return Err(TwoIdentities),
-                _ => found = Some(run),
+                Some(f) if **f != *id => return Err(TwoIdentities),
+                _ => found = Some(Text::from(id)),
             }
         }
     }

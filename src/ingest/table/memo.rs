@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use super::Row;
 use crate::aliases::Field;
-use crate::ingest::layouts::identity::Identity;
 use crate::records::{
     AccountStatus, Category, ContributionType, Direction, EntryKind, Insurance, PaymentStatus,
     Text, Who,
@@ -115,34 +114,9 @@ pub(super) struct Memos {
     pub(super) account_status: Memo<ValueResult<AccountStatus>>,
     pub(super) entry_kind: Memo<(EntryKind, Direction)>,
     pub(super) who: Arc<Who>,
-    /// The identity above the header or from the command line, as record texts.
-    pub(super) given: Option<Arc<Given>>,
-}
-
-/// An [`Identity`] in the texts records hold, made once per table.
-pub(super) struct Given {
-    /// The ID number as given.
-    pub(super) id: Option<Text>,
-    /// What keys the rows: the ID number, else the person number.
-    pub(super) key: Option<Text>,
-    pub(super) number: Option<Text>,
-    pub(super) name: Option<Text>,
 }
 
 impl Memos {
-    /// `identity` as texts, made on first use.
-    pub(super) fn given(&mut self, identity: &Identity) -> Arc<Given> {
-        Arc::clone(self.given.get_or_insert_with(|| {
-            let text = |s: &Option<String>| s.as_deref().map(Text::from);
-            Arc::new(Given {
-                id: text(&identity.person_id),
-                key: text(&identity.person_id).or_else(|| text(&identity.person_number)),
-                number: text(&identity.person_number),
-                name: text(&identity.name),
-            })
-        }))
-    }
-
     /// The row's `Who`: the previous row's when it names the same person the same way.
     pub(super) fn who(
         &mut self,
@@ -177,7 +151,6 @@ impl Default for Memos {
             account_status: Memo::default(),
             entry_kind: Memo::default(),
             who: Arc::default(),
-            given: None,
         }
     }
 }

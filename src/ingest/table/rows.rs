@@ -7,6 +7,7 @@ use super::header::{ColumnMap, Layout, STATEMENT_AMOUNTS};
 use super::memo::{Memo, Memos};
 use super::{MAX_CELL_BYTES, Reason, Rejection, Row, SkipKind, TableOutput};
 use crate::aliases::{self, Field, normalize_header};
+use crate::ingest::layouts::identity::Identity;
 use crate::money::Money;
 use crate::records::{
     Contribution, ContributionType, Direction, EntryKind, Insurance, Kind, Origin, PaymentStatus,
@@ -49,6 +50,14 @@ fn person(cell: &Cell) -> ValueResult<(Text, bool)> {
 
 fn shared_text(cell: &Cell) -> Option<Text> {
     values::text(cell).map(Text::from)
+}
+
+/// Who a row is about, as [`RowCheck::identify`] found it: its key (and whether an
+/// 18-digit ID failed its check digit), person number and name.
+struct RowPerson {
+    key: Option<(Text, bool)>,
+    person_number: Option<Text>,
+    name: Option<Text>,
 }
 
 /// Reads one row's cells, remembering the leftmost bad one so the message points at it.
@@ -113,6 +122,48 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
             self.fail(col, String::new(), Reason::Missing(field));
         }
         v
+    }
+
+    /// Who the row is about: its own ID, person number and name, each else the person
+    /// named above the header or on the command line (`given`). A row's own ID wins; one
+    /// that differs from the given ID is noted in `other_person_rows`.
+    fn identify(
+        &mut self,
+        given: Option<&Identity>,
+        other_person_rows: &mut Vec<u32>,
+        row_no: u32,
+    ) -> RowPerson {
+        let own = self.coded(Field::PersonId, |m| &mut m.person, person);
+        let key = match (own, given) {
+            (Some(own), Some(given)) => {
+                if given.person_id.as_ref().is_some_and(|id| *id != own.0) {
+                    other_person_rows.push(row_no);
+                }
+                Some(own)
+            }
+            (None, Some(given)) if given.key().is_some() => given.key().map(|k| (k.clone(), false)),
+            (own, _) => self.require(Field::PersonId, own),
+        };
+        let person_number = self
+            .map
+            .person_number
+            .and_then(|c| {
+                self.memos.person_number.get(self.row, c, |cell| {
+                    values::person_key(cell)
+                        .ok()
+                        .flatten()
+                        .map(|k| Text::from(k.id))
+                })
+            })
+            .or_else(|| given.and_then(|g| g.person_number.clone()));
+        let name = self
+            .text(Field::Name)
+            .or_else(|| given.and_then(|g| g.name.clone()));
+        RowPerson {
+            key,
+            person_number,
+            name,
+        }
     }
 
     #[inline]
@@ -190,34 +241,15 @@ impl TableOutput {
             source: 0,
             row: row_no,
         };
-        let own = check.coded(Field::PersonId, |m| &mut m.person, person);
-        let given = layout.identity.as_ref().map(|i| check.memos.given(i));
-        // The row's own ID wins; a row without one is the person named above the header
-        // or on the command line.
-        let key = match (own, &given) {
-            (Some(own), Some(given)) => {
-                if given.id.as_ref().is_some_and(|id| *id != own.0) {
-                    self.other_person_rows.push(row_no);
-                }
-                Some(own)
-            }
-            (None, Some(given)) if given.key.is_some() => given.key.clone().map(|k| (k, false)),
-            (own, _) => check.require(Field::PersonId, own),
-        };
-        let person_number = map
-            .person_number
-            .and_then(|c| {
-                check.memos.person_number.get(row, c, |cell| {
-                    values::person_key(cell)
-                        .ok()
-                        .flatten()
-                        .map(|k| Text::from(k.id))
-                })
-            })
-            .or_else(|| given.as_ref().and_then(|g| g.number.clone()));
-        let name = check
-            .text(Field::Name)
-            .or_else(|| given.as_ref().and_then(|g| g.name.clone()));
+        let RowPerson {
+            key,
+            person_number,
+            name,
+        } = check.identify(
+            layout.identity.as_ref(),
+            &mut self.other_person_rows,
+            row_no,
+        );
         let who = check
             .memos
             .who(key.as_ref().map(|(id, _)| id), person_number, name);
