@@ -304,6 +304,10 @@ impl Field {
 /// (Tianjin and Wuhan exports carry both); SPEC's rule, applied by the header mapper.
 pub const PAYMENT_MONTH: &str = "缴费年月";
 
+/// 费款所属期 and 费款所属年月 are the period whatever month column stands beside them
+/// (SPEC Part 1); beside any other period alias, SPEC 2.1's earlier-month rule decides.
+pub const DEFINITE_PERIODS: [&str; 2] = ["费款所属期", "费款所属年月"];
+
 /// 共济人员 is both a roster column (authorised relatives) and, in some statements, the
 /// relative a debit served: the kind of the sheet decides.
 pub const FAMILY_OR_BENEFICIARY: &str = "共济人员";

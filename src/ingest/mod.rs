@@ -375,7 +375,7 @@ fn place_table(
                 bad_check_digit_rows: output.bad_check_digit_rows.clone(),
                 other_person_rows: output.other_person_rows.clone(),
                 ignored_columns: layout.map.duplicates.clone(),
-                damaged_spots: 0,
+                damaged_spots: output.damaged_spots,
             };
             result.notes.extend(layout.notes.iter().map(|n| {
                 format!(
@@ -520,20 +520,15 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
         || text::read(&bytes, opts),
     );
     match parsed {
-        Ok(t) => {
-            place_table(
-                &mut result,
-                &path,
-                None,
-                &sha,
-                t.encoding.label(),
-                t.detection,
-                t.output,
-            );
-            if let Some((source, _)) = result.tables.last_mut() {
-                source.damaged_spots = t.damaged_spots;
-            }
-        }
+        Ok(t) => place_table(
+            &mut result,
+            &path,
+            None,
+            &sha,
+            t.encoding.label(),
+            t.detection,
+            t.output,
+        ),
         Err(e) => result.failures.push(InputError::Text {
             path,
             sheet: None,

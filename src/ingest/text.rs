@@ -95,9 +95,9 @@ fn detect(bytes: &[u8]) -> (TextEncoding, u64) {
 
 /// Multi-byte characters that are valid UTF-8, and bytes that are not, in a text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Utf8Spots {
-    pub valid: u64,
-    pub invalid: u64,
+struct Utf8Spots {
+    valid: u64,
+    invalid: u64,
 }
 
 /// How many multi-byte characters and bad spots decide the encoding: a GBK file shows
@@ -106,7 +106,7 @@ pub struct Utf8Spots {
 const ENOUGH_SPOTS: u64 = 1024;
 
 /// Counts [`Utf8Spots`] from the start until `enough` of them are seen, or the end.
-pub fn utf8_spots(bytes: &[u8], enough: u64) -> Utf8Spots {
+fn utf8_spots(bytes: &[u8], enough: u64) -> Utf8Spots {
     let mut spots = Utf8Spots::default();
     let mut rest = bytes;
     while !rest.is_empty() && spots.valid + spots.invalid < enough {
@@ -323,8 +323,6 @@ impl<'b> RowCounter<'b> {
 /// What reading one text file gave.
 pub struct TextTable {
     pub encoding: TextEncoding,
-    /// Invalid byte sequences in a file read as UTF-8 (their cells are read as GBK).
-    pub damaged_spots: u64,
     pub detection: Detection,
     pub output: TableOutput,
 }
@@ -380,38 +378,8 @@ fn read_rows(
         if rows.quotes
             && let Some(col) = swallowing_cell(&record, delimiter, width)
         {
-            let start = rows.end;
-            let (b, row) = rows.next(&record, end);
-            table.blank_rows(b);
-            // The record's own first line, from its start (past blank lines) to a line end.
-            let skip = data[start..end]
-                .iter()
-                .position(|c| !matches!(c, b'\r' | b'\n'))
-                .unwrap_or(0);
-            let first_line = start + skip;
-            let line_end =
-                memchr::memchr(b'\n', &data[first_line..end]).map_or(end, |n| first_line + n + 1);
-            let spans = RowCounter::newlines(record.as_slice()) as u32;
-            let value = String::from_utf8_lossy(record.get(col).unwrap_or_default())
-                .lines()
-                .next()
-                .unwrap_or("")
-                .chars()
-                .take(40)
-                .collect();
-            table.reject_row(
-                row,
-                col,
-                value,
-                Reason::UnbalancedQuote {
-                    from: row,
-                    to: row.saturating_add(spans),
-                },
-            );
-            rows.end = line_end;
-            rows.after_cr = false;
-            base = line_end;
-            reader = csv_reader(&data[line_end..], delimiter);
+            base = reject_unbalanced(table, data, rows, &record, end, col);
+            reader = csv_reader(&data[base..], delimiter);
             continue;
         }
         let (b, row) = rows.next(&record, end);
@@ -425,6 +393,50 @@ fn read_rows(
     let trailing = rows.trailing();
     table.blank_rows(trailing);
     Ok(rows.row.saturating_add(trailing as u32))
+}
+
+/// Rejects a record whose cell `col` swallowed rows (`end`: where the record ended in
+/// `data`) on its own first row, naming the rows it spans, and moves the row counter to
+/// the line after that first row; returns where reading starts again.
+fn reject_unbalanced(
+    table: &mut TableReader,
+    data: &[u8],
+    rows: &mut RowCounter,
+    record: &ByteRecord,
+    end: usize,
+    col: usize,
+) -> usize {
+    let start = rows.end;
+    let (b, row) = rows.next(record, end);
+    table.blank_rows(b);
+    // The record's own first line, from its start (past blank lines) to a line end.
+    let skip = data[start..end]
+        .iter()
+        .position(|c| !matches!(c, b'\r' | b'\n'))
+        .unwrap_or(0);
+    let first_line = start + skip;
+    let line_end =
+        memchr::memchr(b'\n', &data[first_line..end]).map_or(end, |n| first_line + n + 1);
+    let spans = RowCounter::newlines(record.as_slice()) as u32;
+    let value = String::from_utf8_lossy(record.get(col).unwrap_or_default())
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(40)
+        .collect();
+    table.reject_row(
+        row,
+        col,
+        value,
+        Reason::UnbalancedQuote {
+            from: row,
+            to: row.saturating_add(spans),
+        },
+    );
+    rows.end = line_end;
+    rows.after_cr = false;
+    line_end
 }
 
 /// The most line ends a quoted cell may hold (an address, a remark over a few lines).
@@ -518,10 +530,10 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
             offset = offset.saturating_add(n);
         }
     }
-    let (detection, output) = table.finish();
+    let (detection, mut output) = table.finish();
+    output.damaged_spots = damaged_spots;
     Ok(TextTable {
         encoding,
-        damaged_spots,
         detection,
         output,
     })

@@ -155,8 +155,6 @@ impl ColumnMap {
     /// On a tie, or with more than two, the higher-ranked alias stays the period, and the
     /// note returned says so.
     fn settle_periods(&mut self, data: &[Vec<String>]) -> Option<String> {
-        /// 费款所属期, 费款所属年月: the period whatever stands beside them.
-        const DEFINITE: usize = 2;
         let mut candidates = self.period_like.clone();
         candidates.sort_by_key(|p| p.rank);
         let [first, second] = candidates.as_slice() else {
@@ -175,7 +173,10 @@ impl ColumnMap {
         };
         // Beside 费款所属期 Part 1 decides: 缴费年月 is the payment month, any other a
         // column repeating the period (ignored).
-        if first.rank < DEFINITE {
+        let definite = aliases::DEFINITE_PERIODS
+            .iter()
+            .any(|d| normalize_header(self.header(first.col)) == *d);
+        if definite {
             return None;
         }
         let (mut period, mut paid) = (*first, *second);

@@ -203,6 +203,8 @@ pub struct TableOutput {
     pub bad_check_digit_rows: Vec<u32>,
     /// Rows whose own ID differs from the one above the header or on the command line.
     pub other_person_rows: Vec<u32>,
+    /// Invalid byte sequences in a text file read as UTF-8 (their cells read as GBK).
+    pub damaged_spots: u64,
     /// Directions of `entries`, for a file whose amounts turn out to be unsigned.
     directions: Vec<Direction>,
     /// Outflow rows (spending, clearing…) written with a minus sign, and without one: a
