@@ -43,10 +43,16 @@ pub enum Field {
     StatusFrom,
     StatusTo,
     Family,
+    StatedCredit,
+    StatedCreditEmployer,
+    Reversed,
+    Months,
+    PeriodEnd,
+    PeriodRange,
 }
 
 impl Field {
-    pub const COUNT: usize = 27;
+    pub const COUNT: usize = 33;
 
     pub const ALL: [Field; Field::COUNT] = [
         Field::PersonId,
@@ -76,6 +82,12 @@ impl Field {
         Field::StatusFrom,
         Field::StatusTo,
         Field::Family,
+        Field::StatedCredit,
+        Field::StatedCreditEmployer,
+        Field::Reversed,
+        Field::Months,
+        Field::PeriodEnd,
+        Field::PeriodRange,
     ];
 
     /// The canonical (English) column name, as in SPEC and the JSON Schemas.
@@ -108,6 +120,12 @@ impl Field {
             Field::StatusFrom => "status_from",
             Field::StatusTo => "status_to",
             Field::Family => "family",
+            Field::StatedCredit => "stated_credit",
+            Field::StatedCreditEmployer => "stated_credit_employer",
+            Field::Reversed => "reversed",
+            Field::Months => "months",
+            Field::PeriodEnd => "period_end",
+            Field::PeriodRange => "period_range",
         }
     }
 
@@ -154,6 +172,10 @@ impl Field {
                 "账单期",
                 "所属社保月份",
                 "period",
+                // The start of a range (SPEC 2.1): with an empty end, one month.
+                "费款所属日期起",
+                "费款所属期起",
+                "开始缴费日期",
             ],
             Field::Base => &[
                 "缴费基数",
@@ -296,6 +318,24 @@ impl Field {
             Field::StatusFrom => &["状态开始", "开始年月", "状态开始年月", "status_from"],
             Field::StatusTo => &["状态结束", "结束年月", "状态结束年月", "status_to"],
             Field::Family => &["共济人员", "授权共济人员", "family"],
+            Field::StatedCredit => &[
+                "划入个人账户金额",
+                "计入个人账户金额",
+                "当月应划账金额",
+                "划账户合计",
+                "划入个人账户",
+                "stated_credit",
+            ],
+            Field::StatedCreditEmployer => &["单位划入个账", "stated_credit_employer"],
+            Field::Reversed => &["冲销标志", "reversed"],
+            Field::Months => &["累计月数", "months"],
+            Field::PeriodEnd => &[
+                "费款所属日期止",
+                "费款所属期止",
+                "终止缴费日期",
+                "period_end",
+            ],
+            Field::PeriodRange => &["费款所属期起止", "period_range"],
         }
     }
 }
@@ -307,6 +347,10 @@ pub const PAYMENT_MONTH: &str = "缴费年月";
 /// 费款所属期 and 费款所属年月 are the period whatever month column stands beside them
 /// (SPEC Part 1); beside any other period alias, SPEC 2.1's earlier-month rule decides.
 pub const DEFINITE_PERIODS: [&str; 2] = ["费款所属期", "费款所属年月"];
+
+/// The period aliases that start a range (…起, 开始缴费日期): never one of SPEC 2.1's two
+/// period columns.
+pub const RANGE_STARTS: [&str; 3] = ["费款所属日期起", "费款所属期起", "开始缴费日期"];
 
 /// 共济人员 is both a roster column (authorised relatives) and, in some statements, the
 /// relative a debit served: the kind of the sheet decides.

@@ -156,6 +156,19 @@ impl Money {
     pub fn is_zero(self) -> bool {
         self.cents() == 0
     }
+
+    /// Share `i` (0-based) of this amount split evenly over `n` parts in cents, each
+    /// rounded toward zero and the remainder on the last part (SPEC 2.1's period ranges):
+    /// the parts add up to the whole.
+    pub fn share(self, i: i64, n: i64) -> Money {
+        let n = n.max(1);
+        let each = self.cents() / n;
+        if i + 1 == n {
+            Money::from_cents(self.cents() - each * (n - 1))
+        } else {
+            Money::from_cents(each)
+        }
+    }
 }
 
 impl Default for Money {
@@ -264,6 +277,17 @@ impl fmt::Debug for Money {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shares_add_up_with_the_remainder_last() {
+        let m = super::Money::from_cents(10_000);
+        let parts: Vec<i64> = (0..3).map(|i| m.share(i, 3).cents()).collect();
+        assert_eq!(parts, [3333, 3333, 3334]);
+        let neg = super::Money::from_cents(-100);
+        let parts: Vec<i64> = (0..3).map(|i| neg.share(i, 3).cents()).collect();
+        assert_eq!(parts, [-33, -33, -34]);
+        assert_eq!(m.share(0, 1), m);
+    }
+
     use super::*;
 
     #[test]

@@ -196,6 +196,12 @@ pub enum ContributionType {
     BackPayment,
     /// 退收 (national code 20): a contribution paid back; its amounts add into the period.
     Refund,
+    /// 退休人员统筹划账户, 账户注入, 账户预划 (national codes 36, 40, 41): a credit the bureau
+    /// owes the account, not a contribution; its stated credit (else its amount) adds to
+    /// the period's expected credit.
+    AccountCredit,
+    /// Any other code (60, 99…): kept as written, not scheduled, counted in warnings.
+    Other,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -282,6 +288,8 @@ pub struct Contribution {
     pub base: Option<Money>,
     pub employee_amount: Option<Money>,
     pub employer_amount: Option<Money>,
+    /// What the file says goes into the account for this row (划入个人账户金额…).
+    pub stated_credit: Option<Money>,
     pub status: PaymentStatus,
     pub contribution_type: ContributionType,
     /// The month the contribution was paid (缴费时间, or 缴费年月 beside 费款所属期).

@@ -59,6 +59,49 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// Per source: the columns left unread and the rows skipped, each with its reason.
+fn print_unread(
+    batch: &ingest::Batch,
+    labels: &[String],
+    lang: Lang,
+    ids: yibao_recon::mask::IdDisplay,
+) {
+    let mut heading = false;
+    for (s, label) in batch.sources.iter().zip(labels) {
+        let skipped = s.counts.skipped_by_reason();
+        if s.ignored_columns.is_empty() && skipped.is_empty() {
+            continue;
+        }
+        if !heading {
+            println!(
+                "\n{}",
+                lang.pick(
+                    "未读取的列与跳过的行:",
+                    "columns left unread and rows skipped:"
+                )
+            );
+            heading = true;
+        }
+        println!("  {label}");
+        for c in &s.ignored_columns {
+            println!(
+                "    {} 「{}」: {}",
+                lang.pick("列", "column"),
+                ids.text(&c.column),
+                c.reason
+            );
+        }
+        if !skipped.is_empty() {
+            let parts: Vec<String> = skipped.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            println!(
+                "    {}: {}",
+                lang.pick("跳过的行", "rows skipped"),
+                parts.join(", ")
+            );
+        }
+    }
+}
+
 fn display_width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
@@ -91,6 +134,7 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
             c.skipped,
         );
     }
+    print_unread(batch, &labels, lang, ids);
     if !batch.skipped_inputs.is_empty() {
         println!("\n{}", lang.pick("跳过的文件或工作表:", "skipped inputs:"));
         for s in &batch.skipped_inputs {

@@ -26,8 +26,9 @@ use crate::records::{
     Records, RosterEntry, StatementEntry, Who, id_order,
 };
 use layouts::identity::Identity;
+use table::REPEATS_A_FIELD;
 use table::{Detection, TableOptions, TableOutput};
-pub use table::{Reason, Rejection, RowCounts, SkipKind};
+pub use table::{IgnoredColumn, Reason, Rejection, RowCounts, SkipKind};
 
 /// Extensions searched for inside folders.
 pub const EXTENSIONS: [&str; 7] = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"];
@@ -95,8 +96,11 @@ pub struct Source {
     /// Rows whose own ID differs from the person named above the header or by `--person`.
     #[serde(skip)]
     pub other_person_rows: Vec<u32>,
-    /// Header names that repeat a field another column already holds (ignored).
-    pub ignored_columns: Vec<String>,
+    /// Rows of a contribution type kept as `other` (not scheduled).
+    #[serde(skip)]
+    pub other_type_rows: Vec<u32>,
+    /// Columns left unread, with the reason.
+    pub ignored_columns: Vec<IgnoredColumn>,
     /// Invalid byte sequences in a file read as UTF-8.
     #[serde(skip)]
     pub damaged_spots: u64,
@@ -205,10 +209,23 @@ impl Batch {
                     s.damaged_spots
                 ));
             }
-            if !s.ignored_columns.is_empty() {
+            let repeated: Vec<&str> = s
+                .ignored_columns
+                .iter()
+                .filter(|c| c.reason == REPEATS_A_FIELD)
+                .map(|c| c.column.as_str())
+                .collect();
+            if !repeated.is_empty() {
                 out.push(format!(
                     "{label}: column(s) {} repeat a field another column holds; ignored",
-                    s.ignored_columns.join(", ")
+                    repeated.join(", ")
+                ));
+            }
+            if !s.other_type_rows.is_empty() {
+                out.push(format!(
+                    "{label}: {} row(s) of a contribution type that is not scheduled (kept as type other; not counted as contributions) ({})",
+                    s.other_type_rows.len(),
+                    rows(&s.other_type_rows)
                 ));
             }
         }
@@ -374,7 +391,8 @@ fn place_table(
                 counts: output.counts.clone(),
                 bad_check_digit_rows: output.bad_check_digit_rows.clone(),
                 other_person_rows: output.other_person_rows.clone(),
-                ignored_columns: layout.map.duplicates.clone(),
+                other_type_rows: output.other_type_rows.clone(),
+                ignored_columns: layout.map.ignored(layout.kind),
                 damaged_spots: output.damaged_spots,
             };
             result.notes.extend(layout.notes.iter().map(|n| {

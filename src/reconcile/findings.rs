@@ -45,6 +45,8 @@ pub enum Code {
     RateMismatch,
     EntryUnclassified,
     NoStatement,
+    ExpectationUnknown,
+    SourceConflict,
     CreditPending,
     NoAccount,
     BaseChange,
@@ -68,7 +70,7 @@ use Severity::*;
 
 /// Placeholders: {period} {to} {expected} {actual} {diff} {due} {grace} {month} {date}
 /// {amount} {kind} {who} {old} {new} {employer}.
-pub const CODES: [CodeInfo; 20] = [
+pub const CODES: [CodeInfo; 22] = [
     CodeInfo {
         code: CreditMissing,
         name: "CREDIT_MISSING",
@@ -175,6 +177,20 @@ pub const CODES: [CodeInfo; 20] = [
         en: "{period} to {to}: {expected} yuan should have been credited, but there is no account statement for this person to check against. Export this person's account statement.",
     },
     CodeInfo {
+        code: ExpectationUnknown,
+        name: "EXPECTATION_UNKNOWN",
+        severity: Warning,
+        zh: "{period} 至 {to} 无法计算应划入个人账户的金额:缴费记录缺少{missing},也没有「划入个人账户金额」一类的列。这些月份只核对是否到账,不核对金额。请导出含这些列的缴费明细,或在政策文件 [rates] 中写明个人费率 employee。",
+        en: "{period} to {to}: the expected credit cannot be worked out: the contribution records lack the {missing} and have no stated credit column (划入个人账户金额…). These months are checked for arrival only, not amount. Export contribution records with those columns, or give [rates] employee in the policy.",
+    },
+    CodeInfo {
+        code: SourceConflict,
+        name: "SOURCE_CONFLICT",
+        severity: Warning,
+        zh: "{period} 的缴费记录在两个文件中不一致({field}:{first} 为 {old},{later} 为 {new})。以 {first} 为准,{later} 的这些行未计入。请确认哪个文件是最新的。",
+        en: "Period {period} is recorded differently in two files ({field}: {old} in {first}, {new} in {later}). {first} is used; the rows of {later} were not counted. Check which file is current.",
+    },
+    CodeInfo {
         code: CreditPending,
         name: "CREDIT_PENDING",
         severity: Info,
@@ -242,6 +258,28 @@ pub struct Finding {
     pub actual: Option<Money>,
     pub difference: Option<Money>,
     pub message: String,
+}
+
+/// CREDIT_MISSING for a period whose expected credit could not be worked out
+/// (EXPECTATION_UNKNOWN): the same finding, without an amount to name.
+pub const CREDIT_MISSING_UNKNOWN_AMOUNT: [&str; 2] = [
+    "{period} 应有一笔划入个人账户(金额无法计算),应在 {due} 到账,宽限至 {grace} 仍未到账。请持该所属期向单位或医保经办机构查询。",
+    "Period {period}: a credit (amount unknown) should have arrived in {due}; nothing arrived by the end of grace ({grace}). Ask the employer or the medical-insurance office about this period.",
+];
+
+/// Fills a template that is not a code's own message (see [`render`]).
+pub fn render_text(template: &'static str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    for part in cut(template) {
+        out.push_str(match part {
+            Part::Text(t) => t,
+            Part::Key(k) => args
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map_or("", |(_, v)| *v),
+        });
+    }
+    out
 }
 
 /// Fills a message template; `{key}` without a value stays empty. The message is made
@@ -321,7 +359,7 @@ mod tests {
                 "BALANCE_BREAK"
             ]
         );
-        assert_eq!(Code::all().count(), 20);
+        assert_eq!(Code::all().count(), 22);
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub enum MonthStatus {
     NoAccount,
     Unpaid,
     Inactive,
+    /// The expected credit could not be worked out (SPEC 2.1).
+    Unknown,
 }
 
 impl MonthStatus {
@@ -59,6 +61,35 @@ impl MonthStatus {
             MonthStatus::NoAccount => "no_account",
             MonthStatus::Unpaid => "unpaid",
             MonthStatus::Inactive => "inactive",
+            MonthStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// Where a period's expected credit came from (months.csv `expected_from`, SPEC 2.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExpectedFrom {
+    /// The file's 划入个人账户金额 or kin.
+    Stated,
+    /// Employee amount × share + base × employer rate.
+    Amounts,
+    /// The base alone, with `[rates] employee` (or a flexible worker's base).
+    Base,
+    /// The policy's retiree amount.
+    Policy,
+    /// None of them could be worked out: expected is empty, status `unknown`.
+    Unknown,
+}
+
+impl ExpectedFrom {
+    /// The value months.csv writes: empty for `Unknown`, as its expected credit is.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExpectedFrom::Stated => "stated",
+            ExpectedFrom::Amounts => "amounts",
+            ExpectedFrom::Base => "base",
+            ExpectedFrom::Policy => "policy",
+            ExpectedFrom::Unknown => "",
         }
     }
 }
@@ -74,7 +105,9 @@ pub struct MonthRow {
     pub base: Option<Money>,
     pub employee_amount: Option<Money>,
     pub employer_amount: Option<Money>,
+    /// Zero, and printed empty, when `expected_from` is `Unknown`.
     pub expected: Money,
+    pub expected_from: Option<ExpectedFrom>,
     pub credited: Option<Money>,
     pub credited_on: Option<NaiveDate>,
     pub difference: Option<Money>,

@@ -1,10 +1,13 @@
 //! One person: pair credits with scheduled periods, judge each period, each statement entry
 //! and the changes between periods, and draw up the balance bridge.
 
-use super::findings::{Code, Finding, Severity, render};
+use super::findings::{
+    CREDIT_MISSING_UNKNOWN_AMOUNT, Code, Finding, Severity, render, render_text,
+};
 use super::schedule::{PersonFacts, Scheduled, schedule};
 use super::{
-    Bridge, MonthRow, MonthStatus, PersonInputs, PersonReport, RunContext, month_of, yuan,
+    Bridge, ExpectedFrom, MonthRow, MonthStatus, PersonInputs, PersonReport, RunContext, month_of,
+    yuan,
 };
 use crate::money::Money;
 use crate::records::{EntryKind, Insurance, Period, StatementEntry, Text};
@@ -117,7 +120,7 @@ impl Person<'_> {
             self.sched
                 .binary_search_by_key(&p, |s| s.period)
                 .ok()
-                .filter(|&si| self.sched[si].expected > Money::ZERO)
+                .filter(|&si| self.sched[si].awaits_credit())
         };
         for &ci in &credits {
             let Some(p) = self.entries[ci].period else {
@@ -159,14 +162,17 @@ impl Person<'_> {
             let m = month_of(e.at.date());
             for si in reach.slots(&self.sched, m) {
                 let s = &self.sched[si];
-                if s.expected <= Money::ZERO || by_period[si].is_some() {
+                if !s.awaits_credit() || by_period[si].is_some() {
                     continue;
                 }
                 if m < s.period || m > latest[si] {
                     continue;
                 }
-                let amount_ok = (e.amount - s.expected).abs() <= tol;
+                // A period of unknown expectation pairs by time, after all other ranks.
+                let unknown = s.expected_from == Some(ExpectedFrom::Unknown);
+                let amount_ok = !unknown && (e.amount - s.expected).abs() <= tol;
                 let tier: u128 = match (m <= s.due, amount_ok) {
+                    _ if unknown => 3,
                     (true, true) => 0,
                     (_, true) => 1,
                     _ => 2,
@@ -294,6 +300,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
     // Periods: status and credit-side findings.
     let mut months: Vec<MonthRow> = Vec::with_capacity(sched.len());
     let mut inactive_flags = vec![false; sched.len()];
+    let mut unknown_flags = vec![false; sched.len()];
     let mut judged_expected = Money::ZERO;
     let mut missing = Money::ZERO;
     for si in 0..sched.len() {
@@ -306,6 +313,25 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
             MonthStatus::NoAccount
         } else if !s.paid {
             MonthStatus::Unpaid
+        } else if s.expected_from == Some(ExpectedFrom::Unknown) {
+            unknown_flags[si] = true;
+            if paired.is_none() && covered && as_of > s.grace_end {
+                let message = render_text(
+                    CREDIT_MISSING_UNKNOWN_AMOUNT[ctx.lang.pick_index()],
+                    &[
+                        ("period", s.period.to_string().as_str()),
+                        ("due", s.due.to_string().as_str()),
+                        ("grace", s.grace_end.to_string().as_str()),
+                    ],
+                );
+                p.finding(Code::CreditMissing, Some(s.period), None, (None, None), &[]);
+                if let Some(f) = p.findings.last_mut() {
+                    f.message = message;
+                }
+                MonthStatus::Missing
+            } else {
+                MonthStatus::Unknown
+            }
         } else if s.expected <= Money::ZERO {
             MonthStatus::Ok
         } else if !has_statement {
@@ -397,12 +423,36 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
             employee_amount: s.employee_amount,
             employer_amount: s.employer_amount,
             expected: s.expected,
+            expected_from: s.expected_from,
             credited: paired.map(|e| e.amount),
             credited_on: paired.map(|e| e.at.date()),
-            difference: paired.map(|e| e.amount - s.expected),
+            difference: paired
+                .filter(|_| s.expected_from != Some(ExpectedFrom::Unknown))
+                .map(|e| e.amount - s.expected),
             status,
             codes,
         });
+    }
+
+    // EXPECTATION_UNKNOWN: one finding per run of periods whose credit could not be
+    // worked out, naming what was missing.
+    for (a, b) in runs(&unknown_flags, |f| *f) {
+        let mut missing = super::schedule::MissingValues::default();
+        for s in &sched[a..=b] {
+            missing.employee_amount |= s.missing.employee_amount;
+            missing.base |= s.missing.base;
+        }
+        let (from, to) = (sched[a].period, sched[b].period);
+        p.finding(
+            Code::ExpectationUnknown,
+            Some(from),
+            Some(to),
+            (None, None),
+            &[("missing", missing.describe(ctx.lang))],
+        );
+        for m in &mut months[a..=b] {
+            m.codes.push(Code::ExpectationUnknown);
+        }
     }
 
     // ACCOUNT_INACTIVE: one finding per run of inactive periods.

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::ExpectedFrom;
 use super::{PersonInputs, RunContext};
 use crate::money::Money;
 use crate::records::{
-    AccountStatus, Category, ContributionType, Insurance, PaymentStatus, Period, Text,
+    AccountStatus, Category, Contribution, ContributionType, Insurance, PaymentStatus, Period, Text,
 };
 use crate::values::birth_date_from_id;
 
@@ -167,14 +168,94 @@ pub(crate) struct Scheduled {
     pub base: Option<Money>,
     pub employee_amount: Option<Money>,
     pub employer_amount: Option<Money>,
+    /// What the rows state goes into the account (划入个人账户金额…), summed.
+    pub stated: Option<Money>,
+    /// Credits the bureau owes for the period without a contribution (types 36, 40, 41).
+    pub owed: Option<Money>,
     pub paid: bool,
     pub backpay: bool,
     pub paid_month: Option<Period>,
     /// `None` when the insurance or tier has no account.
     pub formula: Option<Formula>,
+    /// Zero for an `Unknown` expectation, which adds to no total.
     pub expected: Money,
+    /// `None` where the expected credit is 0 by rule (no account, unpaid, a back payment
+    /// not credited).
+    pub expected_from: Option<ExpectedFrom>,
+    /// For an `Unknown` expectation, the values that were missing.
+    pub missing: MissingValues,
     pub due: Period,
     pub grace_end: Period,
+}
+
+/// The values an expected credit needed and the rows did not give.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MissingValues {
+    pub employee_amount: bool,
+    pub base: bool,
+}
+
+impl MissingValues {
+    /// The missing columns, for EXPECTATION_UNKNOWN's message.
+    pub fn describe(self, lang: crate::lang::Lang) -> String {
+        let mut names = Vec::new();
+        if self.employee_amount {
+            names.push(lang.pick("个人缴费金额", "employee amount"));
+        }
+        if self.base {
+            names.push(lang.pick("缴费基数", "contribution base"));
+        }
+        names.join(lang.pick("、", ", "))
+    }
+}
+
+/// How SPEC 2.1 works out an account-bearing period's expected credit, first available:
+/// the stated credit; the formula on the amounts (a term whose rate is 0 needs no value);
+/// the base alone with `[rates] employee`; the policy's retiree amount. With none of them
+/// the expectation is unknown — never a silent 0.
+fn estimate(
+    s: &Scheduled,
+    formula: &Formula,
+    employee_rate: Option<Decimal>,
+) -> Result<(Money, ExpectedFrom), MissingValues> {
+    if let Some(stated) = s.stated {
+        return Ok((stated, ExpectedFrom::Stated));
+    }
+    match formula {
+        Formula::Employee {
+            share,
+            employer_rate,
+        } => {
+            let missing = MissingValues {
+                employee_amount: !share.is_zero() && s.employee_amount.is_none(),
+                base: !employer_rate.is_zero() && s.base.is_none(),
+            };
+            if missing == MissingValues::default() {
+                let amount = Money::mul_add(
+                    s.employee_amount.unwrap_or_default(),
+                    *share,
+                    s.base.unwrap_or_default(),
+                    *employer_rate,
+                );
+                return Ok((amount, ExpectedFrom::Amounts));
+            }
+            match (s.base, employee_rate) {
+                (Some(base), Some(rate)) => {
+                    Ok((base.times(rate * share + employer_rate), ExpectedFrom::Base))
+                }
+                _ => Err(missing),
+            }
+        }
+        Formula::Flexible { rate } if rate.is_zero() => Ok((Money::ZERO, ExpectedFrom::Base)),
+        Formula::Flexible { rate } => match s.base {
+            Some(base) => Ok((base.times(*rate), ExpectedFrom::Base)),
+            None => Err(MissingValues {
+                base: true,
+                ..MissingValues::default()
+            }),
+        },
+        Formula::Retiree { amount } => Ok((Money::saturating(*amount), ExpectedFrom::Policy)),
+    }
 }
 
 impl Scheduled {
@@ -189,11 +270,15 @@ impl Scheduled {
             base: None,
             employee_amount: None,
             employer_amount: None,
+            stated: None,
+            owed: None,
             paid: true,
             backpay: false,
             paid_month: None,
             formula: None,
             expected: Money::ZERO,
+            expected_from: None,
+            missing: MissingValues::default(),
             due: period,
             grace_end: period,
         }
@@ -201,6 +286,12 @@ impl Scheduled {
 
     pub fn has_account(&self) -> bool {
         self.formula.is_some()
+    }
+
+    /// Whether a credit may pair with the period: one is expected, of a known amount or
+    /// of an amount that could not be worked out.
+    pub fn awaits_credit(&self) -> bool {
+        self.expected > Money::ZERO || self.expected_from == Some(ExpectedFrom::Unknown)
     }
 
     pub fn insurance_label(&self) -> String {
@@ -227,65 +318,17 @@ pub(crate) fn schedule(
 ) -> Vec<Scheduled> {
     let policy = ctx.policy;
     // The rows of each period together, in the order they were read (a stable sort).
-    let mut rows_in_order: Vec<_> = inputs.contributions().collect();
+    // Rows of a type the national list does not schedule (60, 99…) are left out.
+    let mut rows_in_order: Vec<_> = inputs
+        .contributions()
+        .filter(|c| c.contribution_type != ContributionType::Other)
+        .collect();
     rows_in_order.sort_by_key(|c| c.period);
     let mut out: Vec<Scheduled> = Vec::new();
     for rows in rows_in_order.chunk_by(|a, b| a.period == b.period) {
-        let period = rows[0].period;
-        // Rows of another scheme (大额医疗…) beside the medical ones do not add into them.
-        let medical =
-            |c: &crate::records::Contribution| !matches!(c.insurance, Insurance::Other(_));
-        let any_medical = rows.iter().any(|c| medical(c));
-        let in_rows = |c: &crate::records::Contribution| !any_medical || medical(c);
-        let paid_row =
-            |c: &crate::records::Contribution| in_rows(c) && c.status == PaymentStatus::Paid;
-        let paid = rows.iter().any(|c| paid_row(c));
-        let counted =
-            |c: &crate::records::Contribution| if paid { paid_row(c) } else { in_rows(c) };
-        // A period with a paid back-payment row (补缴, 补收, 基数补差…) is back-paid; its
-        // credit is due lag months after the latest such payment.
-        let backpay = rows
-            .iter()
-            .filter(|c| paid_row(c))
-            .any(|c| c.contribution_type == ContributionType::BackPayment);
-        let paid_month = rows
-            .iter()
-            .filter(|c| paid_row(c))
-            .filter(|c| !backpay || c.contribution_type == ContributionType::BackPayment)
-            .filter_map(|c| c.paid_month)
-            .max();
-        let Some(first) = rows.iter().find(|c| in_rows(c)) else {
-            continue; // not reached: a run has a row, and some row is in_rows
-        };
-        out.push(Scheduled {
-            period,
-            has_row: true,
-            insurance: first.insurance.clone(),
-            tier: rows
-                .iter()
-                .filter(|c| in_rows(c))
-                .find_map(|c| c.tier.clone()),
-            base: rows
-                .iter()
-                .filter(|c| in_rows(c))
-                .filter_map(|c| c.base)
-                .max(),
-            employee_amount: rows
-                .iter()
-                .filter(|c| counted(c))
-                .fold(None, |a, c| add(a, c.employee_amount)),
-            employer_amount: rows
-                .iter()
-                .filter(|c| counted(c))
-                .fold(None, |a, c| add(a, c.employer_amount)),
-            paid,
-            backpay,
-            paid_month,
-            formula: None,
-            expected: Money::ZERO,
-            due: period,
-            grace_end: period,
-        });
+        if let Some(s) = scheduled_period(rows) {
+            out.push(s);
+        }
     }
     if facts.retired_always || facts.retired_from.is_some() {
         let mut periods: BTreeMap<Period, Scheduled> =
@@ -343,21 +386,15 @@ pub(crate) fn schedule(
             }
         });
         let credited_at_all = s.paid && (!s.backpay || policy.backpay_credited);
-        s.expected = match (&s.formula, credited_at_all) {
-            (Some(f), true) => match f {
-                Formula::Employee {
-                    share,
-                    employer_rate,
-                } => Money::mul_add(
-                    s.employee_amount.unwrap_or_default(),
-                    *share,
-                    s.base.unwrap_or_default(),
-                    *employer_rate,
-                ),
-                Formula::Flexible { rate } => s.base.unwrap_or_default().times(*rate),
-                Formula::Retiree { amount } => Money::saturating(*amount),
+        (s.expected, s.expected_from) = match (&s.formula, credited_at_all) {
+            (Some(f), true) => match estimate(s, f, policy.employee_rate) {
+                Ok((amount, from)) => (amount + s.owed.unwrap_or_default(), Some(from)),
+                Err(missing) => {
+                    s.missing = missing;
+                    (Money::ZERO, Some(ExpectedFrom::Unknown))
+                }
             },
-            _ => Money::ZERO,
+            _ => (Money::ZERO, None),
         };
         let from = if s.backpay {
             s.paid_month.map_or(p, |m| m.max(p))
@@ -368,4 +405,99 @@ pub(crate) fn schedule(
         s.grace_end = s.due.plus(policy.grace_months).unwrap_or(s.due);
     }
     out
+}
+
+/// One period's rows as one scheduled period: the medical rows summed (rows of another
+/// scheme beside them do not add in), paid rows only when any is paid; credits the bureau
+/// owes (types 36, 40, 41) kept apart as `owed`, their stated credit else their amounts.
+fn scheduled_period(rows: &[&Contribution]) -> Option<Scheduled> {
+    let period = rows.first()?.period;
+    let medical = |c: &Contribution| !matches!(c.insurance, Insurance::Other(_));
+    let any_medical = rows.iter().any(|c| medical(c));
+    let in_rows = |c: &Contribution| !any_medical || medical(c);
+    let owed_row = |c: &Contribution| c.contribution_type == ContributionType::AccountCredit;
+    let contribution_rows = rows.iter().any(|c| in_rows(c) && !owed_row(c));
+    // A period of owed credits only is read from those rows.
+    let in_rows = |c: &Contribution| in_rows(c) && (owed_row(c) != contribution_rows);
+    let paid_row = |c: &Contribution| in_rows(c) && c.status == PaymentStatus::Paid;
+    let paid = rows.iter().any(|c| paid_row(c));
+    let counted = |c: &Contribution| if paid { paid_row(c) } else { in_rows(c) };
+    // A period with a paid back-payment row (补缴, 补收, 基数补差…) is back-paid; its
+    // credit is due lag months after the latest such payment.
+    let backpay = rows
+        .iter()
+        .filter(|c| paid_row(c))
+        .any(|c| c.contribution_type == ContributionType::BackPayment);
+    let paid_month = rows
+        .iter()
+        .filter(|c| paid_row(c))
+        .filter(|c| !backpay || c.contribution_type == ContributionType::BackPayment)
+        .filter_map(|c| c.paid_month)
+        .max();
+    let first = rows.iter().find(|c| in_rows(c))?;
+    let sum = |value: fn(&Contribution) -> Option<Money>, keep: &dyn Fn(&Contribution) -> bool| {
+        rows.iter()
+            .filter(|c| keep(c))
+            .fold(None, |a, c| add(a, value(c)))
+    };
+    let owed_paid = |c: &Contribution| {
+        medical(c) && owed_row(c) && c.status == PaymentStatus::Paid && contribution_rows
+    };
+    let owed = sum(
+        |c| {
+            c.stated_credit
+                .or_else(|| add(c.employee_amount, c.employer_amount))
+        },
+        &owed_paid,
+    );
+    let (stated, owed) = if contribution_rows {
+        (sum(|c| c.stated_credit, &counted), owed)
+    } else {
+        // Only owed credits: they are the period's stated credit.
+        (
+            sum(
+                |c| {
+                    c.stated_credit
+                        .or_else(|| add(c.employee_amount, c.employer_amount))
+                },
+                &counted,
+            ),
+            None,
+        )
+    };
+    Some(Scheduled {
+        period,
+        has_row: true,
+        insurance: first.insurance.clone(),
+        tier: rows
+            .iter()
+            .filter(|c| in_rows(c))
+            .find_map(|c| c.tier.clone()),
+        base: rows
+            .iter()
+            .filter(|c| in_rows(c))
+            .filter_map(|c| c.base)
+            .max(),
+        employee_amount: if contribution_rows {
+            sum(|c| c.employee_amount, &counted)
+        } else {
+            None
+        },
+        employer_amount: if contribution_rows {
+            sum(|c| c.employer_amount, &counted)
+        } else {
+            None
+        },
+        stated,
+        owed,
+        paid,
+        backpay,
+        paid_month,
+        formula: None,
+        expected: Money::ZERO,
+        expected_from: None,
+        missing: MissingValues::default(),
+        due: period,
+        grace_end: period,
+    })
 }

@@ -24,7 +24,7 @@ pub const FINDINGS_COLUMNS: [&str; 10] = [
     "difference",
     "message",
 ];
-pub const MONTHS_COLUMNS: [&str; 14] = [
+pub const MONTHS_COLUMNS: [&str; 15] = [
     "person_id",
     "name",
     "period",
@@ -39,6 +39,7 @@ pub const MONTHS_COLUMNS: [&str; 14] = [
     "difference",
     "status",
     "codes",
+    "expected_from",
 ];
 pub const PERSONS_COLUMNS: [&str; 16] = [
     "person_id",
@@ -317,7 +318,8 @@ pub(crate) fn months_rows(
             lines.money(m.base);
             lines.money(m.employee_amount);
             lines.money(m.employer_amount);
-            lines.money(Some(m.expected));
+            let unknown = m.expected_from == Some(crate::reconcile::ExpectedFrom::Unknown);
+            lines.money(Some(m.expected).filter(|_| !unknown));
             lines.money(m.credited);
             lines.date(m.credited_on);
             lines.money(m.difference);
@@ -329,6 +331,7 @@ pub(crate) fn months_rows(
                 }
                 lines.out.extend_from_slice(code.name().as_bytes());
             }
+            lines.text(m.expected_from.map_or("", |f| f.as_str()));
             lines.end();
         }
     })?;
@@ -402,6 +405,11 @@ pub fn summary_json(
                 "rows_accepted": s.counts.accepted,
                 "rows_rejected": s.counts.rejected,
                 "rows_skipped": s.counts.skipped,
+                "ignored_columns": s.ignored_columns.iter().map(|c| json!({
+                    "column": ids.text(&c.column),
+                    "reason": c.reason,
+                })).collect::<Vec<_>>(),
+                "rows_skipped_by_reason": s.counts.skipped_by_reason(),
             })
         })
         .collect();

@@ -69,27 +69,48 @@ pub fn payment_status(cell: &Cell) -> ValueResult<PaymentStatus> {
     Err(ValueError::UnknownStatus)
 }
 
-/// 缴费类型: 10/正常 normal, 30–35/补缴/补收/补差 back payment, 20/退收 refund.
+/// 缴费类型: 10/正常/标准 normal, 30–35/补缴/补收/补差 back payment, 20/退收 refund, 36/40/41
+/// (退休人员统筹划账户, 账户注入, 账户预划) credits the bureau owes; any other code or word is
+/// `other`, kept and not scheduled (SPEC 2.1), never rejected.
 pub fn contribution_type(cell: &Cell) -> ValueResult<ContributionType> {
     let Some(s) = keyword_text(cell)? else {
         return Ok(None);
     };
     if let Some(code) = leading_code(&s) {
-        return match code {
-            10 => Ok(Some(ContributionType::Normal)),
-            20 => Ok(Some(ContributionType::Refund)),
-            30..=35 => Ok(Some(ContributionType::BackPayment)),
-            _ => Err(ValueError::UnknownContributionType),
-        };
+        return Ok(Some(match code {
+            10 => ContributionType::Normal,
+            20 => ContributionType::Refund,
+            30..=35 => ContributionType::BackPayment,
+            36 | 40 | 41 => ContributionType::AccountCredit,
+            _ => ContributionType::Other,
+        }));
     }
-    if contains_any(&s, &["补", "back"]) {
-        Ok(Some(ContributionType::BackPayment))
-    } else if contains_any(&s, &["退", "refund"]) {
-        Ok(Some(ContributionType::Refund))
-    } else if contains_any(&s, &["正常", "标准", "normal"]) {
-        Ok(Some(ContributionType::Normal))
-    } else {
-        Err(ValueError::UnknownContributionType)
+    Ok(Some(
+        if contains_any(&s, &["划账户", "账户注入", "账户预划"]) {
+            ContributionType::AccountCredit
+        } else if contains_any(&s, &["补", "back"]) {
+            ContributionType::BackPayment
+        } else if contains_any(&s, &["退", "refund"]) {
+            ContributionType::Refund
+        } else if contains_any(&s, &["正常", "标准", "normal"]) {
+            ContributionType::Normal
+        } else {
+            ContributionType::Other
+        },
+    ))
+}
+
+/// 冲销标志: a row marked 是, 已冲销 or 1 was reversed and is not read (SPEC 2.1).
+pub fn is_reversed(cell: &Cell) -> bool {
+    match cell {
+        Cell::Bool(b) => *b,
+        Cell::Int(i) => *i == 1,
+        Cell::Float(f) => *f == 1.0,
+        Cell::Text(t) => matches!(
+            super::fold_width(t).as_ref(),
+            "是" | "已冲销" | "冲销" | "1" | "y" | "Y" | "yes" | "true"
+        ),
+        _ => false,
     }
 }
 
@@ -355,17 +376,19 @@ mod tests {
             ("34 基数补差", BackPayment),
             ("20", Refund),
             ("退收", Refund),
+            ("标准", Normal),
+            ("正常应缴", Normal),
+            ("36", AccountCredit),
+            ("40", AccountCredit),
+            ("41 账户预划", AccountCredit),
+            ("退休人员统筹划账户", AccountCredit),
+            ("账户注入", AccountCredit),
+            ("99", Other),
+            ("60", Other),
+            ("其他", Other),
         ] {
             assert_eq!(contribution_type(&t(s)), Ok(Some(want)), "{s}");
         }
-        assert_eq!(
-            contribution_type(&t("99")),
-            Err(ValueError::UnknownContributionType)
-        );
-        assert_eq!(
-            contribution_type(&t("其他")),
-            Err(ValueError::UnknownContributionType)
-        );
 
         for (s, want) in [
             ("职工基本医疗保险", Insurance::Employee),

@@ -147,6 +147,67 @@ pub fn period(cell: &Cell) -> ValueResult<Period> {
     }
 }
 
+/// The longest range of months a row may cover (SPEC 2.1).
+pub const MAX_RANGE_MONTHS: i64 = 36;
+
+/// A range of months: its first and last month (equal for a single month).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MonthRange {
+    pub start: Period,
+    pub end: Period,
+}
+
+impl MonthRange {
+    /// Checks the order and the length of a range from its two ends.
+    pub fn new(start: Period, end: Option<Period>) -> Result<MonthRange, ValueError> {
+        let end = end.unwrap_or(start);
+        if end < start {
+            return Err(ValueError::RangeBackwards);
+        }
+        let range = MonthRange { start, end };
+        if range.months() > MAX_RANGE_MONTHS {
+            return Err(ValueError::RangeTooLong);
+        }
+        Ok(range)
+    }
+
+    /// How many calendar months it covers.
+    pub fn months(self) -> i64 {
+        self.end.index() - self.start.index() + 1
+    }
+}
+
+/// A range of months in one cell (费款所属期起止): `2023-07-01至2023-09-30`, with `至`, `到`,
+/// `~` or `-` between the ends; a cell with one month is a one-month range. With `-` the
+/// cell is cut at the one dash whose two sides both read as months.
+pub fn month_range(cell: &Cell) -> ValueResult<MonthRange> {
+    let text = match cell {
+        Cell::Text(t) => fold_width(t).into_owned(),
+        other => return Ok(period(other)?.map(|p| MonthRange { start: p, end: p })),
+    };
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let read = |s: &str| period(&Cell::Text(s.trim().into())).ok().flatten();
+    for sep in ["至", "到", "~", "～", "—"] {
+        if let Some((a, b)) = text.split_once(sep) {
+            let (Some(a), Some(b)) = (read(a), read(b)) else {
+                return Err(ValueError::NotARange);
+            };
+            return MonthRange::new(a, Some(b)).map(Some);
+        }
+    }
+    let cuts: Vec<(Period, Period)> = text
+        .match_indices('-')
+        .filter_map(|(i, _)| Some((read(&text[..i])?, read(&text[i + 1..])?)))
+        .collect();
+    match (cuts.as_slice(), read(&text)) {
+        ([(a, b)], _) => MonthRange::new(*a, Some(*b)).map(Some),
+        (_, Some(p)) => Ok(Some(MonthRange { start: p, end: p })),
+        _ => Err(ValueError::NotARange),
+    }
+}
+
 fn period_number(f: f64) -> ValueResult<Period> {
     let Some(v) = integral(f) else {
         return Err(ValueError::NotAPeriod);
@@ -365,6 +426,37 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn month_ranges_in_one_cell() {
+        let range = |s: &str| month_range(&Cell::Text(s.into()));
+        let ends = |s: &str| range(s).map(|r| r.map(|r| (r.start.to_string(), r.end.to_string())));
+        let want = Ok(Some(("2023-07".to_string(), "2023-09".to_string())));
+        for s in [
+            "2023-07-01至2023-09-30",
+            "2023-07-01 至 2023-09-30",
+            "202307-202309",
+            "2023.07-2023.09",
+            "2023-07-01~2023-09-30",
+            "2023年7月到2023年9月",
+            "2023-07-01-2023-09-30",
+        ] {
+            assert_eq!(ends(s), want, "{s}");
+        }
+        assert_eq!(
+            ends("2023-07"),
+            Ok(Some(("2023-07".to_string(), "2023-07".to_string())))
+        );
+        assert_eq!(ends(""), Ok(None));
+        assert_eq!(range("2023-09至2023-07"), Err(ValueError::RangeBackwards));
+        assert_eq!(range("2019-01至2023-07"), Err(ValueError::RangeTooLong));
+        assert_eq!(range("2023-07至某月"), Err(ValueError::NotARange));
+        assert_eq!(range("abc"), Err(ValueError::NotARange));
+        assert_eq!(
+            range("2023-07-01至2026-06-30").map(|r| r.map(|r| r.months())),
+            Ok(Some(36))
+        );
+    }
 
     fn t(s: &str) -> Cell<'_> {
         Cell::Text(Cow::Borrowed(s))

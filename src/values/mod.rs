@@ -20,10 +20,10 @@ mod id;
 
 pub use amount::{amount, money};
 pub use codes::{
-    account_status, category, contribution_type, entry_kind, insurance, names_other_scheme,
-    payment_status,
+    account_status, category, contribution_type, entry_kind, insurance, is_reversed,
+    names_other_scheme, payment_status,
 };
-pub use date::{date, date_time, period};
+pub use date::{MAX_RANGE_MONTHS, MonthRange, date, date_time, month_range, period};
 pub use id::{PersonKey, birth_date_from_id, id_check_char, is_id_number, is_id18, person_key};
 
 /// One cell as read from a file or a sheet.
@@ -94,8 +94,6 @@ pub enum ValueError {
     TwoIds,
     #[error("unknown payment status")]
     UnknownStatus,
-    #[error("unknown contribution type")]
-    UnknownContributionType,
     #[error("unknown person category")]
     UnknownCategory,
     #[error("unknown account status")]
@@ -110,6 +108,14 @@ pub enum ValueError {
     NegativeBase,
     #[error("year before 1990: not a period of the employee medical insurance")]
     TooEarly,
+    #[error("not a range of months (start 至 end)")]
+    NotARange,
+    #[error("the range ends before it starts")]
+    RangeBackwards,
+    #[error("the range spans more than 36 months")]
+    RangeTooLong,
+    #[error("the range does not cover the number of months in 累计月数")]
+    RangeMonths,
 }
 
 impl ValueError {
@@ -126,13 +132,16 @@ impl ValueError {
             ValueError::IdInvalid => "id_invalid",
             ValueError::TwoIds => "two_ids",
             ValueError::UnknownStatus => "unknown_status",
-            ValueError::UnknownContributionType => "unknown_contribution_type",
             ValueError::UnknownCategory => "unknown_category",
             ValueError::UnknownAccountStatus => "unknown_account_status",
             ValueError::SpreadsheetError => "spreadsheet_error",
             ValueError::UnsavedFormula => "unsaved_formula",
             ValueError::NegativeBase => "negative_base",
             ValueError::TooEarly => "too_early",
+            ValueError::NotARange => "not_a_range",
+            ValueError::RangeBackwards => "range_backwards",
+            ValueError::RangeTooLong => "range_too_long",
+            ValueError::RangeMonths => "range_months",
         }
     }
 
@@ -152,7 +161,6 @@ impl ValueError {
             ValueError::IdInvalid => "不是有效的证件号码或人员编号",
             ValueError::TwoIds => "一个单元格里有两个证件号码:请每行只填一人",
             ValueError::UnknownStatus => "无法识别的缴费状态",
-            ValueError::UnknownContributionType => "无法识别的缴费类型",
             ValueError::UnknownCategory => "无法识别的人员类别",
             ValueError::UnknownAccountStatus => "无法识别的账户状态",
             ValueError::SpreadsheetError => "单元格是表格错误值(如#N/A)",
@@ -161,6 +169,10 @@ impl ValueError {
             }
             ValueError::NegativeBase => "缴费基数为负数",
             ValueError::TooEarly => "年份早于1990年,不是职工医保的所属期",
+            ValueError::NotARange => "不是起止年月(如 2023-07-01至2023-09-30)",
+            ValueError::RangeBackwards => "止月早于起月",
+            ValueError::RangeTooLong => "起止跨度超过36个月",
+            ValueError::RangeMonths => "起止月数与累计月数不符",
         };
         match lang {
             Lang::Zh => zh.to_string(),

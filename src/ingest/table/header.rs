@@ -23,7 +23,22 @@ pub struct ColumnMap {
     pub(super) two_rows: bool,
     /// Columns that may hold the period: period aliases and 缴费年月 (ranked last).
     period_like: Vec<PeriodLike>,
+    /// Columns under another scheme's group label (养老保险 over 个人 / 单位).
+    other_scheme: Vec<usize>,
 }
+
+/// A column of a table that was not read, and why (summary.json `ignored_columns`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct IgnoredColumn {
+    pub column: String,
+    pub reason: &'static str,
+}
+
+/// Why columns are left unread.
+pub const REPEATS_A_FIELD: &str = "repeats a field another column holds";
+pub const OTHER_SCHEME: &str = "under another scheme's group";
+pub const NOT_A_FIELD: &str = "not a column the tool reads";
+pub const NOT_OF_THIS_KIND: &str = "not read in a table of this kind";
 
 /// A column that may hold the period, and its alias's rank (lower is preferred).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +79,7 @@ impl ColumnMap {
         let mut duplicates = Vec::new();
         let mut names = raw.to_vec();
         let mut two_rows = false;
+        let mut other_scheme = Vec::new();
         let groups = above.map(group_labels).unwrap_or_default();
         for (c, text) in raw.iter().enumerate() {
             let mut n = normalize_header(text);
@@ -80,6 +96,7 @@ impl ColumnMap {
             } else if let Some(group) = groups.get(c).filter(|g| !g.is_empty()) {
                 // Another scheme's group: its 个人/单位 columns are not the medical ones.
                 if crate::values::names_other_scheme(&crate::values::fold_width(group)) {
+                    other_scheme.push(c);
                     continue;
                 }
                 if aliases::lookup(&n).is_none() {
@@ -102,7 +119,7 @@ impl ColumnMap {
             let Some((field, rank)) = aliases::lookup(&n) else {
                 continue;
             };
-            if field == Field::Period {
+            if field == Field::Period && !aliases::RANGE_STARTS.contains(&n.as_str()) {
                 period_like.push(PeriodLike { col: c, rank });
             }
             let i = field.index();
@@ -145,7 +162,33 @@ impl ColumnMap {
             duplicates,
             two_rows,
             period_like,
+            other_scheme,
         }
+    }
+
+    /// The named columns left unread in a table of `kind`, each with its reason.
+    pub fn ignored(&self, kind: Kind) -> Vec<IgnoredColumn> {
+        let fields = relevant(kind);
+        let mut out = Vec::new();
+        for (c, name) in self.names.iter().enumerate() {
+            let name = name.trim();
+            if name.is_empty() || self.person_number == Some(c) {
+                continue;
+            }
+            let field = Field::ALL.iter().find(|f| self.column(**f) == Some(c));
+            let reason = match field {
+                Some(f) if fields.contains(f) => continue,
+                Some(_) => NOT_OF_THIS_KIND,
+                None if self.other_scheme.contains(&c) => OTHER_SCHEME,
+                None if self.duplicates.iter().any(|d| d.trim() == name) => REPEATS_A_FIELD,
+                None => NOT_A_FIELD,
+            };
+            out.push(IgnoredColumn {
+                column: name.to_string(),
+                reason,
+            });
+        }
+        out
     }
 
     /// SPEC 2.1's two period columns: of two month columns (period aliases and 缴费年月),
@@ -269,6 +312,8 @@ const CONTRIBUTION_SIGNS: &[Field] = &[
     Field::PaidDate,
     Field::Insurance,
     Field::Tier,
+    Field::StatedCredit,
+    Field::StatedCreditEmployer,
 ];
 pub(super) const STATEMENT_AMOUNTS: &[Field] = &[Field::Amount, Field::Income, Field::Expense];
 const ROSTER_SIGNS: &[Field] = &[
@@ -299,6 +344,12 @@ fn relevant(kind: Kind) -> &'static [Field] {
             Category,
             BirthDate,
             Employer,
+            StatedCredit,
+            StatedCreditEmployer,
+            Reversed,
+            Months,
+            PeriodEnd,
+            PeriodRange,
         ],
         Kind::Statement => &[
             PersonId,
@@ -339,7 +390,7 @@ fn missing_for(kind: Kind, map: &ColumnMap, identified: bool) -> Vec<&'static st
     }
     match kind {
         Kind::Contributions => {
-            if !map.has(Field::Period) {
+            if !map.has_any(&[Field::Period, Field::PeriodRange]) {
                 missing.push("period (费款所属期…)");
             }
             if !map.has_any(CONTRIBUTION_SIGNS) {

@@ -23,7 +23,9 @@ use crate::lang::Lang;
 use crate::records::{Contribution, Direction, Kind, Origin, RosterEntry, StatementEntry};
 use crate::values::{Cell, ValueError};
 
-pub use header::{ColumnMap, Detection, HEADER_SCAN_ROWS, Layout, detect};
+pub use header::{
+    ColumnMap, Detection, HEADER_SCAN_ROWS, IgnoredColumn, Layout, REPEATS_A_FIELD, detect,
+};
 pub use reader::{TableReader, read_table};
 
 /// One row of a table, whatever it was read from.
@@ -72,6 +74,28 @@ pub enum SkipKind {
     Total,
     /// A remark below or between the data (注：…, 制表人：…) with no data in it.
     Note,
+    /// 冲销标志 marks the row reversed.
+    Reversed,
+    /// A long-format row that is neither the 个人 nor the 单位 side (滞纳金, 利息).
+    NoSide,
+    /// A long-format row of an insurance other than medical.
+    OtherInsurance,
+}
+
+impl SkipKind {
+    /// The reason as summary.json's `rows_skipped_by_reason` and `check` name it.
+    pub fn reason(self) -> &'static str {
+        match self {
+            SkipKind::Title => "title",
+            SkipKind::Header => "header",
+            SkipKind::Blank => "blank",
+            SkipKind::Total => "total",
+            SkipKind::Note => "note",
+            SkipKind::Reversed => "reversed",
+            SkipKind::NoSide => "no side",
+            SkipKind::OtherInsurance => "other insurance",
+        }
+    }
 }
 
 /// Why a row was rejected.
@@ -163,6 +187,9 @@ pub struct RowCounts {
     pub skipped_blank: u64,
     pub skipped_total: u64,
     pub skipped_note: u64,
+    pub skipped_reversed: u64,
+    pub skipped_no_side: u64,
+    pub skipped_other_insurance: u64,
 }
 
 impl RowCounts {
@@ -175,7 +202,28 @@ impl RowCounts {
             SkipKind::Blank => &mut self.skipped_blank,
             SkipKind::Total => &mut self.skipped_total,
             SkipKind::Note => &mut self.skipped_note,
+            SkipKind::Reversed => &mut self.skipped_reversed,
+            SkipKind::NoSide => &mut self.skipped_no_side,
+            SkipKind::OtherInsurance => &mut self.skipped_other_insurance,
         } += 1;
+    }
+
+    /// Skipped rows by reason, the reasons with none left out.
+    pub fn skipped_by_reason(&self) -> std::collections::BTreeMap<&'static str, u64> {
+        [
+            (SkipKind::Title, self.skipped_title),
+            (SkipKind::Header, self.skipped_header),
+            (SkipKind::Blank, self.skipped_blank),
+            (SkipKind::Total, self.skipped_total),
+            (SkipKind::Note, self.skipped_note),
+            (SkipKind::Reversed, self.skipped_reversed),
+            (SkipKind::NoSide, self.skipped_no_side),
+            (SkipKind::OtherInsurance, self.skipped_other_insurance),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| (k.reason(), n))
+        .collect()
     }
 
     pub fn add(&mut self, other: &RowCounts) {
@@ -188,6 +236,9 @@ impl RowCounts {
         self.skipped_blank += other.skipped_blank;
         self.skipped_total += other.skipped_total;
         self.skipped_note += other.skipped_note;
+        self.skipped_reversed += other.skipped_reversed;
+        self.skipped_no_side += other.skipped_no_side;
+        self.skipped_other_insurance += other.skipped_other_insurance;
     }
 }
 
@@ -203,6 +254,8 @@ pub struct TableOutput {
     pub bad_check_digit_rows: Vec<u32>,
     /// Rows whose own ID differs from the one above the header or on the command line.
     pub other_person_rows: Vec<u32>,
+    /// Rows of a contribution type the national list does not schedule (kept as `other`).
+    pub other_type_rows: Vec<u32>,
     /// Invalid byte sequences in a text file read as UTF-8 (their cells read as GBK).
     pub damaged_spots: u64,
     /// Directions of `entries`, for a file whose amounts turn out to be unsigned.

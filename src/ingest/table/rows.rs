@@ -13,7 +13,7 @@ use crate::records::{
     Contribution, ContributionType, Direction, EntryKind, Insurance, Kind, Origin, PaymentStatus,
     RosterEntry, StatementEntry, Text, Who,
 };
-use crate::values::{self, Cell, ValueError, ValueResult};
+use crate::values::{self, Cell, MonthRange, ValueError, ValueResult};
 
 const TOTAL_WORDS: [&str; 4] = ["合计", "总计", "小计", "total"];
 const NOTE_MARKS: [&str; 10] = [
@@ -210,6 +210,12 @@ impl TableOutput {
             self.skip(skip);
             return;
         }
+        if let Some(col) = layout.map.column(Field::Reversed)
+            && values::is_reversed(&row.cell(col))
+        {
+            self.skip(SkipKind::Reversed);
+            return;
+        }
         let map = &layout.map;
         let short = row.bytes_len().is_some_and(|n| n <= MAX_CELL_BYTES);
         let too_long = if short {
@@ -254,7 +260,9 @@ impl TableOutput {
             .memos
             .who(key.as_ref().map(|(id, _)| id), person_number, name);
         let parsed = match layout.kind {
-            Kind::Contributions => contribution(&mut check, origin, who).map(Parsed::Contribution),
+            Kind::Contributions => {
+                contribution(&mut check, origin, who).map(|(c, r)| Parsed::Contribution(c, r))
+            }
             Kind::Statement => entry(&mut check, origin, who).map(|(e, dir)| Parsed::Entry(e, dir)),
             Kind::Roster => roster(&mut check, origin, who).map(Parsed::Roster),
         };
@@ -282,7 +290,12 @@ impl TableOutput {
             return;
         }
         match parsed {
-            Parsed::Contribution(c) => self.contributions.push(c),
+            Parsed::Contribution(c, range) => {
+                if c.contribution_type == ContributionType::Other {
+                    self.other_type_rows.push(row_no);
+                }
+                split_months(c, range, &mut self.contributions)
+            }
             Parsed::Entry(e, dir) => {
                 if dir == Direction::Out {
                     if e.amount.is_negative() {
@@ -321,6 +334,10 @@ impl TableOutput {
             .iter_mut()
             .for_each(|r| *r = r.saturating_add(offset));
         self.other_person_rows.append(&mut part.other_person_rows);
+        part.other_type_rows
+            .iter_mut()
+            .for_each(|r| *r = r.saturating_add(offset));
+        self.other_type_rows.append(&mut part.other_type_rows);
         self.directions.append(&mut part.directions);
         self.outflows_signed += part.outflows_signed;
         self.outflows_unsigned += part.outflows_unsigned;
@@ -349,7 +366,7 @@ impl TableOutput {
 }
 
 enum Parsed {
-    Contribution(Contribution),
+    Contribution(Contribution, MonthRange),
     Entry(StatementEntry, Direction),
     Roster(RosterEntry),
 }
@@ -426,21 +443,81 @@ fn base(cell: &Cell) -> ValueResult<Money> {
     }
 }
 
+impl<R: Row + ?Sized> RowCheck<'_, R> {
+    /// The months a contribution row covers (SPEC 2.1): its period, or a range in one
+    /// cell (费款所属期起止), or a start and an end column; checked against 累计月数.
+    #[inline]
+    fn months_covered(&mut self) -> Option<MonthRange> {
+        let (range, col) = match (
+            self.map.column(Field::Period),
+            self.map.column(Field::PeriodRange),
+        ) {
+            (None, Some(col)) => {
+                let range = self.value(Field::PeriodRange, values::month_range);
+                let range = self.require(Field::PeriodRange, range)?;
+                if range.start.year() < FIRST_YEAR {
+                    self.fail_at(col, ValueError::TooEarly);
+                    return None;
+                }
+                (range, col)
+            }
+            (col, _) => {
+                let start = self.value(Field::Period, contribution_period);
+                let start = self.require(Field::Period, start)?;
+                let end = self.value(Field::PeriodEnd, values::period);
+                let col = col?;
+                match MonthRange::new(start, end) {
+                    Ok(range) => (range, col),
+                    Err(e) => {
+                        self.fail_at(col, e);
+                        return None;
+                    }
+                }
+            }
+        };
+        if let Some(months) = self.value(Field::Months, values::money)
+            && months != Money::from_cents(range.months() * 100)
+        {
+            self.fail_at(col, ValueError::RangeMonths);
+            return None;
+        }
+        Some(range)
+    }
+
+    /// Marks the cell in `col` as bad for `error`.
+    fn fail_at(&mut self, col: usize, error: ValueError) {
+        let value = self.row.cell(col).to_text().into_owned();
+        self.fail(col, value, Reason::Value(error));
+    }
+
+    /// The credit the row states for the account: 划入个人账户金额 and its kin, plus
+    /// 单位划入个账 where the file names the employer's part apart.
+    #[inline]
+    fn stated_credit(&mut self) -> Option<Money> {
+        let own = self.value(Field::StatedCredit, values::money);
+        let employer = self.value(Field::StatedCreditEmployer, values::money);
+        match (own, employer) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+        }
+    }
+}
+
 #[inline]
 fn contribution<R: Row + ?Sized>(
     check: &mut RowCheck<R>,
     origin: Origin,
     who: Arc<Who>,
-) -> Option<Contribution> {
-    let period = check.value(Field::Period, contribution_period);
-    let period = check.require(Field::Period, period);
-    Some(Contribution {
+) -> Option<(Contribution, MonthRange)> {
+    let range = check.months_covered();
+    let c = Contribution {
         origin,
         who,
-        period: period?,
+        period: range?.start,
         base: check.value(Field::Base, base),
         employee_amount: check.value(Field::EmployeeAmount, values::money),
         employer_amount: check.value(Field::EmployerAmount, values::money),
+        stated_credit: check.stated_credit(),
         status: check
             .coded(Field::Status, |m| &mut m.status, values::payment_status)
             .unwrap_or(PaymentStatus::Paid),
@@ -459,7 +536,31 @@ fn contribution<R: Row + ?Sized>(
         category: check.coded(Field::Category, |m| &mut m.category, values::category),
         birth_date: check.value(Field::BirthDate, values::date),
         employer: check.text(Field::Employer),
-    })
+    };
+    Some((c, range?))
+}
+
+/// A row covering several months as one row per month: amounts and stated credit split
+/// evenly in cents (remainder on the last month), the base repeated (SPEC 2.1).
+fn split_months(c: Contribution, range: MonthRange, out: &mut Vec<Contribution>) {
+    let n = range.months();
+    if n == 1 {
+        out.push(c);
+        return;
+    }
+    for i in 0..n {
+        let Some(period) = range.start.plus(i) else {
+            break; // not reached: the range was checked to lie within the years
+        };
+        let share = |m: Option<Money>| m.map(|m| m.share(i, n));
+        out.push(Contribution {
+            period,
+            employee_amount: share(c.employee_amount),
+            employer_amount: share(c.employer_amount),
+            stated_credit: share(c.stated_credit),
+            ..c.clone()
+        });
+    }
 }
 
 #[inline]

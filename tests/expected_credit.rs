@@ -1,0 +1,351 @@
+//! SPEC 2.1 "Nothing is silently zero": where a period's expected credit comes from
+//! (months.csv `expected_from`), the `unknown` status and EXPECTATION_UNKNOWN, stated
+//! credits, the credits the bureau owes (types 36/40/41), types kept as `other`, reversed
+//! rows and period ranges — each through the command line, read back by column name.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{bin, id, write};
+
+/// A policy whose rule gives the employer part 1% of base up to 2022-08, none after.
+const POLICY: &str = r#"
+name = "test"
+title = "test"
+source = "test"
+[timing]
+credit_lag_months = 1
+grace_months = 2
+[[rule]]
+from = "2001-01"
+employee_share = "1"
+employer_to_account = [ { rate = "0.01" } ]
+flexible_to_account = "0.02"
+retiree = [ { amount = "100.00" } ]
+"#;
+
+type Rows = Vec<BTreeMap<String, String>>;
+
+fn read_csv(path: &Path) -> Rows {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Runs `reconcile` on the files of `dir` with [`POLICY`] as of `as_of`; months.csv,
+/// findings.csv and summary.json.
+fn run(dir: &Path, policy: &str, as_of: &str) -> (Rows, Rows, serde_json::Value) {
+    let policy_path = dir.join("policy.toml.txt");
+    std::fs::write(&policy_path, policy).unwrap();
+    let out = dir.join("out");
+    let inputs = dir.join("in");
+    let assert = bin()
+        .arg("reconcile")
+        .arg(&inputs)
+        .arg("--policy")
+        .arg(&policy_path)
+        .args(["--as-of", as_of, "-q", "--format", "csv,json", "-o"])
+        .arg(&out)
+        .assert();
+    let code = assert.get_output().status.code();
+    assert!(matches!(code, Some(0 | 1)), "{:?}", assert.get_output());
+    let summary =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    (
+        read_csv(&out.join("months.csv")),
+        read_csv(&out.join("findings.csv")),
+        summary,
+    )
+}
+
+fn inputs(dir: &Path) -> std::path::PathBuf {
+    let p = dir.join("in");
+    std::fs::create_dir_all(&p).unwrap();
+    p
+}
+
+fn column<'a>(rows: &'a Rows, name: &str) -> Vec<&'a str> {
+    rows.iter().map(|r| r[name].as_str()).collect()
+}
+
+fn codes(findings: &Rows) -> Vec<&str> {
+    column(findings, "code")
+}
+
+/// A file with a base and no employee amount, under a rule that needs both: never `ok`
+/// with 0.00 — `unknown`, expected empty, one EXPECTATION_UNKNOWN naming the column; the
+/// credits still pair by time, and a month with none after grace is CREDIT_MISSING
+/// without an amount.
+#[test]
+fn an_expectation_without_its_values_is_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    let mut c = String::from("身份证号,费款所属期,缴费基数\n");
+    for m in 1..=4 {
+        c.push_str(&format!("{pid},2021{m:02},5000\n"));
+    }
+    write(&i, "c.csv", c);
+    let s = format!(
+        "身份证号,交易时间,交易类型,发生金额\n{pid},2021-02-10,101,150\n{pid},2021-03-10,101,150\n{pid},2021-04-10,101,150\n"
+    );
+    write(&i, "s.csv", s);
+    let (months, findings, summary) = run(dir.path(), POLICY, "2021-12-31");
+    assert_eq!(
+        column(&months, "status"),
+        ["unknown", "unknown", "unknown", "missing"]
+    );
+    assert_eq!(column(&months, "expected_credit"), ["", "", "", ""]);
+    assert_eq!(column(&months, "expected_from"), ["", "", "", ""]);
+    assert_eq!(
+        column(&months, "credited"),
+        ["150.00", "150.00", "150.00", ""]
+    );
+    assert_eq!(column(&months, "difference"), ["", "", "", ""]);
+    let unknown: Vec<_> = findings
+        .iter()
+        .filter(|f| f["code"] == "EXPECTATION_UNKNOWN")
+        .collect();
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["severity"], "warning");
+    assert_eq!(unknown[0]["period"], "2021-01");
+    assert_eq!(unknown[0]["period_to"], "2021-04");
+    assert!(
+        unknown[0]["message"].contains("个人缴费金额"),
+        "{}",
+        unknown[0]["message"]
+    );
+    let missing: Vec<_> = findings
+        .iter()
+        .filter(|f| f["code"] == "CREDIT_MISSING")
+        .collect();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0]["period"], "2021-04");
+    assert_eq!(missing[0]["expected"], "");
+    assert!(!codes(&findings).contains(&"CREDIT_UNEXPECTED"));
+    assert_eq!(summary["findings"]["by_code"]["EXPECTATION_UNKNOWN"], 1);
+}
+
+/// With `[rates] employee` the base alone gives the expectation (`base`); with the
+/// amounts, `amounts`.
+#[test]
+fn the_base_alone_serves_with_the_employee_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    write(
+        &i,
+        "c.csv",
+        format!("身份证号,费款所属期,缴费基数\n{pid},202101,5000\n"),
+    );
+    write(
+        &i,
+        "s.csv",
+        format!("身份证号,交易时间,交易类型,发生金额\n{pid},2021-02-10,101,150\n"),
+    );
+    let policy = POLICY.replacen("[timing]", "[rates]\nemployee = \"0.02\"\n[timing]", 1);
+    let (months, findings, _) = run(dir.path(), &policy, "2021-12-31");
+    assert_eq!(column(&months, "expected_from"), ["base"]);
+    assert_eq!(column(&months, "expected_credit"), ["150.00"]);
+    assert_eq!(column(&months, "status"), ["ok"]);
+    assert!(codes(&findings).is_empty(), "{findings:?}");
+}
+
+/// A stated credit (划入个人账户金额, Wuhan's portal) is the expectation, before any
+/// formula; a stated credit that differs from the formula is no finding.
+#[test]
+fn a_stated_credit_is_the_expectation() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    write(
+        &i,
+        "c.csv",
+        format!(
+            "身份证号,费款所属期,缴费基数,个人缴费,划入个人账户金额\n{pid},202101,5000,100,180\n{pid},202102,5000,100,\n"
+        ),
+    );
+    write(
+        &i,
+        "s.csv",
+        format!(
+            "身份证号,交易时间,交易类型,发生金额\n{pid},2021-02-10,101,180\n{pid},2021-03-10,101,150\n"
+        ),
+    );
+    let (months, findings, _) = run(dir.path(), POLICY, "2021-12-31");
+    assert_eq!(column(&months, "expected_from"), ["stated", "amounts"]);
+    assert_eq!(column(&months, "expected_credit"), ["180.00", "150.00"]);
+    assert_eq!(column(&months, "status"), ["ok", "ok"]);
+    assert!(codes(&findings).is_empty(), "{findings:?}");
+}
+
+/// Tianjin's 单位划入个账 adds to 划入个人账户.
+#[test]
+fn the_employers_stated_part_adds_to_the_stated_credit() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    write(
+        &i,
+        "c.csv",
+        format!(
+            "身份证号,缴费年月,费款所属年月,单位划入个账,划入个人账户\n{pid},202102,202101,50,100\n"
+        ),
+    );
+    write(
+        &i,
+        "s.csv",
+        format!("身份证号,交易时间,交易类型,发生金额\n{pid},2021-02-10,101,150\n"),
+    );
+    let (months, _, _) = run(dir.path(), POLICY, "2021-12-31");
+    assert_eq!(column(&months, "expected_credit"), ["150.00"]);
+    assert_eq!(column(&months, "expected_from"), ["stated"]);
+}
+
+/// A retiree's month takes the policy's amount (`policy`).
+#[test]
+fn a_retiree_month_comes_from_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519500101001");
+    write(
+        &i,
+        "c.csv",
+        format!("身份证号,费款所属期,缴费基数,人员类别\n{pid},202101,5000,退休\n"),
+    );
+    write(
+        &i,
+        "s.csv",
+        format!("身份证号,交易时间,交易类型,发生金额\n{pid},2021-02-10,101,100\n"),
+    );
+    let (months, _, _) = run(dir.path(), POLICY, "2021-02-28");
+    assert_eq!(column(&months, "expected_from")[0], "policy");
+    assert_eq!(column(&months, "expected_credit")[0], "100.00");
+}
+
+/// Type 36 (退休人员统筹划账户) adds its stated credit to the period's expected credit with
+/// no contribution; a type the national list does not schedule (99) is kept, not
+/// scheduled, and counted in the warnings.
+#[test]
+fn owed_credits_add_and_other_types_are_kept_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    write(
+        &i,
+        "c.csv",
+        format!(
+            "身份证号,费款所属期,缴费类型,缴费基数,个人缴费,划入个人账户金额\n\
+             {pid},202101,10,5000,100,\n\
+             {pid},202101,40,,,30\n\
+             {pid},202102,99,5000,100,\n"
+        ),
+    );
+    write(
+        &i,
+        "s.csv",
+        format!("身份证号,交易时间,交易类型,发生金额\n{pid},2021-02-10,101,180\n"),
+    );
+    let (months, findings, summary) = run(dir.path(), POLICY, "2021-12-31");
+    assert_eq!(column(&months, "period"), ["2021-01"]);
+    assert_eq!(column(&months, "expected_credit"), ["180.00"]);
+    assert_eq!(column(&months, "status"), ["ok"]);
+    assert!(codes(&findings).is_empty(), "{findings:?}");
+    let warnings = summary["warnings"].to_string();
+    assert!(warnings.contains("other"), "{warnings}");
+    assert_eq!(summary["inputs"][0]["rows_accepted"], 3);
+}
+
+/// 冲销标志 是 / 已冲销 / 1: the row is skipped, reason `reversed`, and counted.
+#[test]
+fn reversed_rows_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    write(
+        &i,
+        "c.csv",
+        format!(
+            "身份证号,费款所属期,缴费基数,个人缴费,冲销标志\n\
+             {pid},202101,5000,100,否\n\
+             {pid},202101,5000,100,是\n\
+             {pid},202102,5000,100,已冲销\n\
+             {pid},202103,5000,100,1\n"
+        ),
+    );
+    write(
+        &i,
+        "s.csv",
+        format!("身份证号,交易时间,交易类型,发生金额\n{pid},2021-02-10,101,150\n"),
+    );
+    let (months, _, summary) = run(dir.path(), POLICY, "2021-02-28");
+    assert_eq!(column(&months, "employee_amount"), ["100.00"]);
+    let input = &summary["inputs"][0];
+    assert_eq!(input["rows_skipped_by_reason"]["reversed"], 3);
+}
+
+/// 费款所属期起止 in one cell, and 开始缴费日期 / 终止缴费日期 with 累计月数 (Guangzhou):
+/// one row per month, amounts split evenly in cents with the remainder on the last,
+/// the base repeated; a range that disagrees with 累计月数, ends before it starts or
+/// spans more than 36 months is rejected.
+#[test]
+fn period_ranges_split_into_months() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    write(
+        &i,
+        "xian.csv",
+        format!(
+            "缴费人识别号,缴费人名称,征收项目,征收品目,征收子目,费款所属期起止,缴费基数,缴费比例,电子税票号,入库日期,实缴金额,个人缴费\n\
+             {pid},张三,职工基本医疗保险,职工基本医疗保险(个人缴纳),统账结合,2021-01-01至2021-03-31,5000,0.02,3201,2021-04-02,300,300\n"
+        ),
+    );
+    write(
+        &i,
+        "gz.csv",
+        format!(
+            "身份证号,开始缴费日期,终止缴费日期,累计月数,缴费基数,个人缴费\n\
+             {pid},2021-04,2021-06,3,5000,100\n\
+             {pid},2021-07,2021-08,3,5000,100\n\
+             {pid},2021-09,2021-07,,5000,100\n\
+             {pid},2018-01,2021-12,,5000,100\n"
+        ),
+    );
+    let (months, _, summary) = run(dir.path(), POLICY, "2021-12-31");
+    assert_eq!(
+        column(&months, "period"),
+        [
+            "2021-01", "2021-02", "2021-03", "2021-04", "2021-05", "2021-06"
+        ]
+    );
+    assert_eq!(
+        column(&months, "employee_amount"),
+        ["100.00", "100.00", "100.00", "33.33", "33.33", "33.34"]
+    );
+    assert_eq!(column(&months, "base"), ["5000.00"; 6]);
+    let rejected: Vec<String> = summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["rows_rejected"].to_string())
+        .collect();
+    assert!(rejected.contains(&"3".to_string()), "{rejected:?}");
+    let out = dir.path().join("out");
+    let reasons: Vec<String> = read_csv(&out.join("rejected.csv"))
+        .into_iter()
+        .map(|r| r["reason"].clone())
+        .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+}
