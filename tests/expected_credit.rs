@@ -308,8 +308,11 @@ fn period_ranges_split_into_months() {
         &i,
         "xian.csv",
         format!(
-            "缴费人识别号,缴费人名称,征收项目,征收品目,征收子目,费款所属期起止,缴费基数,缴费比例,电子税票号,入库日期,实缴金额,个人缴费\n\
-             {pid},张三,职工基本医疗保险,职工基本医疗保险(个人缴纳),统账结合,2021-01-01至2021-03-31,5000,0.02,3201,2021-04-02,300,300\n"
+            "缴费人识别号,缴费人名称,征收项目,征收品目,征收子目,费款所属期起止,缴费基数,缴费比例,电子税票号,入库日期,实缴金额\n\
+             {pid},张三,基本医疗保险费,职工基本医疗保险(个人缴纳),统账结合,2021-01-01至2021-03-31,5000,0.02,3201,2021-04-02,300\n\
+             {pid},张三,基本医疗保险费,职工基本医疗保险(单位缴纳),统账结合,2021-01-01至2021-03-31,5000,0.08,3201,2021-04-02,1200\n\
+             {pid},张三,基本养老保险费,企业职工基本养老保险(个人缴纳),,2021-01-01至2021-03-31,5000,0.08,3201,2021-04-02,1200\n\
+             {pid},张三,基本医疗保险费,滞纳金,,2021-01-01至2021-03-31,,,3201,2021-04-02,5\n"
         ),
     );
     write(
@@ -334,6 +337,19 @@ fn period_ranges_split_into_months() {
         column(&months, "employee_amount"),
         ["100.00", "100.00", "100.00", "33.33", "33.33", "33.34"]
     );
+    assert_eq!(
+        column(&months, "employer_amount"),
+        ["400.00", "400.00", "400.00", "", "", ""]
+    );
+    let xian = summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with("xian.csv"))
+        .unwrap();
+    assert_eq!(xian["rows_accepted"], 2);
+    assert_eq!(xian["rows_skipped_by_reason"]["other insurance"], 1);
+    assert_eq!(xian["rows_skipped_by_reason"]["no side"], 1);
     assert_eq!(column(&months, "base"), ["5000.00"; 6]);
     let rejected: Vec<String> = summary["inputs"]
         .as_array()

@@ -269,3 +269,89 @@ fn wuhan_portal_page_takes_the_earlier_month_column_as_period() {
         .collect();
     assert_eq!(periods, vec!["2024-01", "2024-02"]);
 }
+
+/// The tax bureau's 社保费 declaration (hr-toolkit): long format, one row per person ×
+/// 参保费种 × side, 费款所属日期起 as Excel date cells, 本期应缴费额 the amount. The medical
+/// 个人 and 单位 rows of a month combine into one record; 养老 rows are skipped as another
+/// insurance, and every row is counted once.
+#[test]
+fn tax_declaration_long_format_combines_the_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("32010219800101001");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let sheet = book.add_worksheet();
+    let header = [
+        "姓名",
+        "身份证件号码",
+        "参保费种",
+        "征收品目",
+        "费款所属日期起",
+        "缴费基数",
+        "费率",
+        "本期应缴费额",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [
+        ("职工基本医疗保险", "个人缴纳部分", 1, 0.02, 100.0),
+        ("职工基本医疗保险", "单位缴纳部分", 1, 0.08, 400.0),
+        ("企业职工基本养老保险", "个人缴纳部分", 1, 0.08, 400.0),
+        ("职工基本医疗保险", "个人缴纳部分", 2, 0.02, 100.0),
+        ("职工基本医疗保险", "单位缴纳部分", 2, 0.08, 400.0),
+    ];
+    for (r, (insurance, side, month, rate, amount)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, "赵六").unwrap();
+        sheet.write_string(r, 1, &pid).unwrap();
+        sheet.write_string(r, 2, *insurance).unwrap();
+        sheet.write_string(r, 3, *side).unwrap();
+        let d = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, *month, 1).unwrap();
+        sheet.write_datetime_with_format(r, 4, &d, &date).unwrap();
+        sheet.write_number(r, 5, 5000.0).unwrap();
+        sheet.write_number(r, 6, *rate).unwrap();
+        sheet.write_number(r, 7, *amount).unwrap();
+    }
+    let p = write(
+        dir.path(),
+        "社保费申报明细.xlsx",
+        book.save_to_buffer().unwrap(),
+    );
+    let batch = read_all(&[&p]);
+    assert_read_in_full(&batch);
+    let s = &batch.sources[0];
+    assert_eq!(s.kind, yibao_recon::records::Kind::Contributions);
+    assert_eq!(
+        (s.counts.accepted, s.counts.skipped_other_insurance),
+        (4, 1)
+    );
+    let got: Vec<(String, String, String, String)> = batch
+        .contributions
+        .iter()
+        .map(|c| {
+            (
+                c.period.to_string(),
+                c.employee_amount.unwrap().to_string(),
+                c.employer_amount.unwrap().to_string(),
+                c.base.unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = |m: &str| {
+        (
+            m.to_string(),
+            "100.00".to_string(),
+            "400.00".to_string(),
+            "5000.00".to_string(),
+        )
+    };
+    assert_eq!(got, vec![want("2024-01"), want("2024-02")]);
+    assert!(
+        batch
+            .contributions
+            .iter()
+            .all(|c| c.insurance == Insurance::Employee),
+        "the insurance comes from 参保费种"
+    );
+}

@@ -1,4 +1,6 @@
 //! Layout rules for the exports people hold (SPEC 2.1), beyond one header over rows: who a
-//! sheet is about when its rows do not say ([`identity`]).
+//! sheet is about when its rows do not say ([`identity`]); one row per side of a
+//! contribution ([`long`]).
 
 pub mod identity;
+pub mod long;

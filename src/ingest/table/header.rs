@@ -3,6 +3,7 @@
 
 use crate::aliases::{self, Field, normalize_header};
 use crate::ingest::layouts::identity::{self, Identity, TwoIdentities};
+use crate::ingest::layouts::long::{self, LongFormat};
 use crate::records::Kind;
 use crate::values::Cell;
 
@@ -25,6 +26,8 @@ pub struct ColumnMap {
     period_like: Vec<PeriodLike>,
     /// Columns under another scheme's group label (养老保险 over 个人 / 单位).
     other_scheme: Vec<usize>,
+    /// The sheet is long format: one row per side (SPEC 2.1).
+    pub(super) long: Option<LongFormat>,
 }
 
 /// A column of a table that was not read, and why (summary.json `ignored_columns`).
@@ -163,7 +166,29 @@ impl ColumnMap {
             two_rows,
             period_like,
             other_scheme,
+            long: None,
         }
+    }
+
+    /// Reads the header as long format when it is one (see [`long`]): the insurance from
+    /// its column, the amount of each row from the amount column by the row's side, no
+    /// per-side amount columns.
+    fn settle_long(&mut self, data: &[Vec<String>]) {
+        let Some(found) = long::detect(&self.names, data) else {
+            return;
+        };
+        self.cols[Field::Insurance.index()] = Some(found.insurance);
+        if self.cols[Field::Tier.index()] == Some(found.side) {
+            self.cols[Field::Tier.index()] = None;
+        }
+        self.cols[Field::EmployeeAmount.index()] = None;
+        self.cols[Field::EmployerAmount.index()] = None;
+        let used: Vec<String> = [found.insurance, found.side, found.amount]
+            .iter()
+            .map(|&c| self.names[c].clone())
+            .collect();
+        self.duplicates.retain(|n| !used.contains(n));
+        self.long = Some(found);
     }
 
     /// The named columns left unread in a table of `kind`, each with its reason.
@@ -172,7 +197,10 @@ impl ColumnMap {
         let mut out = Vec::new();
         for (c, name) in self.names.iter().enumerate() {
             let name = name.trim();
-            if name.is_empty() || self.person_number == Some(c) {
+            let long_column = self
+                .long
+                .is_some_and(|l| [l.insurance, l.side, l.amount].contains(&c));
+            if name.is_empty() || self.person_number == Some(c) || long_column {
                 continue;
             }
             let field = Field::ALL.iter().find(|f| self.column(**f) == Some(c));
@@ -507,7 +535,10 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identit
             ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()))
                 .for_kind(kind);
         let notes = match kind {
-            Kind::Contributions => map.settle_periods(&rows[r + 1..]).into_iter().collect(),
+            Kind::Contributions => {
+                map.settle_long(&rows[r + 1..]);
+                map.settle_periods(&rows[r + 1..]).into_iter().collect()
+            }
             _ => Vec::new(),
         };
         let top = r - usize::from(map.two_rows);

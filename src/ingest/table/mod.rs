@@ -260,6 +260,8 @@ pub struct TableOutput {
     pub damaged_spots: u64,
     /// Directions of `entries`, for a file whose amounts turn out to be unsigned.
     directions: Vec<Direction>,
+    /// Sides of `contributions` in a long-format sheet (empty otherwise), to combine them.
+    sides: Vec<crate::ingest::layouts::long::Side>,
     /// Outflow rows (spending, clearing…) written with a minus sign, and without one: a
     /// statement whose outflows are mostly negative writes its signs itself.
     outflows_signed: u64,

@@ -8,6 +8,7 @@ use super::memo::{Memo, Memos};
 use super::{MAX_CELL_BYTES, Reason, Rejection, Row, SkipKind, TableOutput};
 use crate::aliases::{self, Field, normalize_header};
 use crate::ingest::layouts::identity::Identity;
+use crate::ingest::layouts::long::{self, NotMedical, Side};
 use crate::money::Money;
 use crate::records::{
     Contribution, ContributionType, Direction, EntryKind, Insurance, Kind, Origin, PaymentStatus,
@@ -95,6 +96,13 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
     #[inline]
     fn value<T>(&mut self, field: Field, parse: fn(&Cell) -> ValueResult<T>) -> Option<T> {
         let col = self.map.column(field)?;
+        let result = parse(&self.row.cell(col));
+        self.settle(col, result)
+    }
+
+    /// A value parsed from column `col`, which no field names (a long sheet's amount).
+    #[inline]
+    fn value_at<T>(&mut self, col: usize, parse: fn(&Cell) -> ValueResult<T>) -> Option<T> {
         let result = parse(&self.row.cell(col));
         self.settle(col, result)
     }
@@ -216,6 +224,17 @@ impl TableOutput {
             self.skip(SkipKind::Reversed);
             return;
         }
+        let side = match layout.map.long {
+            Some(l) => match long::classify(
+                &row.cell(l.insurance).to_text(),
+                &row.cell(l.side).to_text(),
+            ) {
+                Ok(side) => Some((l, side)),
+                Err(NotMedical::NoSide) => return self.skip(SkipKind::NoSide),
+                Err(NotMedical::OtherInsurance) => return self.skip(SkipKind::OtherInsurance),
+            },
+            None => None,
+        };
         let map = &layout.map;
         let short = row.bytes_len().is_some_and(|n| n <= MAX_CELL_BYTES);
         let too_long = if short {
@@ -260,9 +279,16 @@ impl TableOutput {
             .memos
             .who(key.as_ref().map(|(id, _)| id), person_number, name);
         let parsed = match layout.kind {
-            Kind::Contributions => {
-                contribution(&mut check, origin, who).map(|(c, r)| Parsed::Contribution(c, r))
-            }
+            Kind::Contributions => contribution(&mut check, origin, who).map(|(mut c, r)| {
+                if let Some((l, side)) = side {
+                    let amount = check.value_at(l.amount, values::money);
+                    match side {
+                        Side::Employee => c.employee_amount = amount,
+                        Side::Employer => c.employer_amount = amount,
+                    }
+                }
+                Parsed::Contribution(c, r)
+            }),
             Kind::Statement => entry(&mut check, origin, who).map(|(e, dir)| Parsed::Entry(e, dir)),
             Kind::Roster => roster(&mut check, origin, who).map(Parsed::Roster),
         };
@@ -294,7 +320,12 @@ impl TableOutput {
                 if c.contribution_type == ContributionType::Other {
                     self.other_type_rows.push(row_no);
                 }
-                split_months(c, range, &mut self.contributions)
+                let before = self.contributions.len();
+                split_months(c, range, &mut self.contributions);
+                if let Some((_, side)) = side {
+                    let added = self.contributions.len() - before;
+                    self.sides.extend(std::iter::repeat_n(side, added));
+                }
             }
             Parsed::Entry(e, dir) => {
                 if dir == Direction::Out {
@@ -339,6 +370,7 @@ impl TableOutput {
             .for_each(|r| *r = r.saturating_add(offset));
         self.other_type_rows.append(&mut part.other_type_rows);
         self.directions.append(&mut part.directions);
+        self.sides.append(&mut part.sides);
         self.outflows_signed += part.outflows_signed;
         self.outflows_unsigned += part.outflows_unsigned;
     }
@@ -361,8 +393,59 @@ impl TableOutput {
             }
         }
         self.directions = Vec::new();
+        if !self.sides.is_empty() {
+            self.combine_sides();
+        }
         self
     }
+
+    /// A long sheet's medical rows of one person, period, type and status as one: the 个人
+    /// rows' amounts the employee's, the 单位 rows' the employer's, the base from the 个人
+    /// row else the 单位 row, stated credits added; the first row's origin stands for them.
+    fn combine_sides(&mut self) {
+        use std::collections::HashMap;
+        let rows = std::mem::take(&mut self.contributions);
+        let sides = std::mem::take(&mut self.sides);
+        let mut at: HashMap<_, usize> = HashMap::new();
+        let mut base_side: Vec<Side> = Vec::new();
+        for (c, side) in rows.into_iter().zip(sides) {
+            let key = SideKey {
+                person_id: c.who.person_id.clone(),
+                period: c.period,
+                contribution_type: c.contribution_type,
+                status: c.status,
+            };
+            let Some(&i) = at.get(&key) else {
+                at.insert(key, self.contributions.len());
+                base_side.push(side);
+                self.contributions.push(c);
+                continue;
+            };
+            let into = &mut self.contributions[i];
+            let add = |a: Option<Money>, b: Option<Money>| match (a, b) {
+                (None, None) => None,
+                (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+            };
+            into.employee_amount = add(into.employee_amount, c.employee_amount);
+            into.employer_amount = add(into.employer_amount, c.employer_amount);
+            into.stated_credit = add(into.stated_credit, c.stated_credit);
+            let better_base = base_side[i] == Side::Employer && side == Side::Employee;
+            if c.base.is_some() && (into.base.is_none() || better_base) {
+                into.base = c.base;
+                base_side[i] = side;
+            }
+            into.tier = into.tier.clone().or(c.tier);
+        }
+    }
+}
+
+/// The rows of a long sheet that combine into one (see `TableOutput::combine_sides`).
+#[derive(PartialEq, Eq, Hash)]
+struct SideKey {
+    person_id: Text,
+    period: crate::records::Period,
+    contribution_type: ContributionType,
+    status: PaymentStatus,
 }
 
 enum Parsed {
