@@ -365,3 +365,167 @@ fn period_ranges_split_into_months() {
         .collect();
     assert_eq!(reasons.len(), 3, "{reasons:?}");
 }
+
+/// An HR payroll 社保明细表 (hr-toolkit): a merged title, a group row (养老, 医疗, 大病医疗,
+/// `医疗2024年7月-8月补差`) over sub-headers with rates and line breaks, single columns merged
+/// over both header rows. The medical group's columns are read, the others listed as
+/// ignored; the 补差 group makes back-payment rows for July and August, paid in the row's
+/// own month. As July and August have paid normal rows, they are differences: months.csv
+/// shows base + difference in the normal rows and one `difference` row each; their credits
+/// arrive as one entry of their sum, paired whole.
+#[test]
+fn a_payroll_sheet_with_a_back_payment_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let title = rust_xlsxwriter::Format::new();
+    sheet
+        .merge_range(0, 0, 0, 20, "2024年社保明细表", &title)
+        .unwrap();
+    let groups: [(u16, u16, &str); 4] = [
+        (5, 8, "养老"),
+        (9, 13, "医疗"),
+        (14, 15, "大病医疗"),
+        (16, 18, "医疗2024年7月-8月补差"),
+    ];
+    for (from, to, label) in groups {
+        sheet.merge_range(1, from, 1, to, label, &title).unwrap();
+    }
+    for (c, single) in ["序号", "公司", "姓名", "身份证", "账单期"]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .merge_range(1, c as u16, 2, c as u16, single, &title)
+            .unwrap();
+    }
+    let subs = [
+        (5, "基数"),
+        (6, "个人(8%)"),
+        (7, "个人金额"),
+        (8, "单位金额"),
+        (9, " 基数 "),
+        (10, "个人\n(2%)"),
+        (11, "个人金额"),
+        (12, "单位(8%)"),
+        (13, "单位金额"),
+        (14, "个人金额"),
+        (15, "单位金额"),
+        (16, "基数"),
+        (17, "个人金额"),
+        (18, "单位金额"),
+    ];
+    for (c, text) in subs {
+        sheet.write_string(2, c, text).unwrap();
+    }
+    let months = [
+        ("202406", 6000.0, 0.0),
+        ("202407", 7000.0, 0.0),
+        ("202408", 7000.0, 0.0),
+        ("202409", 7000.0, 1000.0),
+    ];
+    for (r, (month, base, back)) in months.iter().enumerate() {
+        let r = r as u32 + 3;
+        sheet.write_number(r, 0, f64::from(r - 2)).unwrap();
+        sheet.write_string(r, 1, "示例公司").unwrap();
+        sheet.write_string(r, 2, "钱七").unwrap();
+        sheet.write_string(r, 3, &pid).unwrap();
+        sheet.write_string(r, 4, *month).unwrap();
+        for (c, v) in [
+            (5, *base),
+            (7, base * 0.08),
+            (8, base * 0.16),
+            (9, *base),
+            (11, base * 0.02),
+            (13, base * 0.08),
+            (14, 5.0),
+            (15, 10.0),
+        ] {
+            sheet.write_number(r, c, v).unwrap();
+        }
+        if *back > 0.0 {
+            sheet.write_number(r, 16, *back).unwrap();
+            sheet.write_number(r, 17, back * 0.02 * 2.0).unwrap();
+            sheet.write_number(r, 18, back * 0.08 * 2.0).unwrap();
+        }
+    }
+    write(&i, "社保明细表.xlsx", book.save_to_buffer().unwrap());
+    // Normal credits on the month's base, the next month; the two differences (20 + 10
+    // each) as one entry after the payment month.
+    let s = format!(
+        "身份证号,交易时间,交易类型,发生金额\n\
+         {pid},2024-07-10,101,180\n\
+         {pid},2024-08-10,101,210\n\
+         {pid},2024-09-10,101,210\n\
+         {pid},2024-10-10,101,210\n\
+         {pid},2024-10-15,101,60\n"
+    );
+    write(&i, "s.csv", s);
+    let (months, findings, summary) = run(dir.path(), POLICY, "2024-12-31");
+    assert_eq!(
+        column(&months, "period"),
+        [
+            "2024-06", "2024-07", "2024-07", "2024-08", "2024-08", "2024-09"
+        ]
+    );
+    assert_eq!(
+        column(&months, "part"),
+        [
+            "normal",
+            "normal",
+            "difference",
+            "normal",
+            "difference",
+            "normal"
+        ]
+    );
+    assert_eq!(
+        column(&months, "base"),
+        [
+            "6000.00", "8000.00", "1000.00", "8000.00", "1000.00", "7000.00"
+        ]
+    );
+    assert_eq!(
+        column(&months, "expected_credit"),
+        ["180.00", "210.00", "30.00", "210.00", "30.00", "210.00"]
+    );
+    assert_eq!(column(&months, "status"), ["ok"; 6]);
+    let mut got = codes(&findings);
+    got.sort();
+    assert_eq!(
+        got,
+        ["BACKPAY", "BACKPAY", "BASE_CHANGE", "BASE_CHANGE"],
+        "{findings:?}"
+    );
+    let input = summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with(".xlsx"))
+        .unwrap();
+    assert_eq!(input["rows_accepted"], 4);
+    assert_eq!(input["rows_skipped_by_reason"]["header"], 2);
+    assert_eq!(input["rows_skipped_by_reason"]["title"], 1);
+    let ignored: Vec<String> = input["ignored_columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {}",
+                c["column"].as_str().unwrap(),
+                c["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        ignored.contains(&"大病医疗(个人金额): under another scheme's group".to_string()),
+        "{ignored:?}"
+    );
+    assert!(
+        ignored.contains(&"医疗(个人\n(2%)): a rate".to_string()),
+        "{ignored:?}"
+    );
+}

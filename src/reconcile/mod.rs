@@ -94,6 +94,24 @@ impl ExpectedFrom {
     }
 }
 
+/// Which part of a month a scheduled period is (months.csv `part`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Normal,
+    /// A back payment (补差, 基数补差…) for a month that has a paid normal row: its own
+    /// expected credit, due after its payment (SPEC 2.1 "Back payments").
+    Difference,
+}
+
+impl Part {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Normal => "normal",
+            Part::Difference => "difference",
+        }
+    }
+}
+
 /// One row of months.csv.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MonthRow {
@@ -108,6 +126,7 @@ pub struct MonthRow {
     /// Zero, and printed empty, when `expected_from` is `Unknown`.
     pub expected: Money,
     pub expected_from: Option<ExpectedFrom>,
+    pub part: Part,
     pub credited: Option<Money>,
     pub credited_on: Option<NaiveDate>,
     pub difference: Option<Money>,

@@ -6,8 +6,8 @@ use super::findings::{
 };
 use super::schedule::{PersonFacts, Scheduled, schedule};
 use super::{
-    Bridge, ExpectedFrom, MonthRow, MonthStatus, PersonInputs, PersonReport, RunContext, month_of,
-    yuan,
+    Bridge, ExpectedFrom, MonthRow, MonthStatus, Part, PersonInputs, PersonReport, RunContext,
+    month_of, yuan,
 };
 use crate::money::Money;
 use crate::records::{EntryKind, Insurance, Period, StatementEntry, Text};
@@ -104,6 +104,60 @@ impl Person<'_> {
         }
     }
 
+    /// SPEC 2.1: the expected credits of one back payment (one payment month, all the
+    /// months it covers) may arrive as one entry equal to their sum within tolerance. Tried
+    /// before rank pairing; the entry then stands for every period of the payment.
+    fn pair_whole_payments(
+        &self,
+        credits: &[usize],
+        by_period: &mut [Option<usize>],
+        state: &mut [CreditState],
+    ) {
+        let tol = self.ctx.tolerance;
+        let latest_of = |s: &Scheduled| s.due.plus(self.ctx.policy.pair_within_months);
+        let mut payments: Vec<(Period, Vec<usize>)> = Vec::new();
+        for (si, s) in self.sched.iter().enumerate() {
+            let Some(paid) = s
+                .paid_month
+                .filter(|_| s.backpay && s.expected > Money::ZERO)
+            else {
+                continue;
+            };
+            if by_period[si].is_some() {
+                continue;
+            }
+            match payments.iter_mut().find(|(m, _)| *m == paid) {
+                Some((_, slots)) => slots.push(si),
+                None => payments.push((paid, vec![si])),
+            }
+        }
+        for (_, slots) in payments.iter().filter(|(_, slots)| slots.len() > 1) {
+            let total: Money = slots.iter().map(|&si| self.sched[si].expected).sum();
+            let first = slots.iter().map(|&si| self.sched[si].period).min();
+            let latest = slots
+                .iter()
+                .filter_map(|&si| latest_of(&self.sched[si]))
+                .max();
+            let (Some(first), Some(latest)) = (first, latest) else {
+                continue;
+            };
+            let whole = credits.iter().copied().find(|&ci| {
+                let e = self.entries[ci];
+                let m = month_of(e.at.date());
+                state[ci] == CreditState::NotCredit
+                    && m >= first
+                    && m <= latest
+                    && (e.amount - total).abs() <= tol
+            });
+            if let Some(ci) = whole {
+                state[ci] = CreditState::Paired(slots[0]);
+                for &si in slots {
+                    by_period[si] = Some(ci);
+                }
+            }
+        }
+    }
+
     /// Pairs credits with periods: a credit naming its period first; then by rank — on time
     /// with the amount within tolerance, then the amount within tolerance nearest in time,
     /// then nearest in time — each credit and period used once.
@@ -116,25 +170,30 @@ impl Person<'_> {
             .filter(|&i| self.kinds[i] == EntryKind::Credit && self.entries[i].amount > Money::ZERO)
             .collect();
         // The schedule holds each period once, in order.
-        let slot = |p: Period| {
-            self.sched
-                .binary_search_by_key(&p, |s| s.period)
-                .ok()
-                .filter(|&si| self.sched[si].awaits_credit())
+        // The slots of period `p` that await a credit (a month's normal part, then a
+        // difference back-paid for it).
+        let slots = |p: Period| {
+            let from = self.sched.partition_point(|s| s.period < p);
+            let to = self.sched.partition_point(|s| s.period <= p);
+            (from..to).filter(|&si| self.sched[si].awaits_credit())
         };
         for &ci in &credits {
             let Some(p) = self.entries[ci].period else {
                 continue;
             };
-            state[ci] = match slot(p) {
-                Some(si) if by_period[si].is_none() => {
-                    by_period[si] = Some(ci);
-                    CreditState::Paired(si)
-                }
-                Some(_) => CreditState::Duplicate,
+            let mut named = slots(p).peekable();
+            state[ci] = match named.peek() {
                 None => CreditState::Unexpected,
+                Some(_) => match named.find(|&si| by_period[si].is_none()) {
+                    Some(si) => {
+                        by_period[si] = Some(ci);
+                        CreditState::Paired(si)
+                    }
+                    None => CreditState::Duplicate,
+                },
             };
         }
+        self.pair_whole_payments(&credits, &mut by_period, &mut state);
         // Candidates ranked by (tier, distance, period, credit date, amount, credit, period
         // slot), packed into one integer: the open credits are numbered in (date, amount,
         // index) order first, so comparing the numbers compares the tuples.
@@ -301,11 +360,23 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
     let mut months: Vec<MonthRow> = Vec::with_capacity(sched.len());
     let mut inactive_flags = vec![false; sched.len()];
     let mut unknown_flags = vec![false; sched.len()];
+    let mut shares = vec![0usize; p.entries.len()];
+    for ci in by_period.iter().flatten() {
+        shares[*ci] += 1;
+    }
     let mut judged_expected = Money::ZERO;
     let mut missing = Money::ZERO;
     for si in 0..sched.len() {
         let s = &sched[si];
         let paired = by_period[si].map(|ci| p.entries[ci]);
+        // An entry that stands for a whole back payment credits each month its share.
+        let credited = by_period[si].map(|ci| {
+            if shares[ci] > 1 {
+                s.expected
+            } else {
+                p.entries[ci].amount
+            }
+        });
         let covered = has_statement && first_statement.is_some_and(|f| s.due >= f);
         let mut codes = Vec::new();
         let before = p.findings.len();
@@ -338,10 +409,10 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
             MonthStatus::NoStatement
         } else if !covered {
             MonthStatus::NotCovered
-        } else if let Some(e) = paired {
+        } else if let (Some(e), Some(amount)) = (paired, credited) {
             judged_expected += s.expected;
             let m = month_of(e.at.date());
-            let diff = e.amount - s.expected;
+            let diff = amount - s.expected;
             // Formatted only for a finding: most credits are on time and in full.
             let date = || e.at.date().to_string();
             let mut status = MonthStatus::Ok;
@@ -357,7 +428,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
                     severity,
                     Some(s.period),
                     None,
-                    (Some(s.expected), Some(e.amount)),
+                    (Some(s.expected), Some(amount)),
                     &[
                         ("due", s.due.to_string()),
                         ("date", date()),
@@ -375,7 +446,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
                 None
             };
             if let Some((code, off_status)) = off {
-                let amounts = (Some(s.expected), Some(e.amount));
+                let amounts = (Some(s.expected), Some(amount));
                 p.finding(code, Some(s.period), None, amounts, &[("date", date())]);
                 status = off_status;
             }
@@ -424,11 +495,12 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
             employer_amount: s.employer_amount,
             expected: s.expected,
             expected_from: s.expected_from,
-            credited: paired.map(|e| e.amount),
+            part: s.part,
+            credited,
             credited_on: paired.map(|e| e.at.date()),
-            difference: paired
+            difference: credited
                 .filter(|_| s.expected_from != Some(ExpectedFrom::Unknown))
-                .map(|e| e.amount - s.expected),
+                .map(|amount| amount - s.expected),
             status,
             codes,
         });
@@ -473,8 +545,26 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
 
     // Contribution side, every period.
     let mut side: Vec<(usize, Code)> = Vec::new();
+    // The month before, for the changes: its normal part (a difference back-paid for it
+    // is judged with the month, not as a month of its own).
+    let mut prev_normal: Option<usize> = None;
     for si in 0..sched.len() {
         let s = &sched[si];
+        if s.part == Part::Difference {
+            if s.backpay {
+                let paid = s.paid_month.map(|m| m.to_string()).unwrap_or_default();
+                p.finding(
+                    Code::Backpay,
+                    Some(s.period),
+                    None,
+                    (None, None),
+                    &[("paid", paid), ("due", s.due.to_string())],
+                );
+                side.push((si, Code::Backpay));
+            }
+            continue;
+        }
+        let prev = prev_normal.replace(si).map(|i| &sched[i]);
         if s.has_row && !s.paid {
             let employer = s
                 .employer_amount
@@ -495,7 +585,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
         if let (Some(rate), Insurance::Employee, Some(base), Some(paid)) = (
             policy.employee_rate,
             &s.insurance,
-            s.base,
+            s.own_base,
             s.employee_amount,
         ) {
             let should = base.times(rate);
@@ -521,8 +611,7 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
             );
             side.push((si, Code::Backpay));
         }
-        if si > 0 {
-            let prev = &sched[si - 1];
+        if let Some(prev) = prev {
             if let (Some(old), Some(new)) = (prev.base, s.base)
                 && old != new
             {

@@ -1,12 +1,10 @@
 //! The expected-credit schedule of one person: which periods, under which formula, how
 //! much, and when it is due.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::ExpectedFrom;
+use super::{ExpectedFrom, Part};
 use super::{PersonInputs, RunContext};
 use crate::money::Money;
 use crate::records::{
@@ -165,7 +163,12 @@ pub(crate) struct Scheduled {
     pub has_row: bool,
     pub insurance: Insurance,
     pub tier: Option<Text>,
+    /// The base months.csv shows: a month's base plus the difference back-paid for it.
     pub base: Option<Money>,
+    /// The base of this part's own rows, which its expected credit is worked out on.
+    pub own_base: Option<Money>,
+    /// The month's normal contribution, or a difference back-paid for it later.
+    pub part: Part,
     pub employee_amount: Option<Money>,
     pub employer_amount: Option<Money>,
     /// What the rows state goes into the account (划入个人账户金额…), summed.
@@ -228,18 +231,18 @@ fn estimate(
         } => {
             let missing = MissingValues {
                 employee_amount: !share.is_zero() && s.employee_amount.is_none(),
-                base: !employer_rate.is_zero() && s.base.is_none(),
+                base: !employer_rate.is_zero() && s.own_base.is_none(),
             };
             if missing == MissingValues::default() {
                 let amount = Money::mul_add(
                     s.employee_amount.unwrap_or_default(),
                     *share,
-                    s.base.unwrap_or_default(),
+                    s.own_base.unwrap_or_default(),
                     *employer_rate,
                 );
                 return Ok((amount, ExpectedFrom::Amounts));
             }
-            match (s.base, employee_rate) {
+            match (s.own_base, employee_rate) {
                 (Some(base), Some(rate)) => {
                     Ok((base.times(rate * share + employer_rate), ExpectedFrom::Base))
                 }
@@ -247,7 +250,7 @@ fn estimate(
             }
         }
         Formula::Flexible { rate } if rate.is_zero() => Ok((Money::ZERO, ExpectedFrom::Base)),
-        Formula::Flexible { rate } => match s.base {
+        Formula::Flexible { rate } => match s.own_base {
             Some(base) => Ok((base.times(*rate), ExpectedFrom::Base)),
             None => Err(MissingValues {
                 base: true,
@@ -268,6 +271,8 @@ impl Scheduled {
             insurance: Insurance::Employee,
             tier: None,
             base: None,
+            own_base: None,
+            part: Part::Normal,
             employee_amount: None,
             employer_amount: None,
             stated: None,
@@ -326,13 +331,10 @@ pub(crate) fn schedule(
     rows_in_order.sort_by_key(|c| c.period);
     let mut out: Vec<Scheduled> = Vec::new();
     for rows in rows_in_order.chunk_by(|a, b| a.period == b.period) {
-        if let Some(s) = scheduled_period(rows) {
-            out.push(s);
-        }
+        scheduled_parts(rows, &mut out);
     }
     if facts.retired_always || facts.retired_from.is_some() {
-        let mut periods: BTreeMap<Period, Scheduled> =
-            out.drain(..).map(|s| (s.period, s)).collect();
+        let recorded: std::collections::BTreeSet<Period> = out.iter().map(|s| s.period).collect();
         // From retirement, but not before the first period whose credit the person's
         // statement could show (its first month less the lag), or, without a statement,
         // before the run's first month.
@@ -345,13 +347,14 @@ pub(crate) fn schedule(
         let start = facts.retired_from.map_or(run_start, |r| r.max(run_start));
         let mut p = start;
         while p <= ctx.as_of {
-            periods
-                .entry(p)
-                .or_insert_with(|| Scheduled::without_rows(p));
+            if !recorded.contains(&p) {
+                out.push(Scheduled::without_rows(p));
+            }
             let Some(next) = p.plus(1) else { break };
             p = next;
         }
-        out = periods.into_values().collect();
+        // In period order, a month's normal part before its difference (a stable sort).
+        out.sort_by_key(|s| (s.period, s.part == Part::Difference));
     }
     let lag = policy.credit_lag_months;
     // Periods mostly share one insurance and tier: whether they have an account is
@@ -405,6 +408,37 @@ pub(crate) fn schedule(
         s.grace_end = s.due.plus(policy.grace_months).unwrap_or(s.due);
     }
     out
+}
+
+/// One period's rows as scheduled parts: a month with a paid normal row and paid back
+/// payments is its normal part, judged on its own rows, and a difference after it (the
+/// normal part showing base plus difference as its base); any other month is one part.
+fn scheduled_parts(rows: &[&Contribution], out: &mut Vec<Scheduled>) {
+    let back = |c: &&Contribution| c.contribution_type == ContributionType::BackPayment;
+    let paid_medical = |c: &&&Contribution| {
+        c.status == PaymentStatus::Paid && !matches!(c.insurance, Insurance::Other(_))
+    };
+    let paid_normal = rows
+        .iter()
+        .filter(paid_medical)
+        .any(|c| c.contribution_type == ContributionType::Normal);
+    let paid_back = rows.iter().filter(paid_medical).any(back);
+    if !(paid_normal && paid_back) {
+        out.extend(scheduled_period(rows));
+        return;
+    }
+    let (back_rows, normal_rows): (Vec<&Contribution>, Vec<&Contribution>) =
+        rows.iter().copied().partition(back);
+    let (Some(mut normal), Some(mut difference)) =
+        (scheduled_period(&normal_rows), scheduled_period(&back_rows))
+    else {
+        out.extend(scheduled_period(rows));
+        return;
+    };
+    difference.part = Part::Difference;
+    normal.base = add(normal.own_base, difference.own_base);
+    out.push(normal);
+    out.push(difference);
 }
 
 /// One period's rows as one scheduled period: the medical rows summed (rows of another
@@ -465,6 +499,11 @@ fn scheduled_period(rows: &[&Contribution]) -> Option<Scheduled> {
             None,
         )
     };
+    let base = rows
+        .iter()
+        .filter(|c| in_rows(c))
+        .filter_map(|c| c.base)
+        .max();
     Some(Scheduled {
         period,
         has_row: true,
@@ -473,11 +512,9 @@ fn scheduled_period(rows: &[&Contribution]) -> Option<Scheduled> {
             .iter()
             .filter(|c| in_rows(c))
             .find_map(|c| c.tier.clone()),
-        base: rows
-            .iter()
-            .filter(|c| in_rows(c))
-            .filter_map(|c| c.base)
-            .max(),
+        base,
+        own_base: base,
+        part: Part::Normal,
         employee_amount: if contribution_rows {
             sum(|c| c.employee_amount, &counted)
         } else {

@@ -3,7 +3,7 @@
 
 use crate::lang::Lang;
 
-const ZH: [(&str, &str); 39] = [
+const ZH: [(&str, &str); 40] = [
     ("person_id", "证件号码"),
     ("name", "姓名"),
     ("period", "所属期"),
@@ -21,6 +21,7 @@ const ZH: [(&str, &str); 39] = [
     ("employer_amount", "单位缴费"),
     ("expected_credit", "应划入"),
     ("expected_from", "应划入依据"),
+    ("part", "部分"),
     ("credited", "实际划入"),
     ("credited_on", "到账日期"),
     ("status", "状态"),

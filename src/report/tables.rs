@@ -24,7 +24,7 @@ pub const FINDINGS_COLUMNS: [&str; 10] = [
     "difference",
     "message",
 ];
-pub const MONTHS_COLUMNS: [&str; 15] = [
+pub const MONTHS_COLUMNS: [&str; 16] = [
     "person_id",
     "name",
     "period",
@@ -40,6 +40,7 @@ pub const MONTHS_COLUMNS: [&str; 15] = [
     "status",
     "codes",
     "expected_from",
+    "part",
 ];
 pub const PERSONS_COLUMNS: [&str; 16] = [
     "person_id",
@@ -332,6 +333,7 @@ pub(crate) fn months_rows(
                 lines.out.extend_from_slice(code.name().as_bytes());
             }
             lines.text(m.expected_from.map_or("", |f| f.as_str()));
+            lines.text(m.part.as_str());
             lines.end();
         }
     })?;

@@ -2,5 +2,6 @@
 //! sheet is about when its rows do not say ([`identity`]); one row per side of a
 //! contribution ([`long`]).
 
+pub mod groups;
 pub mod identity;
 pub mod long;

@@ -2,10 +2,12 @@
 //! of table it heads.
 
 use crate::aliases::{self, Field, normalize_header};
+use crate::ingest::layouts::groups::{self, BackPayPart, Under};
 use crate::ingest::layouts::identity::{self, Identity, TwoIdentities};
 use crate::ingest::layouts::long::{self, LongFormat};
 use crate::records::Kind;
 use crate::values::Cell;
+use crate::values::MonthRange;
 
 /// How many rows from the top may hold titles, notes and blanks before the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
@@ -24,8 +26,12 @@ pub struct ColumnMap {
     pub(super) two_rows: bool,
     /// Columns that may hold the period: period aliases and 缴费年月 (ranked last).
     period_like: Vec<PeriodLike>,
-    /// Columns under another scheme's group label (养老保险 over 个人 / 单位).
-    other_scheme: Vec<usize>,
+    /// Columns of groups (养老 over 个人 / 单位, rates) that are not read, with the reason.
+    grouped_unread: Vec<(usize, &'static str)>,
+    /// Back-payment groups (`医疗2025年7月-8月补差`): the months and their columns.
+    pub(super) back_pay: Vec<BackPayGroup>,
+    /// What reading the groups found that a person should know.
+    pub(super) notes: Vec<String>,
     /// The sheet is long format: one row per side (SPEC 2.1).
     pub(super) long: Option<LongFormat>,
 }
@@ -42,6 +48,72 @@ pub const REPEATS_A_FIELD: &str = "repeats a field another column holds";
 pub const OTHER_SCHEME: &str = "under another scheme's group";
 pub const NOT_A_FIELD: &str = "not a column the tool reads";
 pub const NOT_OF_THIS_KIND: &str = "not read in a table of this kind";
+pub const RATE: &str = "a rate";
+pub const UNREADABLE_MONTHS: &str = "a back-payment group whose months cannot be read";
+
+/// A back-payment group of a grouped header and its columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackPayGroup {
+    pub months: MonthRange,
+    /// The per-month difference of base.
+    pub base: Option<usize>,
+    pub employee: Option<usize>,
+    pub employer: Option<usize>,
+}
+
+impl BackPayGroup {
+    fn holds(&self, c: usize) -> bool {
+        [self.base, self.employee, self.employer].contains(&Some(c))
+    }
+}
+
+/// The back-payment groups of a header as its columns are met.
+#[derive(Default)]
+struct BackPayGroups(Vec<BackPayGroup>);
+
+impl BackPayGroups {
+    fn add(&mut self, months: MonthRange, part: BackPayPart, col: usize) {
+        let i = match self.0.iter().position(|g| g.months == months) {
+            Some(i) => i,
+            None => {
+                self.0.push(BackPayGroup {
+                    months,
+                    base: None,
+                    employee: None,
+                    employer: None,
+                });
+                self.0.len() - 1
+            }
+        };
+        let slot = match part {
+            BackPayPart::Base => &mut self.0[i].base,
+            BackPayPart::Employee => &mut self.0[i].employee,
+            BackPayPart::Employer => &mut self.0[i].employer,
+        };
+        slot.get_or_insert(col);
+    }
+}
+
+/// What each column means under its group label (see [`groups`]); `Plain` where there is
+/// no group. A group is a run of columns under one label.
+fn group_meanings(raw: &[String], groups: &[String]) -> Vec<Under> {
+    let mut out = vec![Under::Plain; raw.len()];
+    let mut start = 0;
+    while start < groups.len().min(raw.len()) {
+        let label = &groups[start];
+        let end = (start..groups.len().min(raw.len()))
+            .find(|&c| groups[c] != *label)
+            .unwrap_or(groups.len().min(raw.len()));
+        if !label.is_empty() {
+            let subs: Vec<&str> = raw[start..end].iter().map(String::as_str).collect();
+            for (i, meaning) in groups::read_group(label, &subs).into_iter().enumerate() {
+                out[start + i] = meaning;
+            }
+        }
+        start = end;
+    }
+    out
+}
 
 /// A column that may hold the period, and its alias's rank (lower is preferred).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,8 +154,11 @@ impl ColumnMap {
         let mut duplicates = Vec::new();
         let mut names = raw.to_vec();
         let mut two_rows = false;
-        let mut other_scheme = Vec::new();
+        let mut grouped_unread = Vec::new();
+        let mut back_pay = BackPayGroups::default();
+        let mut notes = Vec::new();
         let groups = above.map(group_labels).unwrap_or_default();
+        let meanings = group_meanings(raw, &groups);
         for (c, text) in raw.iter().enumerate() {
             let mut n = normalize_header(text);
             if n.is_empty() {
@@ -97,17 +172,46 @@ impl ColumnMap {
                     _ => continue,
                 }
             } else if let Some(group) = groups.get(c).filter(|g| !g.is_empty()) {
-                // Another scheme's group: its 个人/单位 columns are not the medical ones.
-                if crate::values::names_other_scheme(&crate::values::fold_width(group)) {
-                    other_scheme.push(c);
-                    continue;
-                }
-                if aliases::lookup(&n).is_none() {
-                    let combined = normalize_header(&format!("{group}({text})"));
-                    if aliases::lookup(&combined).is_some() {
-                        n = combined;
-                        names[c] = format!("{}({})", group.trim(), text.trim());
+                let grouped = || format!("{}({})", group.trim(), text.trim());
+                match &meanings[c] {
+                    Under::Plain => {
+                        if aliases::lookup(&n).is_none() {
+                            let combined = normalize_header(&grouped());
+                            if aliases::lookup(&combined).is_some() {
+                                n = combined;
+                                names[c] = grouped();
+                                two_rows = true;
+                            }
+                        }
+                    }
+                    Under::Field(field) => {
+                        n = normalize_header(field.name());
+                        names[c] = grouped();
                         two_rows = true;
+                    }
+                    Under::BackPay(months, part) => {
+                        names[c] = grouped();
+                        two_rows = true;
+                        back_pay.add(*months, *part, c);
+                        continue;
+                    }
+                    unread => {
+                        names[c] = grouped();
+                        two_rows = true;
+                        let reason = match unread {
+                            Under::Rate => RATE,
+                            Under::OtherScheme => OTHER_SCHEME,
+                            Under::UnreadableMonths => {
+                                notes.push(format!(
+                                    "column group {}: its months cannot be read; its columns are not read",
+                                    group.trim()
+                                ));
+                                UNREADABLE_MONTHS
+                            }
+                            _ => NOT_A_FIELD,
+                        };
+                        grouped_unread.push((c, reason));
+                        continue;
                     }
                 }
             }
@@ -165,7 +269,9 @@ impl ColumnMap {
             duplicates,
             two_rows,
             period_like,
-            other_scheme,
+            grouped_unread,
+            back_pay: back_pay.0,
+            notes,
             long: None,
         }
     }
@@ -207,7 +313,10 @@ impl ColumnMap {
             let reason = match field {
                 Some(f) if fields.contains(f) => continue,
                 Some(_) => NOT_OF_THIS_KIND,
-                None if self.other_scheme.contains(&c) => OTHER_SCHEME,
+                None if let Some((_, why)) = self.grouped_unread.iter().find(|(g, _)| *g == c) => {
+                    why
+                }
+                None if self.back_pay.iter().any(|g| g.holds(c)) => continue,
                 None if self.duplicates.iter().any(|d| d.trim() == name) => REPEATS_A_FIELD,
                 None => NOT_A_FIELD,
             };
@@ -534,13 +643,11 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identit
         let mut map =
             ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()))
                 .for_kind(kind);
-        let notes = match kind {
-            Kind::Contributions => {
-                map.settle_long(&rows[r + 1..]);
-                map.settle_periods(&rows[r + 1..]).into_iter().collect()
-            }
-            _ => Vec::new(),
-        };
+        let mut notes = std::mem::take(&mut map.notes);
+        if kind == Kind::Contributions {
+            map.settle_long(&rows[r + 1..]);
+            notes.extend(map.settle_periods(&rows[r + 1..]));
+        }
         let top = r - usize::from(map.two_rows);
         // The command line names the person first; the title rows fill in the rest.
         let above = match identity::above_header(&rows[..top]) {

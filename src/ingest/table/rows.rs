@@ -287,7 +287,8 @@ impl TableOutput {
                         Side::Employer => c.employer_amount = amount,
                     }
                 }
-                Parsed::Contribution(c, r)
+                let back_pay = check.back_pay();
+                Parsed::Contribution(c, r, back_pay)
             }),
             Kind::Statement => entry(&mut check, origin, who).map(|(e, dir)| Parsed::Entry(e, dir)),
             Kind::Roster => roster(&mut check, origin, who).map(Parsed::Roster),
@@ -316,7 +317,10 @@ impl TableOutput {
             return;
         }
         match parsed {
-            Parsed::Contribution(c, range) => {
+            Parsed::Contribution(c, range, back_pay) => {
+                for paid in back_pay {
+                    paid.rows(&c, &mut self.contributions);
+                }
                 if c.contribution_type == ContributionType::Other {
                     self.other_type_rows.push(row_no);
                 }
@@ -448,8 +452,41 @@ struct SideKey {
     status: PaymentStatus,
 }
 
+/// What a row's back-payment group (`医疗2025年7月-8月补差`) holds: per-month rows for
+/// its months, made once the row's own record is read.
+struct BackPaid {
+    months: MonthRange,
+    base: Option<Money>,
+    employee: Option<Money>,
+    employer: Option<Money>,
+}
+
+impl BackPaid {
+    /// Back-payment rows for the group's months: amounts split evenly in cents, the
+    /// difference of base repeated, paid in the row's own period (SPEC 2.1).
+    fn rows(self, row: &Contribution, out: &mut Vec<Contribution>) {
+        let n = self.months.months();
+        for i in 0..n {
+            let Some(period) = self.months.start.plus(i) else {
+                break; // not reached: the range lies within the years
+            };
+            out.push(Contribution {
+                period,
+                base: self.base,
+                employee_amount: self.employee.map(|m| m.share(i, n)),
+                employer_amount: self.employer.map(|m| m.share(i, n)),
+                stated_credit: None,
+                contribution_type: ContributionType::BackPayment,
+                paid_month: Some(row.period),
+                insurance: Insurance::Employee,
+                ..row.clone()
+            });
+        }
+    }
+}
+
 enum Parsed {
-    Contribution(Contribution, MonthRange),
+    Contribution(Contribution, MonthRange, Vec<BackPaid>),
     Entry(StatementEntry, Direction),
     Roster(RosterEntry),
 }
@@ -565,6 +602,28 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
             return None;
         }
         Some(range)
+    }
+
+    /// The row's back-payment groups that hold an amount.
+    fn back_pay(&mut self) -> Vec<BackPaid> {
+        let map = self.map;
+        let mut out = Vec::new();
+        for g in &map.back_pay {
+            let mut read = |col: Option<usize>| col.and_then(|c| self.value_at(c, values::money));
+            let (base, employee, employer) = (read(g.base), read(g.employee), read(g.employer));
+            let paid = [employee, employer]
+                .iter()
+                .any(|m| m.is_some_and(|m| !m.is_zero()));
+            if paid {
+                out.push(BackPaid {
+                    months: g.months,
+                    base,
+                    employee,
+                    employer,
+                });
+            }
+        }
+        out
     }
 
     /// Marks the cell in `col` as bad for `error`.
