@@ -529,3 +529,54 @@ fn a_payroll_sheet_with_a_back_payment_group() {
         "{ignored:?}"
     );
 }
+
+/// The same months in two files (SPEC 2.1 overlapping sources): the first file (by path)
+/// counts whole, the later one's rows are skipped, never summed; a month recorded
+/// differently is one SOURCE_CONFLICT naming the field and both values.
+#[test]
+fn overlapping_sources_count_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    let header = "身份证号,费款所属期,缴费基数,个人缴费\n";
+    write(
+        &i,
+        "a_payroll.csv",
+        format!("{header}{pid},202101,5000,100\n{pid},202102,5000,100\n"),
+    );
+    write(
+        &i,
+        "b_bureau.csv",
+        format!("{header}{pid},202101,5000,100\n{pid},202102,6000,120\n{pid},202103,5000,100\n"),
+    );
+    write(
+        &i,
+        "s.csv",
+        format!(
+            "身份证号,交易时间,交易类型,发生金额\n{pid},2021-02-10,101,150\n{pid},2021-03-10,101,150\n{pid},2021-04-10,101,150\n"
+        ),
+    );
+    let (months, findings, summary) = run(dir.path(), POLICY, "2021-04-30");
+    assert_eq!(column(&months, "base"), ["5000.00", "5000.00", "5000.00"]);
+    assert_eq!(column(&months, "status"), ["ok", "ok", "ok"]);
+    let conflicts: Vec<_> = findings
+        .iter()
+        .filter(|f| f["code"] == "SOURCE_CONFLICT")
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{findings:?}");
+    assert_eq!(conflicts[0]["period"], "2021-02");
+    assert_eq!(conflicts[0]["expected"], "5000.00");
+    assert_eq!(conflicts[0]["actual"], "6000.00");
+    assert_eq!(conflicts[0]["severity"], "warning");
+    let b = summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with("b_bureau.csv"))
+        .unwrap();
+    assert_eq!(b["rows_accepted"], 1);
+    assert_eq!(
+        b["rows_skipped_by_reason"]["same period in an earlier file"],
+        2
+    );
+}

@@ -267,18 +267,33 @@ fn the_same_row_in_two_files_counts_once() {
     let two = write(dir.path(), "b.csv", &text);
     let out = dir.path().join("out");
     bin()
-        .args(["reconcile", "--lang", "en", "-q", "--format", "csv", "-o"])
+        .args([
+            "reconcile",
+            "--lang",
+            "en",
+            "-q",
+            "--format",
+            "csv,json",
+            "-o",
+        ])
         .arg(&out)
         .arg(&one)
         .arg(&two)
         .assert()
-        .code(1);
-    let rows = read_rejected(&out.join("rejected.csv"));
-    assert_eq!(rows.len(), 1);
-    assert!(
-        rows[0][0].ends_with("b.csv") && rows[0][5].contains("a.csv row 2"),
-        "{rows:?}"
+        .code(0);
+    // SPEC 2.1: the later file's copy is skipped (never rejected, never summed), and a
+    // warning names the first copy.
+    assert!(read_rejected(&out.join("rejected.csv")).is_empty());
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let b = &summary["inputs"][1];
+    assert!(b["path"].as_str().unwrap().ends_with("b.csv"));
+    assert_eq!(
+        b["rows_skipped_by_reason"]["same period in an earlier file"],
+        1
     );
+    let warnings = summary["warnings"].to_string();
+    assert!(warnings.contains("a.csv row 2"), "{warnings}");
     let months = std::fs::read_to_string(out.join("months.csv")).unwrap();
     assert!(months.contains(",100.00,,100.00,"), "not doubled: {months}");
 }

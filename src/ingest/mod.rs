@@ -5,6 +5,7 @@
 //! run's output does not depend on the order files were named in or on the thread count.
 
 pub mod layouts;
+pub mod overlap;
 pub mod table;
 pub mod text;
 pub mod workbook;
@@ -127,6 +128,8 @@ pub struct Batch {
     pub entries: Records<StatementEntry>,
     pub roster: Records<RosterEntry>,
     pub rejected: Vec<Rejection>,
+    /// Periods two sources record differently (SOURCE_CONFLICT), the first source counted.
+    pub conflicts: Vec<overlap::SourceConflict>,
 }
 
 impl Batch {
@@ -576,8 +579,9 @@ pub enum Retain {
 }
 
 /// A row read from two files is counted once: the copy from the later file (in path
-/// order) is rejected, naming the first.
-fn reject_repeats(batch: &mut Batch) {
+/// order) is skipped as the same period (or entry) of an earlier file (SPEC 2.1
+/// overlapping sources), and a note per source names the first copy of one.
+fn skip_repeats(batch: &mut Batch) {
     // Each a pass over all its records: the two side by side.
     let (contributions, entries) = rayon::join(
         || repeats(&batch.contributions, |c| c.origin, contribution_key),
@@ -602,18 +606,24 @@ fn reject_repeats(batch: &mut Batch) {
         .collect();
     drop_indices(&mut batch.contributions, &contributions);
     drop_indices(&mut batch.entries, &entries);
+    let mut per_source: BTreeMap<u32, (u64, String)> = BTreeMap::new();
     for (origin, first) in moved {
         let counts = &mut batch.sources[origin.source as usize].counts;
         counts.accepted -= 1;
-        counts.rejected += 1;
-        batch.rejected.push(Rejection {
-            origin,
-            column: String::new(),
-            value: String::new(),
-            reason: Reason::DuplicateOf(first),
-        });
+        counts.skipped += 1;
+        counts.skipped_same_period += 1;
+        per_source
+            .entry(origin.source)
+            .or_insert((0, format!("row {} repeats {first}", origin.row)))
+            .0 += 1;
     }
-    batch.rejected.sort_by_key(|r| r.origin);
+    for (source, (n, example)) in per_source {
+        let s = &batch.sources[source as usize];
+        batch.notes.push(format!(
+            "{}: {n} row(s) skipped: the same row in an earlier file ({example}); counted once",
+            source_label(&s.path, s.sheet.as_deref())
+        ));
+    }
 }
 
 /// What makes two contribution rows the same payment (the name may be spelt differently).
@@ -862,10 +872,11 @@ pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
     assemble(results, skipped, failures)
 }
 
-/// The second half: what only shows across files — a row repeated in another file is
-/// rejected, one person under two names is noted.
+/// The second half: what only shows across files — a row repeated in another file, or a
+/// month another file holds, is skipped, one person under two names is noted.
 pub fn check_across_files(batch: &mut Batch) {
-    reject_repeats(batch);
+    skip_repeats(batch);
+    overlap::skip_overlaps(batch);
     note_conflicting_names(batch);
 }
 

@@ -302,6 +302,17 @@ pub(crate) struct RunContext<'p> {
     pub keep_entries: bool,
     /// The policy's amount tolerance in whole cents ([`Money::tolerance`]), taken once.
     pub tolerance: Money,
+    /// Periods two sources record differently, in person ID order.
+    pub conflicts: &'p [crate::ingest::overlap::SourceConflict],
+}
+
+impl RunContext<'_> {
+    /// The conflicts of one person (SOURCE_CONFLICT).
+    pub fn conflicts_of(&self, id: &str) -> &[crate::ingest::overlap::SourceConflict] {
+        let from = self.conflicts.partition_point(|c| &*c.person_id < id);
+        let to = self.conflicts.partition_point(|c| &*c.person_id <= id);
+        &self.conflicts[from..to]
+    }
 }
 
 /// The latest statement date, else the last day of the latest period (a task per run).
@@ -437,6 +448,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         lang: options.lang,
         keep_entries: options.keep_entries,
         tolerance: Money::tolerance(policy.tolerance),
+        conflicts: &batch.conflicts,
     };
     // Every shard reads everything, so each knows a person's rank among all people: the
     // merge puts shards' people back in the single run's order by it.

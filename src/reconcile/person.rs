@@ -527,6 +527,26 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
         }
     }
 
+    // SOURCE_CONFLICT: a period two sources record differently (the first counted).
+    for c in ctx.conflicts_of(id) {
+        p.finding(
+            Code::SourceConflict,
+            Some(c.period),
+            None,
+            c.amounts,
+            &[
+                ("field", c.field.to_string()),
+                ("first", c.first.0.clone()),
+                ("old", c.first.1.clone()),
+                ("later", c.later.0.clone()),
+                ("new", c.later.1.clone()),
+            ],
+        );
+        if let Some(m) = months.iter_mut().find(|m| m.period == c.period) {
+            m.codes.push(Code::SourceConflict);
+        }
+    }
+
     // ACCOUNT_INACTIVE: one finding per run of inactive periods.
     for (a, b) in runs(&inactive_flags, |f| *f) {
         let total: Money = sched[a..=b].iter().map(|s| s.expected).sum();

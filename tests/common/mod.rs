@@ -146,10 +146,7 @@ pub fn assert_conserved(batch: &Batch) {
     for s in &batch.sources {
         let c = &s.counts;
         assert_eq!(c.read, c.accepted + c.rejected + c.skipped, "{}", s.path);
-        assert_eq!(
-            c.skipped,
-            c.skipped_title + c.skipped_header + c.skipped_blank + c.skipped_total + c.skipped_note
-        );
+        assert_eq!(c.skipped, c.skipped_by_reason().values().sum::<u64>());
     }
     let t = batch.totals();
     let records = batch.contributions.len() + batch.entries.len() + batch.roster.len();

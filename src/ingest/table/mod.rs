@@ -80,6 +80,9 @@ pub enum SkipKind {
     NoSide,
     /// A long-format row of an insurance other than medical.
     OtherInsurance,
+    /// The same person, period and type in an earlier source (SPEC 2.1 overlapping
+    /// sources): counted there, not summed.
+    SamePeriod,
 }
 
 impl SkipKind {
@@ -94,6 +97,7 @@ impl SkipKind {
             SkipKind::Reversed => "reversed",
             SkipKind::NoSide => "no side",
             SkipKind::OtherInsurance => "other insurance",
+            SkipKind::SamePeriod => "same period in an earlier file",
         }
     }
 }
@@ -109,8 +113,6 @@ pub enum Reason {
     NoAmount,
     /// A cell longer than [`MAX_CELL_BYTES`]: no value of a field is that long.
     CellTooLong(usize),
-    /// The same row was already read from another file ("file [sheet] row N").
-    DuplicateOf(String),
     /// A quoted cell that opens on row `from` and would run to row `to`, swallowing the
     /// rows between: only its own row is rejected, the rows it spans are read on their own.
     UnbalancedQuote { from: u32, to: u32 },
@@ -127,7 +129,6 @@ impl Reason {
             Reason::Missing(f) => format!("missing_{}", f.name()),
             Reason::NoAmount => "no_amount".to_string(),
             Reason::CellTooLong(_) => "cell_too_long".to_string(),
-            Reason::DuplicateOf(_) => "duplicate_row".to_string(),
             Reason::UnbalancedQuote { .. } => "unbalanced_quote".to_string(),
         }
     }
@@ -145,10 +146,6 @@ impl Reason {
                     "no amount, income or expense",
                 )
                 .to_string(),
-            Reason::DuplicateOf(first) => match lang {
-                Lang::Zh => format!("与 {first} 完全相同(同一行读了两次?),不重复计入"),
-                Lang::En => format!("the same row as {first} (read twice?); not counted again"),
-            },
             Reason::UnbalancedQuote { from, to } => match lang {
                 Lang::Zh => format!(
                     "引号不成对:第 {from} 行的引号会一直延续到第 {to} 行,本行不读;其后各行照常读取"
@@ -190,6 +187,7 @@ pub struct RowCounts {
     pub skipped_reversed: u64,
     pub skipped_no_side: u64,
     pub skipped_other_insurance: u64,
+    pub skipped_same_period: u64,
 }
 
 impl RowCounts {
@@ -205,6 +203,7 @@ impl RowCounts {
             SkipKind::Reversed => &mut self.skipped_reversed,
             SkipKind::NoSide => &mut self.skipped_no_side,
             SkipKind::OtherInsurance => &mut self.skipped_other_insurance,
+            SkipKind::SamePeriod => &mut self.skipped_same_period,
         } += 1;
     }
 
@@ -219,6 +218,7 @@ impl RowCounts {
             (SkipKind::Reversed, self.skipped_reversed),
             (SkipKind::NoSide, self.skipped_no_side),
             (SkipKind::OtherInsurance, self.skipped_other_insurance),
+            (SkipKind::SamePeriod, self.skipped_same_period),
         ]
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -239,6 +239,7 @@ impl RowCounts {
         self.skipped_reversed += other.skipped_reversed;
         self.skipped_no_side += other.skipped_no_side;
         self.skipped_other_insurance += other.skipped_other_insurance;
+        self.skipped_same_period += other.skipped_same_period;
     }
 }
 
