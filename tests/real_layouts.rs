@@ -355,3 +355,56 @@ fn tax_declaration_long_format_combines_the_sides() {
         "the insurance comes from 参保费种"
     );
 }
+
+/// A payroll workbook with one month per sheet and no period column: the month comes from
+/// a label above the header, else the sheet's name; a sheet naming none is skipped with a
+/// reason saying where a period was looked for.
+#[test]
+fn a_month_per_sheet_without_a_period_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("32010219800101001");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheets: [(&str, Option<&str>); 3] = [
+        ("2024年3月", None),
+        ("Sheet2", Some("所属期：2024年4月")),
+        ("Sheet3", None),
+    ];
+    for (name, title) in sheets {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        let mut r = 0;
+        if let Some(t) = title {
+            sheet.write_string(0, 0, t).unwrap();
+            r = 1;
+        }
+        for (c, h) in ["姓名", "身份证号", "缴费基数", "个人缴费"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(r, c as u16, *h).unwrap();
+        }
+        sheet.write_string(r + 1, 0, "孙八").unwrap();
+        sheet.write_string(r + 1, 1, &pid).unwrap();
+        sheet.write_number(r + 1, 2, 5000.0).unwrap();
+        sheet.write_number(r + 1, 3, 100.0).unwrap();
+    }
+    let p = write(
+        dir.path(),
+        "工资社保2024.xlsx",
+        book.save_to_buffer().unwrap(),
+    );
+    let batch = read_all(&[&p]);
+    let periods: Vec<String> = batch
+        .contributions
+        .iter()
+        .map(|c| c.period.to_string())
+        .collect();
+    assert_eq!(periods, ["2024-03", "2024-04"]);
+    assert_eq!(batch.skipped_inputs.len(), 1, "{:?}", batch.skipped_inputs);
+    let skipped = &batch.skipped_inputs[0];
+    assert_eq!(skipped.sheet.as_deref(), Some("Sheet3"));
+    assert!(
+        skipped.reason.contains("sheet name") && skipped.reason.contains("above the header"),
+        "{}",
+        skipped.reason
+    );
+}

@@ -462,6 +462,11 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
         forced: input.forced,
         keep_records,
         person: input.person.clone(),
+        sheet_name: None,
+        file_name: input
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
     };
     let path = input.path.display().to_string();
     let mut result = FileResult {

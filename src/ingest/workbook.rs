@@ -506,6 +506,10 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
     let names = book.sheet_names();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
+        let opts = TableOptions {
+            sheet_name: Some(name.clone()),
+            ..opts.clone()
+        };
         let result = guarded("sheet", || match &mut book {
             Sheets::Xlsx(xlsx) => xlsx_table(xlsx, &name, opts.clone()),
             other => {

@@ -5,3 +5,4 @@
 pub mod groups;
 pub mod identity;
 pub mod long;
+pub mod period;

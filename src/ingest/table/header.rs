@@ -5,6 +5,7 @@ use crate::aliases::{self, Field, normalize_header};
 use crate::ingest::layouts::groups::{self, BackPayPart, Under};
 use crate::ingest::layouts::identity::{self, Identity, TwoIdentities};
 use crate::ingest::layouts::long::{self, LongFormat};
+use crate::ingest::layouts::period;
 use crate::records::Kind;
 use crate::values::Cell;
 use crate::values::MonthRange;
@@ -49,6 +50,8 @@ pub const OTHER_SCHEME: &str = "under another scheme's group";
 pub const NOT_A_FIELD: &str = "not a column the tool reads";
 pub const NOT_OF_THIS_KIND: &str = "not read in a table of this kind";
 pub const RATE: &str = "a rate";
+/// 缴费人识别号: the payer's number, a person's ID only in some exports.
+const PAYER_ID: &str = "缴费人识别号";
 pub const UNREADABLE_MONTHS: &str = "a back-payment group whose months cannot be read";
 
 /// A back-payment group of a grouped header and its columns.
@@ -273,6 +276,27 @@ impl ColumnMap {
             back_pay: back_pay.0,
             notes,
             long: None,
+        }
+    }
+
+    /// SPEC 2.1: 缴费人识别号 is the person's ID only when every non-empty value below it
+    /// (among the rows looked at) is an ID number; an employer's credit code there is not.
+    fn check_payer_ids(&mut self, data: &[Vec<String>]) {
+        let Some(col) = self.column(Field::PersonId) else {
+            return;
+        };
+        if normalize_header(self.header(col)) != PAYER_ID {
+            return;
+        }
+        let all_ids = data
+            .iter()
+            .filter_map(|row| row.get(col))
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .take(200)
+            .all(crate::values::is_id_number);
+        if !all_ids {
+            self.cols[Field::PersonId.index()] = self.person_number.take();
         }
     }
 
@@ -520,6 +544,17 @@ fn relevant(kind: Kind) -> &'static [Field] {
 /// contributions table needs no ID column when the person is `identified` otherwise (above
 /// the header, or on the command line).
 fn missing_for(kind: Kind, map: &ColumnMap, identified: bool) -> Vec<&'static str> {
+    missing_for_with(kind, map, identified, false)
+}
+
+/// [`missing_for`], where `period_elsewhere` lets a contributions table go without a period
+/// column (its month may be named above the header or in the sheet name).
+fn missing_for_with(
+    kind: Kind,
+    map: &ColumnMap,
+    identified: bool,
+    period_elsewhere: bool,
+) -> Vec<&'static str> {
     let mut missing = Vec::new();
     let named_elsewhere = identified && kind != Kind::Roster;
     if !map.has(Field::PersonId) && !named_elsewhere {
@@ -527,7 +562,7 @@ fn missing_for(kind: Kind, map: &ColumnMap, identified: bool) -> Vec<&'static st
     }
     match kind {
         Kind::Contributions => {
-            if !map.has_any(&[Field::Period, Field::PeriodRange]) {
+            if !map.has_any(&[Field::Period, Field::PeriodRange]) && !period_elsewhere {
                 missing.push("period (费款所属期…)");
             }
             if !map.has_any(CONTRIBUTION_SIGNS) {
@@ -566,6 +601,9 @@ pub struct Layout {
     pub identity: Option<Identity>,
     /// What the reading of the header decided that a person should know (for warnings).
     pub notes: Vec<String>,
+    /// The month of a contributions sheet without a period column, named above the header
+    /// or in the sheet name.
+    pub period: Option<crate::records::Period>,
 }
 
 /// The outcome of looking for a header.
@@ -595,6 +633,27 @@ const TWO_IDENTITIES: &str = "two identities above the header";
 /// Looks for the header among the first rows (raw texts of their cells). `given` is the
 /// person named on the command line (`--person`), for a file whose rows do not say.
 pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identity>) -> Detection {
+    detect_in_place(rows, forced, given, None, None)
+}
+
+/// [`detect`] with the options a reader has: the sheet's and file's names too.
+pub fn detect_table(rows: &[Vec<String>], opts: &super::TableOptions) -> Detection {
+    detect_in_place(
+        rows,
+        opts.forced,
+        opts.person.as_deref(),
+        opts.sheet_name.as_deref(),
+        opts.file_name.as_deref(),
+    )
+}
+
+fn detect_in_place(
+    rows: &[Vec<String>],
+    forced: Option<Kind>,
+    given: Option<&Identity>,
+    sheet: Option<&str>,
+    file: Option<&str>,
+) -> Detection {
     let kinds: &[Kind] = match forced {
         Some(ref k) => std::slice::from_ref(k),
         None => &Kind::ALL,
@@ -606,10 +665,11 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identit
     let mut unidentified: Option<&'static str> = None;
     for (r, row) in rows.iter().enumerate().take(HEADER_SCAN_ROWS) {
         let above = r.checked_sub(1).map(|a| rows[a].as_slice());
-        let map = ColumnMap::from_header(row, above);
+        let mut map = ColumnMap::from_header(row, above);
+        map.check_payer_ids(&rows[r + 1..]);
         for &kind in kinds {
             let map = map.clone().for_kind(kind);
-            if !missing_for(kind, &map, true).is_empty() {
+            if !missing_for_with(kind, &map, true, true).is_empty() {
                 continue;
             }
             if !map.has(Field::PersonId) && given.is_none() {
@@ -641,14 +701,28 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identit
     }
     if let Some((_, r, kind)) = best {
         let mut map =
-            ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()))
-                .for_kind(kind);
+            ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()));
+        map.check_payer_ids(&rows[r + 1..]);
+        let mut map = map.for_kind(kind);
         let mut notes = std::mem::take(&mut map.notes);
         if kind == Kind::Contributions {
             map.settle_long(&rows[r + 1..]);
             notes.extend(map.settle_periods(&rows[r + 1..]));
         }
         let top = r - usize::from(map.two_rows);
+        let period =
+            if kind == Kind::Contributions && !map.has_any(&[Field::Period, Field::PeriodRange]) {
+                match period::find(&rows[..top], sheet, file) {
+                    Ok(p) => Some(p),
+                    Err(why) => {
+                        return Detection::Refused {
+                            reason: why.reason(),
+                        };
+                    }
+                }
+            } else {
+                None
+            };
         // The command line names the person first; the title rows fill in the rest.
         let above = match identity::above_header(&rows[..top]) {
             Ok(found) => found,
@@ -669,6 +743,7 @@ pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identit
             map,
             identity: (!identity.is_empty() || identity.name.is_some()).then_some(identity),
             notes,
+            period,
         }));
     }
     if let Some(reason) = unidentified {
@@ -803,6 +878,39 @@ mod tests {
         };
         assert_eq!(l.map.column(Field::Period), Some(1));
         assert_eq!(l.map.column(Field::PaidDate), None);
+    }
+
+    #[test]
+    fn payer_number_is_the_id_only_when_every_value_is_one() {
+        let grid: &[&[&str]] = &[
+            &[
+                "缴费人识别号",
+                "缴费人名称",
+                "费款所属期",
+                "实缴金额",
+                "个人缴费",
+            ],
+            &["11010519491231002X", "张三", "202401", "100", "100"],
+        ];
+        let Detection::Found(l) = detect_in(&strings(grid), None) else {
+            panic!()
+        };
+        assert_eq!(l.map.column(Field::PersonId), Some(0));
+        let grid: &[&[&str]] = &[
+            &[
+                "缴费人识别号",
+                "缴费人名称",
+                "费款所属期",
+                "实缴金额",
+                "个人缴费",
+            ],
+            &["11010519491231002X", "张三", "202401", "100", "100"],
+            &["91320100MA1XY2AB3C", "示例公司", "202401", "800", ""],
+        ];
+        assert!(!matches!(
+            detect_in(&strings(grid), None),
+            Detection::Found(l) if l.map.column(Field::PersonId) == Some(0)
+        ));
     }
 
     #[test]

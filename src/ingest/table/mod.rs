@@ -278,6 +278,10 @@ pub struct TableOptions {
     pub keep_records: bool,
     /// The person the rows are about where they do not say (`--person`, `--name`).
     pub person: Option<Arc<Identity>>,
+    /// The sheet's and the file's names, where a sheet without a period column may name
+    /// its month (SPEC 2.1).
+    pub sheet_name: Option<String>,
+    pub file_name: Option<String>,
 }
 
 impl Default for TableOptions {
@@ -286,6 +290,8 @@ impl Default for TableOptions {
             forced: None,
             keep_records: true,
             person: None,
+            sheet_name: None,
+            file_name: None,
         }
     }
 }

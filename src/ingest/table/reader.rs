@@ -1,7 +1,7 @@
 //! The reader: the header looked for among the first rows, then every further row read
 //! as it comes, in parts that can be read apart and put back together.
 
-use super::header::{Detection, detect};
+use super::header::{Detection, detect_table};
 use super::memo::Memos;
 use super::{Reason, Row, SkipKind, TableOptions, TableOutput};
 use crate::records::Kind;
@@ -27,7 +27,7 @@ impl TableReader {
             })
             .collect();
         let mut reader = TableReader {
-            detection: detect(&texts, opts.forced, opts.person.as_deref()),
+            detection: detect_table(&texts, &opts),
             out: TableOutput::default(),
             memos: Memos::default(),
             keep: opts.keep_records,

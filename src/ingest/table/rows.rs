@@ -64,6 +64,9 @@ struct RowPerson {
 /// Reads one row's cells, remembering the leftmost bad one so the message points at it.
 struct RowCheck<'a, R: ?Sized> {
     map: &'a ColumnMap,
+    /// The sheet's month where it has no period column (named above the header or in the
+    /// sheet name).
+    sheet_period: Option<crate::records::Period>,
     row: &'a R,
     memos: &'a mut Memos,
     first: Option<(usize, String, Reason)>,
@@ -258,6 +261,7 @@ impl TableOutput {
         }
         let mut check = RowCheck {
             map,
+            sheet_period: layout.period,
             row,
             memos,
             first: None,
@@ -580,6 +584,10 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
                     return None;
                 }
                 (range, col)
+            }
+            (None, None) => {
+                let month = self.sheet_period?;
+                (MonthRange::new(month, None).ok()?, 0)
             }
             (col, _) => {
                 let start = self.value(Field::Period, contribution_period);
