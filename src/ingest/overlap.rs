@@ -144,9 +144,11 @@ fn class_of(c: &Contribution) -> Option<TypeClass> {
 /// Skips the later sources' rows of every month two sources hold, and records the
 /// conflicts (see the module's stages).
 pub(super) fn skip_overlaps(batch: &mut Batch) {
-    // 1. People in several sources.
+    // 1. People in several sources: a person's rows in a file come in runs sharing one
+    // `Who`, so the runs are looked at, not the rows.
     let mut sources: FxHashMap<&str, (u32, bool)> = FxHashMap::default();
-    for c in batch.contributions.iter() {
+    for run in batch.contributions.par_person_runs() {
+        let c = &run[0];
         let seen = sources
             .entry(&c.who.person_id)
             .or_insert((c.origin.source, false));
