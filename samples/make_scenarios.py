@@ -194,6 +194,99 @@ def main():
     write("17_unexpected_no_statement", "contributions_2.csv", C_HEADER,
           monthly(pid2, "施壬", ["202403", "202404"], "5000", "100.00", "400.00"))
 
+    part2_scenarios()
+
+
+def write_grid(folder, name, grid, encoding="utf-8"):
+    """A sheet as exported: title rows, a header of one or two rows, then data."""
+    os.makedirs(os.path.join(ROOT, folder), exist_ok=True)
+    with open(os.path.join(ROOT, folder, name), "w", newline="", encoding=encoding) as f:
+        csv.writer(f, lineterminator="\n").writerows(grid)
+
+
+def part2_scenarios():
+    """SPEC Part 2.1's layouts (DOMAIN.md §6), one planted problem or rule each. Dates stay
+    before 2024-07 so that the other scenarios' as-of date is unchanged when all are run."""
+    # 18 two month columns, neither 费款所属期: the earlier one (缴费年月) is the period, the
+    # later (台账年月, the booking month) the payment month; February's credit is missing.
+    pid = new_id("19880101")
+    rows = [[pid, "陈子", f"2024{m:02d}", f"2024{m + 1:02d}", "5000", "100.00"] for m in range(1, 6)]
+    write_grid("18_two_period_columns", "contributions.csv",
+               [["身份证号", "姓名", "缴费年月", "台账年月", "缴费基数", "个人缴费金额"]] + rows)
+    items = [(f"2024-{m:02d}-05 09:00:00", "101", 100.0, "") for m in (2, 4, 5, 6)]
+    write("18_two_period_columns", "statement.csv", S_HEADER, statement(pid, "陈子", 0, items))
+
+    # 19 a tax-bureau declaration in long format: 个人 and 单位 rows of basic medical combine,
+    # 养老 rows and a 滞纳金 row are skipped; April's credit is short.
+    pid = new_id("19870202")
+    grid = [["姓名", "身份证件号码", "参保费种", "征收品目", "费款所属日期起", "缴费基数", "费率", "本期应缴费额"]]
+    for m in range(1, 5):
+        start = f"2024-{m:02d}-01"
+        grid.append(["卫丑", pid, "职工基本医疗保险", "个人缴纳部分", start, "5000", "0.02", "100.00"])
+        grid.append(["卫丑", pid, "职工基本医疗保险", "单位缴纳部分", start, "5000", "0.08", "400.00"])
+        grid.append(["卫丑", pid, "企业职工基本养老保险", "个人缴纳部分", start, "5000", "0.08", "400.00"])
+    grid.append(["卫丑", pid, "职工基本医疗保险", "滞纳金", "2024-04-01", "", "", "3.50"])
+    write_grid("19_long_format_declaration", "社保费申报明细.csv", grid, encoding="gb18030")
+    items = [(f"2024-{m:02d}-05 09:00:00", "101", 100.0, "") for m in (2, 3, 4)]
+    items.append(("2024-05-05 09:00:00", "101", 80.0, ""))
+    write("19_long_format_declaration", "statement.csv", S_HEADER, statement(pid, "卫丑", 0, items))
+
+    # 20 an HR payroll sheet: a merged title, groups (养老, 医疗, 大病医疗, 医疗2024年3月-4月补差)
+    # over sub-headers with rates; the base rose to 6000 from March, paid back in May. March
+    # and April have paid normal rows, so the back payment is a difference for each, and the
+    # two differences arrive as one credit of their sum.
+    pid = new_id("19860303")
+    groups = ["序号", "公司", "姓名", "身份证", "账单期", "养老", "", "", "医疗", "", "", "", "", "大病医疗", "",
+              "医疗2024年3月-4月补差", "", ""]
+    subs = ["", "", "", "", "", "基数", "个人(8%)", "个人金额", " 基数", "个人\n(2%)", "个人金额", "单位(8%)",
+            "单位金额", "个人金额", "单位金额", "基数", "个人金额", "单位金额"]
+    grid = [["2024年1-5月社保明细表"] + [""] * 17, groups, subs]
+    for i, m in enumerate(range(1, 6)):
+        base = 5000 if m < 5 else 6000
+        back = ["1000", "40.00", "160.00"] if m == 5 else ["", "", ""]
+        grid.append([str(i + 1), "示例公司", "蒋寅", pid, f"2024{m:02d}", str(base), "0.08", f"{base * 0.08:.2f}",
+                     str(base), "0.02", f"{base * 0.02:.2f}", "0.08", f"{base * 0.08:.2f}", "5.00", "10.00"] + back)
+    write_grid("20_payroll_backpay_group", "社保明细表.csv", grid)
+    items = [("2024-02-05 09:00:00", "101", 100.0, ""), ("2024-03-05 09:00:00", "101", 100.0, ""),
+             ("2024-04-05 09:00:00", "101", 100.0, ""), ("2024-05-05 09:00:00", "101", 100.0, ""),
+             ("2024-06-05 09:00:00", "101", 120.0, ""), ("2024-06-12 09:00:00", "101", 40.0, "")]
+    write("20_payroll_backpay_group", "statement.csv", S_HEADER, statement(pid, "蒋寅", 0, items))
+
+    # 21 a city portal page saved by the person (Wuhan's layout): five rows above the header
+    # name them, no ID column; 划入个人账户金额 is the expected credit. The app statement
+    # names them in its title only. March's credit is short.
+    pid = new_id("19850404")
+    grid = [["个人缴费明细查询"], ["姓名：沈卯", "", f"身份证号：{pid}"], ["单位名称：示例公司"],
+            ["查询时间：2024-06-20"], [""],
+            ["险种类型", "缴费年月", "台账年月", "应缴类型", "缴费方式", "缴费基数", "应缴金额", "个人缴费金额",
+             "划入个人账户金额", "划入统筹金额", "补缴利息", "滞纳金", "缴费标识", "单位编号", "单位名称"]]
+    for m in range(1, 5):
+        grid.append(["职工基本医疗保险", f"2024{m:02d}", f"2024{m:02d}", "正常应缴", "单位缴费", "6000", "720.00",
+                     "120.00", "150.00", "450.00", "0", "0", "已到帐", "8001", "示例公司"])
+    write_grid("21_portal_identity_above", "缴费明细.csv", grid, encoding="gb18030")
+    grid = [[f"沈卯 {pid[:6]}********{pid[-4:]} 个人账户明细"], [f"证件号码：{pid}"],
+            ["交易时间", "交易类型", "交易金额", "账户余额"]]
+    bal = 0.0
+    for at, amount in [("2024-02-05 09:00:00", 150.0), ("2024-03-05 09:00:00", 150.0),
+                       ("2024-04-05 09:00:00", 100.0), ("2024-05-05 09:00:00", 150.0)]:
+        bal += amount
+        grid.append([at, "个人账户划账", f"{amount:.2f}", f"{bal:.2f}"])
+    write_grid("21_portal_identity_above", "账户明细.csv", grid)
+
+    # 22 the national platform's income export (个人账户收支情况查询导出): entry names, not
+    # codes, income rows only, no balance. February's credit came in June as 补录个人账户.
+    pid = new_id("19840505")
+    write("22_national_income_only", "contributions.csv", C_HEADER,
+          monthly(pid, "韩辰", ["202401", "202402", "202403", "202404"], "5000", "100.00", "400.00"))
+    grid = [["姓名", "证件号码", "医保区划", "年度", "收支时间", "账户收支类型", "收支总金额", "经办机构编号"]]
+    for at, kind, amount in [("2024-01-02 08:00:00", "上年结转收入", 500.0),
+                             ("2024-02-05 09:00:00", "个人账户划账", 100.0),
+                             ("2024-04-05 09:00:00", "个人账户划账", 100.0),
+                             ("2024-05-05 09:00:00", "个人账户划账", 100.0),
+                             ("2024-06-20 09:00:00", "补录个人账户", 100.0)]:
+        grid.append(["韩辰", pid, "320100", "2024", at, kind, f"{amount:.2f}", "320100001"])
+    write_grid("22_national_income_only", "test.csv", grid)
+
 
 if __name__ == "__main__":
     main()
