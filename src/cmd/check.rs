@@ -68,7 +68,8 @@ fn print_unread(
 ) {
     let mut heading = false;
     for (s, label) in batch.sources.iter().zip(labels) {
-        let skipped = s.counts.skipped_by_reason();
+        let mut skipped = s.counts.skipped_by_reason();
+        skipped.retain(|r, _| !["title", "header", "blank"].contains(r));
         if s.ignored_columns.is_empty() && skipped.is_empty() {
             continue;
         }
@@ -84,15 +85,20 @@ fn print_unread(
         }
         println!("  {label}");
         for c in &s.ignored_columns {
+            // A header cell with a line break in it, on one line.
+            let column = c.column.split_whitespace().collect::<Vec<_>>().join(" ");
             println!(
                 "    {} 「{}」: {}",
                 lang.pick("列", "column"),
-                ids.text(&c.column),
-                c.reason
+                ids.text(&column),
+                ignored_label(c.reason, lang)
             );
         }
         if !skipped.is_empty() {
-            let parts: Vec<String> = skipped.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            let parts: Vec<String> = skipped
+                .iter()
+                .map(|(r, n)| format!("{} {n}", skip_label(r, lang)))
+                .collect();
             println!(
                 "    {}: {}",
                 lang.pick("跳过的行", "rows skipped"),
@@ -100,6 +106,37 @@ fn print_unread(
             );
         }
     }
+}
+
+/// A skip reason as `check` prints it in `lang` (summary.json keeps the English key).
+fn skip_label(reason: &str, lang: Lang) -> &str {
+    let zh = match reason {
+        "title" => "标题",
+        "header" => "表头",
+        "blank" => "空行",
+        "total" => "合计行",
+        "note" => "备注",
+        "reversed" => "已冲销",
+        "no side" => "非个人/单位部分(滞纳金、利息)",
+        "other insurance" => "其他险种",
+        "same period in an earlier file" => "与前一文件同月重复",
+        other => other,
+    };
+    lang.pick(zh, reason)
+}
+
+/// Why a column was left unread, as `check` prints it in `lang`.
+fn ignored_label(reason: &str, lang: Lang) -> &str {
+    let zh = match reason {
+        "repeats a field another column holds" => "与另一列含义相同,未读取",
+        "under another scheme's group" => "属于其他险种分组",
+        "not a column the tool reads" => "本工具不读取此列",
+        "not read in a table of this kind" => "此类表格不读取此列",
+        "a rate" => "费率/比例列",
+        "a back-payment group whose months cannot be read" => "补差分组的月份无法识别",
+        other => other,
+    };
+    lang.pick(zh, reason)
 }
 
 fn display_width(s: &str) -> usize {
@@ -177,50 +214,33 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
     }
     let t = batch.totals();
     let n = batch.sources.len();
-    let [
-        total,
-        tables,
-        read,
-        rows,
-        title,
-        header,
-        blank,
-        total_row,
-        note,
-    ] = match lang {
-        Lang::Zh => [
-            "合计",
-            "个文件/工作表",
-            "读取",
-            " 行",
-            "标题",
-            "表头",
-            "空行",
-            "合计行",
-            "备注",
-        ],
-        Lang::En => [
-            "total",
-            "files/sheets",
-            "read",
-            "",
-            "title",
-            "header",
-            "blank",
-            "total",
-            "note",
-        ],
+    let [total, tables, read, rows] = match lang {
+        Lang::Zh => ["合计", "个文件/工作表", "读取", " 行"],
+        Lang::En => ["total", "files/sheets", "read", ""],
     };
+    // Every reason a row was skipped, the usual ones always shown: the parts add up.
+    let mut reasons = t.skipped_by_reason();
+    for usual in ["title", "header", "blank", "total", "note"] {
+        reasons.entry(usual).or_insert(0);
+    }
+    let order = ["title", "header", "blank", "total", "note"];
+    let mut parts: Vec<(&str, u64)> = order.iter().map(|r| (*r, reasons[r])).collect();
+    parts.extend(
+        reasons
+            .iter()
+            .filter(|(r, _)| !order.contains(r))
+            .map(|(r, n)| (*r, *n)),
+    );
+    let parts: Vec<String> = parts
+        .iter()
+        .map(|(r, n)| format!("{} {n}", skip_label(r, lang)))
+        .collect();
     println!(
-        "\n{total}: {n} {tables}, {read} {}{rows} = {accepted} {} + {rejected} {} + {skipped} {} ({title} {}, {header} {}, {blank} {}, {total_row} {}, {note} {})",
+        "\n{total}: {n} {tables}, {read} {}{rows} = {accepted} {} + {rejected} {} + {skipped} {} ({})",
         t.read,
         t.accepted,
         t.rejected,
         t.skipped,
-        t.skipped_title,
-        t.skipped_header,
-        t.skipped_blank,
-        t.skipped_total,
-        t.skipped_note,
+        parts.join(", "),
     );
 }
