@@ -183,11 +183,21 @@ fn a_stated_credit_is_the_expectation() {
             "身份证号,交易时间,交易类型,发生金额\n{pid},2021-02-10,101,180\n{pid},2021-03-10,101,150\n"
         ),
     );
-    let (months, findings, _) = run(dir.path(), POLICY, "2021-12-31");
+    let (months, findings, summary) = run(dir.path(), POLICY, "2021-12-31");
     assert_eq!(column(&months, "expected_from"), ["stated", "amounts"]);
     assert_eq!(column(&months, "expected_credit"), ["180.00", "150.00"]);
     assert_eq!(column(&months, "status"), ["ok", "ok"]);
     assert!(codes(&findings).is_empty(), "{findings:?}");
+    // 180 stated where the formula gives 150: counted once for the file in the warnings.
+    let warnings: Vec<&str> = summary["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("stated credit"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("c.csv: 1 month(s)"), "{}", warnings[0]);
 }
 
 /// Tianjin's 单位划入个账 adds to 划入个人账户.
@@ -578,5 +588,44 @@ fn overlapping_sources_count_once() {
     assert_eq!(
         b["rows_skipped_by_reason"]["same period in an earlier file"],
         2
+    );
+}
+
+/// A row with only a person number takes the ID the same number carries elsewhere, when
+/// exactly one exists (SPEC 2.1); beside two IDs the number stays the row's key.
+#[test]
+fn a_person_number_takes_its_one_id() {
+    let people = |dir: &Path| -> Vec<String> {
+        let (months, _, _) = run(dir, POLICY, "2021-12-31");
+        let mut ids: Vec<String> = column(&months, "person_id")
+            .into_iter()
+            .map(String::from)
+            .collect();
+        ids.dedup();
+        ids
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let (a, b) = (id("11010519800101001"), id("11010519800101002"));
+    write(
+        &i,
+        "a.csv",
+        format!("身份证号,个人编号,费款所属期,个人缴费\n{a},1000123,202101,100\n"),
+    );
+    write(
+        &i,
+        "b.csv",
+        "个人编号,费款所属期,个人缴费\n1000123,202102,100\n",
+    );
+    assert_eq!(people(dir.path()).len(), 1, "the number took its one ID");
+    write(
+        &i,
+        "c.csv",
+        format!("身份证号,个人编号,费款所属期,个人缴费\n{b},1000123,202103,100\n"),
+    );
+    assert_eq!(
+        people(dir.path()).len(),
+        3,
+        "a number beside two IDs stays its own key"
     );
 }

@@ -170,6 +170,16 @@ pub struct PersonReport {
     /// The person's statement entries in statement order, with `Options::keep_entries`
     /// (for explain's chart); empty otherwise.
     pub entries: Vec<StatementEntry>,
+    /// Months whose stated credit differs from the policy's formula (for the warnings).
+    pub stated_differs: Vec<StatedDiffers>,
+}
+
+/// A month whose stated credit (划入个人账户金额…) differs from what the policy's formula
+/// gives on its amounts: not a finding (SPEC 2.1), counted once per source in warnings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatedDiffers {
+    pub source: u32,
+    pub period: Period,
 }
 
 impl PersonReport {
@@ -333,25 +343,30 @@ fn default_as_of(runs: &PersonRuns) -> Option<NaiveDate> {
 /// Statement rows may name a person by person number (个人编号) where contributions use the
 /// ID number: map numbers to IDs where some record carries both.
 fn person_numbers<'a>(runs: &PersonRuns<'a>) -> HashMap<&'a Text, &'a Text> {
-    // Found in parallel, put in the map in order (contributions, roster, entries): the
-    // first record's ID for a number wins, on any number of threads.
-    let mut pairs: Vec<(Kind, &'a Text, &'a Text)> = runs
+    // SPEC 2.1: a row with only a person number takes the ID that the same number carries
+    // elsewhere in the run when exactly one exists; a number beside two IDs stays the key.
+    let pairs: Vec<(&'a Text, &'a Text)> = runs
         .par_whos()
-        .filter_map(|(kind, _, who)| {
+        .filter_map(|(_, _, who)| {
             let number = who.person_number.as_ref()?;
-            (*number != who.person_id).then_some((kind, number, &who.person_id))
+            (*number != who.person_id).then_some((number, &who.person_id))
         })
         .collect();
-    pairs.sort_by_key(|&(kind, _, _)| match kind {
-        Kind::Contributions => 0,
-        Kind::Roster => 1,
-        Kind::Statement => 2,
-    });
-    let mut map = HashMap::default();
-    for (_, number, id) in pairs {
-        map.entry(number).or_insert(id);
+    let mut found: HashMap<&'a Text, Option<&'a Text>> = HashMap::default();
+    for (number, id) in pairs {
+        found
+            .entry(number)
+            .and_modify(|one| {
+                if one.is_some_and(|known| known != id) {
+                    *one = None;
+                }
+            })
+            .or_insert(Some(id));
     }
-    map
+    found
+        .into_iter()
+        .filter_map(|(number, id)| Some((number, id?)))
+        .collect()
 }
 
 /// Reconciles everything read. Runs on the current rayon pool.

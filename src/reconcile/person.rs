@@ -884,7 +884,18 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
             p.entries.last().map(|e| month_of(e.at.date())),
         )
     };
+    let stated_differs = sched
+        .iter()
+        .filter(|s| s.stated_differs)
+        .filter_map(|s| {
+            Some(super::StatedDiffers {
+                source: s.stated_source?,
+                period: s.period,
+            })
+        })
+        .collect();
     PersonReport {
+        stated_differs,
         rank: 0,
         id: id.clone(),
         person_number: p.facts.person_number.clone(),

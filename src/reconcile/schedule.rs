@@ -173,6 +173,9 @@ pub(crate) struct Scheduled {
     pub employer_amount: Option<Money>,
     /// What the rows state goes into the account (划入个人账户金额…), summed.
     pub stated: Option<Money>,
+    /// The source of the first row stating it, and whether it differs from the formula.
+    pub stated_source: Option<u32>,
+    pub stated_differs: bool,
     /// Credits the bureau owes for the period without a contribution (types 36, 40, 41).
     pub owed: Option<Money>,
     pub paid: bool,
@@ -224,6 +227,15 @@ fn estimate(
     if let Some(stated) = s.stated {
         return Ok((stated, ExpectedFrom::Stated));
     }
+    from_formula(s, formula, employee_rate)
+}
+
+/// [`estimate`] without the stated credit: the amounts, the base, or the policy.
+fn from_formula(
+    s: &Scheduled,
+    formula: &Formula,
+    employee_rate: Option<Decimal>,
+) -> Result<(Money, ExpectedFrom), MissingValues> {
     match formula {
         Formula::Employee {
             share,
@@ -276,6 +288,8 @@ impl Scheduled {
             employee_amount: None,
             employer_amount: None,
             stated: None,
+            stated_source: None,
+            stated_differs: false,
             owed: None,
             paid: true,
             backpay: false,
@@ -391,7 +405,14 @@ pub(crate) fn schedule(
         let credited_at_all = s.paid && (!s.backpay || policy.backpay_credited);
         (s.expected, s.expected_from) = match (&s.formula, credited_at_all) {
             (Some(f), true) => match estimate(s, f, policy.employee_rate) {
-                Ok((amount, from)) => (amount + s.owed.unwrap_or_default(), Some(from)),
+                Ok((amount, from)) => {
+                    // A stated credit other than the formula gives is no finding; the
+                    // run's warnings count it per source.
+                    s.stated_differs = from == ExpectedFrom::Stated
+                        && from_formula(s, f, policy.employee_rate)
+                            .is_ok_and(|(formula, _)| (formula - amount).abs() > ctx.tolerance);
+                    (amount + s.owed.unwrap_or_default(), Some(from))
+                }
                 Err(missing) => {
                     s.missing = missing;
                     (Money::ZERO, Some(ExpectedFrom::Unknown))
@@ -526,6 +547,12 @@ fn scheduled_period(rows: &[&Contribution]) -> Option<Scheduled> {
             None
         },
         stated,
+        stated_source: rows
+            .iter()
+            .filter(|c| counted(c))
+            .find(|c| c.stated_credit.is_some())
+            .map(|c| c.origin.source),
+        stated_differs: false,
         owed,
         paid,
         backpay,

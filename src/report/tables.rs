@@ -385,6 +385,28 @@ pub fn counts(
     (by_severity, by_code)
 }
 
+/// One line per source whose stated credits differ from the policy's formula in some
+/// months (SPEC 2.1: not a finding; the stated credit is what is expected).
+fn stated_warnings(run: &Reconciliation, batch: &Batch) -> Vec<String> {
+    let mut per_source: std::collections::BTreeMap<u32, (usize, crate::records::Period)> =
+        std::collections::BTreeMap::new();
+    for d in run.persons.iter().flat_map(|p| &p.stated_differs) {
+        let e = per_source.entry(d.source).or_insert((0, d.period));
+        e.0 += 1;
+        e.1 = e.1.min(d.period);
+    }
+    per_source
+        .into_iter()
+        .filter_map(|(source, (n, first))| {
+            let s = batch.sources.get(source as usize)?;
+            Some(format!(
+                "{}: {n} month(s) whose stated credit (划入个人账户金额…) differs from what the policy's formula gives on the amounts (first {first}); the stated credit is expected",
+                crate::ingest::source_label(&s.path, s.sheet.as_deref())
+            ))
+        })
+        .collect()
+}
+
 /// summary.json.
 pub fn summary_json(
     run: &Reconciliation,
@@ -429,6 +451,7 @@ pub fn summary_json(
     let warnings: Vec<String> = batch
         .warnings()
         .iter()
+        .chain(&stated_warnings(run, batch))
         .map(|w| ids.text(w).into_owned())
         .collect();
     let mut summary = json!({
