@@ -629,3 +629,52 @@ fn a_person_number_takes_its_one_id() {
         "a number beside two IDs stays its own key"
     );
 }
+
+/// A statement exported twice in different shapes (the bureau's with codes and balances,
+/// an app's flow with names): the later file's entries that match the first's on date,
+/// signed amount and kind class are skipped one to one, so no credit counts twice; an
+/// entry only the later file has is read.
+#[test]
+fn a_statement_in_two_files_counts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let i = inputs(dir.path());
+    let pid = id("11010519800101001");
+    write(
+        &i,
+        "c.csv",
+        format!(
+            "身份证号,费款所属期,缴费基数,个人缴费\n{pid},202101,5000,100\n{pid},202102,5000,100\n"
+        ),
+    );
+    write(
+        &i,
+        "s1_bureau.csv",
+        format!(
+            "身份证号,交易时间,交易类型,发生金额,余额\n{pid},2021-02-10 09:00:00,101,150,150\n{pid},2021-03-10 09:00:00,101,150,300\n"
+        ),
+    );
+    write(
+        &i,
+        "s2_app.csv",
+        format!(
+            "身份证号,交易时间,交易类型,交易金额\n{pid},2021-02-10 09:00:00,个人账户划账,150\n{pid},2021-03-10 09:00:00,个人账户划账,150\n{pid},2021-03-20 10:00:00,医保消费,-20\n"
+        ),
+    );
+    let (months, findings, summary) = run(dir.path(), POLICY, "2021-03-31");
+    assert_eq!(column(&months, "status"), ["ok", "ok"]);
+    assert!(
+        !codes(&findings).contains(&"DUPLICATE_CREDIT"),
+        "{findings:?}"
+    );
+    let app = summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with("s2_app.csv"))
+        .unwrap();
+    assert_eq!(app["rows_accepted"], 1);
+    assert_eq!(
+        app["rows_skipped_by_reason"]["same period in an earlier file"],
+        2
+    );
+}

@@ -882,6 +882,7 @@ pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
 pub fn check_across_files(batch: &mut Batch) {
     skip_repeats(batch);
     overlap::skip_overlaps(batch);
+    overlap::skip_overlapping_entries(batch);
     note_conflicting_names(batch);
 }
 

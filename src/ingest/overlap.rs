@@ -15,6 +15,11 @@
 //!    as skipped when none of its records (a range's months) is left.
 //! 4. **Conflicts.** Where a later source's sums differ from the first's on a value both
 //!    have, one [`SourceConflict`] per person and period names the first differing field.
+//!
+//! Statement entries ([`skip_overlapping_entries`]): a later source's entry of the same
+//! person, date-time, signed amount and kind class (in, out, other) as one of the first
+//! source's is skipped, matched one to one — a statement exported twice, or an app's flow
+//! beside the bureau's statement, counts once.
 
 use std::collections::BTreeMap;
 
@@ -23,7 +28,8 @@ use rustc_hash::FxHashMap;
 use super::{Batch, source_label};
 use crate::money::Money;
 use crate::records::{
-    Contribution, ContributionType, Insurance, Origin, PaymentStatus, Period, Text,
+    Contribution, ContributionType, EntryKind, Insurance, Origin, PaymentStatus, Period,
+    StatementEntry, Text,
 };
 
 /// A person's period recorded differently by two sources (SOURCE_CONFLICT).
@@ -273,5 +279,128 @@ fn count_skipped_rows(batch: &mut Batch, skipped_as: Vec<(Origin, String)>) {
             "{}: {n} row(s) skipped: same period in an earlier file ({example}); counted once, never summed across files",
             source_label(&s.path, s.sheet.as_deref())
         ));
+    }
+}
+
+/// Which way an entry's kind moves money, for matching entries across sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum KindClass {
+    In,
+    Out,
+    Other,
+}
+
+fn kind_class(kind: EntryKind) -> KindClass {
+    match kind {
+        EntryKind::Credit | EntryKind::Interest | EntryKind::CarryOver | EntryKind::TransferIn => {
+            KindClass::In
+        }
+        EntryKind::Spending | EntryKind::Family | EntryKind::Clearing | EntryKind::TransferOut => {
+            KindClass::Out
+        }
+        EntryKind::Adjustment | EntryKind::Unclassified => KindClass::Other,
+    }
+}
+
+/// The entries of one person that two sources may both hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct EntryKey<'a> {
+    person_id: &'a str,
+    at: chrono::NaiveDateTime,
+    amount: Money,
+    class: KindClass,
+}
+
+/// Skips a later source's statement entries that match, one to one, entries of the first
+/// source holding the same person, date-time, signed amount and kind class.
+pub(super) fn skip_overlapping_entries(batch: &mut Batch) {
+    let mut sources: FxHashMap<&str, (u32, bool)> = FxHashMap::default();
+    for run in batch.entries.par_person_runs() {
+        let e = &run[0];
+        let seen = sources
+            .entry(&e.who.person_id)
+            .or_insert((e.origin.source, false));
+        seen.1 |= seen.0 != e.origin.source;
+    }
+    if !sources.values().any(|(_, several)| *several) {
+        return;
+    }
+    // Per key, per source (in source order), the entries' indices in row order.
+    let mut held: BTreeMap<EntryKey, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
+    for (index, e) in batch.entries.iter().enumerate() {
+        if !sources.get(&*e.who.person_id).is_some_and(|s| s.1) {
+            continue;
+        }
+        let key = entry_key(e);
+        held.entry(key)
+            .or_default()
+            .entry(e.origin.source)
+            .or_default()
+            .push(index);
+    }
+    let mut dropped: Vec<(usize, Origin)> = Vec::new();
+    for by_source in held.values() {
+        let mut sources = by_source.values();
+        let Some(first) = sources.next() else {
+            continue;
+        };
+        for later in sources {
+            for (&i, &matched) in later.iter().zip(first.iter()) {
+                dropped.push((i, batch.entries[matched].origin));
+            }
+        }
+    }
+    if dropped.is_empty() {
+        return;
+    }
+    dropped.sort_unstable();
+    let skipped_as: Vec<(Origin, String)> = dropped
+        .iter()
+        .map(|&(i, first)| {
+            let s = batch.source(first);
+            (
+                batch.entries[i].origin,
+                format!(
+                    "{} row {}",
+                    source_label(&s.path, s.sheet.as_deref()),
+                    first.row
+                ),
+            )
+        })
+        .collect();
+    let mut next = dropped.iter().map(|(i, _)| *i).peekable();
+    batch.entries.retain(|index, _| {
+        let gone = next.peek() == Some(&index);
+        if gone {
+            next.next();
+        }
+        !gone
+    });
+    let mut per_source: BTreeMap<u32, (u64, String)> = BTreeMap::new();
+    for (origin, first) in skipped_as {
+        let counts = &mut batch.sources[origin.source as usize].counts;
+        counts.accepted -= 1;
+        counts.skipped += 1;
+        counts.skipped_same_period += 1;
+        per_source
+            .entry(origin.source)
+            .or_insert((0, format!("row {} is the entry of {first}", origin.row)))
+            .0 += 1;
+    }
+    for (source, (n, example)) in per_source {
+        let s = &batch.sources[source as usize];
+        batch.notes.push(format!(
+            "{}: {n} statement row(s) skipped: the same entry in an earlier file ({example}); counted once",
+            source_label(&s.path, s.sheet.as_deref())
+        ));
+    }
+}
+
+fn entry_key(e: &StatementEntry) -> EntryKey<'_> {
+    EntryKey {
+        person_id: &e.who.person_id,
+        at: e.at,
+        amount: e.amount,
+        class: kind_class(e.kind),
     }
 }
