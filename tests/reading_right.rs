@@ -229,3 +229,107 @@ fn truncated_ids_shared_by_different_names_are_warned_with_rows() {
     assert!(note.contains("c.csv row 4"), "{note}");
     assert!(note.contains("张三, 李四"), "{note}");
 }
+
+/// A statement table under a contribution table in one CSV (and in one sheet): the second
+/// header starts a table of its own kind, named by where it starts; before, its rows were
+/// read as contributions and rejected. A repeated header (every cell the first header's)
+/// is skipped as a header, and reading goes on in the same table.
+#[test]
+fn a_second_header_starts_a_table_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("33010619900808010");
+    let mut text = String::from("缴费明细\n身份证号,姓名,费款所属期,个人缴费\n");
+    for m in 1..=3 {
+        text.push_str(&format!("{pid},张三,20240{m},100\n"));
+    }
+    // A paged export repeats its header: the same table goes on.
+    text.push_str("身份证号,姓名,费款所属期,个人缴费\n");
+    text.push_str(&format!("{pid},张三,202404,100\n"));
+    text.push_str("\n账户明细\n证件号码,交易时间,交易类型,发生金额,余额\n");
+    for m in 2..=5 {
+        text.push_str(&format!("{pid},2024-0{m}-05,101,100,{}\n", (m - 1) * 100));
+    }
+    let p = write(dir.path(), "stacked.csv", &text);
+    let b = read_all(&[&p]);
+    assert_conserved(&b);
+    assert!(b.rejected.is_empty(), "{:?}", reasons(&b));
+    assert_eq!(b.sources.len(), 2);
+    let (c, s) = (&b.sources[0], &b.sources[1]);
+    assert_eq!(c.kind, yibao_recon::records::Kind::Contributions);
+    assert_eq!(s.kind, yibao_recon::records::Kind::Statement);
+    assert_eq!(s.sheet.as_deref(), Some("table 2 from row 10"));
+    assert_eq!((c.counts.accepted, c.counts.skipped_header), (4, 2));
+    assert_eq!(s.counts.accepted, 4);
+    assert_eq!(b.contributions.len(), 4);
+    assert_eq!(b.entries.len(), 4);
+    // Rows keep the file's numbering: the statement's first entry is row 11.
+    assert_eq!(b.entries.iter().map(|e| e.origin.row).min(), Some(11));
+    let read: u64 = b.sources.iter().map(|s| s.counts.read).sum();
+    assert_eq!(read, text.lines().count() as u64);
+
+    // The same in a sheet.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    let x = write(dir.path(), "stacked.xlsx", book.save_to_buffer().unwrap());
+    let b = read_all(&[&x]);
+    assert_conserved(&b);
+    assert!(b.rejected.is_empty(), "{:?}", reasons(&b));
+    let kinds: Vec<_> = b
+        .sources
+        .iter()
+        .map(|s| (s.kind, s.sheet.clone()))
+        .collect();
+    assert_eq!(kinds.len(), 2, "{kinds:?}");
+    assert_eq!(b.sources[1].kind, yibao_recon::records::Kind::Statement);
+    assert_eq!(
+        b.sources[1].sheet.as_deref(),
+        Some("Sheet1, table 2 from row 10")
+    );
+    assert_eq!(b.entries.len(), 4);
+}
+
+/// The same far down a large file (read in parts on several threads): the table under the
+/// 80,000 contribution rows is found, and its rows are numbered as the file's.
+#[test]
+fn a_table_stacked_far_down_a_large_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("33010619900808010");
+    let mut text = String::from("身份证号,姓名,费款所属期,个人缴费\n");
+    for i in 0..80_000 {
+        text.push_str(&format!(
+            "{pid},张三,{},100.00\n",
+            200001 + (i % 12) + (i / 12 % 20) * 100
+        ));
+    }
+    text.push_str("证件号码,交易时间,交易类型,发生金额\n");
+    text.push_str(&format!(
+        "{pid},2024-02-05,101,100\n{pid},2024-03-05,101,100\n"
+    ));
+    let p = write(dir.path(), "big.csv", &text);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let b = pool.install(|| read_all(&[&p]));
+    assert_conserved(&b);
+    assert!(
+        b.rejected.is_empty(),
+        "{:?}",
+        &reasons(&b)[..3.min(b.rejected.len())]
+    );
+    assert_eq!(b.sources.len(), 2);
+    assert_eq!(b.sources[0].counts.accepted, 80_000);
+    assert_eq!(
+        b.sources[1].sheet.as_deref(),
+        Some("table 2 from row 80002")
+    );
+    let rows: Vec<u32> = b.entries.iter().map(|e| e.origin.row).collect();
+    assert_eq!(rows, [80_003, 80_004]);
+}

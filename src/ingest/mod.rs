@@ -512,15 +512,28 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
             Ok(sheets) => {
                 for sheet in sheets {
                     match sheet.result {
-                        Ok((detection, output)) => place_table(
-                            &mut result,
-                            &path,
-                            Some(sheet.name),
-                            &sha,
-                            format,
-                            detection,
-                            output,
-                        ),
+                        Ok(tables) => {
+                            for (k, t) in tables.into_iter().enumerate() {
+                                let name = match k {
+                                    0 => sheet.name.clone(),
+                                    _ => format!(
+                                        "{}, table {} from row {}",
+                                        sheet.name,
+                                        k + 1,
+                                        t.first_row
+                                    ),
+                                };
+                                place_table(
+                                    &mut result,
+                                    &path,
+                                    Some(name),
+                                    &sha,
+                                    format,
+                                    t.detection,
+                                    t.output,
+                                );
+                            }
+                        }
                         Err(message) => result.failures.push(InputError::Sheet {
                             path: path.clone(),
                             sheet: sheet.name,
@@ -546,15 +559,28 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
         || text::read(&bytes, opts),
     );
     match parsed {
-        Ok(t) => place_table(
-            &mut result,
-            &path,
-            None,
-            &sha,
-            t.encoding.label(),
-            t.detection,
-            t.output,
-        ),
+        Ok(t) => {
+            place_table(
+                &mut result,
+                &path,
+                None,
+                &sha,
+                t.encoding.label(),
+                t.detection,
+                t.output,
+            );
+            for (k, more) in t.more.into_iter().enumerate() {
+                place_table(
+                    &mut result,
+                    &path,
+                    Some(format!("table {} from row {}", k + 2, more.first_row)),
+                    &sha,
+                    t.encoding.label(),
+                    more.detection,
+                    more.output,
+                );
+            }
+        }
         Err(e) => result.failures.push(InputError::Text {
             path,
             sheet: None,

@@ -13,7 +13,8 @@ use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 use rayon::prelude::*;
 
 use super::table::{
-    Detection, HEADER_SCAN_ROWS, Reason, Row, TableOptions, TableOutput, TableReader,
+    Detection, HEADER_SCAN_ROWS, Reason, Row, StackedTable, TableOptions, TableOutput, TableReader,
+    next_table_options,
 };
 
 use crate::values::Cell;
@@ -325,6 +326,16 @@ pub struct TextTable {
     pub encoding: TextEncoding,
     pub detection: Detection,
     pub output: TableOutput,
+    /// Tables further down, each under a header of its own (SPEC 2.1 stacked tables).
+    pub more: Vec<StackedTable>,
+}
+
+/// Where a table stacked under another starts in the data: the byte offset of the span
+/// before its header row (blank lines included) and the rows before that span.
+#[derive(Clone, Copy, Debug)]
+struct Restart {
+    offset: usize,
+    rows_before: u32,
 }
 
 /// Large files are read in parts on several threads; a part is at least this long.
@@ -368,7 +379,7 @@ fn read_rows(
     delimiter: u8,
     rows: &mut RowCounter,
     gbk: bool,
-) -> Result<u32, csv::Error> {
+) -> Result<(u32, Option<Restart>), csv::Error> {
     let mut record = ByteRecord::new();
     let mut base = 0;
     let mut reader = csv_reader(data, delimiter);
@@ -382,6 +393,10 @@ fn read_rows(
             reader = csv_reader(&data[base..], delimiter);
             continue;
         }
+        let restart = Restart {
+            offset: rows.end,
+            rows_before: rows.row,
+        };
         let (b, row) = rows.next(&record, end);
         table.blank_rows(b);
         let row_view = CsvRow {
@@ -389,10 +404,13 @@ fn read_rows(
             gbk,
         };
         table.row(row, &row_view);
+        if table.new_table_at().is_some() {
+            return Ok((rows.row, Some(restart)));
+        }
     }
     let trailing = rows.trailing();
     table.blank_rows(trailing);
-    Ok(rows.row.saturating_add(trailing as u32))
+    Ok((rows.row.saturating_add(trailing as u32), None))
 }
 
 /// Rejects a record whose cell `col` swallowed rows (`end`: where the record ended in
@@ -460,17 +478,57 @@ fn swallowing_cell(record: &ByteRecord, delimiter: u8, width: usize) -> Option<u
     })
 }
 
-/// Reads a delimited text file already in memory. The header is found on the first rows;
-/// a large remainder without quotes is read in parts on the current rayon pool, and the
-/// parts put back in order, so the outcome is the same whatever the thread count.
+/// Reads a delimited text file already in memory: every table in it, one under another
+/// (usually one).
 pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
     let (encoding, damaged_spots) = detect(bytes);
     let body = body(bytes, encoding);
     let delimiter = detect_delimiter(&body);
     let gbk = encoding == TextEncoding::Gb18030;
-    let mut reader = csv_reader(&body, delimiter);
-    let mut rows = RowCounter::new(&body, false);
+    let (reader, mut restart) = read_table(&body, delimiter, gbk, opts.clone())?;
+    let mut next_header = reader.new_table_at();
+    let (detection, mut output) = reader.finish();
+    output.damaged_spots = damaged_spots;
+    let mut more: Vec<StackedTable> = Vec::new();
+    let (mut from, mut rows_before) = (0usize, 0u32);
+    let mut opts = next_table_options(&opts);
+    while let (Some(r), Some(header)) = (restart, next_header) {
+        let first_row = rows_before + header;
+        from += r.offset;
+        rows_before += r.rows_before;
+        let (reader, again) = read_table(&body[from..], delimiter, gbk, opts.clone())?;
+        (restart, next_header) = (again, reader.new_table_at());
+        let (detection, output) = reader.finish();
+        more.push(StackedTable {
+            first_row,
+            detection,
+            output: output.shifted(rows_before),
+        });
+        opts = next_table_options(&opts);
+    }
+    Ok(TextTable {
+        encoding,
+        detection,
+        output,
+        more,
+    })
+}
+
+/// Reads one table from `body`: the header is found on the first rows; a large remainder
+/// without quotes is read in parts on the current rayon pool, and the parts put back in
+/// order, so the outcome is the same whatever the thread count. When a header that
+/// differs from the table's is met, the table ends there and the restart says where the
+/// next one begins.
+fn read_table(
+    body: &[u8],
+    delimiter: u8,
+    gbk: bool,
+    opts: TableOptions,
+) -> Result<(TableReader, Option<Restart>), csv::Error> {
+    let mut reader = csv_reader(body, delimiter);
+    let mut rows = RowCounter::new(body, false);
     let mut first: Vec<(u32, ByteRecord)> = Vec::with_capacity(HEADER_SCAN_ROWS);
+    let mut starts: Vec<Restart> = Vec::with_capacity(HEADER_SCAN_ROWS);
     let mut blanks = 0;
     while first.len() < HEADER_SCAN_ROWS {
         let mut record = ByteRecord::new();
@@ -485,6 +543,10 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
         {
             break;
         }
+        starts.push(Restart {
+            offset: rows.end,
+            rows_before: rows.row,
+        });
         let (b, row) = rows.next(&record, reader.position().byte() as usize);
         blanks += b;
         first.push((row, record));
@@ -493,8 +555,21 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
         .iter()
         .map(|(n, record)| (*n, CsvRow { record, gbk }))
         .collect();
-    let mut table = TableReader::start(&first_rows, opts);
-    table.blank_rows(blanks);
+    let start = || {
+        let mut table = TableReader::start(&first_rows, opts.clone());
+        table.blank_rows(blanks);
+        table
+    };
+    let mut table = start();
+    // A table stacked under this one within the first rows.
+    if let Some(n) = table.new_table_at() {
+        let restart = first
+            .iter()
+            .zip(&starts)
+            .find(|((row, _), _)| *row == n)
+            .map(|(_, r)| *r);
+        return Ok((table, restart));
+    }
 
     let rest = &body[rows.end.min(body.len())..];
     // Room for the rows still to come, estimated from the bytes per row so far, so the
@@ -505,12 +580,7 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
     } else {
         vec![rest]
     };
-    if parts.len() == 1 {
-        table.reserve(rest.len() / per_row);
-        let mut counter = RowCounter::new(rest, rows.after_cr);
-        counter.row = rows.row;
-        read_rows(&mut table, rest, delimiter, &mut counter, gbk)?;
-    } else {
+    if parts.len() > 1 {
         let after_cr = rows.after_cr;
         let read: Vec<Result<(TableReader, u32), csv::Error>> = parts
             .par_iter()
@@ -519,7 +589,7 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
                 let mut piece = table.fork();
                 piece.reserve(part.len() / per_row);
                 let mut counter = RowCounter::new(part, i == 0 && after_cr);
-                let n = read_rows(&mut piece, part, delimiter, &mut counter, gbk)?;
+                let (n, _) = read_rows(&mut piece, part, delimiter, &mut counter, gbk)?;
                 Ok((piece, n))
             })
             .collect();
@@ -529,14 +599,21 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
             table.absorb(piece, offset);
             offset = offset.saturating_add(n);
         }
+        if table.new_table_at().is_none() {
+            return Ok((table, None));
+        }
+        // Another table further down: read again in one piece, to find where it starts.
+        table = start();
     }
-    let (detection, mut output) = table.finish();
-    output.damaged_spots = damaged_spots;
-    Ok(TextTable {
-        encoding,
-        detection,
-        output,
-    })
+    table.reserve(rest.len() / per_row);
+    let mut counter = RowCounter::new(rest, rows.after_cr);
+    counter.row = rows.row;
+    let (_, restart) = read_rows(&mut table, rest, delimiter, &mut counter, gbk)?;
+    let restart = restart.map(|r| Restart {
+        offset: rows.end + r.offset,
+        rows_before: r.rows_before,
+    });
+    Ok((table, restart))
 }
 
 #[cfg(test)]

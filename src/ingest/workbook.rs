@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
 
-use super::table::{self, Detection, HEADER_SCAN_ROWS, Row, TableOptions, TableOutput};
+use super::table::{self, HEADER_SCAN_ROWS, Row, TableOptions};
 
 use crate::values::Cell;
 
@@ -97,7 +97,8 @@ fn date_cell(d: &calamine::ExcelDateTime) -> Cell<'static> {
 /// One sheet's outcome.
 pub struct SheetTable {
     pub name: String,
-    pub result: Result<(Detection, TableOutput), String>,
+    /// The sheet's tables, one under another (usually one).
+    pub result: Result<Vec<table::StackedTable>, String>,
 }
 
 type Book = Sheets<Cursor<Vec<u8>>>;
@@ -320,6 +321,10 @@ struct RowFeed<'a> {
     opts: TableOptions,
     first: Vec<(u32, Vec<DataRef<'a>>, Vec<usize>)>,
     reader: Option<table::TableReader>,
+    /// Tables above the one being read, finished (a sheet with stacked tables).
+    done: Vec<table::StackedTable>,
+    /// The first row of the table being read.
+    start_row: u32,
     /// The row being filled (0-based), its cells, and its columns whose formula has no
     /// saved result.
     row: Option<u32>,
@@ -333,6 +338,8 @@ impl<'a> RowFeed<'a> {
             opts,
             first: Vec::new(),
             reader: None,
+            done: Vec::new(),
+            start_row: 1,
             row: None,
             cells: Vec::new(),
             unsaved: Vec::new(),
@@ -368,13 +375,24 @@ impl<'a> RowFeed<'a> {
     fn emit(&mut self, row: u32) {
         let row_no = row.saturating_add(1);
         match &mut self.reader {
-            Some(reader) => reader.row(
-                row_no,
-                &StreamRow {
-                    cells: &self.cells,
-                    unsaved: &self.unsaved,
-                },
-            ),
+            Some(reader) => {
+                reader.row(
+                    row_no,
+                    &StreamRow {
+                        cells: &self.cells,
+                        unsaved: &self.unsaved,
+                    },
+                );
+                if reader.new_table_at().is_some() {
+                    // A header of another table: it and the rows after it start anew.
+                    self.end_table();
+                    self.first.push((
+                        row_no,
+                        std::mem::take(&mut self.cells),
+                        std::mem::take(&mut self.unsaved),
+                    ));
+                }
+            }
             None => {
                 self.first.push((
                     row_no,
@@ -382,7 +400,7 @@ impl<'a> RowFeed<'a> {
                     std::mem::take(&mut self.unsaved),
                 ));
                 if self.first.len() == HEADER_SCAN_ROWS {
-                    self.reader = Some(self.start());
+                    self.start();
                 }
             }
         }
@@ -390,7 +408,26 @@ impl<'a> RowFeed<'a> {
         self.unsaved.clear();
     }
 
-    fn start(&mut self) -> table::TableReader {
+    /// Finishes the table being read, the next one to be classified on its own.
+    fn end_table(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            self.finish_reader(reader);
+        }
+        self.opts = table::next_table_options(&self.opts);
+    }
+
+    fn finish_reader(&mut self, reader: table::TableReader) {
+        let (detection, output) = reader.finish();
+        self.done.push(table::StackedTable {
+            first_row: self.start_row,
+            detection,
+            output,
+        });
+    }
+
+    /// Starts a table on the rows in `first`; a table met among them ends it at once and
+    /// their rows from its header on start the next.
+    fn start(&mut self) {
         // As wide as each other, as in a grid: a group label merged across columns is
         // spread over the columns to its right up to the row's end (`table::group_labels`).
         let width = self
@@ -402,23 +439,43 @@ impl<'a> RowFeed<'a> {
         for (_, cells, _) in &mut self.first {
             cells.resize_with(width, || DataRef::Empty);
         }
-        let first: Vec<(u32, StreamRow)> = self
+        let first_row = self.first.first().map_or(1, |(n, _, _)| *n);
+        let rows: Vec<(u32, StreamRow)> = self
             .first
             .iter()
             .map(|(n, cells, unsaved)| (*n, StreamRow { cells, unsaved }))
             .collect();
-        table::TableReader::start(&first, self.opts.clone())
+        let reader = table::TableReader::start(&rows, self.opts.clone());
+        self.start_row = first_row;
+        match reader.new_table_at().filter(|&n| n > first_row) {
+            Some(n) => {
+                self.finish_reader(reader);
+                self.opts = table::next_table_options(&self.opts);
+                self.first.retain(|(r, _, _)| *r >= n);
+            }
+            None => {
+                self.first.clear();
+                self.reader = Some(reader);
+            }
+        }
     }
 
-    fn finish(mut self) -> (Detection, TableOutput) {
+    fn finish(mut self) -> Vec<table::StackedTable> {
         if let Some(row) = self.row {
             self.emit(row);
         }
-        let reader = match self.reader.take() {
-            Some(reader) => reader,
-            None => self.start(),
-        };
-        reader.finish()
+        // The rows still in hand: a table (or the first, even with no rows at all).
+        while self.reader.is_none() && (!self.first.is_empty() || self.done.is_empty()) {
+            let before = self.first.len();
+            self.start();
+            if self.reader.is_none() && self.first.len() == before {
+                break; // not reached: a table ending among its rows leaves fewer
+            }
+        }
+        if let Some(reader) = self.reader.take() {
+            self.finish_reader(reader);
+        }
+        self.done
     }
 }
 
@@ -441,7 +498,7 @@ fn xlsx_table(
     xlsx: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     opts: TableOptions,
-) -> Result<(Detection, TableOutput), String> {
+) -> Result<Vec<table::StackedTable>, String> {
     if let Some(table) = xlsx_stream(xlsx, name, opts.clone())? {
         return Ok(table);
     }
@@ -474,7 +531,7 @@ fn xlsx_stream(
     xlsx: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     opts: TableOptions,
-) -> Result<Option<(Detection, TableOutput)>, String> {
+) -> Result<Option<Vec<table::StackedTable>>, String> {
     let mut reader = match xlsx.worksheet_cells_reader(name) {
         Ok(reader) => reader,
         // A chart sheet: nothing to read, as calamine itself treats it.
@@ -521,7 +578,7 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
                     .enumerate()
                     .map(|(i, r)| (top + i as u32 + 1, SheetRow(r)));
                 let first: Vec<_> = rows.by_ref().take(HEADER_SCAN_ROWS).collect();
-                Ok(table::read_table(first, rows, opts.clone()))
+                Ok(table::read_tables(first, rows, opts.clone()))
             }
         });
         out.push(SheetTable { name, result });

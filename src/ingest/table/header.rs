@@ -13,6 +13,10 @@ use crate::values::MonthRange;
 /// How many rows from the top may hold titles, notes and blanks before the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
 
+/// Rows below the first header found that may still hold a better one (a two-row
+/// header's lower row); further down a header starts another table.
+const HEADER_REFINE_ROWS: usize = 2;
+
 /// Which column holds which field, for one table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ColumnMap {
@@ -604,6 +608,18 @@ pub struct Layout {
     /// The month of a contributions sheet without a period column, named above the header
     /// or in the sheet name.
     pub period: Option<crate::records::Period>,
+    /// The header row's cells, normalised: a row further down equal to it is a repeated
+    /// header (a paged export); one that differs and heads a table starts a new table.
+    pub header_cells: Vec<String>,
+}
+
+impl Layout {
+    /// Whether `cells` (normalised) are the header's, trailing empty cells aside.
+    pub fn is_header(&self, cells: &[String]) -> bool {
+        let trim = |v: &[String]| v.len() - v.iter().rev().take_while(|c| c.is_empty()).count();
+        let (a, b) = (trim(&self.header_cells), trim(cells));
+        a == b && self.header_cells[..a] == cells[..b]
+    }
 }
 
 /// The outcome of looking for a header.
@@ -664,6 +680,12 @@ fn detect_in_place(
     // A header that would do but for the person: why, if nothing else does.
     let mut unidentified: Option<&'static str> = None;
     for (r, row) in rows.iter().enumerate().take(HEADER_SCAN_ROWS) {
+        // The first header found, or one of the two rows below it (the lower row of a
+        // two-row header) heads the table: a header further down heads a table stacked
+        // under this one (SPEC 2.1), read as a table of its own.
+        if best.is_some_and(|(_, found, _)| r > found + HEADER_REFINE_ROWS) {
+            break;
+        }
         let above = r.checked_sub(1).map(|a| rows[a].as_slice());
         let mut map = ColumnMap::from_header(row, above);
         map.check_payer_ids(&rows[r + 1..]);
@@ -744,6 +766,7 @@ fn detect_in_place(
             identity: (!identity.is_empty() || identity.name.is_some()).then_some(identity),
             notes,
             period,
+            header_cells: rows[r].iter().map(|c| normalize_header(c)).collect(),
         }));
     }
     if let Some(reason) = unidentified {

@@ -26,7 +26,7 @@ use crate::values::{Cell, ValueError};
 pub use header::{
     ColumnMap, Detection, HEADER_SCAN_ROWS, IgnoredColumn, Layout, REPEATS_A_FIELD, detect,
 };
-pub use reader::{TableReader, read_table};
+pub use reader::{StackedTable, TableReader, next_table_options, read_table, read_tables};
 
 /// One row of a table, whatever it was read from.
 pub trait Row {
@@ -261,6 +261,9 @@ pub struct TableOutput {
     pub damaged_spots: u64,
     /// Directions of `entries`, for a file whose amounts turn out to be unsigned.
     directions: Vec<Direction>,
+    /// The row (1-based) where a header that differs from this table's starts a table of
+    /// its own; rows from it on are not this table's.
+    pub new_table_at: Option<u32>,
     /// Sides of `contributions` in a long-format sheet (empty otherwise), to combine them.
     sides: Vec<crate::ingest::layouts::long::Side>,
     /// Outflow rows (spending, clearing…) written with a minus sign, and without one: a

@@ -3,7 +3,7 @@
 
 use super::header::{Detection, detect_table};
 use super::memo::Memos;
-use super::{Reason, Row, SkipKind, TableOptions, TableOutput};
+use super::{HEADER_SCAN_ROWS, Reason, Row, SkipKind, TableOptions, TableOutput};
 use crate::records::Kind;
 
 /// Reads a table row by row: the header is looked for among the first rows, then each
@@ -125,9 +125,78 @@ impl TableReader {
     pub fn finish(self) -> (Detection, TableOutput) {
         (self.detection, self.out.finish())
     }
+
+    /// The row where a header that differs from this table's starts another table (SPEC
+    /// 2.1 "stacked tables"): rows from it on were not read into this one.
+    pub fn new_table_at(&self) -> Option<u32> {
+        self.out.new_table_at
+    }
 }
 
-/// Reads a whole table from rows already in hand: (1-based row number, row).
+/// One table of a file or sheet that holds several, one under another.
+#[derive(Debug)]
+pub struct StackedTable {
+    /// The row (1-based) it starts at: the first row of the file or sheet for the first.
+    pub first_row: u32,
+    pub detection: Detection,
+    pub output: TableOutput,
+}
+
+/// The options for a table found under another: classified on its own, never forced.
+pub fn next_table_options(opts: &TableOptions) -> TableOptions {
+    TableOptions {
+        forced: None,
+        ..opts.clone()
+    }
+}
+
+/// Reads every table from rows in hand, a table further down starting where a header
+/// that differs from the one above it is met.
+pub fn read_tables<R: Row>(
+    first: Vec<(u32, R)>,
+    rest: impl Iterator<Item = (u32, R)>,
+    opts: TableOptions,
+) -> Vec<StackedTable> {
+    let mut rest = rest;
+    let mut first = first;
+    let mut opts = opts;
+    let mut tables = Vec::new();
+    loop {
+        let first_row = first.first().map_or(1, |(n, _)| *n);
+        let mut reader = TableReader::start(&first, opts.clone());
+        let mut next: Vec<(u32, R)> = Vec::new();
+        match reader.new_table_at().filter(|&n| n > first_row) {
+            Some(n) => next = first.into_iter().skip_while(|(r, _)| *r < n).collect(),
+            None => {
+                for (row_no, row) in rest.by_ref() {
+                    reader.row(row_no, &row);
+                    if reader.new_table_at().is_some() {
+                        next.push((row_no, row));
+                        break;
+                    }
+                }
+            }
+        }
+        let (detection, output) = reader.finish();
+        tables.push(StackedTable {
+            first_row,
+            detection,
+            output,
+        });
+        if next.is_empty() {
+            return tables;
+        }
+        next.extend(
+            rest.by_ref()
+                .take(HEADER_SCAN_ROWS.saturating_sub(next.len())),
+        );
+        first = next;
+        opts = next_table_options(&opts);
+    }
+}
+
+/// Reads the first table from rows already in hand: (1-based row number, row); a table
+/// stacked under it is not read (see [`read_tables`]).
 pub fn read_table<R: Row>(
     first: Vec<(u32, R)>,
     rest: impl Iterator<Item = (u32, R)>,

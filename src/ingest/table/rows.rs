@@ -217,9 +217,16 @@ impl TableOutput {
         row_no: u32,
         row: &R,
     ) {
-        if let Some(skip) = skip_kind(layout, row) {
-            self.skip(skip);
-            return;
+        if self.new_table_at.is_some() {
+            return; // the rows from a new header on are a table of their own
+        }
+        match skip_kind(layout, row) {
+            Some(Outside::Skip(skip)) => return self.skip(skip),
+            Some(Outside::NewTable) => {
+                self.new_table_at = Some(row_no);
+                return;
+            }
+            None => {}
         }
         if let Some(col) = layout.map.column(Field::Reversed)
             && values::is_reversed(&row.cell(col))
@@ -350,8 +357,25 @@ impl TableOutput {
         }
     }
 
+    /// The same output, its row numbers shifted by `offset` (a table read from the middle
+    /// of a file, its rows counted from there).
+    pub fn shifted(self, offset: u32) -> TableOutput {
+        if offset == 0 {
+            return self;
+        }
+        let damaged_spots = self.damaged_spots;
+        let mut out = TableOutput::default();
+        out.absorb(self, offset);
+        out.damaged_spots = damaged_spots;
+        out
+    }
+
     /// Appends a later part of the same table, its row numbers shifted by `offset`.
     pub(super) fn absorb(&mut self, mut part: TableOutput, offset: u32) {
+        if self.new_table_at.is_some() {
+            return; // read again as the new table's rows
+        }
+        self.new_table_at = part.new_table_at.map(|r| r.saturating_add(offset));
         let shift = |o: &mut Origin| o.row = o.row.saturating_add(offset);
         part.contributions
             .iter_mut()
@@ -496,7 +520,7 @@ enum Parsed {
 }
 
 #[inline]
-fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
+fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<Outside> {
     let pid_col = layout.map.column(Field::PersonId);
     let pid_cell = pid_col.map(|c| row.cell(c)).unwrap_or(Cell::Empty);
     let pid_text = pid_cell.to_text();
@@ -511,7 +535,7 @@ fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
         .filter(|&i| !row.cell(i).is_blank())
         .collect();
     let Some(&first) = nonblank.first() else {
-        return Some(SkipKind::Blank);
+        return Some(Outside::Skip(SkipKind::Blank));
     };
     let pid_is_id = values::person_key(&pid_cell).is_ok_and(|k| k.is_some());
     if !pid_is_id || is_total_label(&pid_text) {
@@ -519,11 +543,16 @@ fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
             .iter()
             .any(|&i| is_total_label(&row.cell(i).to_text()));
         if total {
-            return Some(SkipKind::Total);
+            return Some(Outside::Skip(SkipKind::Total));
         }
     }
+    match header_again(layout, row, &nonblank) {
+        Some(HeaderAgain::Repeated) => return Some(Outside::Skip(SkipKind::Header)),
+        Some(HeaderAgain::NewTable) => return Some(Outside::NewTable),
+        None => {}
+    }
     if aliases::lookup(&normalize_header(&pid_text)).is_some_and(|(f, _)| f == Field::PersonId) {
-        return Some(SkipKind::Header);
+        return Some(Outside::Skip(SkipKind::Header));
     }
     let required: &[Field] = match layout.kind {
         Kind::Contributions => &[Field::PersonId, Field::Period],
@@ -533,12 +562,59 @@ fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<SkipKind> {
     let required_blank = required
         .iter()
         .all(|f| layout.map.column(*f).is_none_or(|c| row.cell(c).is_blank()));
-    if required_blank
-        && (nonblank.len() == 1 || starts_with_any(&row.cell(first).to_text(), &NOTE_MARKS))
+    // A lone text with no ID (a remark, or the title of a table stacked below) is a note.
+    let lone = nonblank.len() == 1 && !pid_is_id;
+    if lone
+        || required_blank
+            && (nonblank.len() == 1 || starts_with_any(&row.cell(first).to_text(), &NOTE_MARKS))
     {
-        return Some(SkipKind::Note);
+        return Some(Outside::Skip(SkipKind::Note));
     }
     None
+}
+
+/// A row below the header that is not data.
+enum Outside {
+    Skip(SkipKind),
+    /// A header that differs from the table's: a table of its own starts here.
+    NewTable,
+}
+
+/// A header row met again below the first.
+enum HeaderAgain {
+    /// Every cell equals the first header's (a paged export).
+    Repeated,
+    /// It heads a table of some kind, and differs (a statement under contributions).
+    NewTable,
+}
+
+/// Whether a row is a header: the first one again, or another that heads a table on its
+/// own. Only rows with two or more cells naming fields are looked at.
+fn header_again<R: Row + ?Sized>(
+    layout: &Layout,
+    row: &R,
+    nonblank: &[usize],
+) -> Option<HeaderAgain> {
+    let named = nonblank
+        .iter()
+        .filter(|&&i| aliases::lookup(&normalize_header(&row.cell(i).to_text())).is_some())
+        .count();
+    if named < 2 {
+        return None;
+    }
+    let cells: Vec<String> = (0..row.width())
+        .map(|i| normalize_header(&row.cell(i).to_text()))
+        .collect();
+    if layout.is_header(&cells) {
+        return Some(HeaderAgain::Repeated);
+    }
+    let texts: Vec<String> = (0..row.width())
+        .map(|i| row.cell(i).to_text().into_owned())
+        .collect();
+    match super::header::detect(&[texts], None, None) {
+        super::header::Detection::Found(_) => Some(HeaderAgain::NewTable),
+        _ => None,
+    }
 }
 
 /// The first year a period of the employee medical insurance can have (the scheme began
