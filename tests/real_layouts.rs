@@ -408,3 +408,150 @@ fn a_month_per_sheet_without_a_period_column() {
         skipped.reason
     );
 }
+
+/// City portals and agencies (DOMAIN §6), each as its export lays it out: Xuzhou's
+/// 当月应划账金额 / 当月是否到帐, Suzhou's 结算期 / 计入个人账户金额 / 到账标记, Chongqing's
+/// 缴费基数(元) / 缴费标记, an HR agency's two-row header with 社保缴纳月 beside 所属社保月份
+/// and 费用种类, and a city bill's group naming its side over 应缴金额.
+#[test]
+fn city_portals_and_agency_layouts() {
+    let dir = tempfile::tempdir().unwrap();
+    // A person each: one person's month in two files counts once (overlapping sources).
+    let pids: Vec<String> = (1..=5)
+        .map(|i| id(&format!("3201021980010100{i}")))
+        .collect();
+    let xuzhou = write(
+        dir.path(),
+        "xuzhou.csv",
+        format!(
+            "身份证号,姓名,费款所属期,当月应划账金额,当月是否到帐\n{p},丁,202401,160.00,是\n{p},丁,202402,160.00,否\n",
+            p = pids[0]
+        ),
+    );
+    let suzhou = write(
+        dir.path(),
+        "suzhou.csv",
+        format!(
+            "身份证号码,姓名,结算期,计入个人账户金额,到账标记,到账日期\n{p},丙,202401,150.00,已到账,2024-02-10\n",
+            p = pids[1]
+        ),
+    );
+    let chongqing = write(
+        dir.path(),
+        "chongqing.csv",
+        format!(
+            "证件号码,姓名,费款所属期,缴费基数(元),缴费标记,费款科目\n{p},乙,2024-01,5000,已缴,职工基本医疗保险\n",
+            p = pids[2]
+        ),
+    );
+    let ciic = write(
+        dir.path(),
+        "ciic.csv",
+        gbk(&format!(
+            "中智 社保缴纳明细\n姓名,证件号,社保缴纳月,所属社保月份,费用种类,医疗保险,,养老保险,\n,,,,,个人,单位,个人,单位\n甲,{p},202402,202401,标准,100,400,400,800\n甲,{p},202405,202402,补缴,100,400,400,800\n",
+            p = pids[3]
+        )),
+    );
+    let bill = write(
+        dir.path(),
+        "bill.csv",
+        format!(
+            "姓名,身份证号码,费款所属期,基本医疗保险（含生育）(单位缴纳),,基本医疗保险（含生育）(个人缴纳),,基本养老保险(单位缴纳)\n,,,缴费基数,应缴金额,缴费基数,应缴金额,应缴金额\n戊,{p},202403,6000,480.00,6000,120.00,960.00\n",
+            p = pids[4]
+        ),
+    );
+    let batch = read_all(&[&xuzhou, &suzhou, &chongqing, &ciic, &bill]);
+    assert_read_in_full(&batch);
+    let by_file = |name: &str| -> Vec<&yibao_recon::records::Contribution> {
+        let sources: Vec<u32> = batch
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.path.ends_with(name))
+            .map(|(i, _)| i as u32)
+            .collect();
+        batch
+            .contributions
+            .iter()
+            .filter(|c| sources.contains(&c.origin.source))
+            .collect()
+    };
+    let x = by_file("xuzhou.csv");
+    assert_eq!(x[0].stated_credit.unwrap().to_string(), "160.00");
+    assert_eq!(
+        (x[0].status, x[1].status),
+        (PaymentStatus::Paid, PaymentStatus::Unpaid)
+    );
+    let s = by_file("suzhou.csv");
+    assert_eq!(s[0].stated_credit.unwrap().to_string(), "150.00");
+    assert_eq!(s[0].period.to_string(), "2024-01");
+    let c = by_file("chongqing.csv");
+    assert_eq!(c[0].base.unwrap().to_string(), "5000.00");
+    assert_eq!(c[0].status, PaymentStatus::Paid);
+    let a = by_file("ciic.csv");
+    let got: Vec<(String, Option<String>, ContributionType, String)> = a
+        .iter()
+        .map(|c| {
+            (
+                c.period.to_string(),
+                c.paid_month.map(|m| m.to_string()),
+                c.contribution_type,
+                c.employee_amount.unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "2024-01".to_string(),
+                Some("2024-02".to_string()),
+                ContributionType::Normal,
+                "100.00".to_string()
+            ),
+            (
+                "2024-02".to_string(),
+                Some("2024-05".to_string()),
+                ContributionType::BackPayment,
+                "100.00".to_string()
+            ),
+        ]
+    );
+    let b = by_file("bill.csv");
+    assert_eq!(b[0].employer_amount.unwrap().to_string(), "480.00");
+    assert_eq!(b[0].employee_amount.unwrap().to_string(), "120.00");
+    assert_eq!(b[0].base.unwrap().to_string(), "6000.00");
+}
+
+/// Yinhai Ta3's roster: no ID column, the person number (个人编号) the key; 参保状态,
+/// 开始年月 / 终止年月, 离退休标识 and 退休日期 read.
+#[test]
+fn ta3_roster_keyed_by_person_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "ta3_roster.csv",
+        "个人编号,险种类型,参保状态,参保日期,开始年月,终止年月,离退休标识,退休日期,单位编号,单位名称\n1000123,职工基本医疗保险,暂停,2010-01-01,202403,202405,在职,,8001,示例公司\n1000124,职工基本医疗保险,正常,2010-01-01,,,退休,2020-06-30,8001,示例公司\n",
+    );
+    let batch = read_all(&[&p]);
+    assert_read_in_full(&batch);
+    assert_eq!(batch.sources[0].kind, yibao_recon::records::Kind::Roster);
+    let r = &batch.roster[0];
+    assert_eq!(&*r.who.person_id, "1000123");
+    assert_eq!(
+        r.account_status,
+        Some(yibao_recon::records::AccountStatus::Inactive)
+    );
+    assert_eq!(
+        r.status_from.map(|p| p.to_string()).as_deref(),
+        Some("2024-03")
+    );
+    assert_eq!(batch.roster[1].category, Some(Category::Retired));
+    assert_eq!(
+        batch.roster[1]
+            .retired_from
+            .map(|p| p.to_string())
+            .as_deref(),
+        Some("2020-06")
+    );
+}
