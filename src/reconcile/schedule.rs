@@ -435,6 +435,10 @@ pub(crate) fn schedule(
 /// payments is its normal part, judged on its own rows, and a difference after it (the
 /// normal part showing base plus difference as its base); any other month is one part.
 fn scheduled_parts(rows: &[&Contribution], out: &mut Vec<Scheduled>) {
+    if rows.len() == 1 {
+        out.extend(scheduled_period(rows));
+        return;
+    }
     let back = |c: &&Contribution| c.contribution_type == ContributionType::BackPayment;
     let paid_medical = |c: &&&Contribution| {
         c.status == PaymentStatus::Paid && !matches!(c.insurance, Insurance::Other(_))
@@ -466,6 +470,9 @@ fn scheduled_parts(rows: &[&Contribution], out: &mut Vec<Scheduled>) {
 /// scheme beside them do not add in), paid rows only when any is paid; credits the bureau
 /// owes (types 36, 40, 41) kept apart as `owed`, their stated credit else their amounts.
 fn scheduled_period(rows: &[&Contribution]) -> Option<Scheduled> {
+    if let [row] = rows {
+        return Some(single_row_period(row));
+    }
     let period = rows.first()?.period;
     let medical = |c: &Contribution| !matches!(c.insurance, Insurance::Other(_));
     let any_medical = rows.iter().any(|c| medical(c));
@@ -564,4 +571,44 @@ fn scheduled_period(rows: &[&Contribution]) -> Option<Scheduled> {
         due: period,
         grace_end: period,
     })
+}
+
+/// [`scheduled_period`] of a month with one row, as most are: the same values, worked out
+/// without going over the rows for each.
+fn single_row_period(c: &Contribution) -> Scheduled {
+    let paid = c.status == PaymentStatus::Paid;
+    let (employee_amount, employer_amount, stated) =
+        if c.contribution_type == ContributionType::AccountCredit {
+            // Only owed credits: they are the period's stated credit.
+            let owed = c
+                .stated_credit
+                .or_else(|| add(c.employee_amount, c.employer_amount));
+            (None, None, owed)
+        } else {
+            (c.employee_amount, c.employer_amount, c.stated_credit)
+        };
+    Scheduled {
+        period: c.period,
+        has_row: true,
+        insurance: c.insurance.clone(),
+        tier: c.tier.clone(),
+        base: c.base,
+        own_base: c.base,
+        part: Part::Normal,
+        employee_amount,
+        employer_amount,
+        stated,
+        stated_source: stated.map(|_| c.origin.source),
+        stated_differs: false,
+        owed: None,
+        paid,
+        backpay: paid && c.contribution_type == ContributionType::BackPayment,
+        paid_month: c.paid_month.filter(|_| paid),
+        formula: None,
+        expected: Money::ZERO,
+        expected_from: None,
+        missing: MissingValues::default(),
+        due: c.period,
+        grace_end: c.period,
+    }
 }
