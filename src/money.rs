@@ -157,6 +157,15 @@ impl Money {
         self.cents() == 0
     }
 
+    /// The sum of two amounts either of which may be missing: missing when both are, else
+    /// the known ones added (a missing one counts as nothing).
+    pub fn add_known(a: Option<Money>, b: Option<Money>) -> Option<Money> {
+        match (a, b) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
+        }
+    }
+
     /// Share `i` (0-based) of this amount split evenly over `n` parts in cents, each
     /// rounded toward zero and the remainder on the last part (SPEC 2.1's period ranges):
     /// the parts add up to the whole.

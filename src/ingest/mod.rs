@@ -16,15 +16,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::InputError;
-use crate::money::Money;
 use crate::records::{
-    Contribution, ContributionType, Insurance, Kind, OfPerson, Origin, PaymentStatus, Period,
-    Records, RosterEntry, StatementEntry, Who, id_order,
+    Contribution, Kind, OfPerson, Origin, Records, RosterEntry, StatementEntry, Who, id_order,
 };
 use layouts::identity::Identity;
 use table::REPEATS_A_FIELD;
@@ -609,179 +606,6 @@ pub enum Retain {
     CountsOnly,
 }
 
-/// A row read from two files is counted once: the copy from the later file (in path
-/// order) is skipped as the same period (or entry) of an earlier file (SPEC 2.1
-/// overlapping sources), and a note per source names the first copy of one.
-fn skip_repeats(batch: &mut Batch) {
-    // Each a pass over all its records: the two side by side.
-    let (contributions, entries) = rayon::join(
-        || repeats(&batch.contributions, |c| c.origin, contribution_key),
-        || repeats(&batch.entries, |e| e.origin, entry_key),
-    );
-    let label = |o: Origin| {
-        let s = batch.source(o);
-        format!(
-            "{} row {}",
-            source_label(&s.path, s.sheet.as_deref()),
-            o.row
-        )
-    };
-    let moved: Vec<(Origin, String)> = contributions
-        .iter()
-        .map(|&(i, first)| (batch.contributions[i].origin, label(first)))
-        .chain(
-            entries
-                .iter()
-                .map(|&(i, first)| (batch.entries[i].origin, label(first))),
-        )
-        .collect();
-    drop_indices(&mut batch.contributions, &contributions);
-    drop_indices(&mut batch.entries, &entries);
-    let mut per_source: BTreeMap<u32, (u64, String)> = BTreeMap::new();
-    for (origin, first) in moved {
-        let counts = &mut batch.sources[origin.source as usize].counts;
-        counts.accepted -= 1;
-        counts.skipped += 1;
-        counts.skipped_same_period += 1;
-        per_source
-            .entry(origin.source)
-            .or_insert((0, format!("row {} repeats {first}", origin.row)))
-            .0 += 1;
-    }
-    for (source, (n, example)) in per_source {
-        let s = &batch.sources[source as usize];
-        batch.notes.push(format!(
-            "{}: {n} row(s) skipped: the same row in an earlier file ({example}); counted once",
-            source_label(&s.path, s.sheet.as_deref())
-        ));
-    }
-}
-
-/// What makes two contribution rows the same payment (the name may be spelt differently).
-type ContributionKey<'a> = (
-    &'a str,
-    Period,
-    Option<Money>,
-    Option<Money>,
-    Option<Money>,
-    PaymentStatus,
-    ContributionType,
-    Option<Period>,
-    &'a Insurance,
-    Option<&'a str>,
-    Option<&'a str>,
-);
-
-fn contribution_key(c: &Contribution) -> ContributionKey<'_> {
-    (
-        &c.who.person_id,
-        c.period,
-        c.base,
-        c.employee_amount,
-        c.employer_amount,
-        c.status,
-        c.contribution_type,
-        c.paid_month,
-        &c.insurance,
-        c.tier.as_deref(),
-        c.employer.as_deref(),
-    )
-}
-
-/// What makes two statement rows the same entry.
-type EntryKey<'a> = (
-    &'a str,
-    chrono::NaiveDateTime,
-    Money,
-    Option<Money>,
-    &'a str,
-    Option<Period>,
-    Option<&'a str>,
-);
-
-fn entry_key(e: &StatementEntry) -> EntryKey<'_> {
-    (
-        &e.who.person_id,
-        e.at,
-        e.amount,
-        e.balance,
-        &e.kind_text,
-        e.period,
-        e.beneficiary.as_deref(),
-    )
-}
-
-/// Rows equal (by `key`) to an earlier row of another source: (index, the first copy's
-/// origin), in row order. Rows are hashed in parallel and sorted by hash, so equal rows
-/// meet without a map of owned keys (which cost more memory than the records).
-fn repeats<'r, T: OfPerson + Sync, K: std::hash::Hash + Eq>(
-    rows: &'r Records<T>,
-    origin: impl Fn(&T) -> Origin + Sync,
-    key: fn(&'r T) -> K,
-) -> Vec<(usize, Origin)> {
-    use std::hash::BuildHasher;
-    // Equal rows name the same person: only people with rows in two sources or more can
-    // have one repeated, and usually there are none (a person's rows come in one file).
-    let mut sources: FxHashMap<&str, (u32, bool)> = FxHashMap::default();
-    // Runs of one person's rows (first index, rows, ID): the check looks up a run, not a row.
-    let mut runs: Vec<(usize, &'r [T], &'r str)> = Vec::new();
-    let mut next = 0;
-    for run in rows.par_person_runs() {
-        let (source, who) = (origin(&run[0]).source, run[0].who());
-        let seen = sources.entry(&who.person_id).or_insert((source, false));
-        seen.1 |= seen.0 != source;
-        runs.push((next, run, &who.person_id));
-        next += run.len();
-    }
-    let hasher = rustc_hash::FxBuildHasher;
-    // (hash, row) pairs sorted side by side: equal rows meet, in row order within a hash.
-    let mut order: Vec<(u64, u32)> = runs
-        .par_iter()
-        .filter(|(_, _, id)| sources.get(id).is_some_and(|s| s.1))
-        .flat_map_iter(|&(first, run, _)| {
-            run.iter()
-                .enumerate()
-                .map(move |(k, r)| (hasher.hash_one(key(r)), (first + k) as u32))
-        })
-        .collect();
-    order.par_sort_unstable();
-    let mut out = Vec::new();
-    for group in order.chunk_by(|a, b| a.0 == b.0) {
-        if group.len() < 2 {
-            continue;
-        }
-        // The first row of each distinct key in the group, in row order.
-        let mut firsts: Vec<usize> = Vec::new();
-        for &(_, i) in group {
-            let i = i as usize;
-            match firsts.iter().find(|&&f| key(&rows[f]) == key(&rows[i])) {
-                Some(&f) if origin(&rows[f]).source != origin(&rows[i]).source => {
-                    out.push((i, origin(&rows[f])))
-                }
-                Some(_) => {}
-                None => firsts.push(i),
-            }
-        }
-    }
-    out.sort_unstable_by_key(|&(i, _)| i);
-    out
-}
-
-/// Removes the rows at `drop` (sorted indices), keeping the others in order.
-fn drop_indices<T>(rows: &mut Records<T>, drop: &[(usize, Origin)]) {
-    if drop.is_empty() {
-        return;
-    }
-    let mut next = drop.iter().map(|&(i, _)| i).peekable();
-    rows.retain(|index, _| {
-        let gone = next.peek() == Some(&index);
-        if gone {
-            next.next();
-        }
-        !gone
-    });
-}
-
 /// One ID under different names is worth a look: a typo, or two people mixed up. An ID
 /// ending in 000 under several names is most likely one that Excel cut to 15 significant
 /// digits: the note says so and names the rows.
@@ -906,7 +730,6 @@ pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
 /// The second half: what only shows across files — a row repeated in another file, or a
 /// month another file holds, is skipped, one person under two names is noted.
 pub fn check_across_files(batch: &mut Batch) {
-    skip_repeats(batch);
     overlap::skip_overlaps(batch);
     overlap::skip_overlapping_entries(batch);
     note_conflicting_names(batch);

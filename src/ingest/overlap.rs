@@ -5,16 +5,19 @@
 //! The stages:
 //! 1. **People in several sources.** Only a person with contribution rows in two sources
 //!    (file and sheet) or more can overlap; usually there is none, and the stage ends.
-//! 2. **Months by source.** Their medical rows (after ranges are split and long rows
-//!    combined) are grouped by person, period and type class (normal / back payment), and
-//!    each source's rows of a group summed: status (paid when any row is), base (the
-//!    largest), employee and employer amounts and stated credit (the sums).
+//! 2. **Months by source.** Their rows (after ranges are split and long rows combined) are
+//!    grouped by person, period and type class — normal and back payment as SPEC names
+//!    them, and apart from those the bureau's owed credits, other types and other
+//!    schemes — and each source's rows of a group summed: status (paid when any row is),
+//!    base (the largest), employee and employer amounts and stated credit (the sums). A row
+//!    repeated whole in a later file is the simplest such overlap.
 //! 3. **The first source counts.** In a group held by two sources or more, the first
 //!    source (path byte order, then sheet order: the sources' numbering) counts whole; the
 //!    later sources' rows are skipped, reason `same period in FILE row N`. A row is counted
 //!    as skipped when none of its records (a range's months) is left.
-//! 4. **Conflicts.** Where a later source's sums differ from the first's on a value both
-//!    have, one [`SourceConflict`] per person and period names the first differing field.
+//! 4. **Conflicts.** Where a later source's medical sums (normal or back payment) differ
+//!    from the first's on a value both have, one [`SourceConflict`] per person and period
+//!    names the first differing field.
 //!
 //! Statement entries ([`skip_overlapping_entries`]): a later source's entry of the same
 //! person, date-time, signed amount and kind class (in, out, other) as one of the first
@@ -23,13 +26,13 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Batch, source_label};
 use crate::money::Money;
 use crate::records::{
-    Contribution, ContributionType, EntryKind, Insurance, Origin, PaymentStatus, Period,
-    StatementEntry, Text,
+    Contribution, ContributionType, EntryKind, Insurance, OfPerson, Origin, PaymentStatus, Period,
+    Records, StatementEntry, Text,
 };
 
 /// A person's period recorded differently by two sources (SOURCE_CONFLICT).
@@ -46,11 +49,37 @@ pub struct SourceConflict {
     pub amounts: (Option<Money>, Option<Money>),
 }
 
-/// Normal months and back payments are compared apart.
+/// Which rows of a person's month are compared with which: SPEC's two classes (normal,
+/// back payment), and apart from them the rest, so that those too count once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum TypeClass {
     Normal,
     BackPayment,
+    /// Types 36, 40, 41: credits the bureau owes.
+    Owed,
+    /// A type kept as `other`.
+    OtherType,
+    /// Another scheme's rows (大额医疗, 养老…).
+    OtherScheme,
+}
+
+impl TypeClass {
+    fn of(c: &Contribution) -> TypeClass {
+        if matches!(c.insurance, Insurance::Other(_)) {
+            return TypeClass::OtherScheme;
+        }
+        match c.contribution_type {
+            ContributionType::Normal | ContributionType::Refund => TypeClass::Normal,
+            ContributionType::BackPayment => TypeClass::BackPayment,
+            ContributionType::AccountCredit => TypeClass::Owed,
+            ContributionType::Other => TypeClass::OtherType,
+        }
+    }
+
+    /// SPEC 2.1 raises SOURCE_CONFLICT for medical normal months and back payments.
+    fn compared(self) -> bool {
+        matches!(self, TypeClass::Normal | TypeClass::BackPayment)
+    }
 }
 
 /// The rows of one person, period and type class, by source.
@@ -73,13 +102,6 @@ struct SourceMonth {
     stated_credit: Option<Money>,
 }
 
-fn add(a: Option<Money>, b: Option<Money>) -> Option<Money> {
-    match (a, b) {
-        (None, None) => None,
-        (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
-    }
-}
-
 impl SourceMonth {
     fn take(&mut self, index: usize, c: &Contribution) {
         self.first_origin.get_or_insert(c.origin);
@@ -87,9 +109,9 @@ impl SourceMonth {
         let paid = c.status == PaymentStatus::Paid;
         self.paid = Some(self.paid.unwrap_or(false) || paid);
         self.base = self.base.max(c.base);
-        self.employee_amount = add(self.employee_amount, c.employee_amount);
-        self.employer_amount = add(self.employer_amount, c.employer_amount);
-        self.stated_credit = add(self.stated_credit, c.stated_credit);
+        self.employee_amount = Money::add_known(self.employee_amount, c.employee_amount);
+        self.employer_amount = Money::add_known(self.employer_amount, c.employer_amount);
+        self.stated_credit = Money::add_known(self.stated_credit, c.stated_credit);
     }
 
     /// The first field on which `later` differs from `self`, where both have it.
@@ -136,44 +158,49 @@ struct Difference {
     amounts: (Option<Money>, Option<Money>),
 }
 
-fn class_of(c: &Contribution) -> Option<TypeClass> {
-    if matches!(c.insurance, Insurance::Other(_)) {
-        return None;
+/// A record skipped as the same as one of an earlier source: its index, and the origin of
+/// the first source's record it repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Repeat {
+    index: usize,
+    first: Origin,
+}
+
+/// Stage 1, for either kind: the people with records in two sources or more. A person's
+/// rows in a file come in runs sharing one `Who`, so the runs are looked at, not the rows.
+fn in_several_sources<T: OfPerson + Sync>(
+    records: &Records<T>,
+    origin: fn(&T) -> Origin,
+) -> FxHashSet<&str> {
+    let mut first_source: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut several = FxHashSet::default();
+    for run in records.par_person_runs() {
+        let id: &str = &run[0].who().person_id;
+        let source = origin(&run[0]).source;
+        if *first_source.entry(id).or_insert(source) != source {
+            several.insert(id);
+        }
     }
-    match c.contribution_type {
-        ContributionType::Normal | ContributionType::Refund => Some(TypeClass::Normal),
-        ContributionType::BackPayment => Some(TypeClass::BackPayment),
-        ContributionType::AccountCredit | ContributionType::Other => None,
-    }
+    several
 }
 
 /// Skips the later sources' rows of every month two sources hold, and records the
 /// conflicts (see the module's stages).
 pub(super) fn skip_overlaps(batch: &mut Batch) {
-    // 1. People in several sources: a person's rows in a file come in runs sharing one
-    // `Who`, so the runs are looked at, not the rows.
-    let mut sources: FxHashMap<&str, (u32, bool)> = FxHashMap::default();
-    for run in batch.contributions.par_person_runs() {
-        let c = &run[0];
-        let seen = sources
-            .entry(&c.who.person_id)
-            .or_insert((c.origin.source, false));
-        seen.1 |= seen.0 != c.origin.source;
-    }
-    if !sources.values().any(|(_, several)| *several) {
+    let several = in_several_sources(&batch.contributions, |c| c.origin);
+    if several.is_empty() {
         return;
     }
     // 2. Months by source.
     let mut months: BTreeMap<MonthKey, BTreeMap<u32, SourceMonth>> = BTreeMap::new();
     for (index, c) in batch.contributions.iter().enumerate() {
-        if !sources.get(&*c.who.person_id).is_some_and(|s| s.1) {
+        if !several.contains(&*c.who.person_id) {
             continue;
         }
-        let Some(class) = class_of(c) else { continue };
         let key = MonthKey {
             person_id: &c.who.person_id,
             period: c.period,
-            class,
+            class: TypeClass::of(c),
         };
         months
             .entry(key)
@@ -182,38 +209,32 @@ pub(super) fn skip_overlaps(batch: &mut Batch) {
             .or_default()
             .take(index, c);
     }
-    // 3 and 4. The first source counts; conflicts once per person and period.
-    let label = |batch: &Batch, o: Origin| {
-        let s = batch.source(o);
-        format!(
-            "{} row {}",
-            source_label(&s.path, s.sheet.as_deref()),
-            o.row
-        )
-    };
-    let mut dropped: Vec<usize> = Vec::new();
-    let mut skipped_as: Vec<(Origin, String)> = Vec::new();
+    // 3 and 4. The first source counts; conflicts once per person and period (the months
+    // come in person and period order, so a second conflict of one would follow the first).
+    let mut repeats: Vec<Repeat> = Vec::new();
     let mut conflicts: Vec<SourceConflict> = Vec::new();
     for (key, by_source) in &months {
-        let mut sources = by_source.iter();
-        let Some((_, first)) = sources.next() else {
+        let mut sources = by_source.values();
+        let Some(first) = sources.next() else {
             continue;
         };
         let Some(first_origin) = first.first_origin else {
             continue;
         };
-        for (_, later) in sources {
-            dropped.extend(&later.indices);
-            let first_row = label(batch, first_origin);
-            for &i in &later.indices {
-                skipped_as.push((batch.contributions[i].origin, first_row.clone()));
-            }
-            let Some(difference) = first.first_difference(later) else {
+        for later in sources {
+            repeats.extend(later.indices.iter().map(|&index| Repeat {
+                index,
+                first: first_origin,
+            }));
+            let Some(difference) = first
+                .first_difference(later)
+                .filter(|_| key.class.compared())
+            else {
                 continue;
             };
             let already = conflicts
-                .iter()
-                .any(|c| *c.person_id == *key.person_id && c.period == key.period);
+                .last()
+                .is_some_and(|c| *c.person_id == *key.person_id && c.period == key.period);
             if already {
                 continue;
             }
@@ -228,20 +249,18 @@ pub(super) fn skip_overlaps(batch: &mut Batch) {
             });
         }
     }
-    if dropped.is_empty() {
-        return;
-    }
-    dropped.sort_unstable();
-    dropped.dedup();
-    let mut next = dropped.iter().peekable();
-    batch.contributions.retain(|index, _| {
-        let gone = next.peek() == Some(&&index);
-        if gone {
-            next.next();
-        }
-        !gone
-    });
-    count_skipped_rows(batch, skipped_as);
+    drop(months);
+    drop(several);
+    repeats.sort_unstable();
+    let skipped: Vec<(Origin, Origin)> = repeats
+        .iter()
+        .map(|r| (batch.contributions[r.index].origin, r.first))
+        .collect();
+    drop_indices(&mut batch.contributions, &repeats);
+    // A row split over months is skipped only when none of its months is left.
+    let left: FxHashSet<Origin> = batch.contributions.iter().map(|c| c.origin).collect();
+    let skipped = skipped.into_iter().filter(|(o, _)| !left.contains(o));
+    count_skipped(batch, skipped, "row(s)", "the same period");
     batch.conflicts = conflicts;
 }
 
@@ -250,36 +269,55 @@ fn source_of(batch: &Batch, o: Origin) -> String {
     source_label(&s.path, s.sheet.as_deref())
 }
 
-/// Counts a row as skipped (accepted no more) when none of its records is left, and notes
-/// per source which first row its skipped rows repeat.
-fn count_skipped_rows(batch: &mut Batch, skipped_as: Vec<(Origin, String)>) {
-    let left: std::collections::HashSet<Origin> =
-        batch.contributions.iter().map(|c| c.origin).collect();
-    let mut rows: BTreeMap<Origin, String> = BTreeMap::new();
-    for (origin, first) in skipped_as {
-        if !left.contains(&origin) {
-            rows.entry(origin).or_insert(first);
-        }
+/// Removes the records at `repeats` (sorted by index), keeping the others in order.
+fn drop_indices<T>(rows: &mut Records<T>, repeats: &[Repeat]) {
+    if repeats.is_empty() {
+        return;
     }
+    let mut next = repeats.iter().map(|r| r.index).peekable();
+    rows.retain(|index, _| {
+        let gone = next.peek() == Some(&index);
+        if gone {
+            next.next();
+        }
+        !gone
+    });
+}
+
+/// Counts each skipped row (its origin, and the first source's row it repeats) once as
+/// skipped instead of accepted, and notes per source how many and one example.
+fn count_skipped(
+    batch: &mut Batch,
+    skipped: impl Iterator<Item = (Origin, Origin)>,
+    rows: &str,
+    same: &str,
+) {
+    let rows_skipped: BTreeMap<Origin, Origin> = skipped.collect();
     let mut per_source: BTreeMap<u32, (u64, String)> = BTreeMap::new();
-    for (origin, first) in rows {
+    for (origin, first) in rows_skipped {
+        per_source
+            .entry(origin.source)
+            .or_insert_with(|| {
+                let first = row_label(batch, first);
+                (0, format!("row {} is {same} as {first}", origin.row))
+            })
+            .0 += 1;
         let counts = &mut batch.sources[origin.source as usize].counts;
         counts.accepted -= 1;
         counts.skipped += 1;
         counts.skipped_same_period += 1;
-        let entry = per_source.entry(origin.source).or_insert((
-            0,
-            format!("row {} is the same period as {first}", origin.row),
-        ));
-        entry.0 += 1;
     }
     for (source, (n, example)) in per_source {
         let s = &batch.sources[source as usize];
         batch.notes.push(format!(
-            "{}: {n} row(s) skipped: same period in an earlier file ({example}); counted once, never summed across files",
+            "{}: {n} {rows} skipped: {same} in an earlier file ({example}); counted once, never summed",
             source_label(&s.path, s.sheet.as_deref())
         ));
     }
+}
+
+fn row_label(batch: &Batch, o: Origin) -> String {
+    format!("{} row {}", source_of(batch, o), o.row)
 }
 
 /// Which way an entry's kind moves money, for matching entries across sources.
@@ -314,86 +352,49 @@ struct EntryKey<'a> {
 /// Skips a later source's statement entries that match, one to one, entries of the first
 /// source holding the same person, date-time, signed amount and kind class.
 pub(super) fn skip_overlapping_entries(batch: &mut Batch) {
-    let mut sources: FxHashMap<&str, (u32, bool)> = FxHashMap::default();
-    for run in batch.entries.par_person_runs() {
-        let e = &run[0];
-        let seen = sources
-            .entry(&e.who.person_id)
-            .or_insert((e.origin.source, false));
-        seen.1 |= seen.0 != e.origin.source;
-    }
-    if !sources.values().any(|(_, several)| *several) {
+    let several = in_several_sources(&batch.entries, |e| e.origin);
+    if several.is_empty() {
         return;
     }
     // Per key, per source (in source order), the entries' indices in row order.
     let mut held: BTreeMap<EntryKey, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
     for (index, e) in batch.entries.iter().enumerate() {
-        if !sources.get(&*e.who.person_id).is_some_and(|s| s.1) {
+        if !several.contains(&*e.who.person_id) {
             continue;
         }
-        let key = entry_key(e);
-        held.entry(key)
+        held.entry(entry_key(e))
             .or_default()
             .entry(e.origin.source)
             .or_default()
             .push(index);
     }
-    let mut dropped: Vec<(usize, Origin)> = Vec::new();
+    let mut repeats: Vec<Repeat> = Vec::new();
     for by_source in held.values() {
         let mut sources = by_source.values();
         let Some(first) = sources.next() else {
             continue;
         };
         for later in sources {
-            for (&i, &matched) in later.iter().zip(first.iter()) {
-                dropped.push((i, batch.entries[matched].origin));
-            }
+            repeats.extend(later.iter().zip(first).map(|(&index, &matched)| Repeat {
+                index,
+                first: batch.entries[matched].origin,
+            }));
         }
     }
-    if dropped.is_empty() {
-        return;
-    }
-    dropped.sort_unstable();
-    let skipped_as: Vec<(Origin, String)> = dropped
+    drop(held);
+    drop(several);
+    repeats.sort_unstable();
+    let skipped: Vec<(Origin, Origin)> = repeats
         .iter()
-        .map(|&(i, first)| {
-            let s = batch.source(first);
-            (
-                batch.entries[i].origin,
-                format!(
-                    "{} row {}",
-                    source_label(&s.path, s.sheet.as_deref()),
-                    first.row
-                ),
-            )
-        })
+        .map(|r| (batch.entries[r.index].origin, r.first))
         .collect();
-    let mut next = dropped.iter().map(|(i, _)| *i).peekable();
-    batch.entries.retain(|index, _| {
-        let gone = next.peek() == Some(&index);
-        if gone {
-            next.next();
-        }
-        !gone
-    });
-    let mut per_source: BTreeMap<u32, (u64, String)> = BTreeMap::new();
-    for (origin, first) in skipped_as {
-        let counts = &mut batch.sources[origin.source as usize].counts;
-        counts.accepted -= 1;
-        counts.skipped += 1;
-        counts.skipped_same_period += 1;
-        per_source
-            .entry(origin.source)
-            .or_insert((0, format!("row {} is the entry of {first}", origin.row)))
-            .0 += 1;
-    }
-    for (source, (n, example)) in per_source {
-        let s = &batch.sources[source as usize];
-        batch.notes.push(format!(
-            "{}: {n} statement row(s) skipped: the same entry in an earlier file ({example}); counted once",
-            source_label(&s.path, s.sheet.as_deref())
-        ));
-    }
+    drop_indices(&mut batch.entries, &repeats);
+    count_skipped(
+        batch,
+        skipped.into_iter(),
+        "statement row(s)",
+        "the same entry",
+    );
 }
 
 fn entry_key(e: &StatementEntry) -> EntryKey<'_> {

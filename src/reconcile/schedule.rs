@@ -321,13 +321,6 @@ impl Scheduled {
     }
 }
 
-fn add(a: Option<Money>, b: Option<Money>) -> Option<Money> {
-    match (a, b) {
-        (None, None) => None,
-        (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
-    }
-}
-
 /// Builds the schedule: every contribution period (rows of one period summed), and for
 /// retirees every month from retirement (or the run's first month) to the as-of month.
 pub(crate) fn schedule(
@@ -461,7 +454,7 @@ fn scheduled_parts(rows: &[&Contribution], out: &mut Vec<Scheduled>) {
         return;
     };
     difference.part = Part::Difference;
-    normal.base = add(normal.own_base, difference.own_base);
+    normal.base = Money::add_known(normal.own_base, difference.own_base);
     out.push(normal);
     out.push(difference);
 }
@@ -500,32 +493,17 @@ fn scheduled_period(rows: &[&Contribution]) -> Option<Scheduled> {
     let sum = |value: fn(&Contribution) -> Option<Money>, keep: &dyn Fn(&Contribution) -> bool| {
         rows.iter()
             .filter(|c| keep(c))
-            .fold(None, |a, c| add(a, value(c)))
+            .fold(None, |a, c| Money::add_known(a, value(c)))
     };
     let owed_paid = |c: &Contribution| {
         medical(c) && owed_row(c) && c.status == PaymentStatus::Paid && contribution_rows
     };
-    let owed = sum(
-        |c| {
-            c.stated_credit
-                .or_else(|| add(c.employee_amount, c.employer_amount))
-        },
-        &owed_paid,
-    );
+    let owed = sum(owed_credit, &owed_paid);
     let (stated, owed) = if contribution_rows {
         (sum(|c| c.stated_credit, &counted), owed)
     } else {
         // Only owed credits: they are the period's stated credit.
-        (
-            sum(
-                |c| {
-                    c.stated_credit
-                        .or_else(|| add(c.employee_amount, c.employer_amount))
-                },
-                &counted,
-            ),
-            None,
-        )
+        (sum(owed_credit, &counted), None)
     };
     let base = rows
         .iter()
@@ -573,6 +551,13 @@ fn scheduled_period(rows: &[&Contribution]) -> Option<Scheduled> {
     })
 }
 
+/// What a row of a credit the bureau owes (types 36, 40, 41) adds to the expected credit:
+/// its stated credit, else its amounts.
+fn owed_credit(c: &Contribution) -> Option<Money> {
+    c.stated_credit
+        .or_else(|| Money::add_known(c.employee_amount, c.employer_amount))
+}
+
 /// [`scheduled_period`] of a month with one row, as most are: the same values, worked out
 /// without going over the rows for each.
 fn single_row_period(c: &Contribution) -> Scheduled {
@@ -580,10 +565,7 @@ fn single_row_period(c: &Contribution) -> Scheduled {
     let (employee_amount, employer_amount, stated) =
         if c.contribution_type == ContributionType::AccountCredit {
             // Only owed credits: they are the period's stated credit.
-            let owed = c
-                .stated_credit
-                .or_else(|| add(c.employee_amount, c.employer_amount));
-            (None, None, owed)
+            (None, None, owed_credit(c))
         } else {
             (c.employee_amount, c.employer_amount, c.stated_credit)
         };

@@ -454,10 +454,7 @@ impl TableOutput {
                 continue;
             };
             let into = &mut self.contributions[i];
-            let add = |a: Option<Money>, b: Option<Money>| match (a, b) {
-                (None, None) => None,
-                (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
-            };
+            let add = Money::add_known;
             into.employee_amount = add(into.employee_amount, c.employee_amount);
             into.employer_amount = add(into.employer_amount, c.employer_amount);
             into.stated_credit = add(into.stated_credit, c.stated_credit);
@@ -722,10 +719,7 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
     fn stated_credit(&mut self) -> Option<Money> {
         let own = self.value(Field::StatedCredit, values::money);
         let employer = self.value(Field::StatedCreditEmployer, values::money);
-        match (own, employer) {
-            (None, None) => None,
-            (a, b) => Some(a.unwrap_or_default() + b.unwrap_or_default()),
-        }
+        Money::add_known(own, employer)
     }
 }
 
