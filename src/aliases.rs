@@ -352,6 +352,16 @@ pub const DEFINITE_PERIODS: [&str; 2] = ["费款所属期", "费款所属年月"
 /// period columns.
 pub const RANGE_STARTS: [&str; 3] = ["费款所属日期起", "费款所属期起", "开始缴费日期"];
 
+/// Long format (SPEC 2.1, tax-bureau declarations): the columns that name a row's
+/// insurance, its side (个人 / 单位) and its amount, each in priority order. The amount
+/// columns are read only in long format.
+pub const LONG_INSURANCE: [&str; 4] = ["险种", "险种类型", "参保费种", "征收项目"];
+pub const LONG_SIDE: [&str; 2] = ["征收品目", "征收子目"];
+pub const LONG_AMOUNT: [&str; 3] = ["实缴金额", "本期应缴费额", "应缴金额"];
+
+/// 缴费人识别号: a person_id alias only when every value below it is an ID (SPEC 2.1).
+pub const PAYER_ID: &str = "缴费人识别号";
+
 /// 共济人员 is both a roster column (authorised relatives) and, in some statements, the
 /// relative a debit served: the kind of the sheet decides.
 pub const FAMILY_OR_BENEFICIARY: &str = "共济人员";

@@ -7,7 +7,7 @@ use clap::Args;
 use yibao_recon::exit;
 use yibao_recon::ingest::{self, source_label};
 use yibao_recon::lang::Lang;
-use yibao_recon::report;
+use yibao_recon::report::{self, labels};
 
 use crate::cli::InputArgs;
 
@@ -91,13 +91,13 @@ fn print_unread(
                 "    {} 「{}」: {}",
                 lang.pick("列", "column"),
                 ids.text(&column),
-                ignored_label(c.reason, lang)
+                labels::ignored_reason(c.reason, lang)
             );
         }
         if !skipped.is_empty() {
             let parts: Vec<String> = skipped
                 .iter()
-                .map(|(r, n)| format!("{} {n}", skip_label(r, lang)))
+                .map(|(r, n)| format!("{} {n}", labels::skip_reason(r, lang)))
                 .collect();
             println!(
                 "    {}: {}",
@@ -106,37 +106,6 @@ fn print_unread(
             );
         }
     }
-}
-
-/// A skip reason as `check` prints it in `lang` (summary.json keeps the English key).
-fn skip_label(reason: &str, lang: Lang) -> &str {
-    let zh = match reason {
-        "title" => "标题",
-        "header" => "表头",
-        "blank" => "空行",
-        "total" => "合计行",
-        "note" => "备注",
-        "reversed" => "已冲销",
-        "no side" => "非个人/单位部分(滞纳金、利息)",
-        "other insurance" => "其他险种",
-        "same period in an earlier file" => "与前一文件同月重复",
-        other => other,
-    };
-    lang.pick(zh, reason)
-}
-
-/// Why a column was left unread, as `check` prints it in `lang`.
-fn ignored_label(reason: &str, lang: Lang) -> &str {
-    let zh = match reason {
-        "repeats a field another column holds" => "与另一列含义相同,未读取",
-        "under another scheme's group" => "属于其他险种分组",
-        "not a column the tool reads" => "本工具不读取此列",
-        "not read in a table of this kind" => "此类表格不读取此列",
-        "a rate" => "费率/比例列",
-        "a back-payment group whose months cannot be read" => "补差分组的月份无法识别",
-        other => other,
-    };
-    lang.pick(zh, reason)
 }
 
 fn display_width(s: &str) -> usize {
@@ -233,7 +202,7 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
     );
     let parts: Vec<String> = parts
         .iter()
-        .map(|(r, n)| format!("{} {n}", skip_label(r, lang)))
+        .map(|(r, n)| format!("{} {n}", labels::skip_reason(r, lang)))
         .collect();
     println!(
         "\n{total}: {n} {tables}, {read} {}{rows} = {accepted} {} + {rejected} {} + {skipped} {} ({})",

@@ -24,7 +24,7 @@ use crate::records::{
     Contribution, Kind, OfPerson, Origin, Records, RosterEntry, StatementEntry, Who, id_order,
 };
 use layouts::identity::Identity;
-use table::REPEATS_A_FIELD;
+use table::unread::REPEATS_A_FIELD;
 use table::{Detection, TableOptions, TableOutput};
 pub use table::{IgnoredColumn, Reason, Rejection, RowCounts, SkipKind};
 

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Batch, source_label};
+use super::{Batch, SkipKind, source_label};
 use crate::money::Money;
 use crate::records::{
     Contribution, ContributionType, EntryKind, Insurance, OfPerson, Origin, PaymentStatus, Period,
@@ -302,10 +302,9 @@ fn count_skipped(
                 (0, format!("row {} is {same} as {first}", origin.row))
             })
             .0 += 1;
-        let counts = &mut batch.sources[origin.source as usize].counts;
-        counts.accepted -= 1;
-        counts.skipped += 1;
-        counts.skipped_same_period += 1;
+        batch.sources[origin.source as usize]
+            .counts
+            .skip_accepted(SkipKind::SamePeriod);
     }
     for (source, (n, example)) in per_source {
         let s = &batch.sources[source as usize];

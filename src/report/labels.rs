@@ -1,6 +1,7 @@
 //! Column headings for people: Chinese for `--lang zh`, SPEC's column names for `en`. The
 //! CSV files always carry SPEC's names; workbooks and pages carry these.
 
+use crate::ingest::SkipKind;
 use crate::lang::Lang;
 
 const ZH: [(&str, &str); 40] = [
@@ -68,6 +69,42 @@ pub fn heading(name: &'static str, lang: Lang) -> &'static str {
             .map(|(_, v)| *v)
             .unwrap_or(name),
     }
+}
+
+/// A reason rows were skipped (`rows_skipped_by_reason`'s keys, which stay English in
+/// summary.json) as a person reads it in `lang`.
+pub fn skip_reason(reason: &str, lang: Lang) -> &str {
+    let Some(kind) = SkipKind::ALL.iter().find(|k| k.reason() == reason) else {
+        return reason;
+    };
+    let zh = match kind {
+        SkipKind::Title => "标题",
+        SkipKind::Header => "表头",
+        SkipKind::Blank => "空行",
+        SkipKind::Total => "合计行",
+        SkipKind::Note => "备注",
+        SkipKind::Reversed => "已冲销",
+        SkipKind::NoSide => "非个人/单位部分(滞纳金、利息)",
+        SkipKind::OtherInsurance => "其他险种",
+        SkipKind::SamePeriod => "与前一文件同月重复",
+    };
+    lang.pick(zh, reason)
+}
+
+/// Why a column was left unread (`ignored_columns[].reason`) as a person reads it in
+/// `lang`.
+pub fn ignored_reason(reason: &str, lang: Lang) -> &str {
+    use crate::ingest::table::unread;
+    let zh = match reason {
+        unread::REPEATS_A_FIELD => "与另一列含义相同,未读取",
+        unread::OTHER_SCHEME => "属于其他险种分组",
+        unread::NOT_A_FIELD => "本工具不读取此列",
+        unread::NOT_OF_THIS_KIND => "此类表格不读取此列",
+        unread::RATE => "费率/比例列",
+        unread::UNREADABLE_MONTHS => "补差分组的月份无法识别",
+        other => other,
+    };
+    lang.pick(zh, reason)
 }
 
 #[cfg(test)]

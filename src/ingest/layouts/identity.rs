@@ -4,6 +4,7 @@
 //! cell to the right, several pairs in one cell — give every row without its own value
 //! that field. `--person` / `--name` give the same for a file that names nobody.
 
+use super::pairs;
 use crate::records::Text;
 use crate::values::{self, Cell, fold_width, is_id_number};
 
@@ -89,23 +90,8 @@ pub struct TwoIdentities;
 /// empty when they give none. Two different values for one field are refused.
 pub fn above_header(rows: &[Vec<String>]) -> Result<Identity, TwoIdentities> {
     let mut found = Identity::default();
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| fold_width(c).into_owned()).collect();
-        for (i, cell) in cells.iter().enumerate() {
-            for (slot, value) in pairs(cell) {
-                let value = match value {
-                    Some(v) => v,
-                    // A label cell: its value in the next non-empty cell to the right.
-                    None => match cells[i + 1..].iter().find(|c| !c.trim().is_empty()) {
-                        Some(next) if label_at(next.trim(), 0).is_none() => {
-                            first_word(next.trim()).to_string()
-                        }
-                        _ => continue,
-                    },
-                };
-                set(&mut found, slot, &value)?;
-            }
-        }
+    for (slot, value) in pairs::in_rows(rows, &LABELS) {
+        set(&mut found, slot, &value)?;
     }
     if found.person_id.is_none() {
         found.person_id = bare_id(rows)?;
@@ -139,57 +125,6 @@ fn key(value: &str) -> Option<Text> {
         .ok()
         .flatten()
         .map(|k| Text::from(k.id))
-}
-
-/// The label–value pairs in one cell: (field, value), the value `None` when the label ends
-/// the cell (its value is in the next cell).
-fn pairs(cell: &str) -> Vec<(Slot, Option<String>)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < cell.len() {
-        let Some((len, slot)) = label_at(cell, at) else {
-            at += cell[at..].chars().next().map_or(1, char::len_utf8);
-            continue;
-        };
-        let after = &cell[at + len..];
-        let rest = after.trim_start_matches([':', ' ', '\t']);
-        let separated = rest.len() < after.len();
-        if rest.is_empty() {
-            out.push((slot, None));
-            break;
-        }
-        // A label glued to more text (姓名张三) is not a label.
-        if !separated {
-            at += len;
-            continue;
-        }
-        let value = first_word(rest);
-        if !value.is_empty() && label_at(rest, 0).is_none() {
-            out.push((slot, Some(value.to_string())));
-        }
-        at = cell.len() - rest.len() + value.len();
-    }
-    out
-}
-
-/// A label starting at byte `at` of `cell`, not inside a longer word: (its length, slot).
-fn label_at(cell: &str, at: usize) -> Option<(usize, Slot)> {
-    let before = cell[..at].chars().next_back();
-    if before.is_some_and(|c| !c.is_whitespace() && !":,;，；|(（".contains(c)) {
-        return None;
-    }
-    LABELS
-        .iter()
-        .find(|(label, _)| cell[at..].starts_with(label))
-        .map(|(label, slot)| (label.len(), *slot))
-}
-
-/// A value runs to the next space or list separator.
-fn first_word(s: &str) -> &str {
-    let end = s
-        .find(|c: char| c.is_whitespace() || ",;，；|)）".contains(c))
-        .unwrap_or(s.len());
-    &s[..end]
 }
 
 /// Without a label, one valid 18-digit ID number in the title rows (`李明 330106…的账户明细`)

@@ -12,15 +12,8 @@
 //! and type are then combined, the 个人 amounts the employee's and the 单位 amounts the
 //! employer's (see `TableOutput::combine_sides`).
 
-use crate::aliases::normalize_header;
+use crate::aliases::{LONG_AMOUNT, LONG_INSURANCE, LONG_SIDE, normalize_header};
 use crate::values::{fold_width, names_other_scheme};
-
-/// Columns that name the insurance of a long row, in priority order.
-pub const INSURANCE_COLUMNS: [&str; 4] = ["险种", "险种类型", "参保费种", "征收项目"];
-/// Columns that name the side, in priority order.
-pub const SIDE_COLUMNS: [&str; 2] = ["征收品目", "征收子目"];
-/// Columns that hold the row's amount, in priority order (the others are not read).
-pub const AMOUNT_COLUMNS: [&str; 3] = ["实缴金额", "本期应缴费额", "应缴金额"];
 
 /// Where a long-format sheet keeps what makes it long.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,9 +72,9 @@ fn find(names: &[String], aliases: &[&str]) -> Option<usize> {
 
 /// Whether a header (`names`, as written) over `data` rows is long format, and its columns.
 pub fn detect(names: &[String], data: &[Vec<String>]) -> Option<LongFormat> {
-    let insurance = find(names, &INSURANCE_COLUMNS)?;
-    let amount = find(names, &AMOUNT_COLUMNS)?;
-    let side = SIDE_COLUMNS
+    let insurance = find(names, &LONG_INSURANCE)?;
+    let amount = find(names, &LONG_AMOUNT)?;
+    let side = LONG_SIDE
         .iter()
         .filter_map(|a| find(names, &[a]))
         .find(|&c| {

@@ -5,4 +5,5 @@
 pub mod groups;
 pub mod identity;
 pub mod long;
+pub mod pairs;
 pub mod period;

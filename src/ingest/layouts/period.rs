@@ -4,20 +4,26 @@
 //! `三月` with the year from the title rows or the file name). Looked for in that order;
 //! several months named, or none, and the sheet is skipped with a reason that says where.
 
+use super::pairs;
+use crate::aliases::Field;
 use crate::records::Period;
 use crate::values::{Cell, fold_width, period};
 
-/// Labels that name the period above a header.
-const LABELS: [&str; 8] = [
-    "费款所属期",
-    "费款所属年月",
-    "所属期",
-    "所属年月",
-    "账单期",
-    "结算期",
-    "缴费月份",
-    "所属月份",
-];
+/// The period's column names (the alias table's), as labels above a header: longest
+/// first, so that 费款所属期 is not read as 所属期 inside it.
+fn labels() -> &'static [(&'static str, ())] {
+    static LABELS: std::sync::OnceLock<Vec<(&'static str, ())>> = std::sync::OnceLock::new();
+    LABELS.get_or_init(|| {
+        let mut names: Vec<&'static str> = Field::Period
+            .aliases()
+            .iter()
+            .copied()
+            .filter(|a| !a.is_ascii())
+            .collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        names.into_iter().map(|n| (n, ())).collect()
+    })
+}
 
 /// Why no single period was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,34 +49,12 @@ fn month_of(text: &str) -> Option<Period> {
     period(&Cell::Text(text.trim().into())).ok().flatten()
 }
 
-/// The months label–value pairs above the header name: `label：value` in one cell, or a
-/// label cell with its value in the next non-empty cell to the right.
+/// The months label–value pairs above the header name.
 fn above_header(rows: &[Vec<String>]) -> Vec<Period> {
-    let mut found = Vec::new();
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| fold_width(c).into_owned()).collect();
-        for (i, cell) in cells.iter().enumerate() {
-            for label in LABELS {
-                let Some(at) = cell.find(label) else { continue };
-                let rest = cell[at + label.len()..].trim_start_matches([':', '：', ' ', '\t']);
-                let text = if rest.is_empty() {
-                    cells[i + 1..]
-                        .iter()
-                        .find(|c| !c.trim().is_empty())
-                        .cloned()
-                } else {
-                    let end = rest
-                        .find(|c: char| c.is_whitespace() || c == ',' || c == '，')
-                        .unwrap_or(rest.len());
-                    Some(rest[..end].to_string())
-                };
-                if let Some(p) = text.as_deref().and_then(month_of) {
-                    found.push(p);
-                }
-                break;
-            }
-        }
-    }
+    let mut found: Vec<Period> = pairs::in_rows(rows, labels())
+        .into_iter()
+        .filter_map(|(_, value)| month_of(&value))
+        .collect();
     found.sort();
     found.dedup();
     found

@@ -48,15 +48,18 @@ pub struct IgnoredColumn {
     pub reason: &'static str,
 }
 
-/// Why columns are left unread.
-pub const REPEATS_A_FIELD: &str = "repeats a field another column holds";
-pub const OTHER_SCHEME: &str = "under another scheme's group";
-pub const NOT_A_FIELD: &str = "not a column the tool reads";
-pub const NOT_OF_THIS_KIND: &str = "not read in a table of this kind";
-pub const RATE: &str = "a rate";
-/// 缴费人识别号: the payer's number, a person's ID only in some exports.
-const PAYER_ID: &str = "缴费人识别号";
-pub const UNREADABLE_MONTHS: &str = "a back-payment group whose months cannot be read";
+/// Why columns are left unread (summary.json `ignored_columns[].reason`).
+pub mod unread {
+    pub const REPEATS_A_FIELD: &str = "repeats a field another column holds";
+    pub const OTHER_SCHEME: &str = "under another scheme's group";
+    pub const NOT_A_FIELD: &str = "not a column the tool reads";
+    pub const NOT_OF_THIS_KIND: &str = "not read in a table of this kind";
+    pub const RATE: &str = "a rate";
+    pub const UNREADABLE_MONTHS: &str = "a back-payment group whose months cannot be read";
+}
+use unread::{
+    NOT_A_FIELD, NOT_OF_THIS_KIND, OTHER_SCHEME, RATE, REPEATS_A_FIELD, UNREADABLE_MONTHS,
+};
 
 /// A back-payment group of a grouped header and its columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -289,7 +292,7 @@ impl ColumnMap {
         let Some(col) = self.column(Field::PersonId) else {
             return;
         };
-        if normalize_header(self.header(col)) != PAYER_ID {
+        if normalize_header(self.header(col)) != aliases::PAYER_ID {
             return;
         }
         let all_ids = data

@@ -23,9 +23,7 @@ use crate::lang::Lang;
 use crate::records::{Contribution, Direction, Kind, Origin, RosterEntry, StatementEntry};
 use crate::values::{Cell, ValueError};
 
-pub use header::{
-    ColumnMap, Detection, HEADER_SCAN_ROWS, IgnoredColumn, Layout, REPEATS_A_FIELD, detect,
-};
+pub use header::{ColumnMap, Detection, HEADER_SCAN_ROWS, IgnoredColumn, Layout, detect, unread};
 pub use reader::{StackedTable, TableReader, next_table_options, read_table, read_tables};
 
 /// One row of a table, whatever it was read from.
@@ -86,6 +84,18 @@ pub enum SkipKind {
 }
 
 impl SkipKind {
+    pub const ALL: [SkipKind; 9] = [
+        SkipKind::Title,
+        SkipKind::Header,
+        SkipKind::Blank,
+        SkipKind::Total,
+        SkipKind::Note,
+        SkipKind::Reversed,
+        SkipKind::NoSide,
+        SkipKind::OtherInsurance,
+        SkipKind::SamePeriod,
+    ];
+
     /// The reason as summary.json's `rows_skipped_by_reason` and `check` name it.
     pub fn reason(self) -> &'static str {
         match self {
@@ -194,7 +204,20 @@ impl RowCounts {
     fn skip(&mut self, kind: SkipKind) {
         self.read += 1;
         self.skipped += 1;
-        *match kind {
+        *self.skipped_slot(kind) += 1;
+    }
+
+    /// A row counted as accepted turns out to be skipped for `kind` (a later file's copy of
+    /// an earlier file's row).
+    pub fn skip_accepted(&mut self, kind: SkipKind) {
+        self.accepted -= 1;
+        self.skipped += 1;
+        *self.skipped_slot(kind) += 1;
+    }
+
+    /// The count of rows skipped for `kind`.
+    fn skipped_slot(&mut self, kind: SkipKind) -> &mut u64 {
+        match kind {
             SkipKind::Title => &mut self.skipped_title,
             SkipKind::Header => &mut self.skipped_header,
             SkipKind::Blank => &mut self.skipped_blank,
@@ -204,26 +227,17 @@ impl RowCounts {
             SkipKind::NoSide => &mut self.skipped_no_side,
             SkipKind::OtherInsurance => &mut self.skipped_other_insurance,
             SkipKind::SamePeriod => &mut self.skipped_same_period,
-        } += 1;
+        }
     }
 
     /// Skipped rows by reason, the reasons with none left out.
     pub fn skipped_by_reason(&self) -> std::collections::BTreeMap<&'static str, u64> {
-        [
-            (SkipKind::Title, self.skipped_title),
-            (SkipKind::Header, self.skipped_header),
-            (SkipKind::Blank, self.skipped_blank),
-            (SkipKind::Total, self.skipped_total),
-            (SkipKind::Note, self.skipped_note),
-            (SkipKind::Reversed, self.skipped_reversed),
-            (SkipKind::NoSide, self.skipped_no_side),
-            (SkipKind::OtherInsurance, self.skipped_other_insurance),
-            (SkipKind::SamePeriod, self.skipped_same_period),
-        ]
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(k, n)| (k.reason(), n))
-        .collect()
+        let mut counts = self.clone();
+        SkipKind::ALL
+            .iter()
+            .map(|&k| (k.reason(), *counts.skipped_slot(k)))
+            .filter(|(_, n)| *n > 0)
+            .collect()
     }
 
     pub fn add(&mut self, other: &RowCounts) {
