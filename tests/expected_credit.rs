@@ -133,6 +133,11 @@ fn an_expectation_without_its_values_is_unknown() {
     assert_eq!(missing.len(), 1);
     assert_eq!(missing[0]["period"], "2021-04");
     assert_eq!(missing[0]["expected"], "");
+    assert!(
+        missing[0]["message"].contains("金额无法计算"),
+        "{}",
+        missing[0]["message"]
+    );
     assert!(!codes(&findings).contains(&"CREDIT_UNEXPECTED"));
     assert_eq!(summary["findings"]["by_code"]["EXPECTATION_UNKNOWN"], 1);
 }

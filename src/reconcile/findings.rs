@@ -262,13 +262,13 @@ pub struct Finding {
 
 /// CREDIT_MISSING for a period whose expected credit could not be worked out
 /// (EXPECTATION_UNKNOWN): the same finding, without an amount to name.
-pub const CREDIT_MISSING_UNKNOWN_AMOUNT: [&str; 2] = [
+const CREDIT_MISSING_UNKNOWN_AMOUNT: [&str; 2] = [
     "{period} 应有一笔划入个人账户(金额无法计算),应在 {due} 到账,宽限至 {grace} 仍未到账。请持该所属期向单位或医保经办机构查询。",
     "Period {period}: a credit (amount unknown) should have arrived in {due}; nothing arrived by the end of grace ({grace}). Ask the employer or the medical-insurance office about this period.",
 ];
 
 /// Fills a template that is not a code's own message (see [`render`]).
-pub fn render_text(template: &'static str, args: &[(&str, &str)]) -> String {
+fn render_text(template: &'static str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     for part in cut(template) {
         out.push_str(match part {
@@ -286,6 +286,9 @@ pub fn render_text(template: &'static str, args: &[(&str, &str)]) -> String {
 /// at its exact length: a run keeps every message until the end (10k people: 30k of
 /// them), and a buffer grown or guessed leaves room unused in each.
 pub fn render(code: Code, lang: Lang, args: &[(&str, &str)]) -> String {
+    if code == CreditMissing && !args.iter().any(|(k, _)| *k == "expected") {
+        return render_text(CREDIT_MISSING_UNKNOWN_AMOUNT[lang.pick_index()], args);
+    }
     let value = |key: &str| args.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| *v);
     let parts = template_parts(code, lang);
     let len = parts
@@ -360,6 +363,24 @@ mod tests {
             ]
         );
         assert_eq!(Code::all().count(), 22);
+    }
+
+    #[test]
+    fn a_missing_credit_without_an_amount_names_none() {
+        let m = render(
+            CreditMissing,
+            Lang::En,
+            &[
+                ("period", "2024-03"),
+                ("due", "2024-04"),
+                ("grace", "2024-06"),
+            ],
+        );
+        assert!(
+            m.starts_with("Period 2024-03: a credit (amount unknown)"),
+            "{m}"
+        );
+        assert!(!m.contains('{') && !m.contains("  "), "{m}");
     }
 
     #[test]

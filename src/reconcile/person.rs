@@ -1,9 +1,7 @@
 //! One person: pair credits with scheduled periods, judge each period, each statement entry
 //! and the changes between periods, and draw up the balance bridge.
 
-use super::findings::{
-    CREDIT_MISSING_UNKNOWN_AMOUNT, Code, Finding, Severity, render, render_text,
-};
+use super::findings::{Code, Finding, Severity, render};
 use super::schedule::{PersonFacts, Scheduled, schedule};
 use super::{
     Bridge, ExpectedFrom, MonthRow, MonthStatus, Part, PersonInputs, PersonReport, RunContext,
@@ -387,18 +385,18 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
         } else if s.expected_from == Some(ExpectedFrom::Unknown) {
             unknown_flags[si] = true;
             if paired.is_none() && covered && as_of > s.grace_end {
-                let message = render_text(
-                    CREDIT_MISSING_UNKNOWN_AMOUNT[ctx.lang.pick_index()],
+                // Without an expected amount the code's table gives the message that
+                // names none (findings::render).
+                p.finding(
+                    Code::CreditMissing,
+                    Some(s.period),
+                    None,
+                    (None, Some(Money::ZERO)),
                     &[
-                        ("period", s.period.to_string().as_str()),
-                        ("due", s.due.to_string().as_str()),
-                        ("grace", s.grace_end.to_string().as_str()),
+                        ("due", s.due.to_string()),
+                        ("grace", s.grace_end.to_string()),
                     ],
                 );
-                p.finding(Code::CreditMissing, Some(s.period), None, (None, None), &[]);
-                if let Some(f) = p.findings.last_mut() {
-                    f.message = message;
-                }
                 MonthStatus::Missing
             } else {
                 MonthStatus::Unknown
