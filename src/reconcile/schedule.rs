@@ -463,9 +463,14 @@ fn scheduled_parts(rows: &[&Contribution], out: &mut Vec<Scheduled>) {
 /// scheme beside them do not add in), paid rows only when any is paid; credits the bureau
 /// owes (types 36, 40, 41) kept apart as `owed`, their stated credit else their amounts.
 fn scheduled_period(rows: &[&Contribution]) -> Option<Scheduled> {
-    if let [row] = rows {
-        return Some(single_row_period(row));
+    match rows {
+        [row] => Some(single_row_period(row)),
+        _ => rows_period(rows),
     }
+}
+
+/// [`scheduled_period`] of any number of rows.
+fn rows_period(rows: &[&Contribution]) -> Option<Scheduled> {
     let period = rows.first()?.period;
     let medical = |c: &Contribution| !matches!(c.insurance, Insurance::Other(_));
     let any_medical = rows.iter().any(|c| medical(c));
@@ -580,7 +585,7 @@ fn single_row_period(c: &Contribution) -> Scheduled {
         employee_amount,
         employer_amount,
         stated,
-        stated_source: stated.map(|_| c.origin.source),
+        stated_source: c.stated_credit.map(|_| c.origin.source),
         stated_differs: false,
         owed: None,
         paid,
@@ -592,5 +597,69 @@ fn single_row_period(c: &Contribution) -> Scheduled {
         missing: MissingValues::default(),
         due: c.period,
         grace_end: c.period,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{Origin, Who};
+    use std::sync::Arc;
+
+    /// The one-row fast path gives what the general path gives for that row.
+    #[test]
+    fn one_row_fast_path_agrees_with_the_rows_path() {
+        let m = |c: i64| Some(Money::from_cents(c));
+        let base = Contribution {
+            origin: Origin { source: 2, row: 7 },
+            who: Arc::new(Who::default()),
+            period: Period::new(2024, 3).unwrap(),
+            base: m(500_000),
+            employee_amount: m(10_000),
+            employer_amount: m(40_000),
+            stated_credit: None,
+            status: PaymentStatus::Paid,
+            contribution_type: ContributionType::Normal,
+            paid_month: Period::new(2024, 5),
+            insurance: Insurance::Employee,
+            tier: Some("一档".into()),
+            category: None,
+            birth_date: None,
+            employer: None,
+        };
+        let variants = [
+            base.clone(),
+            Contribution {
+                status: PaymentStatus::Unpaid,
+                ..base.clone()
+            },
+            Contribution {
+                contribution_type: ContributionType::BackPayment,
+                ..base.clone()
+            },
+            Contribution {
+                contribution_type: ContributionType::AccountCredit,
+                stated_credit: m(3_000),
+                ..base.clone()
+            },
+            Contribution {
+                contribution_type: ContributionType::AccountCredit,
+                ..base.clone()
+            },
+            Contribution {
+                stated_credit: m(12_345),
+                ..base.clone()
+            },
+            Contribution {
+                insurance: Insurance::Other("大额医疗".into()),
+                employee_amount: None,
+                ..base.clone()
+            },
+        ];
+        for c in &variants {
+            let fast = format!("{:?}", single_row_period(c));
+            let general = format!("{:?}", rows_period(&[c]));
+            assert_eq!(format!("Some({fast})"), general, "{c:?}");
+        }
     }
 }

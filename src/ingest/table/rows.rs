@@ -592,16 +592,16 @@ fn header_again<R: Row + ?Sized>(
     row: &R,
     nonblank: &[usize],
 ) -> Option<HeaderAgain> {
+    let cells: Vec<String> = (0..row.width())
+        .map(|i| normalize_header(&row.cell(i).to_text()))
+        .collect();
     let named = nonblank
         .iter()
-        .filter(|&&i| aliases::lookup(&normalize_header(&row.cell(i).to_text())).is_some())
+        .filter(|&&i| aliases::lookup(&cells[i]).is_some())
         .count();
     if named < 2 {
         return None;
     }
-    let cells: Vec<String> = (0..row.width())
-        .map(|i| normalize_header(&row.cell(i).to_text()))
-        .collect();
     if layout.is_header(&cells) {
         return Some(HeaderAgain::Repeated);
     }
