@@ -69,6 +69,16 @@ fn run(dir: &Path, policy: &str, as_of: &str) -> (Rows, Rows, serde_json::Value)
     )
 }
 
+/// summary.json's `inputs[]` entry of the file whose path ends with `name`.
+fn input<'a>(summary: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with(name))
+        .unwrap_or_else(|| panic!("no input {name}"))
+}
+
 fn inputs(dir: &Path) -> std::path::PathBuf {
     let p = dir.join("in");
     std::fs::create_dir_all(&p).unwrap();
@@ -356,12 +366,7 @@ fn period_ranges_split_into_months() {
         column(&months, "employer_amount"),
         ["400.00", "400.00", "400.00", "", "", ""]
     );
-    let xian = summary["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["path"].as_str().unwrap().ends_with("xian.csv"))
-        .unwrap();
+    let xian = input(&summary, "xian.csv");
     assert_eq!(xian["rows_accepted"], 2);
     assert_eq!(xian["rows_skipped_by_reason"]["other insurance"], 1);
     assert_eq!(xian["rows_skipped_by_reason"]["no side"], 1);
@@ -514,12 +519,7 @@ fn a_payroll_sheet_with_a_back_payment_group() {
         ["BACKPAY", "BACKPAY", "BASE_CHANGE", "BASE_CHANGE"],
         "{findings:?}"
     );
-    let input = summary["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["path"].as_str().unwrap().ends_with(".xlsx"))
-        .unwrap();
+    let input = input(&summary, ".xlsx");
     assert_eq!(input["rows_accepted"], 4);
     assert_eq!(input["rows_skipped_by_reason"]["header"], 2);
     assert_eq!(input["rows_skipped_by_reason"]["title"], 1);
@@ -583,12 +583,7 @@ fn overlapping_sources_count_once() {
     assert_eq!(conflicts[0]["expected"], "5000.00");
     assert_eq!(conflicts[0]["actual"], "6000.00");
     assert_eq!(conflicts[0]["severity"], "warning");
-    let b = summary["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["path"].as_str().unwrap().ends_with("b_bureau.csv"))
-        .unwrap();
+    let b = input(&summary, "b_bureau.csv");
     assert_eq!(b["rows_accepted"], 1);
     assert_eq!(
         b["rows_skipped_by_reason"]["same period in an earlier file"],
@@ -671,12 +666,7 @@ fn a_statement_in_two_files_counts_once() {
         !codes(&findings).contains(&"DUPLICATE_CREDIT"),
         "{findings:?}"
     );
-    let app = summary["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["path"].as_str().unwrap().ends_with("s2_app.csv"))
-        .unwrap();
+    let app = input(&summary, "s2_app.csv");
     assert_eq!(app["rows_accepted"], 1);
     assert_eq!(
         app["rows_skipped_by_reason"]["same period in an earlier file"],
