@@ -5,6 +5,7 @@
 //! put back in ID order: the outcome does not depend on the thread count or input order.
 
 pub mod findings;
+mod pairing;
 mod person;
 mod schedule;
 
