@@ -187,14 +187,18 @@ def main():
     pid = new_id("19900418")
     write("17_unexpected_no_statement", "contributions.csv", C_HEADER,
           monthly(pid, "吕辛", ["202403", "202404"], "6000", "120.00", "480.00"))
-    items = [("2024-02-05 09:00:00", "101", 66.0, ""), ("2024-04-05 09:00:00", "101", 120.0, ""),
-             ("2024-05-05 09:00:00", "101", 120.0, ""), ("2024-05-09 09:00:00", "其他", -5.0, "")]
+    # A 66.00 credit inside the span (before the last period's grace ends) that no period
+    # takes: CREDIT_UNEXPECTED (one dated before the first due month would only be counted
+    # as outside the span, SPEC 2.2).
+    items = [("2024-04-05 09:00:00", "101", 120.0, ""), ("2024-05-05 09:00:00", "101", 120.0, ""),
+             ("2024-05-09 09:00:00", "其他", -5.0, ""), ("2024-05-15 09:00:00", "101", 66.0, "")]
     write("17_unexpected_no_statement", "statement.csv", S_HEADER, statement(pid, "吕辛", 0, items))
     pid2 = new_id("19900519")
     write("17_unexpected_no_statement", "contributions_2.csv", C_HEADER,
           monthly(pid2, "施壬", ["202403", "202404"], "5000", "100.00", "400.00"))
 
     part2_scenarios()
+    statement_first_scenarios()
 
 
 def write_grid(folder, name, grid, encoding="utf-8"):
@@ -286,6 +290,79 @@ def part2_scenarios():
                              ("2024-06-20 09:00:00", "补录个人账户", 100.0)]:
         grid.append(["韩辰", pid, "320100", "2024", at, kind, f"{amount:.2f}", "320100001"])
     write_grid("22_national_income_only", "test.csv", grid)
+
+
+def app_statement(folder, pid, person, rows, file="账户明细.csv"):
+    """A phone app's account flow as saved: the person's name and masked ID in the title,
+    the full ID in a second title line, then 交易时间, 交易类型, 交易金额, 账户余额."""
+    grid = [[f"{person} {pid[:6]}********{pid[-4:]} 个人账户明细"], [f"证件号码：{pid}"],
+            ["交易时间", "交易类型", "交易金额", "账户余额"]]
+    bal = 0.0
+    for at, kind, amount in rows:
+        bal += amount
+        grid.append([at, kind, f"{amount:.2f}", f"{bal:.2f}"])
+    write_grid(folder, file, grid)
+
+
+def statement_first_scenarios():
+    """SPEC 2.2: people who hold only a statement. Each folder has statements and no
+    contribution records, except 28 (one person with contributions beside one without)."""
+    # 23 credits stopped after 2024-06; the last row is a purchase in 2024-11 and no
+    # --as-of is given, so the message says the export date is unknown.
+    pid = new_id("19850312")
+    rows = [(f"2024-{m:02d}-05 09:00:00", "个人账户划账", 120.0) for m in range(1, 7)]
+    rows += [("2024-07-10 10:00:00", "药店购药", -30.0), ("2024-11-12 10:00:00", "药店购药", -20.0)]
+    app_statement("23_credits_stopped", pid, "钱进", rows)
+
+    # 24 a gap not made up (2024-03), and 2024-07's credit made up in 2024-08.
+    pid = new_id("19870615")
+    rows = []
+    for m in range(1, 11):
+        if m in (3, 7):
+            continue
+        rows.append((f"2024-{m:02d}-05 09:00:00", "个人账户划账", 110.0))
+        if m == 8:
+            rows.append(("2024-08-20 09:00:00", "个人账户划账", 110.0))
+    app_statement("24_credit_gap_and_late", pid, "孙立", rows)
+
+    # 25 the monthly credit changes twice: in 2024-08 after July's base adjustment
+    # (explained, info) and in 2024-12 with nothing to explain it (warning).
+    pid = new_id("19900220")
+    rows = []
+    for m in range(1, 13):
+        amount = 100.0 if m < 8 else (120.0 if m < 12 else 90.0)
+        rows.append((f"2024-{m:02d}-05 09:00:00", "个人账户划账", amount))
+    app_statement("25_credit_change", pid, "周全", rows)
+
+    # 26 never credited: a resident-insurance card's flow, purchases paid by others, no
+    # credit, no interest, balance 0.
+    pid = new_id("19950101")
+    rows = [("2024-03-01 10:00:00", "门诊消费", 0.0), ("2024-06-01 10:00:00", "门诊消费", 0.0)]
+    app_statement("26_never_credited", pid, "吴用", rows)
+
+    # 27 an age band: the sample policy credits 0.8% of the base under 35 and 1% from 35
+    # (before its 2022-09 reform). Born 1985-03, 35 in 2020-03: April 2020's credit (for
+    # April) arrives in May, higher — explained. A transfer out in 2020-08 and no credit after:
+    # stopped, with the transfer named among the causes.
+    pid = new_id("19850310")
+    rows = []
+    for m in range(1, 8):
+        amount = 128.0 if m <= 4 else 140.0
+        rows.append((f"2020-{m:02d}-05 09:00:00", "101", amount))
+    rows.append(("2020-08-15 09:00:00", "个人账户转出", -300.0))
+    rows.append(("2020-12-31 09:00:00", "个人账户年度结息", 1.2))
+    app_statement("27_age_band_then_moved", pid, "郑和", rows)
+
+    # 28 one person with contributions, one with only a statement: NO_CONTRIBUTIONS for
+    # the second, and none of the second's credits is CREDIT_UNEXPECTED.
+    pid = new_id("19880808")
+    write("28_no_contributions", "contributions.csv", C_HEADER,
+          monthly(pid, "王五", ["202401", "202402", "202403"], "5000", "100.00", "400.00"))
+    write("28_no_contributions", "statement.csv", S_HEADER,
+          statement(pid, "王五", 0, credits([2, 3, 4], 100.0)))
+    pid2 = new_id("19890909")
+    write("28_no_contributions", "statement_2.csv", S_HEADER,
+          statement(pid2, "赵六", 0, credits([2, 3, 4], 90.0)))
 
 
 if __name__ == "__main__":

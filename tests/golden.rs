@@ -79,7 +79,7 @@ golden! {
         ("2024-06", "CREDIT_PENDING", "info"),
     ];
     scenario_17_unexpected_no_statement: "17_unexpected_no_statement" => [
-        ("2024-02", "CREDIT_UNEXPECTED", "warning"),
+        ("2024-05", "CREDIT_UNEXPECTED", "warning"),
         ("2024-05", "ENTRY_UNCLASSIFIED", "warning"),
         ("2024-03", "NO_STATEMENT", "warning"),
     ];
@@ -99,6 +99,28 @@ golden! {
     ];
     scenario_22_national_income_only: "22_national_income_only" => [
         ("2024-02", "CREDIT_LATE", "warning"),
+    ];
+    scenario_23_credits_stopped: "23_credits_stopped" => [
+        ("2024-07", "CREDITS_STOPPED", "error"),
+    ];
+    scenario_24_credit_gap_and_late: "24_credit_gap_and_late" => [
+        ("2024-03", "CREDIT_GAP", "warning"),
+        ("2024-07", "CREDIT_LATE", "info"),
+    ];
+    scenario_25_credit_change: "25_credit_change" => [
+        ("2024-08", "CREDIT_CHANGE", "info"),
+        ("2024-12", "CREDIT_CHANGE", "warning"),
+    ];
+    scenario_26_never_credited: "26_never_credited" => [
+        ("2024-03", "NEVER_CREDITED", "warning"),
+    ];
+    scenario_27_age_band_then_moved: "27_age_band_then_moved" => [
+        ("2020-05", "CREDIT_CHANGE", "info"),
+        ("2020-08", "ACCOUNT_CLEARED", "warning"),
+        ("2020-08", "CREDITS_STOPPED", "error"),
+    ];
+    scenario_28_no_contributions: "28_no_contributions" => [
+        ("2024-02", "NO_CONTRIBUTIONS", "warning"),
     ];
 }
 

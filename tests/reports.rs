@@ -50,7 +50,11 @@ fn workbook_sheets_hold_the_csv_numbers() {
     for (sheet, file, money_cols) in [
         ("异常", "findings.csv", vec![6, 7, 8]),
         ("明细", "months.csv", vec![5, 6, 7, 8, 9, 11]),
-        ("人员", "persons.csv", (4..=13).collect::<Vec<_>>()),
+        (
+            "人员",
+            "persons.csv",
+            (4..=13).chain([16]).collect::<Vec<_>>(),
+        ),
         ("被拒行", "rejected.csv", vec![]),
     ] {
         let range = book.worksheet_range(sheet).unwrap();

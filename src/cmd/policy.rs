@@ -45,7 +45,8 @@ pub fn run(cmd: &PolicyCommand) -> anyhow::Result<u8> {
                 .map_err(|e| anyhow::anyhow!("{file}: cannot read: {e}"))?;
             let p = Policy::from_toml(&text, file)?;
             println!(
-                "{file}: ok — policy '{}', {} rule(s) from {}, lag {} month(s), grace {}",
+                "{file}: ok — policy '{}', {} rule(s) from {}, lag {} month(s), grace {}, \
+                 bases reset in month {}, retirement ages {} (men) / {} (women)",
                 p.name,
                 p.rules.len(),
                 p.rules
@@ -53,7 +54,10 @@ pub fn run(cmd: &PolicyCommand) -> anyhow::Result<u8> {
                     .map(|r| r.from.to_string())
                     .unwrap_or_default(),
                 p.credit_lag_months,
-                p.grace_months
+                p.grace_months,
+                p.base_adjust_month,
+                p.retirement.male,
+                p.retirement.female
             );
         }
     }

@@ -62,7 +62,17 @@ struct File {
     #[serde(default)]
     rates: RatesFile,
     #[serde(default)]
+    retirement: RetirementFile,
+    #[serde(default)]
     rule: Vec<RuleFile>,
+}
+
+/// `[retirement]`: statutory ages, for explanations only (SPEC 2.2).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RetirementFile {
+    male: Option<u32>,
+    female: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -72,6 +82,7 @@ struct TimingFile {
     grace_months: Option<i64>,
     backpay_credited: Option<bool>,
     pair_within_months: Option<i64>,
+    base_adjust_month: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -170,7 +181,29 @@ pub struct Policy {
     pub no_account_tiers: Vec<String>,
     /// `rates.employee`: enables RATE_MISMATCH.
     pub employee_rate: Option<Decimal>,
+    /// `[retirement]`: statutory retirement ages, for explanations only (SPEC 2.2).
+    pub retirement: RetirementAges,
+    /// `timing.base_adjust_month`: the month contribution bases are reset each year.
+    pub base_adjust_month: u32,
     pub rules: Vec<Rule>,
+}
+
+/// Statutory retirement ages (default 60 / 50). Retirement here only explains a credit
+/// change or stop; a person is a retiree for expected credits only by roster or
+/// category (SPEC 2.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetirementAges {
+    pub male: u32,
+    pub female: u32,
+}
+
+impl Default for RetirementAges {
+    fn default() -> Self {
+        RetirementAges {
+            male: 60,
+            female: 50,
+        }
+    }
 }
 
 impl Policy {
@@ -333,6 +366,28 @@ impl Policy {
                 retiree: bands("retiree", retiree)?,
             });
         }
+        let age = |key: &str, v: Option<u32>, default: u32| -> Result<u32, PolicyError> {
+            let v = v.unwrap_or(default);
+            if !(40..=80).contains(&v) {
+                return Err(invalid(
+                    format!("retirement.{key}"),
+                    "must be an age from 40 to 80",
+                ));
+            }
+            Ok(v)
+        };
+        let defaults = RetirementAges::default();
+        let retirement = RetirementAges {
+            male: age("male", file.retirement.male, defaults.male)?,
+            female: age("female", file.retirement.female, defaults.female)?,
+        };
+        let base_adjust_month = file.timing.base_adjust_month.unwrap_or(7);
+        if !(1..=12).contains(&base_adjust_month) {
+            return Err(invalid(
+                "timing.base_adjust_month".into(),
+                "must be a month from 1 to 12",
+            ));
+        }
         let digest = Sha256::digest(text.as_bytes());
         let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
         Ok(Policy {
@@ -348,6 +403,8 @@ impl Policy {
             no_account_insurance: file.no_account.insurance,
             no_account_tiers: file.no_account.tiers,
             employee_rate,
+            retirement,
+            base_adjust_month,
             rules,
         })
     }
@@ -443,6 +500,38 @@ retiree = [ { amount = "83.00" } ]
         assert!(!p.has_account(&Insurance::Employee, Some("医保二档")));
         assert!(p.has_account(&Insurance::Employee, Some("一档")));
         assert_eq!(p.sha256.len(), 64);
+        assert_eq!(
+            p.retirement,
+            RetirementAges {
+                male: 60,
+                female: 50
+            }
+        );
+        assert_eq!(p.base_adjust_month, 7);
+    }
+
+    #[test]
+    fn reads_retirement_ages_and_the_base_adjustment_month() {
+        let text = EXAMPLE.replace(
+            "pair_within_months = 12",
+            "pair_within_months = 12\nbase_adjust_month = 1\n[retirement]\nmale = 63\nfemale = 55",
+        );
+        let p = Policy::from_toml(&text, "p.toml").unwrap();
+        assert_eq!(
+            p.retirement,
+            RetirementAges {
+                male: 63,
+                female: 55
+            }
+        );
+        assert_eq!(p.base_adjust_month, 1);
+        let bad = EXAMPLE.replace("pair_within_months = 12", "base_adjust_month = 13");
+        assert!(
+            Policy::from_toml(&bad, "p.toml")
+                .unwrap_err()
+                .to_string()
+                .contains("timing.base_adjust_month")
+        );
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub enum Code {
     EmployerPaymentMissing,
     DuplicateCredit,
     BalanceBreak,
+    CreditsStopped,
     CreditExcess,
     CreditLate,
     CreditUnexpected,
@@ -47,6 +48,10 @@ pub enum Code {
     NoStatement,
     ExpectationUnknown,
     SourceConflict,
+    CreditGap,
+    CreditChange,
+    NeverCredited,
+    NoContributions,
     CreditPending,
     NoAccount,
     BaseChange,
@@ -70,7 +75,7 @@ use Severity::*;
 
 /// Placeholders: {period} {to} {expected} {actual} {diff} {due} {grace} {month} {date}
 /// {amount} {kind} {who} {old} {new} {employer}.
-pub const CODES: [CodeInfo; 22] = [
+pub const CODES: [CodeInfo; 27] = [
     CodeInfo {
         code: CreditMissing,
         name: "CREDIT_MISSING",
@@ -105,6 +110,13 @@ pub const CODES: [CodeInfo; 22] = [
         severity: Error,
         zh: "{date} 余额为 {actual} 元,按上一笔余额加本笔发生额应为 {expected} 元,相差 {diff} 元。明细可能缺行或被调整,请索取完整的账户明细。",
         en: "{date}: balance {actual} yuan where the previous balance plus this amount gives {expected} yuan ({diff} yuan apart). Rows may be missing or adjusted; ask for the complete statement.",
+    },
+    CodeInfo {
+        code: CreditsStopped,
+        name: "CREDITS_STOPPED",
+        severity: Error,
+        zh: "{period} 起至 {to} 再没有划入个人账户,最后一次划入在 {last}{asof_note}。请依次核对:{causes}",
+        en: "No credit from {period} to {to}; the last credit was in {last}{asof_note}. Check, in this order: {causes}",
     },
     CodeInfo {
         code: CreditExcess,
@@ -191,6 +203,34 @@ pub const CODES: [CodeInfo; 22] = [
         en: "Period {period} is recorded differently in two files ({field}: {old} in {first}, {new} in {later}). {first} is used; the rows of {later} were not counted. Check which file is current.",
     },
     CodeInfo {
+        code: CreditGap,
+        name: "CREDIT_GAP",
+        severity: Warning,
+        zh: "{period} 至 {to} 共 {months} 个月没有划入个人账户,前后月份都有划入,之后也没有补划。请依次核对:1. 这几个月单位是否缴费(换工作、欠缴、断缴),向单位人事或社保经办人核实;2. 账户这几个月是否被暂停或冻结;3. 持这些月份向医保经办机构查询并申请补划。",
+        en: "{period} to {to}: {months} month(s) without a credit, with credits before and after and none made up since. Check, in this order: 1. whether contributions were paid for these months (job change, employer arrears, a break) — ask the employer's HR; 2. whether the account was suspended or frozen then; 3. ask the medical-insurance office about these months and to credit them.",
+    },
+    CodeInfo {
+        code: CreditChange,
+        name: "CREDIT_CHANGE",
+        severity: Info,
+        zh: "从 {period} 起每月划入个人账户由 {expected} 元变为 {actual} 元。{reason}",
+        en: "From {period} the monthly credit changed from {expected} to {actual} yuan. {reason}",
+    },
+    CodeInfo {
+        code: NeverCredited,
+        name: "NEVER_CREDITED",
+        severity: Warning,
+        zh: "{period} 至 {to} 的账户明细中从未有划入,也没有利息和余额。请依次核对:1. 参加的是否是城乡居民医保(没有个人账户);2. 参保档次是否不建个人账户(如二档、三档、单建统筹);3. 账户是否尚未开通或激活(如社保卡未激活),可向医保经办机构查询。",
+        en: "{period} to {to}: the statement shows no credit ever, no interest and no balance. Check, in this order: 1. whether this is resident insurance (no personal account); 2. whether the tier has no account (二档, 三档, 单建统筹); 3. whether the account was never opened or activated (e.g. the card not activated) — ask the medical-insurance office.",
+    },
+    CodeInfo {
+        code: NoContributions,
+        name: "NO_CONTRIBUTIONS",
+        severity: Warning,
+        zh: "{period} 至 {to} 只有此人的账户明细,没有缴费记录:只能从明细本身判断断档、停划和金额变化,无法核对每期应划多少。请补充此人的缴费记录。",
+        en: "{period} to {to}: this person has a statement and no contribution records: gaps, stops and changes are judged from the statement alone, not what each period should have credited. Add this person's contribution records.",
+    },
+    CodeInfo {
         code: CreditPending,
         name: "CREDIT_PENDING",
         severity: Info,
@@ -260,11 +300,58 @@ pub struct Finding {
     pub message: String,
 }
 
-/// CREDIT_MISSING for a period whose expected credit could not be worked out
-/// (EXPECTATION_UNKNOWN): the same finding, without an amount to name.
-const CREDIT_MISSING_UNKNOWN_AMOUNT: [&str; 2] = [
-    "{period} 应有一笔划入个人账户(金额无法计算),应在 {due} 到账,宽限至 {grace} 仍未到账。请持该所属期向单位或医保经办机构查询。",
-    "Period {period}: a credit (amount unknown) should have arrived in {due}; nothing arrived by the end of grace ({grace}). Ask the employer or the medical-insurance office about this period.",
+/// A code's other wording, chosen when a value is given or not: the same finding where
+/// the main template's values do not exist.
+struct Variant {
+    code: Code,
+    /// The value whose presence (`present`) or absence selects this wording.
+    key: &'static str,
+    present: bool,
+    text: [&'static str; 2],
+}
+
+const VARIANTS: [Variant; 4] = [
+    // A period whose expected credit could not be worked out (EXPECTATION_UNKNOWN).
+    Variant {
+        code: CreditMissing,
+        key: "expected",
+        present: false,
+        text: [
+            "{period} 应有一笔划入个人账户(金额无法计算),应在 {due} 到账,宽限至 {grace} 仍未到账。请持该所属期向单位或医保经办机构查询。",
+            "Period {period}: a credit (amount unknown) should have arrived in {due}; nothing arrived by the end of grace ({grace}). Ask the employer or the medical-insurance office about this period.",
+        ],
+    },
+    // Statement-first (SPEC 2.2): `period` is the statement month the credit should have
+    // come in, `for` the period it is for.
+    Variant {
+        code: CreditLate,
+        key: "for",
+        present: true,
+        text: [
+            "{period} 应到的一笔划入(所属期约 {for})晚到:{date} 才划入 {actual} 元,晚了 {months} 个月。已补上,无需处理。",
+            "{period}: the credit due this month (for period {for} or so) came late: {actual} yuan on {date}, {months} month(s) late. It was made up; nothing to do.",
+        ],
+    },
+    // Statement-first: no credit ever, but interest, a carry-over or a balance.
+    Variant {
+        code: CreditsStopped,
+        key: "last",
+        present: false,
+        text: [
+            "{period} 至 {to} 的账户明细中没有任何划入,但有利息、结转或余额:以前有过划入,之后停止了{asof_note}。请依次核对:{causes}",
+            "{period} to {to}: the statement shows no credit at all, but interest, a carry-over or a balance: credits came before and have stopped{asof_note}. Check, in this order: {causes}",
+        ],
+    },
+    // Statement-first: inactive months without an expected amount.
+    Variant {
+        code: AccountInactive,
+        key: "expected",
+        present: false,
+        text: [
+            "{period} 至 {to} 账户处于冻结/未激活/暂停状态,这些月份没有划入。激活社保卡或恢复参保后,请向医保经办机构申请补划。",
+            "{period} to {to}: the account was frozen, not activated or suspended, and nothing was credited in these months. Once the card is activated or the insurance resumed, ask the office to credit them.",
+        ],
+    },
 ];
 
 /// Fills a template that is not a code's own message (see [`render`]).
@@ -286,8 +373,12 @@ fn render_text(template: &'static str, args: &[(&str, &str)]) -> String {
 /// at its exact length: a run keeps every message until the end (10k people: 30k of
 /// them), and a buffer grown or guessed leaves room unused in each.
 pub fn render(code: Code, lang: Lang, args: &[(&str, &str)]) -> String {
-    if code == CreditMissing && !args.iter().any(|(k, _)| *k == "expected") {
-        return render_text(CREDIT_MISSING_UNKNOWN_AMOUNT[lang.pick_index()], args);
+    let given = |key: &str| args.iter().any(|(k, _)| *k == key);
+    if let Some(v) = VARIANTS
+        .iter()
+        .find(|v| v.code == code && given(v.key) == v.present)
+    {
+        return render_text(v.text[lang.pick_index()], args);
     }
     let value = |key: &str| args.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| *v);
     let parts = template_parts(code, lang);
@@ -359,10 +450,11 @@ mod tests {
                 "CREDIT_SHORT",
                 "EMPLOYER_PAYMENT_MISSING",
                 "DUPLICATE_CREDIT",
-                "BALANCE_BREAK"
+                "BALANCE_BREAK",
+                "CREDITS_STOPPED"
             ]
         );
-        assert_eq!(Code::all().count(), 22);
+        assert_eq!(Code::all().count(), 27);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod findings;
 mod pairing;
 mod person;
 mod schedule;
+mod statement_first;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -19,6 +20,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 
 pub use findings::{Code, Finding, Severity};
+pub use statement_first::{CreditMonth, MonthMark, StatementView};
 
 use crate::ingest::{Batch, PersonRuns};
 use crate::lang::Lang;
@@ -173,6 +175,22 @@ pub struct PersonReport {
     pub entries: Vec<StatementEntry>,
     /// Months whose stated credit differs from the policy's formula (for the warnings).
     pub stated_differs: Vec<StatedDiffers>,
+    /// Statement rows and no contribution rows (SPEC 2.2): judged from the statement.
+    pub statement_first: bool,
+    /// The last balance the statement prints (persons.csv `statement_balance`).
+    pub statement_balance: Option<Money>,
+    /// A statement-first person's months, with `Options::keep_entries` (for explain).
+    pub statement_view: Option<StatementView>,
+    /// Credits of a person with contributions outside their span (SPEC 2.2).
+    pub outside_span: OutsideSpan,
+}
+
+/// Unpaired credits dated before the due month of a person's first scheduled period or
+/// after the grace end of the last: counted, not CREDIT_UNEXPECTED (SPEC 2.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutsideSpan {
+    pub credits: u32,
+    pub amount: Money,
 }
 
 /// A month whose stated credit (划入个人账户金额…) differs from what the policy's formula
@@ -307,6 +325,12 @@ impl<'p, 'a> PersonInputs<'p, 'a> {
 pub(crate) struct RunContext<'p> {
     pub policy: &'p Policy,
     pub as_of: Period,
+    /// The as-of date itself, and whether it was given (`--as-of`) rather than taken
+    /// from the latest statement row.
+    pub as_of_date: NaiveDate,
+    pub as_of_given: bool,
+    /// Whether the run holds any contribution rows (NO_CONTRIBUTIONS, SPEC 2.2).
+    pub has_contributions: bool,
     /// The first month of the run: retirees without a retirement month are scheduled from here.
     pub first_month: Period,
     pub lang: Lang,
@@ -460,6 +484,9 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
     let ctx = RunContext {
         policy,
         as_of: as_of_month,
+        as_of_date: as_of,
+        as_of_given: options.as_of.is_some(),
+        has_contributions: runs.contributions.iter().any(|run| !run.is_empty()),
         first_month,
         lang: options.lang,
         keep_entries: options.keep_entries,

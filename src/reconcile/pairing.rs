@@ -30,6 +30,33 @@ pub(crate) enum CreditState {
     Paired(usize),
     Duplicate,
     Unexpected,
+    /// Unpaired, and dated outside the person's span of periods (SPEC 2.2): counted, not
+    /// CREDIT_UNEXPECTED. Set after pairing ([`outside_span`]).
+    OutsideSpan,
+}
+
+/// SPEC 2.2: an unexpected credit dated before the due month of the person's first
+/// scheduled period, or after the grace end of the last, is outside the span. Duplicates
+/// were told apart before. Returns how many and their sum.
+pub(crate) fn outside_span(
+    inputs: &PairingInputs,
+    state: &mut [CreditState],
+) -> super::OutsideSpan {
+    let mut out = super::OutsideSpan::default();
+    let first_due = inputs.sched.iter().map(|s| s.due).min();
+    let last_grace = inputs.sched.iter().map(|s| s.grace_end).max();
+    let (Some(first_due), Some(last_grace)) = (first_due, last_grace) else {
+        return out;
+    };
+    for (ci, st) in state.iter_mut().enumerate() {
+        let m = month_of(inputs.entries[ci].at.date());
+        if *st == CreditState::Unexpected && (m < first_due || m > last_grace) {
+            *st = CreditState::OutsideSpan;
+            out.credits += 1;
+            out.amount += inputs.entries[ci].amount;
+        }
+    }
+    out
 }
 
 /// The outcome: for each scheduled period the entry paired with it, and for each entry

@@ -47,7 +47,7 @@ const ZH: [(&str, &str); 40] = [
     ("column", "列"),
 ];
 
-const ZH_MORE: [(&str, &str); 8] = [
+const ZH_MORE: [(&str, &str); 9] = [
     ("value", "值"),
     ("reason", "原因"),
     ("count", "数量"),
@@ -56,6 +56,7 @@ const ZH_MORE: [(&str, &str); 8] = [
     ("month", "月份"),
     ("findings", "问题数"),
     ("change", "变化"),
+    ("statement_balance", "明细余额"),
 ];
 
 /// The heading of column `name` in `lang`.

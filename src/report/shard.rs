@@ -222,6 +222,22 @@ fn add_counts(total: &mut Value, part: &Value) {
     }
 }
 
+/// Adds a shard's `credits_outside_span` (counts, and an amount written as exact text).
+fn add_outside_span(total: &mut Value, part: &Value) {
+    for key in ["persons", "credits"] {
+        let sum = total[key].as_u64().unwrap_or(0) + part[key].as_u64().unwrap_or(0);
+        total[key] = json!(sum);
+    }
+    let amount = |v: &Value| {
+        v["amount"]
+            .as_str()
+            .and_then(|a| a.parse::<rust_decimal::Decimal>().ok())
+            .unwrap_or_default()
+    };
+    let sum = (amount(total) + amount(part)).round_dp(2);
+    total["amount"] = json!(format!("{sum:.2}"));
+}
+
 /// Merges shard folders into `out`: findings.csv, months.csv, persons.csv, rejected.csv,
 /// summary.json and (when every shard has them) findings.jsonl and the Parquet files. Returns the people merged.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
@@ -293,6 +309,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
     summary["persons"] = json!(0);
     summary["findings"]["by_severity"] = json!({});
     summary["findings"]["by_code"] = json!({});
+    summary["credits_outside_span"] = json!({"persons": 0, "credits": 0, "amount": "0.00"});
     if let Some(map) = summary.as_object_mut() {
         map.remove("changes");
     }
@@ -309,6 +326,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
         add_counts(
             &mut summary["findings"]["by_code"],
             &part["findings"]["by_code"],
+        );
+        add_outside_span(
+            &mut summary["credits_outside_span"],
+            &part["credits_outside_span"],
         );
     }
     let mut json = serde_json::to_vec_pretty(&summary).unwrap_or_default();

@@ -42,7 +42,7 @@ pub const MONTHS_COLUMNS: [&str; 16] = [
     "expected_from",
     "part",
 ];
-pub const PERSONS_COLUMNS: [&str; 16] = [
+pub const PERSONS_COLUMNS: [&str; 17] = [
     "person_id",
     "name",
     "first_period",
@@ -59,10 +59,11 @@ pub const PERSONS_COLUMNS: [&str; 16] = [
     "missing_credits",
     "errors",
     "warnings",
+    "statement_balance",
 ];
 
 /// Columns of the outputs that hold amounts in yuan (numbers with 2 decimals in a workbook).
-pub const AMOUNT_COLUMNS: [&str; 18] = [
+pub const AMOUNT_COLUMNS: [&str; 19] = [
     "expected",
     "actual",
     "difference",
@@ -81,6 +82,7 @@ pub const AMOUNT_COLUMNS: [&str; 18] = [
     "closing_balance",
     "expected_credits",
     "missing_credits",
+    "statement_balance",
 ];
 
 /// A value as reports print it (amounts: two decimals, `Money`'s Display), empty for none.
@@ -356,13 +358,16 @@ pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<CsvTable, csv
             b.interest_adjustments,
             b.unclassified,
             b.closing,
-            b.expected_credits,
-            b.missing_credits,
         ] {
             lines.money(Some(amount));
         }
+        // A statement-first person has nothing expected to compare with (SPEC 2.2).
+        for amount in [b.expected_credits, b.missing_credits] {
+            lines.money(Some(amount).filter(|_| !p.statement_first));
+        }
         lines.count(p.count(Severity::Error));
         lines.count(p.count(Severity::Warning));
+        lines.money(p.statement_balance);
         lines.end();
     })
 }
@@ -405,6 +410,27 @@ fn stated_warnings(run: &Reconciliation, batch: &Batch) -> Vec<String> {
             ))
         })
         .collect()
+}
+
+/// summary.json `credits_outside_span` (SPEC 2.2): totals only.
+fn outside_span(run: &Reconciliation) -> Value {
+    let with = run.persons.iter().filter(|p| p.outside_span.credits > 0);
+    let credits: u64 = with
+        .clone()
+        .map(|p| u64::from(p.outside_span.credits))
+        .sum();
+    let cents: i128 = with
+        .clone()
+        .map(|p| i128::from(p.outside_span.amount.cents()))
+        .sum();
+    json!({
+        "persons": with.count(),
+        "credits": credits,
+        // As the CSVs print amounts: two decimals, as text (exact).
+        "amount": rust_decimal::Decimal::try_from_i128_with_scale(cents, 2)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    })
 }
 
 /// summary.json.
@@ -462,7 +488,8 @@ pub fn summary_json(
         "skipped_inputs": skipped,
         "warnings": warnings,
         "findings": {"by_severity": by_severity, "by_code": by_code},
-                "persons": run.persons.len(),
+        "persons": run.persons.len(),
+        "credits_outside_span": outside_span(run),
     });
     if let (Some((new, resolved)), Some(map)) = (changes, summary.as_object_mut()) {
         map.insert("changes".into(), json!({"new": new, "resolved": resolved}));

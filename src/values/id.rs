@@ -50,6 +50,26 @@ pub fn birth_date_from_id(id: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// The sex in digit 17 of an 18-digit ID number (odd: male, even: female).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+/// The sex an 18-digit ID number records; `None` for any other key.
+pub fn sex_from_id(id: &str) -> Option<Sex> {
+    if !is_id18(id) {
+        return None;
+    }
+    let digit = id.as_bytes()[16] - b'0';
+    Some(if digit % 2 == 1 {
+        Sex::Male
+    } else {
+        Sex::Female
+    })
+}
+
 fn looks_scientific(s: &str) -> bool {
     let Some((mantissa, exp)) = s.split_once(['e', 'E']) else {
         return false;

@@ -24,7 +24,10 @@ pub use codes::{
     names_other_scheme, payment_status,
 };
 pub use date::{MAX_RANGE_MONTHS, MonthRange, date, date_time, month_range, period};
-pub use id::{PersonKey, birth_date_from_id, id_check_char, is_id_number, is_id18, person_key};
+pub use id::{
+    PersonKey, Sex, birth_date_from_id, id_check_char, is_id_number, is_id18, person_key,
+    sex_from_id,
+};
 
 /// One cell as read from a file or a sheet.
 #[derive(Clone, Debug, PartialEq)]

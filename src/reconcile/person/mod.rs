@@ -140,6 +140,19 @@ impl<'a> Person<'a> {
         }
     }
 
+    /// SPEC 2.2: statement rows and no medical contribution rows, and not a retiree by
+    /// roster.
+    fn is_statement_first(&self, inputs: PersonInputs) -> bool {
+        !self.entries.is_empty()
+            && self.facts.retired_from.is_none()
+            && !inputs
+                .roster()
+                .any(|r| r.category == Some(crate::records::Category::Retired))
+            && inputs
+                .contributions()
+                .all(|c| matches!(c.insurance, crate::records::Insurance::Other(_)))
+    }
+
     /// Phase 7: the findings in their fixed order (period, period to, code, message),
     /// each month's codes once, and the persons.csv row.
     pub fn finish(
@@ -194,6 +207,10 @@ impl<'a> Person<'a> {
             month_rows: months.len(),
             months,
             findings,
+            statement_first: false,
+            statement_balance: entries.iter().rev().find_map(|e| e.balance),
+            statement_view: None,
+            outside_span: super::OutsideSpan::default(),
             bridge,
             entries: if ctx.keep_entries {
                 entries.iter().map(|e| (*e).clone()).collect()
@@ -207,14 +224,19 @@ impl<'a> Person<'a> {
 /// Reconciles one person (SPEC "Semantics", and Part 2.2 for statement-first people).
 pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext) -> PersonReport {
     let mut p = Person::gather(id, inputs, ctx);
+    if p.is_statement_first(inputs) {
+        return super::statement_first::reconcile(p);
+    }
     let sched = schedule(inputs, &p.facts, ctx);
-    let pairs = pairing::pair(&PairingInputs {
+    let pairing_inputs = PairingInputs {
         sched: &sched,
         entries: &p.entries,
         kinds: &p.kinds,
         pair_within_months: ctx.policy.pair_within_months,
         tolerance: ctx.tolerance,
-    });
+    };
+    let mut pairs = pairing::pair(&pairing_inputs);
+    let outside = pairing::outside_span(&pairing_inputs, &mut pairs.state);
     let judged = p.judge_periods(&sched, &pairs.by_period);
     let mut months = judged.months;
     p.expectation_unknown_runs(&sched, &judged.unknown, &mut months);
@@ -232,7 +254,9 @@ pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext
         (Some(first), Some(last)) => Some((first, last)),
         _ => p.first_statement_month().zip(p.last_statement_month()),
     };
-    p.finish(months, bridge, &sched, span)
+    let mut report = p.finish(months, bridge, &sched, span);
+    report.outside_span = outside;
+    report
 }
 
 /// Groups consecutive items of `items` (by index in a list) that satisfy `pred` into runs.
