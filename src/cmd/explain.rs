@@ -3,10 +3,11 @@
 
 use clap::Args;
 use yibao_recon::exit;
+use yibao_recon::ingest::Batch;
 use yibao_recon::lang::Lang;
 use yibao_recon::mask::IdDisplay;
 use yibao_recon::money::Money;
-use yibao_recon::reconcile::{Code, PersonReport, Reconciliation, yuan};
+use yibao_recon::reconcile::{Code, PersonReport, Reconciliation, Severity, yuan};
 
 use crate::cli::RunArgs;
 
@@ -30,7 +31,23 @@ pub struct ExplainArgs {
     pub run: RunArgs,
 }
 
-fn find<'a>(result: &'a Reconciliation, who: &str) -> Result<&'a PersonReport, String> {
+/// Why `explain` could not pick one person.
+enum NotFound {
+    /// Nobody matches: the message names the skipped inputs that may hold the person.
+    Nobody(String),
+    /// Several people match: the message lists them.
+    Several(String),
+}
+
+/// The person `who` names: an ID number, a person number, a masked ID as the reports print
+/// it (`320102********123X`, when one person matches), or a name (when one person has it).
+fn find<'a>(
+    result: &'a Reconciliation,
+    batch: &Batch,
+    who: &str,
+    lang: Lang,
+    ids: IdDisplay,
+) -> Result<&'a PersonReport, NotFound> {
     let key = who.trim().to_uppercase();
     if let Some(p) = result
         .persons
@@ -39,27 +56,98 @@ fn find<'a>(result: &'a Reconciliation, who: &str) -> Result<&'a PersonReport, S
     {
         return Ok(p);
     }
-    let named: Vec<&PersonReport> = result
-        .persons
-        .iter()
-        .filter(|p| p.name.as_deref() == Some(who.trim()))
-        .collect();
-    match named.as_slice() {
+    let matches: Vec<&PersonReport> = if key.contains('*') {
+        result
+            .persons
+            .iter()
+            .filter(|p| masked_matches(&key, &p.id))
+            .collect()
+    } else {
+        result
+            .persons
+            .iter()
+            .filter(|p| p.name.as_deref() == Some(who.trim()))
+            .collect()
+    };
+    let shown = ids.text(who.trim()).into_owned();
+    match matches.as_slice() {
         [one] => Ok(one),
-        [] => Err(format!(
-            "no person with ID, person number or name '{who}' in the inputs"
-        )),
-        many => Err(format!(
-            "{} people are named '{who}': give the ID number",
-            many.len()
-        )),
+        [] => Err(NotFound::Nobody(nobody(batch, &shown, lang, ids))),
+        many => {
+            let mut text = match lang {
+                Lang::Zh => format!(
+                    "有 {} 人与「{shown}」相符,请给出完整的证件号码:",
+                    many.len()
+                ),
+                Lang::En => format!(
+                    "{} people match '{shown}'; give the full ID number:",
+                    many.len()
+                ),
+            };
+            for p in many {
+                text.push_str(&format!(
+                    "\n  {} {}",
+                    ids.id(&p.id),
+                    ids.text(p.name.as_deref().unwrap_or(""))
+                ));
+            }
+            Err(NotFound::Several(text))
+        }
     }
 }
 
+/// Whether a masked ID (`320102********123X`: known start, `*`s, known end) fits `id`.
+fn masked_matches(masked: &str, id: &str) -> bool {
+    let (Some(first), Some(last)) = (masked.find('*'), masked.rfind('*')) else {
+        return false;
+    };
+    let (start, end) = (&masked[..first], &masked[last + 1..]);
+    !(start.is_empty() && end.is_empty())
+        && id.len() >= start.len() + end.len()
+        && id.len() <= masked.len().max(18)
+        && id.starts_with(start)
+        && id.ends_with(end)
+}
+
+/// Nobody matched: say so, and name the inputs that were skipped (a statement without an
+/// identity column is the usual one) and why.
+fn nobody(batch: &Batch, shown: &str, lang: Lang, ids: IdDisplay) -> String {
+    let mut text = match lang {
+        Lang::Zh => format!("输入中没有证件号码、个人编号或姓名为「{shown}」的人。"),
+        Lang::En => format!("No person with ID, person number or name '{shown}' in the inputs."),
+    };
+    if batch.skipped_inputs.is_empty() {
+        return text;
+    }
+    text.push_str(lang.pick(
+        "以下输入被跳过,可能含有此人:",
+        " These inputs were skipped and may hold the person:",
+    ));
+    for skipped in &batch.skipped_inputs {
+        let place = yibao_recon::ingest::source_label(&skipped.path, skipped.sheet.as_deref());
+        text.push_str(&format!(
+            "\n  {}: {}",
+            ids.text(&place),
+            ids.text(&skipped.reason)
+        ));
+    }
+    text.push_str(lang.pick(
+        "\n没有证件号码列的明细(如 App 导出),请加 --person 证件号码 指明是谁的。",
+        "\nA statement without an ID column (an app's export) needs --person ID to say whose it is.",
+    ));
+    text
+}
+
 pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
-    let (_, policy, result) = super::reconcile::prepare(&args.run)?;
+    let (batch, policy, result) = super::reconcile::prepare(&args.run)?;
     let input = &args.run.input;
-    let person = find(&result, &args.person).map_err(|e| anyhow::anyhow!(e))?;
+    let person = match find(&result, &batch, &args.person, input.lang, input.ids()) {
+        Ok(p) => p,
+        Err(NotFound::Nobody(text) | NotFound::Several(text)) => {
+            eprintln!("{text}");
+            return Ok(exit::CANNOT_RUN);
+        }
+    };
     if let Some(path) = &args.html {
         let html = yibao_recon::report::html::person_page(
             person,
@@ -77,6 +165,129 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(exit::OK)
+}
+
+/// The first lines: why the balance is what it is, in a few words — what stopped, what is
+/// missing, what changed, what was taken out — before the bridge and the full messages.
+fn answer(p: &PersonReport, lang: Lang) -> String {
+    use std::fmt::Write;
+    let b = &p.bridge;
+    let mut s = String::new();
+    let shown = p.statement_balance.unwrap_or(b.closing);
+    let _ = writeln!(
+        s,
+        "{}",
+        match lang {
+            Lang::Zh => format!("为什么余额是 {} 元:", yuan(shown)),
+            Lang::En => format!("Why the balance is {} yuan:", yuan(shown)),
+        }
+    );
+    let of = |code: Code| p.findings.iter().filter(move |f| f.code == code);
+    let span = |f: &yibao_recon::reconcile::Finding| match (f.period, f.period_to) {
+        (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for f in of(Code::CreditsStopped) {
+        lines.push(match lang {
+            Lang::Zh => format!("划入已停止:{} 没有划入(原因见下)", span(f)),
+            Lang::En => format!("credits stopped: none in {} (causes below)", span(f)),
+        });
+    }
+    if of(Code::NeverCredited).next().is_some() {
+        lines.push(
+            lang.pick(
+                "从未有划入:可能是居民医保、无个人账户的档次或账户未激活(见下)",
+                "never credited: resident insurance, a tier without an account, or an account not activated (below)",
+            )
+            .into(),
+        );
+    }
+    if let Some(f) = of(Code::NoAccount).next() {
+        lines.push(match lang {
+            Lang::Zh => format!("{} 参保类型/档次不建个人账户", span(f)),
+            Lang::En => format!("{}: insured without a personal account", span(f)),
+        });
+    }
+    let gaps: Vec<String> = of(Code::CreditGap).map(span).collect();
+    let missing: Vec<String> = of(Code::CreditMissing).map(span).collect();
+    for (list, zh, en) in [
+        (
+            &gaps,
+            "断档(没有划入,也没补上)",
+            "months without a credit, not made up",
+        ),
+        (&missing, "应划未到", "credits due and missing"),
+    ] {
+        if !list.is_empty() {
+            lines.push(format!("{}: {}", lang.pick(zh, en), list.join(", ")));
+        }
+    }
+    let short = of(Code::CreditShort).count();
+    if short > 0 {
+        lines.push(match lang {
+            Lang::Zh => format!("{short} 个月划入少于应划"),
+            Lang::En => format!("{short} month(s) credited short"),
+        });
+    }
+    let changes: Vec<_> = of(Code::CreditChange).collect();
+    if let Some(last) = changes.last() {
+        let unexplained = changes
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+            .count();
+        let amounts = |m: Option<Money>| m.map(yuan).unwrap_or_default();
+        lines.push(match lang {
+            Lang::Zh => format!(
+                "每月划入变化 {} 次({} 次无政策原因),最近一次 {} 起由 {} 元变为 {} 元",
+                changes.len(),
+                unexplained,
+                span(last),
+                amounts(last.expected),
+                amounts(last.actual)
+            ),
+            Lang::En => format!(
+                "the monthly credit changed {} time(s) ({} without a policy reason), last from {}: {} → {} yuan",
+                changes.len(),
+                unexplained,
+                span(last),
+                amounts(last.expected),
+                amounts(last.actual)
+            ),
+        });
+    }
+    let debits = [
+        (b.spending, "消费", "spending"),
+        (b.family_sharing, "家庭共济", "family sharing"),
+        (b.clearing_transfers, "清退/转出", "clearing and transfers"),
+    ];
+    let taken: Vec<String> = debits
+        .iter()
+        .filter(|(v, _, _)| *v > Money::ZERO)
+        .map(|(v, zh, en)| format!("{} {}", lang.pick(zh, en), yuan(*v)))
+        .collect();
+    if !taken.is_empty() {
+        lines.push(format!(
+            "{}: {}",
+            lang.pick("支出", "taken out"),
+            taken.join(", ")
+        ));
+    }
+    if lines.is_empty() {
+        lines.push(
+            lang.pick(
+                "划入正常,没有发现断档、停划或少划",
+                "credits as expected: no gaps, stops or shortfalls found",
+            )
+            .into(),
+        );
+    }
+    for line in lines {
+        let _ = writeln!(s, "  · {line}");
+    }
+    s.push('\n');
+    s
 }
 
 /// The terminal page for one person.
@@ -99,6 +310,7 @@ pub fn page(
         run.as_of,
         lang.pick("政策", "policy")
     );
+    s.push_str(&answer(p, lang));
     let b = &p.bridge;
     let rows: [(&str, &str, Money); 8] = [
         ("  期初余额", "  opening balance", b.opening),
@@ -120,19 +332,33 @@ pub fn page(
         let pad = 26usize.saturating_sub(unicode_width::UnicodeWidthStr::width(label));
         let _ = writeln!(s, "  {label}{:pad$}{:>12}", "", yuan(v));
     }
-    let _ = writeln!(
-        s,
-        "  {} {}, {} {}\n",
-        lang.pick("应划入合计", "expected credits"),
-        yuan(b.expected_credits),
-        lang.pick("缺少/少划", "missing or short"),
-        yuan(b.missing_credits)
-    );
+    if p.statement_first {
+        let _ = writeln!(
+            s,
+            "  {}\n",
+            lang.pick(
+                "(只有账户明细、没有缴费记录:无法核对每期应划多少,以下按明细本身判断)",
+                "(a statement and no contribution records: what each period should credit is unknown; judged from the statement itself)"
+            )
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "  {} {}, {} {}\n",
+            lang.pick("应划入合计", "expected credits"),
+            yuan(b.expected_credits),
+            lang.pick("缺少/少划", "missing or short"),
+            yuan(b.missing_credits)
+        );
+    }
     let groups: [(&str, &str, &[Code]); 4] = [
         (
             "为什么余额是这样:",
             "Why the balance is what it is:",
             &[
+                Code::CreditsStopped,
+                Code::NeverCredited,
+                Code::CreditGap,
                 Code::NoAccount,
                 Code::TierChange,
                 Code::EmployerPaymentMissing,
@@ -159,6 +385,7 @@ pub fn page(
             "变化:",
             "Changes:",
             &[
+                Code::CreditChange,
                 Code::BaseChange,
                 Code::PolicyChange,
                 Code::Backpay,
@@ -168,7 +395,13 @@ pub fn page(
         (
             "其他:",
             "Other:",
-            &[Code::BalanceBreak, Code::EntryUnclassified],
+            &[
+                Code::BalanceBreak,
+                Code::EntryUnclassified,
+                Code::NoContributions,
+                Code::ExpectationUnknown,
+                Code::SourceConflict,
+            ],
         ),
     ];
     let mut any = false;
@@ -197,6 +430,24 @@ pub fn page(
                 "Nothing wrong found: every credit due arrived in full and on time."
             )
         );
+    }
+    if let Some(view) = p
+        .statement_view
+        .as_ref()
+        .filter(|v| !v.extra_credits.is_empty())
+    {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                "另有划入(不属于任何月份,也不是重复):",
+                "Further credits (for no month, not repeats):"
+            )
+        );
+        for (date, amount) in &view.extra_credits {
+            let _ = writeln!(s, "  {date} {}", yuan(*amount));
+        }
+        s.push('\n');
     }
     if b.closing.is_zero() && zh {
         let _ = writeln!(

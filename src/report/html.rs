@@ -20,7 +20,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}.muted{colo
 .card b{display:block;font-size:22px}.error b{color:#b42318}.warning b{color:#b54708}.info b{color:#175cd3}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eaecf0;padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#f2f4f7;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums}
-tr.error td{background:#fff1f0}tr.warning td{background:#fffaeb}input{padding:6px;width:320px;margin:8px 0}svg text{font-size:11px}";
+tr.error td{background:#fff1f0}tr.warning td{background:#fffaeb}
+tr.gap td,tr.stopped td{background:#fff1f0}tr.late td,tr.inactive td{background:#fffaeb}tr.changed td:nth-child(2){font-weight:bold}input{padding:6px;width:320px;margin:8px 0}svg text{font-size:11px}";
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
@@ -282,6 +283,51 @@ pub fn report(run: &Reconciliation, csvs: &tables::CsvSet, policy: &str, lang: L
 
 /// The one-person page: the balance over time, as it is and as it would be with every
 /// expected credit, and the person's findings.
+/// A statement-first person's credits month by month (SPEC 2.2): each month's credit and
+/// the day it came, gaps, stops and changes marked.
+fn credit_months(view: &crate::reconcile::StatementView, lang: Lang) -> String {
+    use crate::reconcile::MonthMark;
+    let mut s = format!(
+        "<h2>{}</h2><table id=\"credit-months\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        lang.pick("每月划入", "Credits month by month"),
+        lang.pick("月份", "month"),
+        lang.pick("划入(元)", "credit (yuan)"),
+        lang.pick("到账日期", "arrived"),
+        lang.pick("说明", "note"),
+    );
+    for m in &view.months {
+        let (class, note) = match m.mark {
+            MonthMark::Credited => ("ok", ""),
+            MonthMark::Late => ("late", lang.pick("晚到,已补上", "late, made up")),
+            MonthMark::Gap => ("gap", lang.pick("断档:没有划入", "gap: no credit")),
+            MonthMark::Inactive => ("inactive", lang.pick("账户冻结/未激活", "account inactive")),
+            MonthMark::Stopped => ("stopped", lang.pick("停止划入", "credits stopped")),
+        };
+        let changed = if m.changed {
+            lang.pick("金额变化", "amount changed")
+        } else {
+            ""
+        };
+        let note = [note, changed]
+            .iter()
+            .filter(|t| !t.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(lang.pick(";", "; "));
+        let _ = write!(
+            s,
+            "<tr class=\"{class}{}\"><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+            if m.changed { " changed" } else { "" },
+            m.month,
+            m.amount.map(yuan).unwrap_or_default(),
+            m.arrived.map(|d| d.to_string()).unwrap_or_default(),
+            esc(&note)
+        );
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
 pub fn person_page(
     p: &PersonReport,
     run: &Reconciliation,
@@ -370,6 +416,9 @@ pub fn person_page(
         );
     }
     s.push_str("</table>");
+    if let Some(view) = &p.statement_view {
+        s.push_str(&credit_months(view, lang));
+    }
     let _ = write!(
         s,
         "<h2>{}</h2><table id=\"findings\"><tbody>",

@@ -93,8 +93,11 @@ pub fn above_header(rows: &[Vec<String>]) -> Result<Identity, TwoIdentities> {
     for (slot, value) in pairs::in_rows(rows, &LABELS) {
         set(&mut found, slot, &value)?;
     }
-    if found.person_id.is_none() {
-        found.person_id = bare_id(rows)?;
+    if found.person_id.is_none()
+        && let Some((id, name)) = bare_id(rows)?
+    {
+        found.person_id = Some(id);
+        found.name = found.name.or(name);
     }
     Ok(found)
 }
@@ -127,27 +130,57 @@ fn key(value: &str) -> Option<Text> {
         .map(|k| Text::from(k.id))
 }
 
-/// Without a label, one valid 18-digit ID number in the title rows (`李明 330106…的账户明细`)
-/// names the person; two different ones are refused.
-fn bare_id(rows: &[Vec<String>]) -> Result<Option<Text>, TwoIdentities> {
-    let mut found: Option<Text> = None;
+/// Without a label, one 18-digit ID number in the title rows (`李明 330106…的账户明细`,
+/// an app's page title) names the person — with a birth date that exists; a wrong check
+/// digit is accepted, as in any ID cell — and a name of two to four Chinese characters
+/// standing just before it in the same cell is the name. Two different IDs are refused.
+fn bare_id(rows: &[Vec<String>]) -> Result<Option<(Text, Option<Text>)>, TwoIdentities> {
+    let mut found: Option<(Text, Option<Text>)> = None;
     for cell in rows.iter().flatten() {
         let folded = fold_width(cell).to_ascii_uppercase();
-        let ids = folded
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|t| {
-                t.len() == 18
-                    && is_id_number(t)
-                    && values::id_check_char(&t[..17]) == t[17..].chars().next()
-            });
-        for id in ids {
-            match &found {
-                Some(f) if **f != *id => return Err(TwoIdentities),
-                _ => found = Some(Text::from(id)),
+        let bytes = folded.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let token = &folded[start..i];
+            if !(token.len() == 18 && is_id_number(token)) {
+                continue;
+            }
+            let name = name_before(&folded[..start]);
+            match &mut found {
+                Some((f, _)) if **f != *token => return Err(TwoIdentities),
+                Some((_, known)) => *known = known.take().or(name),
+                None => found = Some((Text::from(token), name)),
             }
         }
     }
     Ok(found)
+}
+
+/// The name standing just before an ID in a title: the last run of Chinese characters
+/// (separators and brackets between skipped), when it is two to four long.
+fn name_before(text: &str) -> Option<Text> {
+    let trimmed = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '(' | '（' | ':' | '：' | '-' | '—' | ',' | '，')
+    });
+    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·';
+    let run: String = trimmed
+        .chars()
+        .rev()
+        .take_while(|c| is_han(*c))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let n = run.chars().count();
+    (2..=4).contains(&n).then(|| Text::from(run.as_str()))
 }
 
 #[cfg(test)]
@@ -199,5 +232,24 @@ mod tests {
         assert_eq!(above_header(&title).unwrap().person_id.as_deref(), Some(ID));
         let masked = grid(&[&["李明（110105********002X）的个人账户明细"]]);
         assert_eq!(above_header(&masked).unwrap().person_id, None);
+    }
+
+    #[test]
+    fn an_app_title_gives_the_name_before_the_id_and_any_check_digit() {
+        // 330106199001011237: its check digit should be X; accepted as any ID cell is.
+        let title = grid(&[&["李明 330106199001011237 个人账户明细"]]);
+        let got = above_header(&title).unwrap();
+        assert_eq!(got.person_id.as_deref(), Some("330106199001011237"));
+        assert_eq!(got.name.as_deref(), Some("李明"));
+        let bracket = grid(&[&[&format!("参保人 欧阳明月（{ID}）的个人账户明细")]]);
+        assert_eq!(
+            above_header(&bracket).unwrap().name.as_deref(),
+            Some("欧阳明月")
+        );
+        let long = grid(&[&[&format!("个人账户明细 {ID}")]]);
+        assert_eq!(above_header(&long).unwrap().name, None);
+        // Not a date in the middle: an order number, not an ID.
+        let order = grid(&[&["流水号 330106199013451237"]]);
+        assert_eq!(above_header(&order).unwrap().person_id, None);
     }
 }
