@@ -302,7 +302,7 @@ pub fn page(
     let zh = lang == Lang::Zh;
     let mut s = String::new();
     let name = ids.text(p.name.as_deref().unwrap_or(""));
-    let _ = writeln!(s, "{name} {}", ids.id(&p.id));
+    let _ = writeln!(s, "{}", format!("{name} {}", ids.id(&p.id)).trim_start());
     let _ = writeln!(
         s,
         "{} {} · {} {policy}\n",
