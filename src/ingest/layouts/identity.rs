@@ -99,6 +99,9 @@ pub fn above_header(rows: &[Vec<String>]) -> Result<Identity, TwoIdentities> {
         found.person_id = Some(id);
         found.name = found.name.or(name);
     }
+    if found.name.is_none() {
+        found.name = name_beside_masked_id(rows);
+    }
     Ok(found)
 }
 
@@ -162,6 +165,26 @@ fn bare_id(rows: &[Vec<String>]) -> Result<Option<(Text, Option<Text>)>, TwoIden
         }
     }
     Ok(found)
+}
+
+/// An app's title often shows the ID masked (`钱进 330106********0255 个人账户明细`) and the
+/// full ID on a labelled line: the name before the masked ID is still the name.
+fn name_beside_masked_id(rows: &[Vec<String>]) -> Option<Text> {
+    rows.iter().flatten().find_map(|cell| {
+        let folded = fold_width(cell);
+        let bytes = folded.as_bytes();
+        let masked_at = (0..bytes.len()).find(|&i| {
+            let run = bytes[i..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || matches!(b, b'*' | b'X' | b'x'))
+                .count();
+            (i == 0 || !bytes[i - 1].is_ascii_digit())
+                && (15..=18).contains(&run)
+                && bytes[i..i + run].contains(&b'*')
+                && bytes[i..i + 6].iter().all(u8::is_ascii_digit)
+        })?;
+        name_before(&folded[..masked_at])
+    })
 }
 
 /// The name standing just before an ID in a title: the last run of Chinese characters
@@ -248,6 +271,13 @@ mod tests {
         );
         let long = grid(&[&[&format!("个人账户明细 {ID}")]]);
         assert_eq!(above_header(&long).unwrap().name, None);
+        let masked = grid(&[
+            &["钱进 330106********0255 个人账户明细"],
+            &[&format!("证件号码：{ID}")],
+        ]);
+        let got = above_header(&masked).unwrap();
+        assert_eq!(got.person_id.as_deref(), Some(ID));
+        assert_eq!(got.name.as_deref(), Some("钱进"));
         // Not a date in the middle: an order number, not an ID.
         let order = grid(&[&["流水号 330106199013451237"]]);
         assert_eq!(above_header(&order).unwrap().person_id, None);
