@@ -7,6 +7,7 @@
 //! [`report`] writes outputs. The library never prints and never exits; the binary does.
 
 pub mod aliases;
+pub mod columns;
 pub mod error;
 pub mod exit;
 pub mod ingest;

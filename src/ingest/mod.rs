@@ -4,6 +4,7 @@
 //! Files are read in parallel (rayon) and their results put back in path order, so the
 //! run's output does not depend on the order files were named in or on the thread count.
 
+pub mod earlier_outputs;
 pub mod layouts;
 pub mod overlap;
 pub mod table;
@@ -273,13 +274,25 @@ fn walk(
         if hidden {
             continue;
         }
-        if p.is_dir() {
+        if p.is_dir() && earlier_outputs::is_report_folder(&p) {
+            skipped.push(SkippedInput {
+                path: p.display().to_string(),
+                sheet: None,
+                reason: earlier_outputs::REASON.into(),
+            });
+        } else if p.is_dir() {
             walk(&p, out, skipped)?;
         } else if is_lock_file(&p) {
             skipped.push(SkippedInput {
                 path: p.display().to_string(),
                 sheet: None,
                 reason: "Excel lock file (~$…), not data".into(),
+            });
+        } else if has_input_extension(&p) && earlier_outputs::is_report_file(&p) {
+            skipped.push(SkippedInput {
+                path: p.display().to_string(),
+                sheet: None,
+                reason: earlier_outputs::REASON.into(),
             });
         } else if has_input_extension(&p) {
             out.push(p);
@@ -307,7 +320,20 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
     };
     for input in inputs {
         let path = &input.path;
-        if path.is_dir() {
+        // Named, an earlier run's output is still not read, unless its kind is forced.
+        let earlier_output = input.forced.is_none()
+            && if path.is_dir() {
+                earlier_outputs::is_report_folder(path)
+            } else {
+                earlier_outputs::is_report_file(path)
+            };
+        if earlier_output {
+            skipped.push(SkippedInput {
+                path: path.display().to_string(),
+                sheet: None,
+                reason: earlier_outputs::REASON.into(),
+            });
+        } else if path.is_dir() {
             let mut found = Vec::new();
             if let Err(e) = walk(path, &mut found, &mut skipped) {
                 failures.push(e);
@@ -323,6 +349,9 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
             });
         }
     }
+    // A file named and also found in a named folder is skipped once.
+    let mut seen = std::collections::BTreeSet::new();
+    skipped.retain(|s| seen.insert((s.path.clone(), s.sheet.clone())));
     let files = files
         .into_iter()
         .map(|(path, (forced, person))| InputFile {

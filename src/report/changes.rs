@@ -52,7 +52,7 @@ pub fn compare(previous: &[u8], current: &[u8]) -> Result<Changes, csv::Error> {
         }
     }
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["change"];
+    let mut header = vec![crate::columns::CHANGES_FIRST_COLUMN];
     header.extend(FINDINGS_COLUMNS);
     w.write_record(&header)?;
     for (change, rows) in [("new", &new), ("resolved", &resolved)] {

@@ -80,7 +80,7 @@ pub(crate) fn temporary_beside(path: &Path) -> Result<std::path::PathBuf, Output
 }
 
 /// SPEC's rejected.csv columns.
-pub const REJECTED_COLUMNS: [&str; 6] = ["file", "sheet", "row", "column", "value", "reason"];
+pub use crate::columns::REJECTED_COLUMNS;
 
 /// rejected.csv: one line per rejected row, IDs in values masked unless shown.
 pub fn rejected_csv(

@@ -6,61 +6,12 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
+pub use crate::columns::{FINDINGS_COLUMNS, MONTHS_COLUMNS, PERSONS_COLUMNS};
 use crate::ingest::Batch;
 use crate::mask::IdDisplay;
 use crate::money::Money;
 use crate::policy::Policy;
 use crate::reconcile::{Code, PersonReport, Reconciliation, Severity};
-
-pub const FINDINGS_COLUMNS: [&str; 10] = [
-    "person_id",
-    "name",
-    "period",
-    "period_to",
-    "code",
-    "severity",
-    "expected",
-    "actual",
-    "difference",
-    "message",
-];
-pub const MONTHS_COLUMNS: [&str; 16] = [
-    "person_id",
-    "name",
-    "period",
-    "insurance",
-    "tier",
-    "base",
-    "employee_amount",
-    "employer_amount",
-    "expected_credit",
-    "credited",
-    "credited_on",
-    "difference",
-    "status",
-    "codes",
-    "expected_from",
-    "part",
-];
-pub const PERSONS_COLUMNS: [&str; 17] = [
-    "person_id",
-    "name",
-    "first_period",
-    "last_period",
-    "opening_balance",
-    "credits",
-    "spending",
-    "family_sharing",
-    "clearing_transfers",
-    "interest_adjustments",
-    "unclassified",
-    "closing_balance",
-    "expected_credits",
-    "missing_credits",
-    "errors",
-    "warnings",
-    "statement_balance",
-];
 
 /// Columns of the outputs that hold amounts in yuan (numbers with 2 decimals in a workbook).
 pub const AMOUNT_COLUMNS: [&str; 19] = [

@@ -1,0 +1,101 @@
+//! Outputs are never inputs (SPEC 2.3): a folder people re-use holds the reports of the
+//! last run beside the data (`cd data && yibao-recon reconcile .` writes `recon-out/` into
+//! the folder it reads). A report folder — one holding a summary.json written by this
+//! tool, or a run's temporary, replaced or failed folder — is not searched, and a CSV
+//! whose first line is a report's header is not read, unless its kind is forced.
+
+use std::io::Read;
+use std::path::Path;
+
+/// The reason such inputs are skipped with.
+pub const REASON: &str = "output of an earlier run";
+
+/// How much of a file's start is read to compare its first line with the reports'
+/// headers: the longest header is under 300 bytes.
+const FIRST_LINE_BYTES: usize = 4096;
+
+/// Whether `dir` is a report folder: it holds a summary.json whose `tool.name` is this
+/// tool's, or it is named as a run's temporary (`.DIR.tmp-*`), replaced (`.DIR.old-*`) or
+/// failed (`DIR.failed-*`) folder.
+pub fn is_report_folder(dir: &Path) -> bool {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let run_folder = (name.starts_with('.') && (name.contains(".tmp-") || name.contains(".old-")))
+        || name.contains(".failed-");
+    run_folder || written_by_this_tool(&dir.join("summary.json"))
+}
+
+fn written_by_this_tool(summary: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(summary) else {
+        return false;
+    };
+    // A summary.json is small; a planted huge one is not read past 1 MB.
+    let mut text = Vec::new();
+    if file.take(1 << 20).read_to_end(&mut text).is_err() {
+        return false;
+    }
+    serde_json::from_slice::<serde_json::Value>(&text)
+        .is_ok_and(|v| v["tool"]["name"] == env!("CARGO_PKG_NAME"))
+}
+
+/// Whether the file at `path` is a report: in a report folder, or a text file whose first
+/// line is the header of findings.csv, months.csv, persons.csv, rejected.csv or
+/// changes.csv.
+pub fn is_report_file(path: &Path) -> bool {
+    if path.parent().is_some_and(is_report_folder) {
+        return true;
+    }
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut start = Vec::with_capacity(FIRST_LINE_BYTES);
+    if file
+        .take(FIRST_LINE_BYTES as u64)
+        .read_to_end(&mut start)
+        .is_err()
+    {
+        return false;
+    }
+    let start = start.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&start);
+    let line = start.split(|b| *b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    crate::columns::report_headers()
+        .iter()
+        .any(|header| header.as_bytes() == line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_with_this_tools_summary_is_a_report_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("recon-out");
+        std::fs::create_dir(&out).unwrap();
+        assert!(!is_report_folder(&out));
+        std::fs::write(out.join("summary.json"), r#"{"tool":{"name":"other"}}"#).unwrap();
+        assert!(!is_report_folder(&out));
+        std::fs::write(
+            out.join("summary.json"),
+            r#"{"tool":{"name":"yibao-recon"}}"#,
+        )
+        .unwrap();
+        assert!(is_report_folder(&out));
+        assert!(is_report_file(&out.join("anything.csv")));
+        for name in [".out.tmp-x1", ".out.old-x2", "out.failed-20261130T030000"] {
+            assert!(is_report_folder(&dir.path().join(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_csv_starting_with_a_report_header_is_a_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let copied = dir.path().join("copy.csv");
+        let header = crate::columns::FINDINGS_COLUMNS.join(",");
+        std::fs::write(&copied, format!("\u{feff}{header}\r\nA,甲\r\n")).unwrap();
+        assert!(is_report_file(&copied));
+        let data = dir.path().join("data.csv");
+        std::fs::write(&data, "身份证号,姓名,费款所属期\n").unwrap();
+        assert!(!is_report_file(&data));
+    }
+}
