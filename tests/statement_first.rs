@@ -300,6 +300,8 @@ fn explain_names_the_skipped_file_that_may_hold_the_person() {
         "李明的明细.csv",
         app_statement(&["李明 个人账户明细"], &borrowed(&rows)),
     );
+    // Someone else's statement is read: the run has people, none of them 李明.
+    three_people(dir.path());
     let out = explain(dir.path(), "李明").code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("No person"), "{err}");
@@ -308,4 +310,34 @@ fn explain_names_the_skipped_file_that_may_hold_the_person() {
         "names the skipped file: {err}"
     );
     assert!(err.contains("--person"), "says how to read it: {err}");
+}
+
+#[test]
+fn nothing_recognised_writes_nothing_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = monthly(&[1, 2], 15000);
+    write(
+        dir.path(),
+        "李明的明细.csv",
+        app_statement(&["李明 个人账户明细"], &borrowed(&rows)),
+    );
+    let out = dir.path().join("out");
+    let assert = bin()
+        .arg("reconcile")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .args(["--lang", "en"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("nothing in the inputs was recognised"),
+        "{err}"
+    );
+    assert!(
+        err.contains("李明的明细.csv") && err.contains("--person"),
+        "{err}"
+    );
+    assert!(!out.exists(), "no report folder");
 }

@@ -110,3 +110,61 @@ fn a_copied_report_is_skipped_unless_its_kind_is_forced() {
     let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(!err.contains("output of an earlier run"), "{err}");
 }
+
+/// A cron job whose input share is not mounted: exit 2, and yesterday's reports stay as
+/// they were.
+#[test]
+fn a_missing_input_leaves_the_last_reports_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .args([
+            "reconcile",
+            "samples/scenarios/06_late_credit",
+            "--policy",
+            "samples/policy.toml",
+            "-q",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(predicates::ord::lt(2));
+    let before = std::fs::read(out.join("findings.csv")).unwrap();
+    let assert = bin()
+        .arg("reconcile")
+        .arg(dir.path().join("share-not-mounted"))
+        .args([
+            "--policy",
+            "samples/policy.toml",
+            "-q",
+            "--lang",
+            "en",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("share-not-mounted") && err.contains("nothing was read or written"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(out.join("findings.csv")).unwrap(), before);
+}
+
+/// An empty folder: exit 2, no reports (was: "0 people", exit 0).
+#[test]
+fn an_empty_folder_is_no_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg("reconcile")
+        .arg(&empty)
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+}

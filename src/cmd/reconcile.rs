@@ -114,6 +114,23 @@ pub fn execute(
         !files.is_empty(),
         "no input given: name files or folders to reconcile"
     );
+    // SPEC 2.3: a path that does not exist is refused before anything is read or written
+    // (a share not mounted at 3 am must not replace the last good reports).
+    let ids = input.ids();
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|f| !f.path.exists())
+        .map(|f| ids.text(&f.path.display().to_string()).into_owned())
+        .collect();
+    anyhow::ensure!(
+        missing.is_empty(),
+        "{}: {}{}",
+        input.lang.pick("找不到输入", "no such file or folder"),
+        missing.join(", "),
+        input
+            .lang
+            .pick(";没有读取或写出任何文件", "; nothing was read or written")
+    );
     let options = Options {
         as_of,
         lang: input.lang,
@@ -129,6 +146,7 @@ pub fn execute(
             ingest::read_files(files, ingest::Retain::Records)
         });
         crate::give_back_memory();
+        nothing_recognised(&batch, input)?;
         progress.phase(input.lang.pick("逐人核对…", "reconciling…"));
         let people = timings.time("normalise", || {
             ingest::check_across_files(&mut batch);
@@ -158,6 +176,32 @@ pub fn execute(
     })??;
     progress.finish();
     Ok((batch, policy, result, spool))
+}
+
+/// SPEC 2.3: inputs of which no file or sheet was recognised (an empty folder, only
+/// skipped files) stop the run before any report is written: a run of nobody is no
+/// result. Each skipped input is named with its reason.
+fn nothing_recognised(batch: &Batch, input: &crate::cli::InputArgs) -> anyhow::Result<()> {
+    if !batch.sources.is_empty() || !batch.failures.is_empty() {
+        return Ok(());
+    }
+    let ids = input.ids();
+    let mut text = input
+        .lang
+        .pick(
+            "输入中没有可识别的缴费记录、账户明细或花名册;没有写出任何报告",
+            "nothing in the inputs was recognised as contributions, a statement or a roster; no report was written",
+        )
+        .to_string();
+    for s in &batch.skipped_inputs {
+        let place = ingest::source_label(&s.path, s.sheet.as_deref());
+        text.push_str(&format!(
+            "\n  {}: {}",
+            ids.text(&place),
+            ids.text(&s.reason)
+        ));
+    }
+    anyhow::bail!(text)
 }
 
 pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
