@@ -231,11 +231,32 @@ impl InputArgs {
     }
 
     /// Runs `f` on a thread pool of the requested size.
+    /// SPEC 2.3: `-j` is clamped to the cores (`-j 0` means that number) — `-j 100000`
+    /// spawned a hundred thousand threads. A clamp is noted once on stderr unless `-q`.
+    fn clamped_jobs(&self, asked: usize) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if asked == 0 {
+            return cores;
+        }
+        if asked > cores && !self.quiet {
+            static NOTED: std::sync::Once = std::sync::Once::new();
+            NOTED.call_once(|| {
+                eprintln!(
+                    "{}",
+                    match self.lang {
+                        Lang::Zh => format!("-j {asked} 超过本机核数,按 {cores} 个线程运行"),
+                        Lang::En => format!("-j {asked} is more than this machine's {cores} cores: using {cores} threads"),
+                    }
+                );
+            });
+        }
+        asked.min(cores)
+    }
+
     pub fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> anyhow::Result<T> {
         let mut builder = rayon::ThreadPoolBuilder::new();
         if let Some(n) = self.jobs {
-            anyhow::ensure!(n > 0, "-j takes a number of threads of 1 or more");
-            builder = builder.num_threads(n);
+            builder = builder.num_threads(self.clamped_jobs(n));
         }
         Ok(builder.build()?.install(f))
     }

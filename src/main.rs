@@ -2,8 +2,30 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+/// Console output (`out!`, `outln!` instead of `print!`, `println!`): a closed stdout — a
+/// pipe into `head` — ends it quietly instead of panicking; reports are written all the
+/// same and the exit status stays SPEC's (SPEC 2.3 "Broken pipe").
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::console(format_args!($($arg)*)) };
+}
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::console(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod cli;
 mod cmd;
+
+/// Writes to stdout, ignoring a closed pipe (see `out!`).
+pub fn console(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_fmt(args);
+}
+
+/// Writes bytes to stdout, ignoring a closed pipe.
+pub fn console_bytes(bytes: &[u8]) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(bytes);
+}
 
 use std::process::ExitCode;
 

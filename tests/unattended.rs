@@ -168,3 +168,52 @@ fn an_empty_folder_is_no_run() {
         .code(2);
     assert!(!out.exists());
 }
+
+/// `yibao-recon man | head -1`: a closed stdout ends the output quietly — exit 0, nothing
+/// on stderr (was: a panic, exit 101, or "Broken pipe" and exit 2).
+#[test]
+fn a_closed_stdout_ends_console_output_quietly() {
+    for args in [
+        vec!["completions", "bash"],
+        vec!["man"],
+        vec!["policy", "show", "beijing"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("yibao-recon"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// `-j 100000` runs on the machine's cores, with a note (was: 100,000 threads).
+#[test]
+fn jobs_are_clamped_to_the_cores() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = bin()
+        .args([
+            "reconcile",
+            "samples/scenarios/06_late_credit",
+            "--policy",
+            "samples/policy.toml",
+        ])
+        .args(["-j", "100000", "--lang", "en", "-o"])
+        .arg(dir.path().join("out"))
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(predicates::ord::lt(2));
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("-j 100000 is more than this machine's"),
+        "{err}"
+    );
+}

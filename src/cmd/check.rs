@@ -74,7 +74,7 @@ fn print_unread(
             continue;
         }
         if !heading {
-            println!(
+            outln!(
                 "\n{}",
                 lang.pick(
                     "未读取的列与跳过的行:",
@@ -83,11 +83,11 @@ fn print_unread(
             );
             heading = true;
         }
-        println!("  {label}");
+        outln!("  {label}");
         for c in &s.ignored_columns {
             // A header cell with a line break in it, on one line.
             let column = c.column.split_whitespace().collect::<Vec<_>>().join(" ");
-            println!(
+            outln!(
                 "    {} 「{}」: {}",
                 lang.pick("列", "column"),
                 ids.text(&column),
@@ -99,7 +99,7 @@ fn print_unread(
                 .iter()
                 .map(|(r, n)| format!("{} {n}", labels::skip_reason(r, lang)))
                 .collect();
-            println!(
+            outln!(
                 "    {}: {}",
                 lang.pick("跳过的行", "rows skipped"),
                 parts.join(", ")
@@ -129,7 +129,7 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
     for (s, label) in batch.sources.iter().zip(&labels) {
         let c = &s.counts;
         let pad = width - display_width(label);
-        println!(
+        outln!(
             "{label}{:pad$}  {:<13} {:<11} {read} {:>7}  {accepted} {:>7}  {rejected} {:>5}  {skipped} {:>5}",
             "",
             s.kind.as_str(),
@@ -142,18 +142,18 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
     }
     print_unread(batch, &labels, lang, ids);
     if !batch.skipped_inputs.is_empty() {
-        println!("\n{}", lang.pick("跳过的文件或工作表:", "skipped inputs:"));
+        outln!("\n{}", lang.pick("跳过的文件或工作表:", "skipped inputs:"));
         for s in &batch.skipped_inputs {
             let label = source_label(&s.path, s.sheet.as_deref());
-            println!("  {}: {}", ids.text(&label), s.reason);
+            outln!("  {}: {}", ids.text(&label), s.reason);
         }
     }
     if !batch.rejected.is_empty() {
         let n = batch.rejected.len();
         let shown = n.min(SHOWN_REJECTED);
         match lang {
-            Lang::Zh => println!("\n被拒行(显示 {shown} / 共 {n} 行):"),
-            Lang::En => println!("\nrejected rows (first {shown} of {n}):"),
+            Lang::Zh => outln!("\n被拒行(显示 {shown} / 共 {n} 行):"),
+            Lang::En => outln!("\nrejected rows (first {shown} of {n}):"),
         }
         for r in batch.rejected.iter().take(SHOWN_REJECTED) {
             let source = batch.source(r.origin);
@@ -163,22 +163,24 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
             let value = ids.text(&r.value);
             let reason = ids.text(&r.reason.message(lang)).into_owned();
             match lang {
-                Lang::Zh => println!(
+                Lang::Zh => outln!(
                     "  {label} 第 {} 行, 列「{}」, 值「{value}」: {reason}",
-                    r.origin.row, r.column
+                    r.origin.row,
+                    r.column
                 ),
-                Lang::En => println!(
+                Lang::En => outln!(
                     "  {label} row {}, column \"{}\", value \"{value}\": {reason}",
-                    r.origin.row, r.column
+                    r.origin.row,
+                    r.column
                 ),
             }
         }
     }
     let warnings = batch.warnings();
     if !warnings.is_empty() {
-        println!("\n{}", lang.pick("提示:", "warnings:"));
+        outln!("\n{}", lang.pick("提示:", "warnings:"));
         for w in &warnings {
-            println!("  {}", ids.text(w));
+            outln!("  {}", ids.text(w));
         }
     }
     let t = batch.totals();
@@ -204,7 +206,7 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
         .iter()
         .map(|(r, n)| format!("{} {n}", labels::skip_reason(r, lang)))
         .collect();
-    println!(
+    outln!(
         "\n{total}: {n} {tables}, {read} {}{rows} = {accepted} {} + {rejected} {} + {skipped} {} ({})",
         t.read,
         t.accepted,

@@ -18,7 +18,9 @@ pub struct CompletionsArgs {
 
 pub fn completions(args: &CompletionsArgs) -> anyhow::Result<u8> {
     let mut cmd = Cli::command();
-    clap_complete::generate(args.shell, &mut cmd, "yibao-recon", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "yibao-recon", &mut script);
+    crate::console_bytes(&script);
     Ok(exit::OK)
 }
 
@@ -27,6 +29,8 @@ pub fn completions(args: &CompletionsArgs) -> anyhow::Result<u8> {
 /// Example: yibao-recon man > /usr/local/share/man/man1/yibao-recon.1
 pub fn man() -> anyhow::Result<u8> {
     let man = clap_mangen::Man::new(Cli::command());
-    man.render(&mut std::io::stdout())?;
+    let mut page = Vec::new();
+    man.render(&mut page)?;
+    crate::console_bytes(&page);
     Ok(exit::OK)
 }

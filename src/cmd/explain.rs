@@ -159,7 +159,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
         yibao_recon::report::write_atomic(path, html.as_bytes())?;
     }
     if !input.quiet {
-        print!(
+        out!(
             "{}",
             page(person, &result, &policy.name, input.lang, input.ids())
         );

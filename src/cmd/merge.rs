@@ -31,6 +31,6 @@ pub struct MergeArgs {
 
 pub fn run(args: &MergeArgs) -> anyhow::Result<u8> {
     let persons = shard::merge(&args.dirs, &args.out)?;
-    println!("{persons} person(s) merged into {}", args.out.display());
+    outln!("{persons} person(s) merged into {}", args.out.display());
     Ok(exit::OK)
 }

@@ -30,11 +30,11 @@ pub fn run(cmd: &PolicyCommand) -> anyhow::Result<u8> {
                 } else {
                     ""
                 };
-                println!("{name:<10} {}{marker}", p.title);
+                outln!("{name:<10} {}{marker}", p.title);
             }
         }
         PolicyCommand::Show { name } => match presets::get(name) {
-            Some(text) => print!("{text}"),
+            Some(text) => out!("{text}"),
             None => anyhow::bail!(
                 "no preset named '{name}'; presets: {}",
                 presets::names().collect::<Vec<_>>().join(", ")
@@ -44,7 +44,7 @@ pub fn run(cmd: &PolicyCommand) -> anyhow::Result<u8> {
             let text = std::fs::read_to_string(file)
                 .map_err(|e| anyhow::anyhow!("{file}: cannot read: {e}"))?;
             let p = Policy::from_toml(&text, file)?;
-            println!(
+            outln!(
                 "{file}: ok — policy '{}', {} rule(s) from {}, lag {} month(s), grace {}, \
                  bases reset in month {}, retirement ages {} (men) / {} (women)",
                 p.name,

@@ -296,10 +296,10 @@ pub fn print_summary(
     let sev = |k: &str| by_severity.get(k).copied().unwrap_or(0);
     let (errors, warnings, infos) = (sev("error"), sev("warning"), sev("info"));
     match lang {
-        Lang::Zh => println!(
+        Lang::Zh => outln!(
             "核对 {persons} 人,截至 {as_of}。读取 {read} 行:接受 {accepted},拒绝 {rejected},跳过 {skipped}。\n问题:错误 {errors},警告 {warnings},提示 {infos}"
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "{persons} person(s) reconciled as of {as_of}. Rows read {read}: accepted {accepted}, rejected {rejected}, skipped {skipped}.\nfindings: {errors} error, {warnings} warning, {infos} info"
         ),
     }
@@ -310,17 +310,17 @@ pub fn print_summary(
         .collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     for (code, n) in top.iter().take(5) {
-        println!("  {code:<26} {n}");
+        outln!("  {code:<26} {n}");
     }
     if let Some((new, resolved)) = changes {
         match lang {
-            Lang::Zh => println!("与上次相比:新增 {new},已解决 {resolved}(见 changes.csv)"),
+            Lang::Zh => outln!("与上次相比:新增 {new},已解决 {resolved}(见 changes.csv)"),
             Lang::En => {
-                println!("since the previous run: {new} new, {resolved} resolved (changes.csv)")
+                outln!("since the previous run: {new} new, {resolved} resolved (changes.csv)")
             }
         }
     }
-    println!(
+    outln!(
         "{} {}",
         lang.pick("报告已写入", "reports written to"),
         dir.display()

@@ -48,7 +48,7 @@ pub fn init(args: &InitArgs) -> anyhow::Result<u8> {
         args.path.display()
     );
     report::write_atomic(&args.path, job::EXAMPLE.as_bytes())?;
-    println!("{}", args.path.display());
+    outln!("{}", args.path.display());
     Ok(exit::OK)
 }
 

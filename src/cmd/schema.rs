@@ -18,7 +18,7 @@ pub struct SchemaArgs {
 pub fn run(args: &SchemaArgs) -> anyhow::Result<u8> {
     match schema::get(&args.name) {
         Some(text) => {
-            print!("{text}");
+            out!("{text}");
             Ok(exit::OK)
         }
         None => {
