@@ -10,9 +10,10 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::records::Kind;
 use crate::values::fold_width;
 
-/// A field of an input record. One enum for all three kinds; [`Field::kinds`] says which
+/// A field of an input record. One enum for all three kinds; [`Field::used_by`] says which
 /// kinds use it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
@@ -89,6 +90,60 @@ impl Field {
         Field::PeriodEnd,
         Field::PeriodRange,
     ];
+
+    /// The fields a table of `kind` reads, in the order a header is scored by.
+    pub fn used_by(kind: Kind) -> &'static [Field] {
+        use Field::*;
+        match kind {
+            Kind::Contributions => &[
+                PersonId,
+                Name,
+                Period,
+                Base,
+                EmployeeAmount,
+                EmployerAmount,
+                Status,
+                ContributionType,
+                PaidDate,
+                Insurance,
+                Tier,
+                Category,
+                BirthDate,
+                Employer,
+                StatedCredit,
+                StatedCreditEmployer,
+                Reversed,
+                Months,
+                PeriodEnd,
+                PeriodRange,
+            ],
+            Kind::Statement => &[
+                PersonId,
+                Name,
+                Date,
+                EntryKind,
+                Amount,
+                Income,
+                Expense,
+                Balance,
+                Period,
+                Beneficiary,
+                Institution,
+                Family,
+            ],
+            Kind::Roster => &[
+                PersonId,
+                Name,
+                BirthDate,
+                Category,
+                RetiredFrom,
+                AccountStatus,
+                StatusFrom,
+                StatusTo,
+                Family,
+            ],
+        }
+    }
 
     /// The canonical (English) column name, as in SPEC and the JSON Schemas.
     pub fn name(self) -> &'static str {

@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{bin, id, write};
+use common::{Rows, bin, id, read_csv, write};
 
 /// A policy whose rule gives the employer part 1% of base up to 2022-08, none after.
 const POLICY: &str = r#"
@@ -25,23 +24,6 @@ employer_to_account = [ { rate = "0.01" } ]
 flexible_to_account = "0.02"
 retiree = [ { amount = "100.00" } ]
 "#;
-
-type Rows = Vec<BTreeMap<String, String>>;
-
-fn read_csv(path: &Path) -> Rows {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
 
 /// Runs `reconcile` on the files of `dir` with [`POLICY`] as of `as_of`; months.csv,
 /// findings.csv and summary.json.

@@ -4,27 +4,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{bin, id, write};
-
-type Rows = Vec<BTreeMap<String, String>>;
-
-fn read_csv(path: &Path) -> Rows {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+use common::{Rows, bin, id, read_csv, write};
 
 /// An app's account flow: title lines, then 交易时间, 交易类型, 交易金额, 账户余额, the
 /// balance following the amounts.
@@ -340,4 +322,44 @@ fn nothing_recognised_writes_nothing_and_exits_2() {
         "{err}"
     );
     assert!(!out.exists(), "no report folder");
+}
+
+/// Months the roster marks inactive after the last credit are ACCOUNT_INACTIVE; the stop
+/// starts after them and still names the real last credit month.
+#[test]
+fn inactive_months_after_the_last_credit_come_before_the_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("33010619880512123");
+    let rows = monthly(&[1, 2, 3], 15000);
+    let statement = write(
+        dir.path(),
+        "明细.csv",
+        app_statement(&[&format!("证件号码：{pid}")], &borrowed(&rows)),
+    );
+    let roster = write(
+        dir.path(),
+        "花名册.csv",
+        format!("身份证号,姓名,账户状态,状态开始,状态结束\n{pid},王芳,冻结,202404,202405\n"),
+    );
+    let (findings, _, _) = reconcile(
+        dir.path(),
+        &[&statement, &roster],
+        &["--as-of", "2024-10-31", "--lang", "en"],
+    );
+    assert_eq!(
+        codes(&findings),
+        [
+            (
+                "2024-04".into(),
+                "ACCOUNT_INACTIVE".into(),
+                "warning".into()
+            ),
+            ("2024-06".into(), "CREDITS_STOPPED".into(), "error".into()),
+        ]
+    );
+    assert!(
+        findings[1]["message"].contains("the last credit was in 2024-03"),
+        "{:?}",
+        findings[1]
+    );
 }

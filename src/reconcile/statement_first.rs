@@ -108,9 +108,9 @@ pub(crate) fn reconcile(mut p: Person) -> PersonReport {
     for &ci in &credits.duplicates {
         state[ci] = CreditState::Duplicate;
     }
-    let mut bridge = p.statement_entries(&state);
-    bridge.expected_credits = Money::ZERO;
-    bridge.missing_credits = Money::ZERO;
+    // Nothing is expected of a statement-first person: the bridge's expected and missing
+    // credits stay 0 (persons.csv prints them empty).
+    let bridge = p.statement_entries(&state);
     let span = p.first_statement_month().zip(p.last_statement_month());
     let view = p
         .ctx
@@ -165,6 +165,14 @@ fn monthly_credits(p: &Person) -> MonthlyCredits {
         }
     }
     out
+}
+
+/// Months without a credit: between credits (stage 2) or after the last (stage 3).
+#[derive(Clone, Copy)]
+enum Absence {
+    Gap,
+    /// After the last credit month.
+    StoppedAfter(Period),
 }
 
 /// A policy event that explains a change of the monthly credit (stage 4).
@@ -288,13 +296,14 @@ impl Person<'_> {
         let missing: Vec<Period> = months(first, last)
             .filter(|m| !credits.months.contains_key(m))
             .collect();
-        self.runs_without_credit(&missing, Code::CreditGap);
+        self.runs_without_credit(&missing, Absence::Gap);
         missing
     }
 
-    /// One finding per run of consecutive months of `missing`: `code`, or
-    /// ACCOUNT_INACTIVE for the months the roster marks inactive.
-    fn runs_without_credit(&mut self, missing: &[Period], code: Code) {
+    /// One finding per run of consecutive months of `missing`: CREDIT_GAP or
+    /// CREDITS_STOPPED, as `absence` says, or ACCOUNT_INACTIVE for the months the roster
+    /// marks inactive.
+    fn runs_without_credit(&mut self, missing: &[Period], absence: Absence) {
         let consecutive = |a: &Period, b: &Period| a.plus(1) == Some(*b);
         for run in missing.chunk_by(consecutive) {
             let inactive: Vec<bool> = run.iter().map(|m| self.facts.inactive_at(*m)).collect();
@@ -308,17 +317,16 @@ impl Person<'_> {
                 );
             }
             for (a, b) in runs(&inactive, |f| !*f) {
-                let n = (run[b].index() - run[a].index() + 1).to_string();
-                if code == Code::CreditGap {
-                    self.finding(
-                        code,
-                        Some(run[a]),
-                        Some(run[b]),
-                        (None, None),
-                        &[("months", n)],
-                    );
-                } else {
-                    self.credits_stopped(run[a], run[b]);
+                match absence {
+                    Absence::Gap => {
+                        let n = (run[b].index() - run[a].index() + 1).to_string();
+                        let args = [("months", n)];
+                        let span = (Some(run[a]), Some(run[b]));
+                        self.finding(Code::CreditGap, span.0, span.1, (None, None), &args);
+                    }
+                    Absence::StoppedAfter(last) => {
+                        self.credits_stopped(Some(last), run[a], run[b]);
+                    }
                 }
             }
         }
@@ -335,12 +343,12 @@ impl Person<'_> {
                     return None;
                 }
                 let stopped: Vec<Period> = months(from, as_of).collect();
-                self.runs_without_credit(&stopped, Code::CreditsStopped);
+                self.runs_without_credit(&stopped, Absence::StoppedAfter(last));
                 Some(from)
             }
             None if self.has_other_income() => {
                 let first = self.first_statement_month()?;
-                self.credits_stopped_without_credit(first, as_of.max(first));
+                self.credits_stopped(None, first, as_of.max(first));
                 Some(first)
             }
             None => None,
@@ -362,27 +370,16 @@ impl Person<'_> {
         })
     }
 
-    fn credits_stopped(&mut self, from: Period, to: Period) {
-        let last = from.plus(-1).map(|m| m.to_string()).unwrap_or_default();
-        let args = [
-            ("last", last),
+    /// CREDITS_STOPPED from `from` to `to`; `last` is the last credit month (none: no credit
+    /// at all, the message's other wording).
+    fn credits_stopped(&mut self, last: Option<Period>, from: Period, to: Period) {
+        let mut args = vec![
             ("asof_note", self.as_of_note()),
             ("causes", self.stop_causes(from)),
         ];
-        self.finding(
-            Code::CreditsStopped,
-            Some(from),
-            Some(to),
-            (None, None),
-            &args,
-        );
-    }
-
-    fn credits_stopped_without_credit(&mut self, from: Period, to: Period) {
-        let args = [
-            ("asof_note", self.as_of_note()),
-            ("causes", self.stop_causes(from)),
-        ];
+        if let Some(last) = last {
+            args.push(("last", last.to_string()));
+        }
         self.finding(
             Code::CreditsStopped,
             Some(from),

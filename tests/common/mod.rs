@@ -162,3 +162,22 @@ pub fn reasons(batch: &Batch) -> Vec<(u32, String, String)> {
         .map(|r| (r.origin.row, r.column.clone(), r.reason.code()))
         .collect()
 }
+
+/// A CSV report's rows, each by column name.
+pub type Rows = Vec<std::collections::BTreeMap<String, String>>;
+
+/// Reads a CSV report into [`Rows`].
+pub fn read_csv(path: &Path) -> Rows {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}

@@ -330,7 +330,7 @@ impl ColumnMap {
 
     /// The named columns left unread in a table of `kind`, each with its reason.
     pub fn ignored(&self, kind: Kind) -> Vec<IgnoredColumn> {
-        let fields = relevant(kind);
+        let fields = Field::used_by(kind);
         let mut out = Vec::new();
         for (c, name) in self.names.iter().enumerate() {
             let name = name.trim();
@@ -493,59 +493,6 @@ const ROSTER_SIGNS: &[Field] = &[
     Field::StatusTo,
     Field::Family,
 ];
-
-fn relevant(kind: Kind) -> &'static [Field] {
-    use Field::*;
-    match kind {
-        Kind::Contributions => &[
-            PersonId,
-            Name,
-            Period,
-            Base,
-            EmployeeAmount,
-            EmployerAmount,
-            Status,
-            ContributionType,
-            PaidDate,
-            Insurance,
-            Tier,
-            Category,
-            BirthDate,
-            Employer,
-            StatedCredit,
-            StatedCreditEmployer,
-            Reversed,
-            Months,
-            PeriodEnd,
-            PeriodRange,
-        ],
-        Kind::Statement => &[
-            PersonId,
-            Name,
-            Date,
-            EntryKind,
-            Amount,
-            Income,
-            Expense,
-            Balance,
-            Period,
-            Beneficiary,
-            Institution,
-            Family,
-        ],
-        Kind::Roster => &[
-            PersonId,
-            Name,
-            BirthDate,
-            Category,
-            RetiredFrom,
-            AccountStatus,
-            StatusFrom,
-            StatusTo,
-            Family,
-        ],
-    }
-}
 
 /// What is missing for `map` to be a table of `kind`; empty when it is one. A statement or
 /// contributions table needs no ID column when the person is `identified` otherwise (above
@@ -710,7 +657,7 @@ fn detect_in_place(
                     }
                 }
             }
-            let score = relevant(kind).iter().filter(|f| map.has(**f)).count();
+            let score = Field::used_by(kind).iter().filter(|f| map.has(**f)).count();
             // Higher score wins; on a tie the earlier row, then the kind listed first.
             if best.is_none_or(|(s, _, _)| score > s) {
                 best = Some((score, r, kind));

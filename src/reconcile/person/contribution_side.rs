@@ -20,14 +20,7 @@ impl Person<'_> {
             let s = &sched[si];
             if s.part == Part::Difference {
                 if s.backpay {
-                    let paid = s.paid_month.map(|m| m.to_string()).unwrap_or_default();
-                    self.finding(
-                        Code::Backpay,
-                        Some(s.period),
-                        None,
-                        (None, None),
-                        &[("paid", paid), ("due", s.due.to_string())],
-                    );
+                    self.backpay(s);
                     side.push((si, Code::Backpay));
                 }
                 continue;
@@ -69,14 +62,7 @@ impl Person<'_> {
                 }
             }
             if s.backpay {
-                let paid = s.paid_month.map(|m| m.to_string()).unwrap_or_default();
-                self.finding(
-                    Code::Backpay,
-                    Some(s.period),
-                    None,
-                    (None, None),
-                    &[("paid", paid), ("due", s.due.to_string())],
-                );
+                self.backpay(s);
                 side.push((si, Code::Backpay));
             }
             if let Some(prev) = prev {
@@ -131,6 +117,18 @@ impl Person<'_> {
         for (si, code) in side {
             months[si].codes.push(code);
         }
+    }
+
+    /// BACKPAY for a back-paid period (a whole month, or a difference beside its normal part).
+    fn backpay(&mut self, s: &Scheduled) {
+        let paid = s.paid_month.map(|m| m.to_string()).unwrap_or_default();
+        self.finding(
+            Code::Backpay,
+            Some(s.period),
+            None,
+            (None, None),
+            &[("paid", paid), ("due", s.due.to_string())],
+        );
     }
 
     /// EMPLOYER_PAYMENT_MISSING for a month with no record between two employee-insurance
