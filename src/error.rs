@@ -40,6 +40,21 @@ pub enum InputError {
     },
 }
 
+impl InputError {
+    /// The file (or folder) the error is about.
+    pub fn path(&self) -> &str {
+        match self {
+            InputError::NotFound { path }
+            | InputError::TooLarge { path, .. }
+            | InputError::Io { path, .. }
+            | InputError::Workbook { path, .. }
+            | InputError::Sheet { path, .. }
+            | InputError::MissingColumns { path, .. }
+            | InputError::Text { path, .. } => path,
+        }
+    }
+}
+
 fn sheet_label(sheet: &Option<String>) -> String {
     sheet
         .as_ref()
@@ -68,4 +83,14 @@ pub enum OutputError {
     Parquet { path: String, message: String },
     #[error("{path}: cannot read the previous run's findings: {message}")]
     Previous { path: String, message: String },
+    #[error("-o {path}: {reason}; nothing was read or written")]
+    NotReportFolder { path: String, reason: String },
+    #[error(
+        "{path}: another run writes into this folder ({holder}); waited {waited} s, nothing was read or written"
+    )]
+    Locked {
+        path: String,
+        holder: String,
+        waited: u64,
+    },
 }

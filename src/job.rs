@@ -105,10 +105,12 @@ fn expand(base: &Path, pattern: &str, key: &str, origin: &str) -> Result<Vec<Pat
     Ok(out)
 }
 
-/// The newest earlier run beside `output` (dated folders sort by name), or `output` itself
-/// when it already holds a run.
+/// The newest earlier complete run beside `output` (dated folders sort by name), or
+/// `output` itself when it already holds one. A run that was not complete (summary.json
+/// `complete: false`, SPEC 2.3) is never compared with, nor a run's temporary, replaced
+/// or failed folder.
 fn auto_previous(output: &Path) -> Option<PathBuf> {
-    if output.join("findings.csv").is_file() {
+    if is_complete_run(output) {
         return Some(output.to_path_buf());
     }
     let parent = output.parent()?;
@@ -116,14 +118,29 @@ fn auto_previous(output: &Path) -> Option<PathBuf> {
     let mut earlier: Vec<PathBuf> = std::fs::read_dir(parent)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("findings.csv").is_file())
         .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().as_ref() < name.as_str())
+            p.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                n.as_ref() < name.as_str() && !n.starts_with('.') && !n.contains(".failed-")
+            })
         })
+        .filter(|p| is_complete_run(p))
         .collect();
     earlier.sort();
     earlier.pop()
+}
+
+/// A folder holding a run's findings.csv whose summary.json does not say it was
+/// incomplete (runs before SPEC 2.3 wrote no `complete`).
+fn is_complete_run(dir: &Path) -> bool {
+    if !dir.join("findings.csv").is_file() {
+        return false;
+    }
+    let complete = std::fs::read(dir.join("summary.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .map(|v| v["complete"] != serde_json::Value::Bool(false));
+    complete.unwrap_or(true)
 }
 
 impl Job {
@@ -203,9 +220,15 @@ impl Job {
         };
         Ok(Job {
             inputs,
-            policy: f
-                .policy
-                .unwrap_or_else(|| crate::policy::presets::DEFAULT.into()),
+            policy: match f.policy {
+                None => crate::policy::presets::DEFAULT.into(),
+                // A policy file, like every path here, is relative to the job file; a
+                // preset is a name.
+                Some(p) if p.ends_with(".toml") || p.contains(['/', '\\']) => {
+                    base.join(p).to_string_lossy().into_owned()
+                }
+                Some(p) => p,
+            },
             output,
             formats: f
                 .formats
@@ -234,6 +257,17 @@ mod tests {
         assert_eq!(job.output, dir.join("reports/2024-08-01"));
         assert_eq!(job.policy, "national");
         assert!(job.inputs.iter().any(|i| i.forced == Some(Kind::Roster)));
+    }
+
+    #[test]
+    fn a_policy_file_is_relative_to_the_job_file() {
+        let base = Path::new("/srv/hr");
+        let job = |t: &str| Job::parse(t, base, "j.toml", day()).unwrap().policy;
+        assert_eq!(
+            job("inputs = \"a\"\npolicy = \"ours.toml\""),
+            "/srv/hr/ours.toml"
+        );
+        assert_eq!(job("inputs = \"a\"\npolicy = \"beijing\""), "beijing");
     }
 
     #[test]

@@ -48,6 +48,20 @@ pub fn give_back_memory() {
     rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
 }
 
+/// An error with its causes, each said once: a library error that already names its
+/// cause ("cannot write: Permission denied") is not followed by the cause again.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
 fn main() -> ExitCode {
     // A parser that panics on a malformed file is caught and reported with the file's
     // name; the hook only says where, in one line, without a backtrace.
@@ -70,7 +84,7 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("yibao-recon: {err:#}");
+            eprintln!("yibao-recon: {}", error_text(&err));
             ExitCode::from(yibao_recon::exit::CANNOT_RUN)
         }
     }

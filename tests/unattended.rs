@@ -20,6 +20,25 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The `NAME.failed-*` folders in `dir`, sorted.
+fn failed_folders(dir: &Path, name: &str) -> Vec<std::path::PathBuf> {
+    let prefix = format!("{name}.failed-");
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 fn skipped_as_output(summary: &Path) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(summary).unwrap()).unwrap();
     v["skipped_inputs"]
@@ -84,11 +103,11 @@ fn a_copied_report_is_skipped_unless_its_kind_is_forced() {
         .code(predicates::ord::lt(2));
     let copy = data.join("findings_from_last_month.csv");
     std::fs::copy(out.join("findings.csv"), &copy).unwrap();
+    // Found in the folder: skipped, and the run is complete.
     let again = dir.path().join("again");
     bin()
         .arg("reconcile")
         .arg(&data)
-        .arg(&copy)
         .args(["--policy", "samples/policy.toml", "-q", "-o"])
         .arg(&again)
         .assert()
@@ -98,6 +117,31 @@ fn a_copied_report_is_skipped_unless_its_kind_is_forced() {
     assert!(
         skipped[0].ends_with("findings_from_last_month.csv"),
         "{skipped:?}"
+    );
+    // Named by itself, skipped all the same — and a named file skipped degrades the run
+    // (SPEC 2.3): exit 2, its reports in again.failed-…, the last set left alone.
+    let before = std::fs::read(again.join("summary.json")).unwrap();
+    bin()
+        .arg("reconcile")
+        .arg(&data)
+        .arg(&copy)
+        .args(["--policy", "samples/policy.toml", "-q", "-o"])
+        .arg(&again)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(again.join("summary.json")).unwrap(), before);
+    let failed = failed_folders(dir.path(), "again");
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let summary = read_json(&failed[0].join("summary.json"));
+    assert_eq!(summary["complete"], false);
+    let unreadable = summary["unreadable_inputs"].as_array().unwrap();
+    assert_eq!(unreadable.len(), 1, "{unreadable:?}");
+    assert!(
+        unreadable[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("output of an earlier run"),
+        "{unreadable:?}"
     );
     let forced = dir.path().join("forced");
     let assert = bin()
@@ -216,4 +260,207 @@ fn jobs_are_clamped_to_the_cores() {
         err.contains("-j 100000 is more than this machine's"),
         "{err}"
     );
+}
+
+/// A workbook that is not one: the run cannot read it.
+const BROKEN_XLSX: &[u8] = b"PK\x03\x04 this is not a zip archive";
+
+/// A file in a named folder that cannot be read degrades the run (SPEC 2.3): its reports
+/// go to out.failed-…, with `complete: false` and the file in `unreadable_inputs`; the
+/// last good set in out is left as it was; exit 2 (was: the broken run replaced them).
+#[test]
+fn an_unreadable_input_does_not_replace_the_last_good_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(Path::new("samples/scenarios/06_late_credit"), &data);
+    let out = dir.path().join("out");
+    let run = || {
+        bin()
+            .arg("reconcile")
+            .arg(&data)
+            .args(["--policy", "samples/policy.toml", "--lang", "en", "-o"])
+            .arg(&out)
+            .assert()
+    };
+    run().code(predicates::ord::lt(2));
+    let good = std::fs::read(out.join("summary.json")).unwrap();
+    assert_eq!(read_json(&out.join("summary.json"))["complete"], true);
+    std::fs::write(data.join("statement_2.xlsx"), BROKEN_XLSX).unwrap();
+    let assert = run().code(2);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("incomplete"), "{stdout}");
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), good);
+    let failed = failed_folders(dir.path(), "out");
+    assert_eq!(failed.len(), 1);
+    let summary = read_json(&failed[0].join("summary.json"));
+    assert_eq!(summary["complete"], false);
+    let unreadable = &summary["unreadable_inputs"][0];
+    assert!(
+        unreadable["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("statement_2.xlsx"),
+        "{summary}"
+    );
+    // A second failure the same second gets a folder of its own.
+    run().code(2);
+    assert_eq!(failed_folders(dir.path(), "out").len(), 2);
+}
+
+/// `-o` naming a folder of other files is refused before anything is read: the reports
+/// replace their folder whole, and a mistyped -o must not take someone's documents.
+#[test]
+fn an_output_folder_of_other_files_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("documents");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("letter.docx"), "mine").unwrap();
+    let assert = bin()
+        .args(["reconcile", "samples/scenarios/06_late_credit"])
+        .args(["--policy", "samples/policy.toml", "--lang", "en", "-o"])
+        .arg(&docs)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(err.contains("not a yibao-recon report set"), "{err}");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "nothing beside it either");
+    assert_eq!(std::fs::read_dir(&docs).unwrap().count(), 1);
+}
+
+/// A second run into the same folder waits for the lock, then exits 2 naming the holder
+/// (was: two runs' files mixed in one folder).
+#[test]
+fn a_second_run_into_the_same_folder_waits_then_names_the_holder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let lock = std::fs::File::create(dir.path().join("out.lock")).unwrap();
+    lock.lock().unwrap();
+    std::fs::write(
+        dir.path().join("out.lock"),
+        "yibao-recon pid 4242 since today\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let assert = bin()
+        .env("YIBAO_RECON_LOCK_WAIT", "1")
+        .args(["reconcile", "samples/scenarios/06_late_credit"])
+        .args(["--policy", "samples/policy.toml", "--lang", "en", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("pid 4242") && err.contains("waited 1 s"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    drop(lock);
+}
+
+/// A killed run's temporary folder (a 111 MB months.csv once) is removed by the next run
+/// into the same folder; a symlink planted under such a name is removed, not followed.
+#[test]
+fn a_dead_runs_temporaries_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let dead = dir.path().join(".out.tmp-KILLED");
+    std::fs::create_dir(&dead).unwrap();
+    std::fs::write(dead.join(".months.csv.tmp-1"), vec![b'x'; 4096]).unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("keep.txt"), "x").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&victim, dir.path().join(".out.old-PLANTED")).unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .args(["reconcile", "samples/scenarios/06_late_credit"])
+        .args(["--policy", "samples/policy.toml", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(predicates::ord::lt(2));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["out", "victim"]);
+    assert!(victim.join("keep.txt").exists());
+}
+
+/// The scripted cron day: a job runs; its input share vanishes (not mounted) and it
+/// runs; a file comes back unreadable and it runs; the input is back and it runs. The
+/// failures exit 2, leave the first run's reports in place, and are recorded (stderr;
+/// the unreadable file in DIR.failed-…/summary.json); the last run's changes are measured
+/// against the first run, not against a failed one.
+#[test]
+fn a_cron_day_keeps_the_last_good_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let share = dir.path().join("share");
+    let restore = || {
+        let _ = std::fs::remove_dir_all(&share);
+        copy_dir(
+            Path::new("samples/scenarios/06_late_credit"),
+            &share.join("a"),
+        );
+        copy_dir(
+            Path::new("samples/scenarios/16_missing_short_pending"),
+            &share.join("b"),
+        );
+    };
+    restore();
+    std::fs::copy("samples/policy.toml", dir.path().join("policy.toml")).unwrap();
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        "inputs = [\"share/a\", \"share/b\"]\npolicy = \"policy.toml\"\noutput = \"reports/current\"\nformats = [\"csv\", \"json\"]\nlang = \"en\"\nas_of = \"2025-06-30\"\n",
+    )
+    .unwrap();
+    let run = || bin().arg("run").arg(&job).assert();
+    let reports = dir.path().join("reports/current");
+    // 1. A good run.
+    run().code(predicates::ord::lt(2));
+    let first = std::fs::read(reports.join("findings.csv")).unwrap();
+    // 2. The share is not mounted: refused before reading, nothing written.
+    std::fs::remove_dir_all(&share).unwrap();
+    let assert = run().code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("share") && err.contains("nothing was read or written"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(reports.join("findings.csv")).unwrap(), first);
+    // 2b. Mounted again, but a statement cannot be read: a failed run, recorded.
+    restore();
+    std::fs::remove_file(share.join("b/statement.csv")).unwrap();
+    std::fs::write(share.join("b/statement.xlsx"), BROKEN_XLSX).unwrap();
+    run().code(2);
+    assert_eq!(std::fs::read(reports.join("findings.csv")).unwrap(), first);
+    let failed = failed_folders(&dir.path().join("reports"), "current");
+    assert_eq!(failed.len(), 1);
+    let summary = read_json(&failed[0].join("summary.json"));
+    assert_eq!(summary["complete"], false);
+    assert!(
+        summary["unreadable_inputs"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("statement.xlsx")
+    );
+    // The failed run found something else (without the statement): comparing with it
+    // would report changes.
+    assert_ne!(
+        std::fs::read(failed[0].join("findings.csv")).unwrap(),
+        first
+    );
+    // 3. The input is back: compared with the first run, nothing changed.
+    restore();
+    run().code(predicates::ord::lt(2));
+    let changes = common::read_csv(&reports.join("changes.csv"));
+    assert_eq!(changes.len(), 0, "{changes:?}");
+    let summary = read_json(&reports.join("summary.json"));
+    assert_eq!(
+        summary["changes"],
+        serde_json::json!({"new": 0, "resolved": 0})
+    );
+    assert_eq!(std::fs::read(reports.join("findings.csv")).unwrap(), first);
 }

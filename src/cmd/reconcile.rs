@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use yibao_recon::ingest::{self, Batch};
 use yibao_recon::policy::Policy;
 use yibao_recon::reconcile::{self, Options, Reconciliation, Severity};
-use yibao_recon::report::{self, Format, MonthsSpool, ReportJob, tables};
+use yibao_recon::report::{self, Format, MonthsSpool, ReportJob};
 use yibao_recon::{exit, lang::Lang};
 
 use crate::cli::{RunArgs, Timings};
@@ -77,13 +77,21 @@ pub enum FailOn {
 /// Reads the inputs and reconciles them, keeping each person's entries: for `explain`.
 pub fn prepare(run: &RunArgs) -> anyhow::Result<(Batch, Policy, Reconciliation)> {
     let mut timings = Timings::new(false);
-    let (batch, policy, result, _) = execute(
-        &run.input.files(),
-        &run.policy,
-        run.as_of,
-        &run.input,
-        None,
+    let files = run.input.files();
+    let policy = check_inputs(&files, &run.policy, &run.input)?;
+    let batch = read_inputs(&files, &run.input, &mut timings)?;
+    let options = Options {
+        as_of: run.as_of,
+        lang: run.input.lang,
+        shard: None,
+        keep_entries: true,
+    };
+    let (batch, result, _) = match_people(
+        batch,
+        &policy,
+        options,
         Reports::Kept,
+        &run.input,
         &mut timings,
     )?;
     Ok((batch, policy, result))
@@ -98,24 +106,19 @@ pub enum Reports<'a> {
     Streamed(&'a ReportJob<'a>),
 }
 
-/// Reads `files` and reconciles them under `policy` (a preset or a file), with a spinner
-/// on a terminal: shared by `reconcile`, `explain` and `run`.
-pub fn execute(
+/// What is refused before anything is read (SPEC 2.3): a bad policy, no input, a path
+/// that does not exist (a share not mounted at 3 am must not replace the last good
+/// reports). Returns the policy.
+pub fn check_inputs(
     files: &[ingest::InputFile],
     policy: &str,
-    as_of: Option<chrono::NaiveDate>,
     input: &crate::cli::InputArgs,
-    shard: Option<reconcile::Shard>,
-    reports: Reports,
-    timings: &mut Timings,
-) -> anyhow::Result<(Batch, Policy, Reconciliation, Option<MonthsSpool>)> {
+) -> anyhow::Result<Policy> {
     let policy = Policy::load(policy)?;
     anyhow::ensure!(
         !files.is_empty(),
         "no input given: name files or folders to reconcile"
     );
-    // SPEC 2.3: a path that does not exist is refused before anything is read or written
-    // (a share not mounted at 3 am must not replace the last good reports).
     let ids = input.ids();
     let missing: Vec<String> = files
         .iter()
@@ -131,26 +134,46 @@ pub fn execute(
             .lang
             .pick(";没有读取或写出任何文件", "; nothing was read or written")
     );
-    let options = Options {
-        as_of,
-        lang: input.lang,
-        shard,
-        keep_entries: matches!(reports, Reports::Kept),
-    };
+    Ok(policy)
+}
+
+/// Reads every file (decoding, parsing and checking rows is one pass), with a spinner on
+/// a terminal; inputs of which nothing was recognised stop the run here.
+pub fn read_inputs(
+    files: &[ingest::InputFile],
+    input: &crate::cli::InputArgs,
+    timings: &mut Timings,
+) -> anyhow::Result<Batch> {
     let progress = crate::cli::Progress::new(input.quiet);
-    let (batch, result, spool) = input.in_pool(|| -> anyhow::Result<_> {
-        progress.phase(input.lang.pick("读取输入文件…", "reading inputs…"));
-        // read: files to typed records (decoding, parsing and checking rows is one pass);
-        // normalise: checks across files and grouping by person; match: each person.
-        let mut batch = timings.time("read", || {
+    progress.phase(input.lang.pick("读取输入文件…", "reading inputs…"));
+    let batch = input.in_pool(|| {
+        let batch = timings.time("read", || {
             ingest::read_files(files, ingest::Retain::Records)
         });
         crate::give_back_memory();
-        nothing_recognised(&batch, input)?;
-        progress.phase(input.lang.pick("逐人核对…", "reconciling…"));
+        batch
+    })?;
+    progress.finish();
+    nothing_recognised(&batch, input)?;
+    Ok(batch)
+}
+
+/// Normalises (checks across files, grouping by person) and matches each person: shared
+/// by `reconcile`, `explain` and `run`.
+pub fn match_people(
+    mut batch: Batch,
+    policy: &Policy,
+    options: Options,
+    reports: Reports,
+    input: &crate::cli::InputArgs,
+    timings: &mut Timings,
+) -> anyhow::Result<(Batch, Reconciliation, Option<MonthsSpool>)> {
+    let progress = crate::cli::Progress::new(input.quiet);
+    progress.phase(input.lang.pick("逐人核对…", "reconciling…"));
+    let (batch, result, spool) = input.in_pool(|| -> anyhow::Result<_> {
         let people = timings.time("normalise", || {
             ingest::check_across_files(&mut batch);
-            reconcile::gather(&batch, &policy, options)
+            reconcile::gather(&batch, policy, options)
         });
         let (result, spool) = timings.time("match", || -> anyhow::Result<_> {
             Ok(match reports {
@@ -175,7 +198,100 @@ pub fn execute(
         Ok((batch, result, spool))
     })??;
     progress.finish();
-    Ok((batch, policy, result, spool))
+    Ok((batch, result, spool))
+}
+
+/// A run that writes reports: `reconcile` and `run JOB.toml`.
+pub struct Plan<'a> {
+    pub files: &'a [ingest::InputFile],
+    pub policy: &'a str,
+    pub as_of: Option<chrono::NaiveDate>,
+    pub input: &'a crate::cli::InputArgs,
+    pub shard: Option<reconcile::Shard>,
+    pub out: &'a Path,
+    pub formats: &'a [Format],
+    pub previous: Option<&'a Path>,
+}
+
+/// What a run that wrote reports leaves for the console and the exit status.
+pub struct Outcome {
+    pub batch: Batch,
+    pub result: Reconciliation,
+    pub changes: report::ChangeCounts,
+    /// Where the reports are: `-o`, or `DIR.failed-…` for a degraded run.
+    pub written: PathBuf,
+    /// `-o`: where a complete run's reports go.
+    pub target: PathBuf,
+}
+
+/// SPEC 2.3's run as one unit: refuse what can be refused before reading; claim the output
+/// folder (lock, leftovers of dead runs, absent/empty/report folder); read; write every
+/// report into a fresh folder — `DIR.failed-…` when an input could not be read — and put
+/// it in place of the last set only when the run is complete.
+pub fn reconcile_into(plan: &Plan, timings: &mut Timings) -> anyhow::Result<Outcome> {
+    let input = plan.input;
+    let policy = check_inputs(plan.files, plan.policy, input)?;
+    let ids = input.ids();
+    let claim = report::folder::Claim::take(plan.out, lock_wait(), |holder| {
+        if !input.quiet {
+            eprintln!(
+                "{} {} ({})…",
+                input
+                    .lang
+                    .pick("等待另一次运行写完", "waiting for another run into"),
+                ids.text(&plan.out.display().to_string()),
+                holder
+            );
+        }
+    })
+    .map_err(|e| anyhow::anyhow!(ids.text(&e.to_string()).into_owned()))?;
+    let batch = read_inputs(plan.files, input, timings)?;
+    let staged = claim.stage(batch.unreadable.is_empty())?;
+    let job = ReportJob {
+        dir: staged.path(),
+        formats: plan.formats,
+        ids,
+        lang: input.lang,
+        previous: plan.previous,
+        shard: plan.shard,
+    };
+    let options = Options {
+        as_of: plan.as_of,
+        lang: input.lang,
+        shard: plan.shard,
+        keep_entries: false,
+    };
+    let (batch, result, months) = match_people(
+        batch,
+        &policy,
+        options,
+        Reports::Streamed(&job),
+        input,
+        timings,
+    )?;
+    let changes = input.in_pool(|| {
+        timings.time("write", || {
+            report::write_reports(&job, &result, &batch, &policy, months)
+        })
+    })??;
+    let written = staged.commit()?;
+    Ok(Outcome {
+        batch,
+        result,
+        changes,
+        written,
+        target: plan.out.to_path_buf(),
+    })
+}
+
+/// How long a run waits for another into the same folder: SPEC's 60 s, or
+/// `YIBAO_RECON_LOCK_WAIT` seconds (for tests and for jobs that would rather fail fast).
+fn lock_wait() -> std::time::Duration {
+    std::env::var("YIBAO_RECON_LOCK_WAIT")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map(std::time::Duration::from_secs)
+        .unwrap_or(report::folder::LOCK_WAIT)
 }
 
 /// SPEC 2.3: inputs of which no file or sheet was recognised (an empty folder, only
@@ -211,38 +327,34 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
     let formats = parse_formats(&args.format)?;
     let mut timings = Timings::new(args.timings);
     let input = &args.run.input;
-    let job = ReportJob {
-        dir: &args.out,
-        formats: &formats,
-        ids: input.ids(),
-        lang: input.lang,
-        previous: args.previous.as_deref(),
-        shard: args.shard,
-    };
-    let (batch, policy, result, months) = execute(
-        &files,
-        &run.policy,
-        run.as_of,
-        &run.input,
-        args.shard,
-        Reports::Streamed(&job),
+    let outcome = reconcile_into(
+        &Plan {
+            files: &files,
+            policy: &run.policy,
+            as_of: run.as_of,
+            input,
+            shard: args.shard,
+            out: &args.out,
+            formats: &formats,
+            previous: args.previous.as_deref(),
+        },
         &mut timings,
     )?;
-    let changes = input.in_pool(|| {
-        timings.time("write", || {
-            report::write_reports(&job, &result, &batch, &policy, months)
-        })
-    })??;
     timings.print();
-    super::print_failures(&batch, input);
-    if !input.quiet {
-        print_summary(&result, &batch, &args.out, input.lang, changes);
-    }
-    let status = exit_status(&result, &batch, args.fail_on);
+    let status = finish(&outcome, input, args.fail_on);
     // The process ends next: freeing every finding and month row one by one, on one
     // thread, would only delay the exit (the system takes the memory back whole).
-    std::mem::forget((batch, result));
+    std::mem::forget(outcome);
     Ok(status)
+}
+
+/// Tells what the run found and where its reports went; returns SPEC's exit status.
+pub fn finish(outcome: &Outcome, input: &crate::cli::InputArgs, fail_on: FailOn) -> u8 {
+    super::print_failures(&outcome.batch, input);
+    if !input.quiet {
+        print_summary(outcome, &outcome.target, input);
+    }
+    exit_status(&outcome.result, &outcome.batch, fail_on)
 }
 
 /// `--format csv,json,xlsx` into formats, refusing unknown names.
@@ -273,7 +385,7 @@ pub fn exit_status(result: &Reconciliation, batch: &Batch, fail_on: FailOn) -> u
         FailOn::Warning => worst(Severity::Error) || worst(Severity::Warning),
         FailOn::Never => false,
     };
-    if !batch.failures.is_empty() {
+    if !batch.failures.is_empty() || !batch.unreadable.is_empty() {
         exit::CANNOT_RUN
     } else if failing || !batch.rejected.is_empty() {
         exit::FINDINGS
@@ -282,37 +394,46 @@ pub fn exit_status(result: &Reconciliation, batch: &Batch, fail_on: FailOn) -> u
     }
 }
 
-pub fn print_summary(
-    result: &Reconciliation,
-    batch: &Batch,
-    dir: &Path,
-    lang: Lang,
-    changes: report::ChangeCounts,
-) {
-    let (by_severity, by_code) = tables::counts(result);
+/// At most this many skipped inputs or unread columns are listed on the console; the rest
+/// are counted (summary.json lists them all).
+const CONSOLE_LIST: usize = 12;
+
+/// The console after a run (SPEC 2.3): what was read; the severity counts; each code with
+/// its label, errors first; the skipped inputs with reasons; unread columns; rejected rows
+/// and where rejected.csv is; changes since the previous run; where the reports went.
+pub fn print_summary(outcome: &Outcome, target: &Path, input: &crate::cli::InputArgs) {
+    let (result, batch, lang, ids) = (&outcome.result, &outcome.batch, input.lang, input.ids());
     let t = batch.totals();
     let (persons, as_of) = (result.persons.len(), result.as_of);
     let (read, accepted, rejected, skipped) = (t.read, t.accepted, t.rejected, t.skipped);
-    let sev = |k: &str| by_severity.get(k).copied().unwrap_or(0);
-    let (errors, warnings, infos) = (sev("error"), sev("warning"), sev("info"));
     match lang {
         Lang::Zh => outln!(
-            "核对 {persons} 人,截至 {as_of}。读取 {read} 行:接受 {accepted},拒绝 {rejected},跳过 {skipped}。\n问题:错误 {errors},警告 {warnings},提示 {infos}"
+            "核对 {persons} 人,截至 {as_of}。读取 {read} 行:接受 {accepted},拒绝 {rejected},跳过 {skipped}。"
         ),
         Lang::En => outln!(
-            "{persons} person(s) reconciled as of {as_of}. Rows read {read}: accepted {accepted}, rejected {rejected}, skipped {skipped}.\nfindings: {errors} error, {warnings} warning, {infos} info"
+            "{persons} person(s) reconciled as of {as_of}. Rows read {read}: accepted {accepted}, rejected {rejected}, skipped {skipped}."
         ),
     }
-    let mut top: Vec<(&str, usize)> = by_code
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(c, n)| (*c, *n))
-        .collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    for (code, n) in top.iter().take(5) {
-        outln!("  {code:<26} {n}");
+    print_codes(result, lang);
+    print_skipped_inputs(batch, input);
+    print_unread_columns(batch, input);
+    let dir = ids
+        .text(&outcome.written.display().to_string())
+        .into_owned();
+    if rejected > 0 {
+        let file = outcome.written.join("rejected.csv");
+        let place = if file.is_file() {
+            ids.text(&file.display().to_string()).into_owned()
+        } else {
+            lang.pick("report.xlsx 的“拒绝”表", "report.xlsx, sheet rejected")
+                .to_string()
+        };
+        match lang {
+            Lang::Zh => outln!("拒绝 {rejected} 行(文件、行、列、原因见 {place})"),
+            Lang::En => outln!("{rejected} row(s) rejected (file, row, column, reason: {place})"),
+        }
     }
-    if let Some((new, resolved)) = changes {
+    if let Some((new, resolved)) = outcome.changes {
         match lang {
             Lang::Zh => outln!("与上次相比:新增 {new},已解决 {resolved}(见 changes.csv)"),
             Lang::En => {
@@ -320,9 +441,133 @@ pub fn print_summary(
             }
         }
     }
-    outln!(
-        "{} {}",
-        lang.pick("报告已写入", "reports written to"),
-        dir.display()
+    if batch.unreadable.is_empty() {
+        outln!("{} {dir}", lang.pick("报告已写入", "reports written to"));
+    } else {
+        let (n, target) = (
+            batch.unreadable.len(),
+            ids.text(&target.display().to_string()).into_owned(),
+        );
+        match lang {
+            Lang::Zh => outln!(
+                "本次运行不完整:{n} 个输入无法读取(见上)。报告写入 {dir};{target} 中上次的报告保持不变。"
+            ),
+            Lang::En => outln!(
+                "This run is incomplete: {n} input(s) could not be read (above). Reports written to {dir}; the last reports in {target} are left as they were."
+            ),
+        }
+    }
+}
+
+/// The severity counts, then each code with its label and count: errors, then warnings,
+/// then info, each by count.
+fn print_codes(result: &Reconciliation, lang: Lang) {
+    use std::collections::BTreeMap;
+    let mut by: BTreeMap<(Severity, reconcile::Code), usize> = BTreeMap::new();
+    for f in result.persons.iter().flat_map(|p| &p.findings) {
+        *by.entry((f.severity, f.code)).or_default() += 1;
+    }
+    let count = |s: Severity| -> usize {
+        by.iter()
+            .filter(|((sv, _), _)| *sv == s)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
     );
+    match lang {
+        Lang::Zh => outln!("问题:错误 {errors},警告 {warnings},提示 {infos}"),
+        Lang::En => outln!("findings: {errors} error, {warnings} warning, {infos} info"),
+    }
+    let mut rows: Vec<((Severity, reconcile::Code), usize)> = by.into_iter().collect();
+    rows.sort_by(|a, b| {
+        a.0.0
+            .cmp(&b.0.0)
+            .then(b.1.cmp(&a.1))
+            .then(a.0.1.cmp(&b.0.1))
+    });
+    let width = rows
+        .iter()
+        .map(|((_, c), _)| unicode_width::UnicodeWidthStr::width(c.label(lang)))
+        .max()
+        .unwrap_or(0);
+    for ((severity, code), n) in rows {
+        let label = code.label(lang);
+        let pad = width - unicode_width::UnicodeWidthStr::width(label);
+        outln!(
+            "  {} {label}{:pad$}  {:<26} {n:>7}",
+            report::labels::severity(severity, lang),
+            "",
+            code.name(),
+        );
+    }
+}
+
+fn print_skipped_inputs(batch: &Batch, input: &crate::cli::InputArgs) {
+    let (lang, ids) = (input.lang, input.ids());
+    let list = &batch.skipped_inputs;
+    if list.is_empty() {
+        return;
+    }
+    outln!(
+        "{} {}:",
+        lang.pick("跳过的输入", "inputs skipped"),
+        list.len()
+    );
+    for s in list.iter().take(CONSOLE_LIST) {
+        let place = ingest::source_label(&s.path, s.sheet.as_deref());
+        outln!(
+            "  {}: {}",
+            ids.text(&place),
+            ids.text(&report::labels::skipped_input_reason(&s.reason, lang))
+        );
+    }
+    print_more(list.len(), lang);
+}
+
+/// Columns left unread, each with its reason and how many tables had it.
+fn print_unread_columns(batch: &Batch, input: &crate::cli::InputArgs) {
+    use std::collections::BTreeMap;
+    let (lang, ids) = (input.lang, input.ids());
+    let mut by: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for c in batch.sources.iter().flat_map(|s| &s.ignored_columns) {
+        *by.entry((c.column.as_str(), c.reason)).or_default() += 1;
+    }
+    if by.is_empty() {
+        return;
+    }
+    outln!(
+        "{} {}:",
+        lang.pick("未读取的列", "columns not read"),
+        by.len()
+    );
+    for ((column, reason), n) in by.iter().take(CONSOLE_LIST) {
+        let reason = report::labels::ignored_reason(reason, lang);
+        match lang {
+            Lang::Zh => outln!("  {}: {reason}({n} 个表)", ids.text(&one_line(column))),
+            Lang::En => outln!("  {}: {reason} ({n} table(s))", ids.text(&one_line(column))),
+        }
+    }
+    print_more(by.len(), lang);
+}
+
+/// A header cell printed on one line (a cell may break its text over lines).
+fn one_line(text: &str) -> String {
+    text.split(['\n', '\r'])
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn print_more(total: usize, lang: Lang) {
+    if total > CONSOLE_LIST {
+        let more = total - CONSOLE_LIST;
+        match lang {
+            Lang::Zh => outln!("  …… 另有 {more} 项,见 summary.json"),
+            Lang::En => outln!("  … {more} more in summary.json"),
+        }
+    }
 }

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 use yibao_recon::exit;
 use yibao_recon::job::{self, Job};
-use yibao_recon::mask::IdDisplay;
-use yibao_recon::report::{self, ReportJob};
+use yibao_recon::report;
 
-use super::reconcile::{FailOn, exit_status, parse_formats, print_summary};
+use super::reconcile::{FailOn, Plan, finish, parse_formats};
 use crate::cli::InputArgs;
 
 /// Run a job file: read its inputs, reconcile under its policy, write the reports into a
@@ -69,38 +68,23 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         quiet: args.quiet,
     };
     let formats = parse_formats(&job.formats)?;
-    let ids = if job.show_ids {
-        IdDisplay::Full
-    } else {
-        IdDisplay::Masked
-    };
-    let plan = ReportJob {
-        dir: &job.output,
-        formats: &formats,
-        ids,
-        lang: input.lang,
-        previous: job.previous.as_deref(),
-        shard: None,
-    };
-    let (batch, policy, result, months) = super::reconcile::execute(
-        &job.inputs,
-        &job.policy,
-        job.as_of,
-        &input,
-        None,
-        super::reconcile::Reports::Streamed(&plan),
+    let outcome = super::reconcile::reconcile_into(
+        &Plan {
+            files: &job.inputs,
+            policy: &job.policy,
+            as_of: job.as_of,
+            input: &input,
+            shard: None,
+            out: &job.output,
+            formats: &formats,
+            previous: job.previous.as_deref(),
+        },
         &mut crate::cli::Timings::new(false),
     )?;
-    let changes =
-        input.in_pool(|| report::write_reports(&plan, &result, &batch, &policy, months))??;
-    super::print_failures(&batch, &input);
-    if !args.quiet {
-        print_summary(&result, &batch, &job.output, input.lang, changes);
-    }
     let fail_on = match job.fail_on.as_str() {
         "warning" => FailOn::Warning,
         "never" => FailOn::Never,
         _ => FailOn::Error,
     };
-    Ok(exit_status(&result, &batch, fail_on))
+    Ok(finish(&outcome, &input, fail_on))
 }

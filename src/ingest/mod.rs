@@ -113,6 +113,15 @@ pub struct SkippedInput {
     pub reason: String,
 }
 
+/// An input that exists but gave nothing: it could not be opened or parsed, or it was
+/// named by itself and skipped. A run with one is degraded (SPEC 2.3): its reports do not
+/// replace the last good ones.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct UnreadableInput {
+    pub path: String,
+    pub reason: String,
+}
+
 /// Everything a run read.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -122,6 +131,9 @@ pub struct Batch {
     pub skipped_inputs: Vec<SkippedInput>,
     /// Files or sheets that could not be read at all.
     pub failures: Vec<InputError>,
+    /// The inputs that degrade the run: the failures, and files named by themselves that
+    /// were skipped whole.
+    pub unreadable: Vec<UnreadableInput>,
     pub contributions: Records<Contribution>,
     pub entries: Records<StatementEntry>,
     pub roster: Records<RosterEntry>,
@@ -753,7 +765,53 @@ pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
         .collect();
     read.sort_unstable_by_key(|(i, _)| *i);
     let results = read.into_iter().map(|(_, r)| r).collect();
-    assemble(results, skipped, failures)
+    let mut batch = assemble(results, skipped, failures);
+    batch.unreadable = unreadable_inputs(&batch, inputs);
+    batch
+}
+
+/// SPEC 2.3's degraded run: an input file (named, or found in a named folder) that exists
+/// but cannot be opened or parsed, or a file named by itself that is skipped. Sheets a
+/// scan skips and rejected rows do not count: a workbook named by itself that gave one
+/// table is read.
+fn unreadable_inputs(batch: &Batch, inputs: &[InputFile]) -> Vec<UnreadableInput> {
+    let mut out: Vec<UnreadableInput> = batch
+        .failures
+        .iter()
+        .map(|f| {
+            let path = f.path().to_string();
+            let message = f.to_string();
+            let reason = message
+                .strip_prefix(path.as_str())
+                .map(|r| r.trim_start_matches(':').trim_start())
+                .unwrap_or(&message)
+                .to_string();
+            UnreadableInput { path, reason }
+        })
+        .collect();
+    for input in inputs.iter().filter(|i| !i.path.is_dir()) {
+        let path = input.path.display().to_string();
+        if batch.sources.iter().any(|s| s.path == path) {
+            continue;
+        }
+        let reasons: Vec<String> = batch
+            .skipped_inputs
+            .iter()
+            .filter(|s| s.path == path)
+            .map(|s| match &s.sheet {
+                Some(sheet) => format!("[{sheet}] {}", s.reason),
+                None => s.reason.clone(),
+            })
+            .collect();
+        if !reasons.is_empty() && !out.iter().any(|u| u.path == path) {
+            out.push(UnreadableInput {
+                path,
+                reason: format!("named, but skipped: {}", reasons.join("; ")),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
+    out
 }
 
 /// The second half: what only shows across files — a row repeated in another file, or a

@@ -108,10 +108,104 @@ pub fn ignored_reason(reason: &str, lang: Lang) -> &str {
     lang.pick(zh, reason)
 }
 
+/// Why an input (a file or a sheet) was skipped, as a person reads it in `lang`. The
+/// reasons stay English in summary.json; in zh the known ones are said in Chinese, a
+/// reason that carries a file's own words keeps them.
+pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if lang == Lang::En {
+        return Cow::Borrowed(reason);
+    }
+    const FIXED: [(&str, &str); 5] = [
+        (
+            crate::ingest::earlier_outputs::REASON,
+            "本工具以前运行的输出(报告),不作为输入读取",
+        ),
+        (
+            "Excel lock file (~$…), not data",
+            "Excel 打开时留下的锁文件(~$…),不是数据",
+        ),
+        ("empty file", "空文件"),
+        (
+            "binary data, not text or a workbook",
+            "二进制数据,不是文本或工作簿",
+        ),
+        (
+            "two identities above the header",
+            "表头上方出现两个人的身份信息",
+        ),
+    ];
+    if let Some((_, zh)) = FIXED.iter().find(|(en, _)| *en == reason) {
+        return Cow::Borrowed(zh);
+    }
+    if let Some(rest) =
+        reason.strip_prefix("no header row of contributions, statement or roster in the first ")
+    {
+        let rows = rest.trim_end_matches(" rows");
+        return Cow::Owned(format!(
+            "前 {rows} 行中没有缴费记录、账户明细或花名册的表头"
+        ));
+    }
+    if let Some(rest) = reason.strip_prefix("columns ")
+        && let Some((columns, _)) = rest.split_once(" found, but not those of")
+    {
+        return Cow::Owned(format!(
+            "找到列 {columns},但不是缴费记录(证件号码、所属期、金额)、账户明细(证件号码、日期、金额)或花名册所需的列"
+        ));
+    }
+    if reason.starts_with("no period column") {
+        return Cow::Owned(format!(
+            "没有所属期列,表头上方和工作表名中也找不到唯一的月份:请按月拆分或加一列“费款所属期”({reason})"
+        ));
+    }
+    if let Some(rest) = reason.strip_prefix("named, but skipped: ") {
+        let parts: Vec<String> = rest
+            .split("; ")
+            .map(
+                |part| match part.strip_prefix('[').and_then(|p| p.split_once("] ")) {
+                    Some((sheet, why)) => format!("[{sheet}] {}", skipped_input_reason(why, lang)),
+                    None => skipped_input_reason(part, lang).into_owned(),
+                },
+            )
+            .collect();
+        return Cow::Owned(format!("已指定读取,但被跳过:{}", parts.join(";")));
+    }
+    Cow::Borrowed(reason)
+}
+
+/// A severity as a person reads it.
+pub fn severity(severity: crate::reconcile::Severity, lang: Lang) -> &'static str {
+    use crate::reconcile::Severity;
+    match severity {
+        Severity::Error => lang.pick("错误", "error"),
+        Severity::Warning => lang.pick("警告", "warning"),
+        Severity::Info => lang.pick("提示", "info"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::{REJECTED_COLUMNS, tables};
+
+    #[test]
+    fn known_skip_reasons_are_chinese_in_zh() {
+        for reason in [
+            crate::ingest::earlier_outputs::REASON,
+            "empty file",
+            "no header row of contributions, statement or roster in the first 30 rows",
+            "columns 姓名, 金额 found, but not those of contributions (person ID, period, amounts), a statement (person ID, date, amount) or a roster",
+            "named, but skipped: [Sheet1] empty file",
+        ] {
+            let zh = skipped_input_reason(reason, Lang::Zh);
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
+            assert!(!zh.contains("empty file"), "{zh}");
+            assert_eq!(skipped_input_reason(reason, Lang::En), reason);
+        }
+    }
 
     #[test]
     fn every_output_column_has_a_chinese_heading() {

@@ -2,6 +2,7 @@
 //! name in the same folder, then renamed over the target.
 
 pub mod changes;
+pub mod folder;
 pub mod html;
 pub mod labels;
 #[cfg(feature = "parquet")]
@@ -255,7 +256,9 @@ pub fn write_reports(
             })
         })?;
     }
-    if wants(Format::Json) {
+    // Always: summary.json is what marks the folder as a report set (SPEC 2.3), so that the
+    // next run may replace it and no run reads it as input; `complete` records the run.
+    {
         let summary = tables::summary_json(run, batch, policy, job.ids, changes);
         let mut json = serde_json::to_vec_pretty(&summary).unwrap_or_default();
         json.push(b'\n');

@@ -239,8 +239,8 @@ fn add_outside_span(total: &mut Value, part: &Value) {
 }
 
 /// Merges shard folders into `out`: findings.csv, months.csv, persons.csv, rejected.csv,
-/// summary.json and (when every shard has them) findings.jsonl and the Parquet files. Returns the people merged.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
+/// summary.json and (when every shard has them) findings.jsonl and the Parquet files.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
     let mut shards = dirs
         .iter()
         .map(|d| load(d))
@@ -290,6 +290,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
         }
     }
     write_atomic(&out.join("rejected.csv"), &rejected)?;
+    let rejected_lines = csv::Reader::from_reader(rejected.as_slice())
+        .records()
+        .count();
     // Parquet is built from the CSV bytes, so the merged CSVs give the single run's files.
     if shards
         .iter()
@@ -331,9 +334,43 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize, MergeError> {
             &mut summary["credits_outside_span"],
             &part["credits_outside_span"],
         );
+        // Every shard read every input; one that could not is not a complete run.
+        if part["complete"] == json!(false) {
+            summary["complete"] = json!(false);
+        }
     }
     let mut json = serde_json::to_vec_pretty(&summary).unwrap_or_default();
     json.push(b'\n');
     write_atomic(&out.join("summary.json"), &json)?;
-    Ok(order.len())
+    let severity = |s: &str| summary["findings"]["by_severity"][s].as_u64().unwrap_or(0);
+    Ok(Merged {
+        persons: order.len(),
+        errors: severity("error"),
+        warnings: severity("warning"),
+        rejected_rows: rejected_lines,
+        complete: summary["complete"] != json!(false),
+    })
+}
+
+/// Whether every shard's run read every input (summary.json's `complete` is not false):
+/// the merged set replaces the last one only then.
+pub fn shards_complete(dirs: &[PathBuf]) -> bool {
+    dirs.iter().all(|d| {
+        std::fs::read(d.join("summary.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .is_none_or(|v| v["complete"] != json!(false))
+    })
+}
+
+/// What a merge put together: enough for the single run's exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Merged {
+    pub persons: usize,
+    pub errors: u64,
+    pub warnings: u64,
+    /// Rows in rejected.csv (every shard read every input: the same in each).
+    pub rejected_rows: usize,
+    /// Whether every shard's run read every input.
+    pub complete: bool,
 }

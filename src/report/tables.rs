@@ -431,6 +431,11 @@ pub fn summary_json(
         .chain(&stated_warnings(run, batch))
         .map(|w| ids.text(w).into_owned())
         .collect();
+    let unreadable: Vec<Value> = batch
+        .unreadable
+        .iter()
+        .map(|u| json!({"path": ids.text(&u.path), "reason": ids.text(&u.reason)}))
+        .collect();
     let mut summary = json!({
         "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
         "as_of": run.as_of.to_string(),
@@ -441,6 +446,8 @@ pub fn summary_json(
         "findings": {"by_severity": by_severity, "by_code": by_code},
         "persons": run.persons.len(),
         "credits_outside_span": outside_span(run),
+        "complete": batch.unreadable.is_empty(),
+        "unreadable_inputs": unreadable,
     });
     if let (Some((new, resolved)), Some(map)) = (changes, summary.as_object_mut()) {
         map.insert("changes".into(), json!({"new": new, "resolved": resolved}));
