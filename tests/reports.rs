@@ -7,6 +7,8 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::bin;
+use yibao_recon::lang::Lang;
+use yibao_recon::report::labels;
 
 fn run_all_formats(out: &Path, lang: &str) {
     common::reconcile_samples(
@@ -69,7 +71,10 @@ fn workbook_sheets_hold_the_csv_numbers() {
                 } else if let (true, Data::Float(f)) = (r > 0, got) {
                     assert_eq!(format!("{}", *f as i64), *want, "{sheet} r{r} c{c}: counts");
                 } else if r > 0 {
-                    assert_eq!(cell_text(got), *want, "{sheet} r{r} c{c}");
+                    // In zh the sheet says severity, code, status… in Chinese.
+                    let column = csv[0][c].as_str();
+                    let shown = labels::cell(column, want, Lang::Zh);
+                    assert_eq!(cell_text(got), shown, "{sheet} r{r} c{c}");
                 }
             }
         }
@@ -87,8 +92,126 @@ fn workbook_sheets_hold_the_csv_numbers() {
         .rows()
         .flat_map(|r| r.iter().map(cell_text))
         .collect();
-    assert!(text.iter().any(|t| t == "CREDIT_MISSING"));
+    assert!(
+        text.iter().any(|t| t == "应划未划 CREDIT_MISSING"),
+        "code label beside"
+    );
     assert!(text.iter().any(|t| t == "示例物流有限公司"), "by employer");
+}
+
+/// The samples reconciled in the library, with their CSV tables.
+fn samples_run() -> (
+    yibao_recon::reconcile::Reconciliation,
+    yibao_recon::report::tables::CsvSet,
+) {
+    let batch = yibao_recon::ingest::ingest(&[yibao_recon::ingest::InputFile {
+        path: "samples".into(),
+        forced: None,
+        person: None,
+    }]);
+    let policy = yibao_recon::policy::Policy::load("samples/policy.toml").unwrap();
+    let options = yibao_recon::reconcile::Options {
+        as_of: chrono::NaiveDate::from_ymd_opt(2025, 6, 30),
+        lang: Lang::Zh,
+        shard: None,
+        keep_entries: false,
+    };
+    let run = yibao_recon::reconcile::reconcile(&batch, &policy, options);
+    let mut csvs = yibao_recon::report::tables::CsvSet::build(
+        &run,
+        &batch,
+        yibao_recon::mask::IdDisplay::Masked,
+        Lang::Zh,
+        true,
+    )
+    .unwrap();
+    csvs.join();
+    (run, csvs)
+}
+
+fn read_book(bytes: Vec<u8>) -> Xlsx<std::io::Cursor<Vec<u8>>> {
+    Xlsx::new(std::io::Cursor::new(bytes)).unwrap()
+}
+
+/// A table longer than a sheet continues in 明细2, 明细3… (was: the run failed at Excel's
+/// row limit, 30,000 people × 36 months); every row is kept, each sheet has the header.
+#[test]
+fn a_long_table_continues_in_numbered_sheets() {
+    use yibao_recon::report::xlsx::{Limits, workbook_within};
+    let (run, csvs) = samples_run();
+    let rows = csv_rows_bytes(&csvs.months.bytes()).len() - 1;
+    let limits = Limits {
+        sheet_rows: 50,
+        month_rows: usize::MAX,
+    };
+    let mut book = read_book(workbook_within(&run, &csvs, Lang::Zh, limits).unwrap());
+    let names = book.sheet_names();
+    let parts: Vec<&String> = names.iter().filter(|n| n.starts_with("明细")).collect();
+    assert_eq!(parts.len(), rows.div_ceil(50), "{names:?}");
+    assert_eq!(parts[1], "明细2");
+    let mut total = 0;
+    for name in parts.clone() {
+        let range = book.worksheet_range(name).unwrap();
+        assert_eq!(cell_text(&range.rows().next().unwrap()[0]), "证件号码");
+        assert!(range.height() - 1 <= 50);
+        total += range.height() - 1;
+    }
+    assert_eq!(total, rows);
+}
+
+/// Above the month-row limit 明细 is left out, and 汇总 says so and where the rows are.
+#[test]
+fn a_huge_months_table_is_left_out_and_said_so() {
+    use yibao_recon::report::xlsx::{Limits, workbook_within};
+    let (run, csvs) = samples_run();
+    let limits = Limits {
+        sheet_rows: 1_048_575,
+        month_rows: 10,
+    };
+    let mut book = read_book(workbook_within(&run, &csvs, Lang::Zh, limits).unwrap());
+    assert_eq!(book.sheet_names(), ["汇总", "异常", "人员", "被拒行"]);
+    let summary = book.worksheet_range("汇总").unwrap();
+    let text: String = summary
+        .rows()
+        .flat_map(|r| r.iter().map(cell_text))
+        .collect();
+    assert!(
+        text.contains("明细表未放入本工作簿") && text.contains("months.csv"),
+        "{text}"
+    );
+}
+
+fn csv_rows_bytes(bytes: &[u8]) -> Vec<csv::StringRecord> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes)
+        .records()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// A large run's page lists the first findings, errors first, and says where the rest
+/// are; the cards say 错误/警告/提示 (the info card said 问题数).
+#[test]
+fn a_large_runs_page_lists_the_first_findings_and_links_the_rest() {
+    let (run, csvs) = samples_run();
+    let page = yibao_recon::report::html::report_within(&run, &csvs, "test", Lang::Zh, 5);
+    assert_eq!(
+        page.matches("<tr class=\"error\"").count(),
+        5,
+        "errors first"
+    );
+    assert!(!page.contains("<tr class=\"info\""));
+    assert!(page.contains("本页只列出前 5 条") && page.contains("href=\"findings.csv\""));
+    let card = page.split("class=\"card info\"><b>").nth(1).unwrap();
+    let label = card
+        .split("</b>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    assert_eq!(label, "提示", "the info card (said 问题数)");
 }
 
 #[test]

@@ -329,6 +329,11 @@ impl Code {
         &CODES[self as usize]
     }
 
+    /// The code SPEC names `name` (CREDIT_MISSING…).
+    pub fn from_name(name: &str) -> Option<Code> {
+        CODES.iter().find(|c| c.name == name).map(|c| c.code)
+    }
+
     /// A few words naming the problem in `lang`.
     pub fn label(self, lang: crate::lang::Lang) -> &'static str {
         lang.pick(self.info().label_zh, self.info().label_en)

@@ -163,6 +163,17 @@ fn severity_color(sev: &str) -> &'static str {
 
 /// report.html for the whole run.
 pub fn report(run: &Reconciliation, csvs: &tables::CsvSet, policy: &str, lang: Lang) -> String {
+    report_within(run, csvs, policy, lang, PAGE_FINDINGS)
+}
+
+/// [`report`], listing at most `findings` findings.
+pub fn report_within(
+    run: &Reconciliation,
+    csvs: &tables::CsvSet,
+    policy: &str,
+    lang: Lang,
+    findings: usize,
+) -> String {
     let (by_severity, by_code) = tables::counts(run);
     let mut s = head(lang.pick(
         "医保个人账户核对报告",
@@ -187,14 +198,7 @@ pub fn report(run: &Reconciliation, csvs: &tables::CsvSet, policy: &str, lang: L
             s,
             "<div class=\"card {sev}\"><b>{}</b>{}</div>",
             by_severity.get(sev).copied().unwrap_or(0),
-            heading(
-                match sev {
-                    "error" => "errors",
-                    "warning" => "warnings",
-                    _ => "findings",
-                },
-                lang
-            )
+            super::labels::cell("severity", sev, lang)
         );
     }
     s.push_str("</div>");
@@ -210,7 +214,7 @@ pub fn report(run: &Reconciliation, csvs: &tables::CsvSet, policy: &str, lang: L
             let n = by_code.get(c.name).copied().unwrap_or(0);
             (n > 0).then(|| {
                 (
-                    c.name.to_string(),
+                    super::labels::cell("code", c.name, lang).into_owned(),
                     n as f64,
                     severity_color(c.severity.as_str()),
                 )
@@ -260,9 +264,8 @@ pub fn report(run: &Reconciliation, csvs: &tables::CsvSet, policy: &str, lang: L
         let _ = write!(s, "<th>{}</th>", esc(heading(c, lang)));
     }
     s.push_str("</tr></thead><tbody>");
-    let findings = csvs.findings.bytes();
-    let mut reader = csv::Reader::from_reader(findings.as_ref());
-    for record in reader.records().flatten() {
+    let shown = first_findings(&csvs.findings.bytes(), findings);
+    for record in &shown.rows {
         let sev = record.get(5).unwrap_or("");
         let _ = write!(s, "<tr class=\"{}\">", esc(sev));
         for (i, v) in record.iter().enumerate() {
@@ -271,14 +274,64 @@ pub fn report(run: &Reconciliation, csvs: &tables::CsvSet, policy: &str, lang: L
             } else {
                 ""
             };
-            let _ = write!(s, "<td{class}>{}</td>", esc(v));
+            let column = FINDINGS_COLUMNS.get(i).copied().unwrap_or("");
+            let _ = write!(
+                s,
+                "<td{class}>{}</td>",
+                esc(&super::labels::cell(column, v, lang))
+            );
         }
         s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>");
+    if shown.total > shown.rows.len() {
+        let (n, total) = (shown.rows.len(), shown.total);
+        let _ = match lang {
+            Lang::Zh => write!(
+                s,
+                "<p class=\"note\" id=\"more\">本页只列出前 {n} 条(错误优先),共 {total} 条。全部问题见 <a href=\"findings.csv\">findings.csv</a> 或 report.xlsx 的“异常”表;逐月明细见 <a href=\"months.csv\">months.csv</a>。</p>"
+            ),
+            Lang::En => write!(
+                s,
+                "<p class=\"note\" id=\"more\">This page lists the first {n} findings (errors first) of {total}. All of them are in <a href=\"findings.csv\">findings.csv</a> and report.xlsx (sheet 异常); the month rows in <a href=\"months.csv\">months.csv</a>.</p>"
+            ),
+        };
     }
     s.push_str("</tbody></table>");
     s.push_str(FILTER_SCRIPT);
     s.push_str("</body></html>\n");
     s
+}
+
+/// The most findings report.html lists. A page of 2,000 rows stays near a megabyte and
+/// its search box answers at once; 30,000 people's 300,000 findings made a 61 MB page a
+/// browser takes a minute to open. The CSV and the workbook have them all.
+pub const PAGE_FINDINGS: usize = 2_000;
+
+/// The findings a page shows: errors first, then warnings, then info, each in the file's
+/// order, at most `limit`; and how many there are.
+struct Shown {
+    rows: Vec<csv::StringRecord>,
+    total: usize,
+}
+
+fn first_findings(findings_csv: &[u8], limit: usize) -> Shown {
+    let mut by_severity: [Vec<csv::StringRecord>; 3] = Default::default();
+    let mut total = 0;
+    let mut reader = csv::Reader::from_reader(findings_csv);
+    for record in reader.records().flatten() {
+        total += 1;
+        let rank = match record.get(5).unwrap_or("") {
+            "error" => 0,
+            "warning" => 1,
+            _ => 2,
+        };
+        if by_severity[rank].len() < limit {
+            by_severity[rank].push(record);
+        }
+    }
+    let rows = by_severity.into_iter().flatten().take(limit).collect();
+    Shown { rows, total }
 }
 
 /// The one-person page: the balance over time, as it is and as it would be with every

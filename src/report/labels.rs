@@ -173,6 +173,65 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
     Cow::Borrowed(reason)
 }
 
+/// A cell of a table as people read it in `lang` (the workbook's sheets and the page's
+/// table): in zh, SPEC's English values — severity, code (its name kept beside), codes,
+/// insurance, status, where the expected credit came from, part — become Chinese; the
+/// CSV files keep the English values.
+pub fn cell<'a>(column: &str, value: &'a str, lang: Lang) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    if lang == Lang::En || value.is_empty() {
+        return Cow::Borrowed(value);
+    }
+    let code = |name: &str| -> Option<String> {
+        crate::reconcile::Code::from_name(name).map(|c| format!("{} {name}", c.label(lang)))
+    };
+    let fixed: &[(&str, &str)] = match column {
+        "severity" => &[("error", "错误"), ("warning", "警告"), ("info", "提示")],
+        "insurance" => &[
+            ("employee", "职工医保"),
+            ("flexible", "灵活就业"),
+            ("resident", "城乡居民"),
+        ],
+        "status" => &[
+            ("ok", "正常"),
+            ("late", "延迟到账"),
+            ("short", "少划"),
+            ("excess", "多划"),
+            ("missing", "未划入"),
+            ("pending", "宽限期内"),
+            ("not_due", "未到划入月"),
+            ("not_covered", "明细未覆盖"),
+            ("no_statement", "无账户明细"),
+            ("no_account", "无个人账户"),
+            ("unpaid", "未缴费"),
+            ("inactive", "账户未启用"),
+            ("unknown", "无法计算"),
+        ],
+        "expected_from" => &[
+            ("stated", "文件所列"),
+            ("amounts", "按缴费金额"),
+            ("base", "按缴费基数"),
+            ("policy", "按政策定额"),
+        ],
+        "part" => &[("normal", "正常"), ("difference", "补差")],
+        "code" => {
+            return code(value).map_or(Cow::Borrowed(value), Cow::Owned);
+        }
+        "codes" => {
+            let names: Vec<String> = value
+                .split(';')
+                .map(|n| code(n.trim()).unwrap_or_else(|| n.to_string()))
+                .collect();
+            return Cow::Owned(names.join(";"));
+        }
+        _ => &[],
+    };
+    fixed
+        .iter()
+        .find(|(en, _)| *en == value)
+        .map_or(Cow::Borrowed(value), |(_, zh)| Cow::Borrowed(*zh))
+}
+
 /// A severity as a person reads it.
 pub fn severity(severity: crate::reconcile::Severity, lang: Lang) -> &'static str {
     use crate::reconcile::Severity;
@@ -187,6 +246,23 @@ pub fn severity(severity: crate::reconcile::Severity, lang: Lang) -> &'static st
 mod tests {
     use super::*;
     use crate::report::{REJECTED_COLUMNS, tables};
+
+    #[test]
+    fn cells_read_in_chinese_keep_the_code_name() {
+        assert_eq!(
+            cell("code", "CREDIT_MISSING", Lang::Zh),
+            "应划未划 CREDIT_MISSING"
+        );
+        assert_eq!(cell("code", "CREDIT_MISSING", Lang::En), "CREDIT_MISSING");
+        assert_eq!(cell("severity", "info", Lang::Zh), "提示");
+        assert_eq!(cell("insurance", "flexible", Lang::Zh), "灵活就业");
+        assert_eq!(cell("status", "no_account", Lang::Zh), "无个人账户");
+        assert_eq!(cell("name", "error", Lang::Zh), "error");
+        assert_eq!(
+            cell("codes", "CREDIT_LATE;BACKPAY", Lang::Zh),
+            "延迟划入 CREDIT_LATE;补缴 BACKPAY"
+        );
+    }
 
     #[test]
     fn known_skip_reasons_are_chinese_in_zh() {

@@ -16,8 +16,29 @@ use super::tables::{self, FINDINGS_COLUMNS, MONTHS_COLUMNS, PERSONS_COLUMNS};
 use crate::lang::Lang;
 use crate::reconcile::{Reconciliation, Severity};
 
-/// Sheet names, fixed whatever the language (scripts look them up).
+/// Sheet names, fixed whatever the language (scripts look them up). A table longer than
+/// a sheet holds continues in 明细2, 明细3…
 pub const SHEETS: [&str; 5] = ["汇总", "异常", "明细", "人员", "被拒行"];
+
+/// How big the workbook's tables may grow.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Rows of data one sheet holds before the table continues in the next.
+    pub sheet_rows: u32,
+    /// Above this many month rows 明细 is left out, and 汇总 says so.
+    pub month_rows: usize,
+}
+
+impl Limits {
+    /// Excel's: 1,048,576 rows a sheet less the header. Above 3,000,000 month rows (about
+    /// 83,000 people × 36 months, three sheets' worth) the workbook passes 100 MB and
+    /// Excel or WPS take minutes and gigabytes to open it — no one reads three million
+    /// rows in a spreadsheet; they filter months.csv, which has every row.
+    pub const EXCEL: Limits = Limits {
+        sheet_rows: 1_048_575,
+        month_rows: 3_000_000,
+    };
+}
 
 const COUNT_COLUMNS: [&str; 3] = ["errors", "warnings", "row"];
 
@@ -53,60 +74,104 @@ impl Styles {
     }
 }
 
-/// Writes one table sheet from CSV bytes whose header row holds SPEC's column names.
-fn table_sheet(
-    ws: &mut Worksheet,
+/// Writes a table from CSV bytes whose header row holds SPEC's column names into sheet
+/// `name`, continued in `name`2, `name`3… past `sheet_rows`. The sheets stream their
+/// rows to a temporary file (rust_xlsxwriter's constant-memory mode), so a large table is
+/// not held cell by cell.
+fn table_sheets(
+    wb: &mut Workbook,
+    sheet_rows: u32,
+    name: &str,
     csv_bytes: &[u8],
     columns: &[&'static str],
     lang: Lang,
     st: &Styles,
 ) -> Result<(), XlsxError> {
+    let mut reader = csv::Reader::from_reader(csv_bytes);
+    let mut records = reader.records().flatten().peekable();
+    let mut part = 1;
+    loop {
+        let sheet_name = if part == 1 {
+            name.to_string()
+        } else {
+            format!("{name}{part}")
+        };
+        let ws = wb
+            .add_worksheet_with_constant_memory()?
+            .set_name(&sheet_name)?;
+        table_header(ws, columns, lang, st)?;
+        let mut r = 0u32;
+        while r < sheet_rows {
+            let Some(record) = records.next() else { break };
+            r += 1;
+            table_row(ws, r, &record, columns, lang, st)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        if !columns.is_empty() {
+            ws.autofilter(0, 0, r.max(1), columns.len() as u16 - 1)?;
+        }
+        if records.peek().is_none() {
+            return Ok(());
+        }
+        part += 1;
+    }
+}
+
+fn table_header(
+    ws: &mut Worksheet,
+    columns: &[&'static str],
+    lang: Lang,
+    st: &Styles,
+) -> Result<(), XlsxError> {
     for (c, name) in columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, heading(name, lang), &st.header)?;
         let width = match *name {
             "message" | "reason" => 80.0,
             "person_id" | "file" => 22.0,
+            "code" | "codes" => 30.0,
             _ => 13.0,
         };
         ws.set_column_width(c as u16, width)?;
+        ws.write_string_with_format(0, c as u16, heading(name, lang), &st.header)?;
     }
+    Ok(())
+}
+
+/// One row: amounts as numbers shown with two decimals, counts as numbers, the rest as
+/// text in `lang`'s words (severity, code, status…); errors and warnings shaded.
+fn table_row(
+    ws: &mut Worksheet,
+    r: u32,
+    record: &csv::StringRecord,
+    columns: &[&'static str],
+    lang: Lang,
+    st: &Styles,
+) -> Result<(), XlsxError> {
     let severity_col = columns.iter().position(|c| *c == "severity");
-    let mut reader = csv::Reader::from_reader(csv_bytes);
-    let mut r = 0u32;
-    for record in reader.records() {
-        let Ok(record) = record else { continue };
-        r += 1;
-        let severity = severity_col.and_then(|i| record.get(i)).unwrap_or("");
-        let (plain, money) = match severity {
-            "error" => (Some(&st.error), &st.error_money),
-            "warning" => (Some(&st.warning), &st.warning_money),
-            _ => (None, &st.money),
-        };
-        for (c, value) in record.iter().enumerate() {
-            let name = columns.get(c).copied().unwrap_or("");
-            let col = c as u16;
-            let number = value.parse::<Decimal>().ok().and_then(|d| d.to_f64());
-            match number {
-                Some(n) if tables::AMOUNT_COLUMNS.contains(&name) => {
-                    ws.write_number_with_format(r, col, n, money)?;
-                }
-                Some(n) if COUNT_COLUMNS.contains(&name) => {
-                    ws.write_number_with_format(r, col, n, &st.count)?;
-                }
-                _ => match plain {
-                    Some(f) => {
-                        ws.write_string_with_format(r, col, value, f)?;
-                    }
-                    None => {
-                        ws.write_string(r, col, value)?;
-                    }
-                },
+    let severity = severity_col.and_then(|i| record.get(i)).unwrap_or("");
+    let (plain, money) = match severity {
+        "error" => (Some(&st.error), &st.error_money),
+        "warning" => (Some(&st.warning), &st.warning_money),
+        _ => (None, &st.money),
+    };
+    for (c, value) in record.iter().enumerate() {
+        let name = columns.get(c).copied().unwrap_or("");
+        let col = c as u16;
+        let number = value.parse::<Decimal>().ok().and_then(|d| d.to_f64());
+        match number {
+            Some(n) if tables::AMOUNT_COLUMNS.contains(&name) => {
+                ws.write_number_with_format(r, col, n, money)?;
+            }
+            Some(n) if COUNT_COLUMNS.contains(&name) => {
+                ws.write_number_with_format(r, col, n, &st.count)?;
+            }
+            _ => {
+                let text = super::labels::cell(name, value, lang);
+                match plain {
+                    Some(f) => ws.write_string_with_format(r, col, text.as_ref(), f)?,
+                    None => ws.write_string(r, col, text.as_ref())?,
+                };
             }
         }
-    }
-    ws.set_freeze_panes(1, 0)?;
-    if !columns.is_empty() {
-        ws.autofilter(0, 0, r.max(1), columns.len() as u16 - 1)?;
     }
     Ok(())
 }
@@ -116,6 +181,7 @@ fn summary_sheet(
     run: &Reconciliation,
     lang: Lang,
     st: &Styles,
+    months_left_out: Option<(usize, usize)>,
 ) -> Result<(), XlsxError> {
     let (by_severity, by_code) = tables::counts(run);
     let mut r = 0u32;
@@ -143,12 +209,24 @@ fn summary_sheet(
         run.persons.len()
     );
     title(ws, &mut r, &line)?;
+    if let Some((rows, limit)) = months_left_out {
+        let note = match lang {
+            Lang::Zh => format!(
+                "明细表未放入本工作簿:共 {rows} 行,超过 {limit} 行时 Excel/WPS 难以打开。逐月明细见同一文件夹中的 months.csv。"
+            ),
+            Lang::En => format!(
+                "The months sheet is left out of this workbook: {rows} rows, more than the {limit} Excel or WPS can open in reasonable time. Every month row is in months.csv in the same folder."
+            ),
+        };
+        ws.write_string(r, 0, note)?;
+        r += 1;
+    }
     r += 1;
 
     title(ws, &mut r, lang.pick("按级别", "By severity"))?;
     head(ws, &mut r, &["severity", "count"])?;
     for (sev, n) in &by_severity {
-        ws.write_string(r, 0, *sev)?;
+        ws.write_string(r, 0, super::labels::cell("severity", sev, lang).as_ref())?;
         ws.write_number_with_format(r, 1, *n as f64, &st.count)?;
         r += 1;
     }
@@ -157,8 +235,12 @@ fn summary_sheet(
     title(ws, &mut r, lang.pick("按代码", "By code"))?;
     head(ws, &mut r, &["code", "severity", "count"])?;
     for info in crate::reconcile::findings::CODES.iter() {
-        ws.write_string(r, 0, info.name)?;
-        ws.write_string(r, 1, info.severity.as_str())?;
+        ws.write_string(r, 0, super::labels::cell("code", info.name, lang).as_ref())?;
+        ws.write_string(
+            r,
+            1,
+            super::labels::cell("severity", info.severity.as_str(), lang).as_ref(),
+        )?;
         ws.write_number_with_format(
             r,
             2,
@@ -239,35 +321,65 @@ pub fn workbook(
     csvs: &tables::CsvSet,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
+    workbook_within(run, csvs, lang, Limits::EXCEL)
+}
+
+/// [`workbook`] within `limits`.
+pub fn workbook_within(
+    run: &Reconciliation,
+    csvs: &tables::CsvSet,
+    lang: Lang,
+    limits: Limits,
+) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
     let mut wb = Workbook::new();
     // A fixed creation time keeps the bytes the same from run to run.
     let fixed = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&fixed));
-    summary_sheet(wb.add_worksheet().set_name(SHEETS[0])?, run, lang, &st)?;
-    table_sheet(
-        wb.add_worksheet().set_name(SHEETS[1])?,
+    let month_rows = memchr::memchr_iter(b'\n', &csvs.months.bytes())
+        .count()
+        .saturating_sub(1);
+    let months_left_out = month_rows > limits.month_rows;
+    summary_sheet(
+        wb.add_worksheet().set_name(SHEETS[0])?,
+        run,
+        lang,
+        &st,
+        months_left_out.then_some((month_rows, limits.month_rows)),
+    )?;
+    table_sheets(
+        &mut wb,
+        limits.sheet_rows,
+        SHEETS[1],
         &csvs.findings.bytes(),
         &FINDINGS_COLUMNS,
         lang,
         &st,
     )?;
-    table_sheet(
-        wb.add_worksheet().set_name(SHEETS[2])?,
-        &csvs.months.bytes(),
-        &MONTHS_COLUMNS,
-        lang,
-        &st,
-    )?;
-    table_sheet(
-        wb.add_worksheet().set_name(SHEETS[3])?,
+    if !months_left_out {
+        table_sheets(
+            &mut wb,
+            limits.sheet_rows,
+            SHEETS[2],
+            &csvs.months.bytes(),
+            &MONTHS_COLUMNS,
+            lang,
+            &st,
+        )?;
+    }
+    table_sheets(
+        &mut wb,
+        limits.sheet_rows,
+        SHEETS[3],
         &csvs.persons.bytes(),
         &PERSONS_COLUMNS,
         lang,
         &st,
     )?;
-    table_sheet(
-        wb.add_worksheet().set_name(SHEETS[4])?,
+    table_sheets(
+        &mut wb,
+        limits.sheet_rows,
+        SHEETS[4],
         &csvs.rejected.bytes(),
         &super::REJECTED_COLUMNS,
         lang,
