@@ -153,7 +153,9 @@ fn unrelated_csv_is_listed_as_skipped_not_lost() {
         .args(["check", "--lang", "en"])
         .arg(dir.path())
         .assert()
-        .code(0)
+        // Nothing recognised is no check (was: exit 0 on nothing read).
+        .code(2)
+        .stderr(predicate::str::contains("nothing was recognised"))
         .stdout(predicate::str::contains("skipped inputs:"))
         .stdout(predicate::str::contains("notes.csv"));
 }

@@ -464,3 +464,118 @@ fn a_cron_day_keeps_the_last_good_reports() {
     );
     assert_eq!(std::fs::read(reports.join("findings.csv")).unwrap(), first);
 }
+
+/// Folder walks skip FIFOs (opening one with no writer hung the run) and visit each real
+/// folder once: a symlink loop and a second link to the same folder add no rows.
+#[cfg(unix)]
+#[test]
+fn a_fifo_and_symlink_loops_in_a_folder_neither_hang_nor_multiply_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(Path::new("samples/scenarios/06_late_credit"), &data);
+    let plain = dir.path().join("plain");
+    bin()
+        .arg("reconcile")
+        .arg(&data)
+        .args(["--policy", "samples/policy.toml", "-q", "-o"])
+        .arg(&plain)
+        .assert()
+        .code(predicates::ord::lt(2));
+    let status = std::process::Command::new("mkfifo")
+        .arg(data.join("pipe.csv"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::create_dir(data.join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", data.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(&data, data.join("again")).unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg("reconcile")
+        .arg(&data)
+        .args(["--policy", "samples/policy.toml", "-q", "-o"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(predicates::ord::lt(2));
+    let rows = |d: &Path| {
+        read_json(&d.join("summary.json"))["inputs"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(rows(&out), rows(&plain), "each file read once");
+    assert_eq!(
+        std::fs::read(out.join("findings.csv")).unwrap(),
+        std::fs::read(plain.join("findings.csv")).unwrap()
+    );
+    let skipped = read_json(&out.join("summary.json"))["skipped_inputs"].to_string();
+    assert!(
+        skipped.contains("pipe.csv") && skipped.contains("FIFO"),
+        "{skipped}"
+    );
+}
+
+/// A line longer than the row limit is cut before it is split into cells (a 200 MB
+/// one-line CSV took 13 GB): its row is rejected, the other rows are read, and a warning
+/// names the line.
+#[test]
+fn a_line_past_the_row_limit_is_cut_and_its_row_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(Path::new("samples/scenarios/06_late_credit"), &data);
+    let contributions = data.join("contributions.csv");
+    let mut text = std::fs::read_to_string(&contributions).unwrap();
+    let rows_before = text.lines().count();
+    text.push_str(&"a,".repeat(600_000));
+    text.push('\n');
+    std::fs::write(&contributions, text).unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg("reconcile")
+        .arg(&data)
+        .args([
+            "--policy",
+            "samples/policy.toml",
+            "-q",
+            "--lang",
+            "en",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let summary = read_json(&out.join("summary.json"));
+    let warnings = summary["warnings"].to_string();
+    let line = rows_before + 1;
+    assert!(
+        warnings.contains(&format!("line {line} longer than 1024 KiB")),
+        "{warnings}"
+    );
+    let rejected = common::read_csv(&out.join("rejected.csv"));
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0]["row"], line.to_string());
+}
+
+/// An endless input named on the command line stops: /dev/zero is read for a MiB, not
+/// to the 4 GiB file limit (9.4 GB of memory before), and is skipped as binary data.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_input_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let assert = bin()
+        .args(["reconcile", "--statements", "/dev/zero"])
+        .args([
+            "samples/scenarios/06_late_credit",
+            "--policy",
+            "samples/policy.toml",
+        ])
+        .args(["--lang", "en", "-o"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(2);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("/dev/zero: binary data"), "{stdout}");
+}

@@ -50,13 +50,25 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     if !input.quiet {
         print_report(&batch, lang, ids);
     }
-    Ok(if !batch.failures.is_empty() {
-        exit::CANNOT_RUN
-    } else if !batch.rejected.is_empty() {
-        exit::FINDINGS
-    } else {
-        exit::OK
-    })
+    if batch.sources.is_empty() {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "没有可识别的缴费记录、账户明细或花名册(跳过原因见上)",
+                "nothing was recognised as contributions, a statement or a roster (reasons above)"
+            )
+        );
+    }
+    // Nothing recognised, or a file named by itself that was skipped, is no check.
+    Ok(
+        if !batch.failures.is_empty() || !batch.unreadable.is_empty() || batch.sources.is_empty() {
+            exit::CANNOT_RUN
+        } else if !batch.rejected.is_empty() {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        },
+    )
 }
 
 /// Per source: the columns left unread and the rows skipped, each with its reason.

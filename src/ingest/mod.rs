@@ -267,17 +267,34 @@ fn is_lock_file(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with("~$"))
 }
 
+/// Searches `dir` for input files. Each real folder is visited once (`seen` holds their
+/// canonical paths: a symlink loop, or a link to a folder already searched, adds
+/// nothing); FIFOs, sockets and devices are skipped, never opened (a FIFO with no writer
+/// would hang the run).
 fn walk(
     dir: &Path,
+    seen: &mut std::collections::BTreeSet<PathBuf>,
     out: &mut Vec<PathBuf>,
     skipped: &mut Vec<SkippedInput>,
 ) -> Result<(), InputError> {
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !seen.insert(real)
+    {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir).map_err(|source| InputError::Io {
         path: dir.display().to_string(),
         source,
     })?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
+    let skip = |skipped: &mut Vec<SkippedInput>, p: &Path, reason: &str| {
+        skipped.push(SkippedInput {
+            path: p.display().to_string(),
+            sheet: None,
+            reason: reason.into(),
+        });
+    };
     for p in paths {
         let hidden = p
             .file_name()
@@ -286,32 +303,31 @@ fn walk(
         if hidden {
             continue;
         }
-        if p.is_dir() && earlier_outputs::is_report_folder(&p) {
-            skipped.push(SkippedInput {
-                path: p.display().to_string(),
-                sheet: None,
-                reason: earlier_outputs::REASON.into(),
-            });
-        } else if p.is_dir() {
-            walk(&p, out, skipped)?;
+        // Followed through symlinks; a dangling link is left as it is.
+        let Ok(meta) = std::fs::metadata(&p) else {
+            continue;
+        };
+        if meta.is_dir() && earlier_outputs::is_report_folder(&p) {
+            skip(skipped, &p, earlier_outputs::REASON);
+        } else if meta.is_dir() {
+            walk(&p, seen, out, skipped)?;
+        } else if !has_input_extension(&p) {
+            continue;
+        } else if !meta.is_file() {
+            skip(skipped, &p, NOT_A_FILE);
         } else if is_lock_file(&p) {
-            skipped.push(SkippedInput {
-                path: p.display().to_string(),
-                sheet: None,
-                reason: "Excel lock file (~$…), not data".into(),
-            });
-        } else if has_input_extension(&p) && earlier_outputs::is_report_file(&p) {
-            skipped.push(SkippedInput {
-                path: p.display().to_string(),
-                sheet: None,
-                reason: earlier_outputs::REASON.into(),
-            });
-        } else if has_input_extension(&p) {
+            skip(skipped, &p, "Excel lock file (~$…), not data");
+        } else if earlier_outputs::is_report_file(&p) {
+            skip(skipped, &p, earlier_outputs::REASON);
+        } else {
             out.push(p);
         }
     }
     Ok(())
 }
+
+/// Why a FIFO, socket or device found in a folder is not read.
+pub const NOT_A_FILE: &str = "not a regular file (a FIFO, socket or device): not searched";
 
 /// Expands the inputs: files as given, folders searched recursively for the input
 /// extensions. Sorted and de-duplicated; a path that does not exist is a failure.
@@ -320,6 +336,7 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
     let mut files: BTreeMap<PathBuf, Given> = BTreeMap::new();
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     // A file named again (in a folder, then by itself) keeps what was said of it.
     let mut take = |path: PathBuf, input: &InputFile| {
         let slot = files.entry(path).or_insert((None, None));
@@ -347,7 +364,7 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
             });
         } else if path.is_dir() {
             let mut found = Vec::new();
-            if let Err(e) = walk(path, &mut found, &mut skipped) {
+            if let Err(e) = walk(path, &mut seen, &mut found, &mut skipped) {
                 failures.push(e);
             }
             for f in found {
@@ -467,6 +484,45 @@ fn place_table(
 /// One input file may have at most this many bytes: it is read whole into memory.
 pub const MAX_FILE_BYTES: u64 = 4 << 30;
 
+/// The longest line a text input may have. Real exports' rows are well under 4 KiB; a
+/// cell is at most [`table::MAX_CELL_BYTES`]. Past it a line is cut before it is split
+/// into cells (a 200 MB one-line CSV became 100 million cells and 13 GB): its row is
+/// read from its first MiB — rejected, as no real row is that long — and a warning names
+/// the line.
+pub const MAX_ROW_BYTES: usize = text::MAX_LINE_BYTES;
+
+/// Reads a file whole, but never more than one byte past [`MAX_FILE_BYTES`]. A pipe or a
+/// device has no size to check first: it is read in steps, and reading stops as soon as
+/// its last line passes [`MAX_ROW_BYTES`] (`/dev/zero` stops after a MiB, not at the
+/// file limit).
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() {
+        let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize);
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    const STEP: u64 = 1 << 20;
+    let mut bytes = Vec::new();
+    let mut line_start = 0;
+    let mut stream = file.take(MAX_FILE_BYTES + 1);
+    loop {
+        let before = bytes.len();
+        let n = (&mut stream).take(STEP).read_to_end(&mut bytes)?;
+        if n == 0 {
+            return Ok(bytes);
+        }
+        if let Some(last) = memchr::memrchr(b'\n', &bytes[before..]) {
+            line_start = before + last + 1;
+        }
+        if bytes.len() - line_start > MAX_ROW_BYTES {
+            return Ok(bytes);
+        }
+    }
+}
+
 /// Why a text file is not worth reading as a table, if it is not.
 fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -523,13 +579,23 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
         });
         return result;
     }
-    let bytes = match std::fs::read(&input.path) {
+    let bytes = match read_bounded(&input.path) {
         Ok(b) => b,
         Err(source) => {
             result.failures.push(InputError::Io { path, source });
             return result;
         }
     };
+    // A pipe or device has no size to check beforehand: what passes the limit is refused
+    // once the limit is read (`/dev/zero` named as an input stops there).
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        result.failures.push(InputError::TooLarge {
+            path,
+            size: bytes.len() as u64 >> 20,
+            limit: MAX_FILE_BYTES >> 20,
+        });
+        return result;
+    }
     let ext = input
         .path
         .extension()
@@ -598,6 +664,17 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
     );
     match parsed {
         Ok(t) => {
+            if let Some(first) = t.cut_lines.first() {
+                result.notes.push(format!(
+                    "{path}: line {first}{} longer than {} KiB: only the first {} KiB of each read",
+                    match t.cut_lines.len() - 1 {
+                        0 => String::new(),
+                        n => format!(" and {n} more"),
+                    },
+                    MAX_ROW_BYTES >> 10,
+                    MAX_ROW_BYTES >> 10,
+                ));
+            }
             place_table(
                 &mut result,
                 &path,

@@ -328,6 +328,40 @@ pub struct TextTable {
     pub output: TableOutput,
     /// Tables further down, each under a header of its own (SPEC 2.1 stacked tables).
     pub more: Vec<StackedTable>,
+    /// Lines (from 1) longer than [`MAX_LINE_BYTES`], read only up to it.
+    pub cut_lines: Vec<usize>,
+}
+
+/// The longest line read whole; see `ingest::MAX_ROW_BYTES`.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// `body` with every line longer than [`MAX_LINE_BYTES`] cut to that length, and the
+/// numbers of the lines cut; borrowed as it is when no line is that long (one memchr
+/// pass).
+fn cut_long_lines(body: Cow<'_, [u8]>) -> (Cow<'_, [u8]>, Vec<usize>) {
+    let ends = || memchr::memchr_iter(b'\n', &body).chain(std::iter::once(body.len()));
+    let mut start = 0;
+    let mut long = Vec::new();
+    for (i, end) in ends().enumerate() {
+        if end - start > MAX_LINE_BYTES {
+            long.push(i + 1);
+        }
+        start = end + 1;
+    }
+    if long.is_empty() {
+        return (body, long);
+    }
+    let mut cut = Vec::with_capacity(body.len().min(64 << 20));
+    let mut start = 0;
+    for end in ends() {
+        let line = &body[start.min(body.len())..end];
+        cut.extend_from_slice(&line[..line.len().min(MAX_LINE_BYTES)]);
+        if end < body.len() {
+            cut.push(b'\n');
+        }
+        start = end + 1;
+    }
+    (Cow::Owned(cut), long)
 }
 
 /// Where a table stacked under another starts in the data: the byte offset of the span
@@ -482,7 +516,7 @@ fn swallowing_cell(record: &ByteRecord, delimiter: u8, width: usize) -> Option<u
 /// (usually one).
 pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
     let (encoding, damaged_spots) = detect(bytes);
-    let body = body(bytes, encoding);
+    let (body, cut_lines) = cut_long_lines(body(bytes, encoding));
     let delimiter = detect_delimiter(&body);
     let gbk = encoding == TextEncoding::Gb18030;
     let (reader, mut restart) = read_table(&body, delimiter, gbk, opts.clone())?;
@@ -511,6 +545,7 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
         detection,
         output,
         more,
+        cut_lines,
     })
 }
 

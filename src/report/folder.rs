@@ -74,11 +74,10 @@ impl Claim {
                 path: target.display().to_string(),
                 reason: "name a folder for the reports, e.g. -o recon-out".into(),
             })?;
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+        // Empty for a name in the current folder, so that the names said are as given.
+        let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
+        let here = folder(&parent);
+        std::fs::create_dir_all(here).map_err(io_error(here))?;
         let lock = Lock::acquire(&parent.join(format!("{name}.lock")), wait, on_wait)?;
         let claim = Claim {
             target: target.to_path_buf(),
@@ -104,7 +103,7 @@ impl Claim {
             format!(".{}.tmp-", self.name),
             format!(".{}.old-", self.name),
         );
-        let Ok(entries) = std::fs::read_dir(&self.parent) else {
+        let Ok(entries) = std::fs::read_dir(folder(&self.parent)) else {
             return;
         };
         for entry in entries.flatten() {
@@ -112,7 +111,7 @@ impl Claim {
             if !(name.starts_with(&tmp) || name.starts_with(&old)) {
                 continue;
             }
-            let path = entry.path();
+            let path = self.parent.join(entry.file_name());
             // Not followed: a symlink of that name is removed itself, never its target.
             match entry.file_type() {
                 Ok(t) if t.is_dir() => {
@@ -157,9 +156,10 @@ impl Claim {
             builder.permissions(std::fs::Permissions::from_mode(0o777));
         }
         let dir = builder
-            .tempdir_in(&self.parent)
-            .map_err(io_error(&self.parent))?;
-        Ok(dir.keep())
+            .tempdir_in(folder(&self.parent))
+            .map_err(io_error(folder(&self.parent)))?;
+        let made = dir.keep();
+        Ok(self.parent.join(made.file_name().unwrap_or_default()))
     }
 
     fn failed_folder(&self) -> Result<PathBuf, OutputError> {
@@ -234,6 +234,15 @@ impl Drop for Staged {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.path);
         }
+    }
+}
+
+/// `parent` as a folder to open: the current one when it is empty.
+fn folder(parent: &Path) -> &Path {
+    if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
     }
 }
 

@@ -116,7 +116,11 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
     if lang == Lang::En {
         return Cow::Borrowed(reason);
     }
-    const FIXED: [(&str, &str); 5] = [
+    const FIXED: [(&str, &str); 6] = [
+        (
+            crate::ingest::NOT_A_FILE,
+            "不是普通文件(管道、套接字或设备),不读取",
+        ),
         (
             crate::ingest::earlier_outputs::REASON,
             "本工具以前运行的输出(报告),不作为输入读取",
