@@ -359,7 +359,7 @@ fn one_row_per_rejection_reason() {
         ("c.csv", 10, "id_invalid"),
         ("c.csv", 11, "unknown_status"),
         ("c.csv", 13, "unknown_category"),
-        ("c.csv", 14, "out_of_range"),
+        ("c.csv", 14, "no_such_day"),
         ("c.csv", 15, "not_a_date"),
         ("r.csv", 3, "unknown_account_status"),
         ("s.csv", 3, "no_amount"),

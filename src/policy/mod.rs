@@ -104,6 +104,9 @@ struct NoAccountFile {
 #[serde(deny_unknown_fields)]
 struct RatesFile {
     employee: Option<Num>,
+    /// `[rates.tiers]`: the employee's rate in a tier that has its own (`"二档" = "0.002"`).
+    #[serde(default)]
+    tiers: std::collections::BTreeMap<String, Num>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,8 +182,11 @@ pub struct Policy {
     pub no_account_insurance: Vec<String>,
     /// Tier names without an account, matched as contained in the tier cell.
     pub no_account_tiers: Vec<String>,
-    /// `rates.employee`: enables RATE_MISMATCH.
+    /// `rates.employee`: enables RATE_MISMATCH. Read through [`Policy::employee_rate_for`].
     pub employee_rate: Option<Decimal>,
+    /// `[rates.tiers]`: tiers whose employee rate differs from `rates.employee`, matched as
+    /// contained in the tier cell (as `no_account.tiers`).
+    pub tier_rates: Vec<(String, Decimal)>,
     /// `[retirement]`: statutory retirement ages, for explanations only (SPEC 2.2).
     pub retirement: RetirementAges,
     /// `timing.base_adjust_month`: the month contribution bases are reset each year.
@@ -207,6 +213,18 @@ impl Default for RetirementAges {
 }
 
 impl Policy {
+    /// The employee's contribution rate in `tier`: `[rates.tiers]`'s entry whose name the
+    /// tier cell contains (the longest, when several do), else `rates.employee`.
+    pub fn employee_rate_for(&self, tier: Option<&str>) -> Option<Decimal> {
+        let tier = tier.unwrap_or("");
+        self.tier_rates
+            .iter()
+            .filter(|(name, _)| !tier.is_empty() && tier.contains(name.as_str()))
+            .max_by_key(|(name, _)| name.len())
+            .map(|(_, rate)| *rate)
+            .or(self.employee_rate)
+    }
+
     /// The rule in force for period `p`; before the first rule, the first rule.
     pub fn rule_at(&self, p: Period) -> &Rule {
         let i = self.rules.partition_point(|r| r.from <= p);
@@ -286,6 +304,13 @@ impl Policy {
             None => None,
             Some(n) => Some(fraction("rates.employee".into(), n)?),
         };
+        let mut tier_rates = Vec::with_capacity(file.rates.tiers.len());
+        for (tier, n) in &file.rates.tiers {
+            if tier.trim().is_empty() {
+                return Err(invalid("rates.tiers".into(), "a tier name is empty"));
+            }
+            tier_rates.push((tier.clone(), fraction(format!("rates.tiers.{tier}"), n)?));
+        }
         if file.rule.is_empty() {
             return Err(invalid("rule".into(), "at least one [[rule]] is needed"));
         }
@@ -403,6 +428,7 @@ impl Policy {
             no_account_insurance: file.no_account.insurance,
             no_account_tiers: file.no_account.tiers,
             employee_rate,
+            tier_rates,
             retirement,
             base_adjust_month,
             rules,
@@ -483,6 +509,7 @@ retiree = [ { amount = "83.00" } ]
         assert_eq!(p.credit_lag_months, 1);
         assert_eq!(p.tolerance, dec("0.01"));
         assert_eq!(p.employee_rate, Some(dec("0.02")));
+        assert_eq!(p.employee_rate_for(Some("二档")), Some(dec("0.02")));
         let old = p.rule_at(Period::new(2022, 8).unwrap());
         assert_eq!(old.employer_to_account.at(34), dec("0.008"));
         assert_eq!(old.employer_to_account.at(35), dec("0.01"));

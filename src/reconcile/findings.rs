@@ -377,7 +377,27 @@ struct Variant {
     text: [&'static str; 2],
 }
 
-const VARIANTS: [Variant; 4] = [
+const VARIANTS: [Variant; 6] = [
+    // A family-sharing debit whose statement names no beneficiary.
+    Variant {
+        code: FamilySharing,
+        key: "who",
+        present: false,
+        text: [
+            "{date} 家庭共济支出 {amount} 元({kind}),明细未列出使用人。",
+            "{date}: {amount} yuan paid for a relative from the account ({kind}); the statement does not say for whom.",
+        ],
+    },
+    // No account in the tier, but the statement shows money in the account.
+    Variant {
+        code: NoAccount,
+        key: "balance",
+        present: true,
+        text: [
+            "{period} 至 {to} 参保类型/档次为「{kind}」,按政策这段时间不划入个人账户。明细余额 {balance} 元来自其他时期或来源,不受影响。",
+            "{period} to {to}: insured as \"{kind}\", which has no personal account under the policy, so nothing is credited for these months. The balance of {balance} yuan on the statement comes from other periods or sources and is not affected.",
+        ],
+    },
     // A period whose expected credit could not be worked out (EXPECTATION_UNKNOWN).
     Variant {
         code: CreditMissing,

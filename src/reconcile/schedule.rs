@@ -397,12 +397,12 @@ pub(crate) fn schedule(
         });
         let credited_at_all = s.paid && (!s.backpay || policy.backpay_credited);
         (s.expected, s.expected_from) = match (&s.formula, credited_at_all) {
-            (Some(f), true) => match estimate(s, f, policy.employee_rate) {
+            (Some(f), true) => match estimate(s, f, policy.employee_rate_for(s.tier.as_deref())) {
                 Ok((amount, from)) => {
                     // A stated credit other than the formula gives is no finding; the
                     // run's warnings count it per source.
                     s.stated_differs = from == ExpectedFrom::Stated
-                        && from_formula(s, f, policy.employee_rate)
+                        && from_formula(s, f, policy.employee_rate_for(s.tier.as_deref()))
                             .is_ok_and(|(formula, _)| (formula - amount).abs() > ctx.tolerance);
                     (amount + s.owed.unwrap_or_default(), Some(from))
                 }

@@ -72,7 +72,8 @@ fn ymd(y: u64, m: u64, d: u64) -> Result<NaiveDate, ValueError> {
     if !(Period::MIN_YEAR..=Period::MAX_YEAR).contains(&year) || !(1..=12).contains(&m) {
         return Err(ValueError::OutOfRange);
     }
-    NaiveDate::from_ymd_opt(year, m as u32, d as u32).ok_or(ValueError::OutOfRange)
+    // The year and month are good: a day the month does not have is said as such.
+    NaiveDate::from_ymd_opt(year, m as u32, d as u32).ok_or(ValueError::NoSuchDay)
 }
 
 fn ym(y: u64, m: u64) -> Result<Period, ValueError> {
@@ -541,7 +542,7 @@ mod tests {
             date_time(&Cell::Int(20240315)),
             Ok(Some(at(2024, 3, 15, 0, 0, 0)))
         );
-        assert_eq!(date(&t("2024-02-30")), Err(ValueError::OutOfRange));
+        assert_eq!(date(&t("2024-02-30")), Err(ValueError::NoSuchDay));
         assert_eq!(date(&t("2024-03-15 25:00")), Err(ValueError::NotADate));
         assert_eq!(date(&t("yesterday")), Err(ValueError::NotADate));
         assert_eq!(date(&t("15/03/2024")), Err(ValueError::NotADate));

@@ -87,6 +87,8 @@ pub enum ValueError {
     NotADate,
     #[error("year or month out of range")]
     OutOfRange,
+    #[error("no such day in that month (such as 30 February)")]
+    NoSuchDay,
     #[error("ID number in scientific notation: Excel dropped its last digits")]
     IdScientific,
     #[error("ID stored as a number with more than 15 digits: Excel dropped its last digits")]
@@ -130,6 +132,7 @@ impl ValueError {
             ValueError::NotAPeriod => "not_a_period",
             ValueError::NotADate => "not_a_date",
             ValueError::OutOfRange => "out_of_range",
+            ValueError::NoSuchDay => "no_such_day",
             ValueError::IdScientific => "id_scientific",
             ValueError::IdPrecisionLost => "id_precision_lost",
             ValueError::IdInvalid => "id_invalid",
@@ -155,6 +158,7 @@ impl ValueError {
             ValueError::NotAPeriod => "不是年月(所属期)",
             ValueError::NotADate => "不是日期",
             ValueError::OutOfRange => "年份或月份超出范围",
+            ValueError::NoSuchDay => "该月没有这一天(如2月30日)",
             ValueError::IdScientific => {
                 "证件号码是科学计数法(如3.20102E+17),Excel已丢失末尾数字:请将该列设为文本后重新导出"
             }

@@ -45,6 +45,18 @@ fn starts_with_any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| n.starts_with(w))
 }
 
+/// A remark that says it is one: a note mark followed by a colon or a number (注：…,
+/// 说明: …, 注1、…). Its text may run on over several cells when it holds a comma.
+fn is_remark(text: &str) -> bool {
+    let t = text.trim();
+    NOTE_MARKS.iter().any(|mark| {
+        t.strip_prefix(mark).is_some_and(|rest| {
+            rest.trim_start()
+                .starts_with(|c: char| matches!(c, '：' | ':' | '、' | '1'..='9' | '１'..='９'))
+        })
+    })
+}
+
 fn person(cell: &Cell) -> ValueResult<(Text, bool)> {
     values::person_key(cell).map(|k| k.map(|k| (Text::from(k.id), k.bad_check_digit)))
 }
@@ -559,8 +571,18 @@ fn skip_kind<R: Row + ?Sized>(layout: &Layout, row: &R) -> Option<Outside> {
     let required_blank = required
         .iter()
         .all(|f| layout.map.column(*f).is_none_or(|c| row.cell(c).is_blank()));
-    // A lone text with no ID (a remark, or the title of a table stacked below) is a note.
+    // A lone text with no ID (a remark, or the title of a table stacked below) is a note;
+    // so is a remark mid-file that a comma split over cells (注：以上数据仅供参考,以…), as
+    // long as no cell of it holds an ID.
     let lone = nonblank.len() == 1 && !pid_is_id;
+    let remark = !pid_is_id
+        && is_remark(&row.cell(first).to_text())
+        && !nonblank
+            .iter()
+            .any(|&i| values::person_key(&row.cell(i)).is_ok_and(|k| k.is_some()));
+    if remark {
+        return Some(Outside::Skip(SkipKind::Note));
+    }
     if lone
         || required_blank
             && (nonblank.len() == 1 || starts_with_any(&row.cell(first).to_text(), &NOTE_MARKS))

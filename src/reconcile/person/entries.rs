@@ -60,14 +60,19 @@ impl Person<'_> {
                     } else {
                         Severity::Info
                     };
-                    let who_text = if who.is_empty() { "-".to_string() } else { who };
+                    // Without a beneficiary the message says the statement names none
+                    // (it said "for -.").
+                    let mut args = entry_args().to_vec();
+                    if !who.is_empty() {
+                        args.push(("who", who));
+                    }
                     self.finding_with(
                         Code::FamilySharing,
                         severity,
                         Some(month),
                         None,
                         (None, Some(-e.amount)),
-                        &[entry_args().as_slice(), &[("who", who_text)]].concat(),
+                        &args,
                     );
                 }
                 EntryKind::Clearing | EntryKind::TransferOut => {

@@ -83,16 +83,23 @@ impl Person<'_> {
 
     /// NO_ACCOUNT: one finding per run of periods without an account.
     pub(crate) fn no_account_runs(&mut self, sched: &[Scheduled], months: &mut [MonthRow]) {
+        // "A zero balance is expected" is said only to someone whose statement does not
+        // show money in the account (someone with 2,014 yuan was told it).
+        let balance = self
+            .entries
+            .iter()
+            .rev()
+            .find_map(|e| e.balance)
+            .filter(|b| *b != Money::ZERO)
+            .map(crate::reconcile::yuan);
         for (a, b) in runs(sched, |s| !s.has_account()) {
             let kind = sched[a].insurance_label();
             let (from, to) = (sched[a].period, sched[b].period);
-            self.finding(
-                Code::NoAccount,
-                Some(from),
-                Some(to),
-                (None, None),
-                &[("kind", kind)],
-            );
+            let mut args = vec![("kind", kind)];
+            if let Some(balance) = &balance {
+                args.push(("balance", balance.clone()));
+            }
+            self.finding(Code::NoAccount, Some(from), Some(to), (None, None), &args);
             for m in &mut months[a..=b] {
                 m.codes.push(Code::NoAccount);
             }
