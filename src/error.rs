@@ -41,6 +41,53 @@ pub enum InputError {
 }
 
 impl InputError {
+    /// The message in `lang`: in zh the sentence is Chinese, what came from the file or
+    /// the system (a sheet name, an OS or workbook error) kept as it is.
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            InputError::NotFound { path } => format!("{path}: 找不到该文件或文件夹"),
+            InputError::TooLarge { path, size, limit } => {
+                format!("{path}: {size} MiB,超过单个输入 {limit} MiB 的上限")
+            }
+            InputError::Io { path, source } => format!("{path}: 无法读取: {source}"),
+            InputError::Workbook { path, message } => {
+                format!("{path}: 不是可读取的工作簿: {message}")
+            }
+            InputError::Sheet {
+                path,
+                sheet,
+                message,
+            } => format!("{path} [{sheet}]: 无法读取该工作表: {message}"),
+            InputError::MissingColumns {
+                path,
+                sheet,
+                kind,
+                missing,
+                rows,
+            } => format!(
+                "{path}{}: 指定按{}读取,但前 {rows} 行中没有表头包含 {missing}",
+                sheet_label(sheet),
+                match kind {
+                    crate::records::Kind::Contributions => "缴费记录",
+                    crate::records::Kind::Statement => "账户明细",
+                    crate::records::Kind::Roster => "花名册",
+                }
+            ),
+            InputError::Text {
+                path,
+                sheet,
+                message,
+            } => format!(
+                "{path}{}: 无法按分隔文本读取: {message}",
+                sheet_label(sheet)
+            ),
+        }
+    }
+
     /// The file (or folder) the error is about.
     pub fn path(&self) -> &str {
         match self {

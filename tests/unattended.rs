@@ -579,3 +579,69 @@ fn an_endless_input_stops() {
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(stdout.contains("/dev/zero: binary data"), "{stdout}");
 }
+
+/// The console (SPEC 2.3): severity counts; each code with its Chinese label, errors
+/// first, then warnings, then info; skipped inputs with reasons; unread columns; rejected
+/// rows with where rejected.csv is; where the reports went (was: the top five codes by
+/// count, none of the three errors among them, and nothing of skipped files).
+#[test]
+fn the_console_leads_with_what_matters() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let assert = bin()
+        .args([
+            "reconcile",
+            "samples/",
+            "--policy",
+            "samples/policy.toml",
+            "--as-of",
+            "2025-06-30",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[1].starts_with("问题:错误 "), "{stdout}");
+    let rank = |l: &str| {
+        ["  错误 ", "  警告 ", "  提示 "]
+            .iter()
+            .position(|p| l.starts_with(p))
+    };
+    let ranks: Vec<usize> = lines.iter().filter_map(|l| rank(l)).collect();
+    assert!(
+        ranks.len() > 10 && ranks.windows(2).all(|w| w[0] <= w[1]),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("应划未划") && stdout.contains("CREDIT_MISSING"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("跳过的输入") && stdout.contains("前 30 行中没有"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("未读取的列"), "{stdout}");
+    let rejected = out.join("rejected.csv").display().to_string();
+    assert!(
+        stdout.contains(&format!("拒绝 1 行(文件、行、列、原因见 {rejected})")),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines.last().unwrap(),
+        &format!("报告已写入 {}", out.display())
+    );
+}
+
+/// `--help` examples keep their line breaks.
+#[test]
+fn help_examples_keep_their_lines() {
+    let assert = bin().args(["reconcile", "--help"]).assert().code(0);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout
+            .contains("Examples:\n  yibao-recon reconcile samples/\n  yibao-recon reconcile 缴费/"),
+        "{stdout}"
+    );
+}

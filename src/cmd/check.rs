@@ -15,12 +15,10 @@ use crate::cli::InputArgs;
 /// rejected rows.
 ///
 /// Exit status: 0 all rows read; 1 some rows rejected; 2 a file could not be read at all.
-///
-/// Examples:
-///   yibao-recon check samples/
-///   yibao-recon check 缴费明细.xlsx 账户明细.csv --rejected rejected.csv
-///   yibao-recon check --statements export.txt --lang en
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  yibao-recon check samples/\n  yibao-recon check 缴费明细.xlsx 账户明细.csv --rejected rejected.csv\n  yibao-recon check --statements export.txt --lang en"
+)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,

@@ -16,11 +16,10 @@ use crate::cli::RunArgs;
 /// credits, and the changes of base, rule and tier.
 ///
 /// PERSON is an ID number, a person number, or a name when only one person has it.
-///
-/// Examples:
-///   yibao-recon explain 张伟 samples/
-///   yibao-recon explain 320102198503151234 缴费.xlsx 明细.csv --policy nanjing
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  yibao-recon explain 张伟 samples/\n  yibao-recon explain 320102198503151234 缴费.xlsx 明细.csv --policy nanjing"
+)]
 pub struct ExplainArgs {
     /// ID number, person number, or name.
     pub person: String,
@@ -417,7 +416,9 @@ pub fn page(
         any = true;
         let _ = writeln!(s, "{}", lang.pick(z, e));
         for f in items {
-            let _ = writeln!(s, "  [{}] {}", f.code, ids.text(&f.message));
+            // In zh the label, the code name beside it (SPEC 2.3).
+            let code = yibao_recon::report::labels::cell("code", f.code.name(), lang);
+            let _ = writeln!(s, "  [{code}] {}", ids.text(&f.message));
         }
         s.push('\n');
     }

@@ -11,12 +11,10 @@ use super::reconcile::FailOn;
 /// Merge the output folders of `reconcile --shard I/N` runs (all N of them) into one report
 /// set identical to a single run's: findings.csv, months.csv, persons.csv, rejected.csv,
 /// summary.json, findings.jsonl and (when the shards wrote them) the Parquet files.
-///
-/// Example (a Slurm array or Kubernetes indexed job runs the shards):
-///   yibao-recon reconcile data/ --shard 0/4 -o out/0 --format csv,json
-///   …
-///   yibao-recon merge out/0 out/1 out/2 out/3 -o out/all
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Example (a Slurm array or Kubernetes indexed job runs the shards):\n  yibao-recon reconcile data/ --shard 0/4 -o out/0 --format csv,json\n  …\n  yibao-recon merge out/0 out/1 out/2 out/3 -o out/all"
+)]
 pub struct MergeArgs {
     /// The shards' output folders.
     #[arg(required = true)]

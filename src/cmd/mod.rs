@@ -17,7 +17,7 @@ pub fn print_failures(batch: &yibao_recon::ingest::Batch, input: &crate::cli::In
         eprintln!(
             "{}: {}",
             input.lang.pick("无法读取", "cannot read"),
-            input.ids().text(&failure.to_string())
+            input.ids().text(&failure.message(input.lang))
         );
     }
 }

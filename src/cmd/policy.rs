@@ -5,12 +5,10 @@ use yibao_recon::exit;
 use yibao_recon::policy::{Policy, presets};
 
 /// Crediting-rule presets and policy files.
-///
-/// Examples:
-///   yibao-recon policy list
-///   yibao-recon policy show beijing > mycity.toml
-///   yibao-recon policy check mycity.toml
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  yibao-recon policy list\n  yibao-recon policy show beijing > mycity.toml\n  yibao-recon policy check mycity.toml"
+)]
 pub enum PolicyCommand {
     /// List the embedded presets.
     List,

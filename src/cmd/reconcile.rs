@@ -16,12 +16,10 @@ use crate::cli::{RunArgs, Timings};
 ///
 /// Exit status: 0 no finding at or above --fail-on; 1 such findings, or rejected rows;
 /// 2 could not run.
-///
-/// Examples:
-///   yibao-recon reconcile samples/
-///   yibao-recon reconcile 缴费/ 明细/ --roster 花名册.xlsx --policy beijing -o out/
-///   yibao-recon reconcile data/ --as-of 2024-07-31 --fail-on warning --lang en
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  yibao-recon reconcile samples/\n  yibao-recon reconcile 缴费/ 明细/ --roster 花名册.xlsx --policy beijing -o out/\n  yibao-recon reconcile data/ --as-of 2024-07-31 --fail-on warning --lang en"
+)]
 pub struct ReconcileArgs {
     #[command(flatten)]
     pub run: RunArgs,

@@ -12,12 +12,10 @@ use crate::cli::InputArgs;
 
 /// Run a job file: read its inputs, reconcile under its policy, write the reports into a
 /// dated folder, and changes.csv against the previous run.
-///
-/// Examples:
-///   yibao-recon init                 # writes yibao-recon.toml to start from
-///   yibao-recon run yibao-recon.toml
-///   yibao-recon run /srv/hr/job.toml -q -j 2
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  yibao-recon init                 # writes yibao-recon.toml to start from\n  yibao-recon run yibao-recon.toml\n  yibao-recon run /srv/hr/job.toml -q -j 2"
+)]
 pub struct RunJobArgs {
     /// The job file (see `yibao-recon init`).
     pub job: PathBuf,
