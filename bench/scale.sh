@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scale benchmark: the tool against the floor and the DuckDB peer, on the same files, in
+# Scale benchmark: the tool against the floor and an analyst's DuckDB and polars peers, on the same files, in
 # one run on one machine.
 #
 #   bench/scale.sh                       # 10k, 100k and 1M people × 36 months, 5 runs each
@@ -12,14 +12,17 @@
 #            for the workbooks), one thread, nothing parsed
 #   tool-j1  yibao-recon reconcile -j 1 --format csv,json, phases from --timings
 #   tool-jN  the same on all cores
-#   convert  bench/peer.py --convert: GBK and XLSX to UTF-8 CSV, which DuckDB needs offline
-#   peer     bench/peer.py + bench/peer.sql in DuckDB on all cores (conversion not included)
+#   convert  ../shared/peer/convert.py: GBK and XLSX to UTF-8 CSV, which the peers need offline
+#   duckdb   the analyst's peer in DuckDB (../shared/peer/peer_duckdb.py) on all cores
+#   polars   the analyst's peer in polars (../shared/peer/peer_polars.py) on all cores
+#            (both written independently of this project; conversion not included)
 # Runs are interleaved, each after reading its inputs into the page cache and emptying
 # its output folder (both untimed);
 # each figure is the median of RUNS (peak RSS: the median run's); the last column lists
 # every run's seconds, sorted, so that the VM's noise shows beside the median.
 # A run that would not fit in memory (estimated from the per-person-month peaks measured
-# at 100k: tool ~0.3 KB, reckoned at 0.4; DuckDB ~2.2 KB) is skipped and says so.
+# at 100k: tool ~0.3 KB, reckoned at 0.4; the peers ~1 KB, reckoned at 1.3) is skipped
+# and says so.
 # Prints a Markdown table and writes it to bench/out/scale.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +37,10 @@ mkdir -p "$DATA" "$OUT"
 
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench needs GNU time (apt-get install time)" >&2; exit 2; }
-python3 -c 'import duckdb, python_calamine' 2>/dev/null ||
-  python3 -m pip install --quiet 'duckdb==2.0.1' python-calamine
+PEER=${PEER:-../shared/peer}
+[ -f "$PEER/peer_duckdb.py" ] || { echo "bench needs the analyst's peer in $PEER" >&2; exit 2; }
+python3 -c 'import duckdb, polars, python_calamine' 2>/dev/null ||
+  python3 -m pip install --quiet 'duckdb==2.0.1' polars python-calamine
 cargo build --release --quiet --bin yibao-recon --example gen_bench --example raw_read
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=$TARGET/release/yibao-recon
@@ -58,7 +63,7 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
 table="$OUT/scale.md"
 {
-  echo "| set | input MB (CSV MB) | rows | run | seconds | read | normalise | match | write | rows/s | MB/s | peak RSS MB | RSS ÷ CSV | floor ÷ run | run ÷ peer | each run (s) |"
+  echo "| set | input MB (CSV MB) | rows | run | seconds | read | normalise | match | write | rows/s | MB/s | peak RSS MB | RSS ÷ CSV | floor ÷ run | run ÷ duckdb | each run (s) |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$table"
 
@@ -80,15 +85,16 @@ for people in $SIZES; do
   fits() { awk -v n="$((people * MONTHS))" -v per="$1" -v a="$available_kb" 'BEGIN { exit !(n * per < 0.9 * a) }'; }
   runs=(floor)
   skipped=()
-  for run in tool-j1 "tool-j$JOBS" peer; do
-    per=0.4; [ "$run" = peer ] && per=2.2
+  for run in tool-j1 "tool-j$JOBS" duckdb polars; do
+    per=0.4; case $run in duckdb | polars) per=1.3 ;; esac
     if fits "$per"; then runs+=("$run"); else skipped+=("$run:$(awk -v n="$((people * MONTHS))" -v per="$per" 'BEGIN { printf "%.0f", n * per / 1048576 }')"); fi
   done
   # The peer's input: converted once; the conversion is timed on its own.
   utf8="$DATA/${set_name}_utf8"
   extra=()
-  if [[ " ${runs[*]} " == *" peer "* ]]; then
-    read -r convert_s convert_kb < <(run_once python3 bench/peer.py --convert "$dir" "$utf8")
+  if [[ " ${runs[*]} " == *" duckdb "* || " ${runs[*]} " == *" polars "* ]]; then
+    rm -rf "$utf8"
+    read -r convert_s convert_kb < <(run_once python3 "$PEER/convert.py" "$dir" "$utf8")
     extra=(convert)
   fi
   repeats=${RUNS:-$([ "$people" -ge 1000000 ] && echo 3 || echo 5)}
@@ -98,11 +104,12 @@ for people in $SIZES; do
         floor) cmd=("$RAW" "${files[@]}") ;;
         tool-j*) cmd=("$BIN" reconcile "$dir" --policy samples/policy.toml --as-of "$AS_OF"
                      -q --timings --format csv,json -j "${run#tool-j}" -o "$OUT/$set_name-$run") ;;
-        peer) cmd=(python3 bench/peer.py "$utf8" "$OUT/$set_name-peer" "${AS_OF%-*}-01" "$JOBS") ;;
+        duckdb) cmd=(python3 "$PEER/peer_duckdb.py" "$utf8" "$OUT/$set_name-$run" "${AS_OF%-*}" "$JOBS") ;;
+        polars) cmd=(python3 "$PEER/peer_polars.py" "$utf8" "$OUT/$set_name-$run" "${AS_OF%-*}" "$JOBS") ;;
       esac
       # Inputs read into the page cache first, untimed: this VM drops its cache now and
       # then, and a run that met a cold cache would be timing the disk.
-      if [ "$run" = peer ]; then cat "$utf8"/* >/dev/null; else cat "${files[@]}" >/dev/null; fi
+      case $run in duckdb | polars) cat "$utf8"/* >/dev/null ;; *) cat "${files[@]}" >/dev/null ;; esac
       # Each run writes into an empty folder, also untimed: replacing the last run's files
       # (half a GB at 100k) cost this ext4, mounted with discard, 0.2-0.3 s that belong to
       # the file system rather than to the run.
@@ -113,7 +120,7 @@ for people in $SIZES; do
     done
   done
   floor_s=$(printf '%s' "${secs[floor]}" | median | awk '{ print $1 }')
-  peer_s=$(printf '%s' "${secs[peer]:-}" | median | awk '{ print $1 }')
+  peer_s=$(printf '%s' "${secs[duckdb]:-}" | median | awk '{ print $1 }')
   for run in "${runs[@]}" "${extra[@]}"; do
     if [ "$run" = convert ]; then
       line="$convert_s $convert_kb - - - -"
@@ -142,6 +149,6 @@ done
 
 {
   echo
-  echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%d); yibao-recon $(git rev-parse --short HEAD); duckdb $(python3 -c 'import duckdb; print(duckdb.__version__)')"
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%d); yibao-recon $(git rev-parse --short HEAD); duckdb $(python3 -c 'import duckdb; print(duckdb.__version__)'), polars $(python3 -c 'import polars; print(polars.__version__)')"
 } >>"$table"
 cat "$table"

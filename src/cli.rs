@@ -1,59 +1,15 @@
-//! Command-line definitions (clap derive). Parsed once into these structs; each subcommand
-//! module turns them into library calls.
+//! The flags commands share (clap derive): inputs, policy, language, IDs, threads. It
+//! imports no command code: `cmd/` owns the command tree and uses these.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::{ArgMatches, Args, Parser, Subcommand};
+use clap::{ArgMatches, Args};
 use yibao_recon::ingest::InputFile;
 use yibao_recon::ingest::layouts::identity::Identity;
 use yibao_recon::lang::Lang;
 use yibao_recon::mask::IdDisplay;
 use yibao_recon::records::Kind;
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "yibao-recon",
-    version,
-    about = "Reconcile employee medical-insurance personal accounts (职工医保个人账户): contribution records against account statements.",
-    propagate_version = true
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-impl Cli {
-    /// Places every `--person` of the subcommand by its position (see
-    /// [`InputArgs::place_persons`]); clap's derive keeps values, not where they stood.
-    pub fn place_persons(&mut self, matches: &ArgMatches) -> Result<(), String> {
-        let Some((_, sub)) = matches.subcommand() else {
-            return Ok(());
-        };
-        match &mut self.command {
-            Command::Reconcile(a) => a.run.input.place_persons(sub),
-            Command::Explain(a) => a.run.input.place_persons(sub),
-            Command::Check(a) => a.input.place_persons(sub),
-            _ => Ok(()),
-        }
-    }
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    Reconcile(crate::cmd::reconcile::ReconcileArgs),
-    Explain(crate::cmd::explain::ExplainArgs),
-    Check(crate::cmd::check::CheckArgs),
-    #[command(subcommand)]
-    Policy(crate::cmd::policy::PolicyCommand),
-    Schema(crate::cmd::schema::SchemaArgs),
-    Merge(crate::cmd::merge::MergeArgs),
-    Run(crate::cmd::run::RunJobArgs),
-    Init(crate::cmd::run::InitArgs),
-    Completions(crate::cmd::completions::CompletionsArgs),
-    /// Print the manual page (roff).
-    Man,
-}
 
 /// Inputs and the options every reading command shares.
 #[derive(Debug, Args)]
@@ -176,7 +132,7 @@ impl InputArgs {
     /// (`matches` are the subcommand's): for the --contributions/--statements file just
     /// before it, or for every INPUT when none comes before it. A --name goes with the
     /// --person before it (or the first one, when it comes first).
-    fn place_persons(&mut self, matches: &ArgMatches) -> Result<(), String> {
+    pub fn place_persons(&mut self, matches: &ArgMatches) -> Result<(), String> {
         let at = |id: &str| -> Vec<usize> {
             matches
                 .indices_of(id)
@@ -260,97 +216,4 @@ impl InputArgs {
         }
         Ok(builder.build()?.install(f))
     }
-}
-
-/// A spinner on stderr for runs that take more than a moment; nothing when stderr is not
-/// a terminal (cron, pipes) or with `-q`.
-pub struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    pub fn new(quiet: bool) -> Progress {
-        use std::io::IsTerminal;
-        if quiet || !std::io::stderr().is_terminal() {
-            return Progress(None);
-        }
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Progress(Some(bar))
-    }
-
-    pub fn phase(&self, message: &'static str) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(message);
-        }
-    }
-
-    pub fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-/// Wall time per phase of a run, printed to stderr with `--timings` (bench/ reads it).
-#[derive(Debug, Default)]
-pub struct Timings {
-    on: bool,
-    phases: Vec<(&'static str, std::time::Duration)>,
-    /// Peak resident memory after each phase (Linux), to see which phase sets the peak.
-    peaks: Vec<(&'static str, u64)>,
-}
-
-impl Timings {
-    pub fn new(on: bool) -> Timings {
-        Timings {
-            on,
-            phases: Vec::new(),
-            peaks: Vec::new(),
-        }
-    }
-
-    /// Runs `f`, adding its wall time to `phase`.
-    pub fn time<T>(&mut self, phase: &'static str, f: impl FnOnce() -> T) -> T {
-        let start = std::time::Instant::now();
-        let out = f();
-        let took = start.elapsed();
-        match self.phases.iter_mut().find(|(p, _)| *p == phase) {
-            Some((_, d)) => *d += took,
-            None => self.phases.push((phase, took)),
-        }
-        if self.on
-            && let Some(kb) = peak_rss_kb()
-        {
-            self.peaks.retain(|(p, _)| *p != phase);
-            self.peaks.push((phase, kb));
-        }
-        out
-    }
-
-    /// One line: `timings: read=1.234s normalise=0.050s …`.
-    pub fn print(&self) {
-        if !self.on {
-            return;
-        }
-        let parts: Vec<String> = self
-            .phases
-            .iter()
-            .map(|(p, d)| format!("{p}={:.3}s", d.as_secs_f64()))
-            .collect();
-        eprintln!("timings: {}", parts.join(" "));
-        if !self.peaks.is_empty() {
-            let parts: Vec<String> = self
-                .peaks
-                .iter()
-                .map(|(p, kb)| format!("{p}={}MB", kb / 1024))
-                .collect();
-            eprintln!("peak memory after: {}", parts.join(" "));
-        }
-    }
-}
-
-/// VmHWM from /proc/self/status: the process's peak resident set so far.
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }

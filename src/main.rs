@@ -72,8 +72,8 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("yibao-recon: internal panic at {at} (the file concerned is named below)");
     }));
-    let matches = cli::Cli::command().get_matches();
-    let mut cli = match cli::Cli::from_arg_matches(&matches) {
+    let matches = cmd::Cli::command().get_matches();
+    let mut cli = match cmd::Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };

@@ -5,7 +5,7 @@ use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 use yibao_recon::exit;
 
-use crate::cli::Cli;
+use super::Cli;
 
 /// Print a shell completion script.
 ///

@@ -5,11 +5,56 @@ pub mod completions;
 pub mod explain;
 pub mod merge;
 pub mod policy;
+pub mod progress;
 pub mod reconcile;
 pub mod run;
 pub mod schema;
 
-use crate::cli::{Cli, Command};
+use clap::{ArgMatches, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "yibao-recon",
+    version,
+    about = "Reconcile employee medical-insurance personal accounts (职工医保个人账户): contribution records against account statements.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// Places every `--person` of the subcommand by its position (see
+    /// [`InputArgs::place_persons`]); clap's derive keeps values, not where they stood.
+    pub fn place_persons(&mut self, matches: &ArgMatches) -> Result<(), String> {
+        let Some((_, sub)) = matches.subcommand() else {
+            return Ok(());
+        };
+        match &mut self.command {
+            Command::Reconcile(a) => a.run.input.place_persons(sub),
+            Command::Explain(a) => a.run.input.place_persons(sub),
+            Command::Check(a) => a.input.place_persons(sub),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Reconcile(reconcile::ReconcileArgs),
+    Explain(explain::ExplainArgs),
+    Check(check::CheckArgs),
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
+    Schema(schema::SchemaArgs),
+    Merge(merge::MergeArgs),
+    Run(run::RunJobArgs),
+    Init(run::InitArgs),
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
+}
 
 /// Names on stderr every input that could not be read (IDs masked unless shown).
 pub fn print_failures(batch: &yibao_recon::ingest::Batch, input: &crate::cli::InputArgs) {

@@ -9,7 +9,8 @@ use yibao_recon::reconcile::{self, Options, Reconciliation, Severity};
 use yibao_recon::report::{self, Format, MonthsSpool, ReportJob};
 use yibao_recon::{exit, lang::Lang};
 
-use crate::cli::{RunArgs, Timings};
+use super::progress::{Progress, Timings};
+use crate::cli::RunArgs;
 
 /// Reconcile contribution records against account statements and write findings.csv,
 /// months.csv, persons.csv, rejected.csv and summary.json.
@@ -142,7 +143,7 @@ pub fn read_inputs(
     input: &crate::cli::InputArgs,
     timings: &mut Timings,
 ) -> anyhow::Result<Batch> {
-    let progress = crate::cli::Progress::new(input.quiet);
+    let progress = Progress::new(input.quiet);
     progress.phase(input.lang.pick("读取输入文件…", "reading inputs…"));
     let batch = input.in_pool(|| {
         let batch = timings.time("read", || {
@@ -166,7 +167,7 @@ pub fn match_people(
     input: &crate::cli::InputArgs,
     timings: &mut Timings,
 ) -> anyhow::Result<(Batch, Reconciliation, Option<MonthsSpool>)> {
-    let progress = crate::cli::Progress::new(input.quiet);
+    let progress = Progress::new(input.quiet);
     progress.phase(input.lang.pick("逐人核对…", "reconciling…"));
     let (batch, result, spool) = input.in_pool(|| -> anyhow::Result<_> {
         let people = timings.time("normalise", || {

@@ -77,7 +77,7 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
             formats: &formats,
             previous: job.previous.as_deref(),
         },
-        &mut crate::cli::Timings::new(false),
+        &mut super::progress::Timings::new(false),
     )?;
     let fail_on = match job.fail_on.as_str() {
         "warning" => FailOn::Warning,
