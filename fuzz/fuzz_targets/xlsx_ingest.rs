@@ -14,9 +14,11 @@ fuzz_target!(|data: &[u8]| {
     QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
     if let Ok(sheets) = workbook::read(data.to_vec(), false, TableOptions::default()) {
         for sheet in sheets {
-            if let Ok((Detection::Found(_), out)) = sheet.result {
-                let c = &out.counts;
-                assert_eq!(c.read, c.accepted + c.rejected + c.skipped);
+            for table in sheet.result.into_iter().flatten() {
+                if let Detection::Found(_) = table.detection {
+                    let c = &table.output.counts;
+                    assert_eq!(c.read, c.accepted + c.rejected + c.skipped);
+                }
             }
         }
     }

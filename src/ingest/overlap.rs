@@ -19,7 +19,7 @@
 //!    from the first's on a value both have, one [`SourceConflict`] per person and period
 //!    names the first differing field.
 //!
-//! Statement entries ([`skip_overlapping_entries`]): a later source's entry of the same
+//! Statement entries (`skip_overlapping_entries`): a later source's entry of the same
 //! person, date-time, signed amount and kind class (in, out, other) as one of the first
 //! source's is skipped, matched one to one — a statement exported twice, or an app's flow
 //! beside the bureau's statement, counts once.

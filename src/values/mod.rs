@@ -2,8 +2,8 @@
 //!
 //! Every parser takes a [`Cell`] so that text from a CSV and typed cells from a workbook go
 //! through the same rules. Empty cells give `Ok(None)`; the caller decides whether the field
-//! was required. One module per kind of value: [`amount`](mod@amount), [`date`](mod@date)
-//! (periods and dates), [`id`](mod@id) (person identifiers), [`codes`](mod@codes) (keyword-coded
+//! was required. One module per kind of value: `amount`, `date`
+//! (periods and dates), `id` (person identifiers), `codes` (keyword-coded
 //! values); what they share (the cell, the errors, width folding) is here.
 
 use std::borrow::Cow;

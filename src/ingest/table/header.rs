@@ -341,15 +341,14 @@ impl ColumnMap {
                 continue;
             }
             let field = Field::ALL.iter().find(|f| self.column(**f) == Some(c));
-            let reason = match field {
-                Some(f) if fields.contains(f) => continue,
-                Some(_) => NOT_OF_THIS_KIND,
-                None if let Some((_, why)) = self.grouped_unread.iter().find(|(g, _)| *g == c) => {
-                    why
-                }
-                None if self.back_pay.iter().any(|g| g.holds(c)) => continue,
-                None if self.duplicates.iter().any(|d| d.trim() == name) => REPEATS_A_FIELD,
-                None => NOT_A_FIELD,
+            let grouped = self.grouped_unread.iter().find(|(g, _)| *g == c);
+            let reason = match (field, grouped) {
+                (Some(f), _) if fields.contains(f) => continue,
+                (Some(_), _) => NOT_OF_THIS_KIND,
+                (None, Some((_, why))) => why,
+                (None, None) if self.back_pay.iter().any(|g| g.holds(c)) => continue,
+                (None, None) if self.duplicates.iter().any(|d| d.trim() == name) => REPEATS_A_FIELD,
+                (None, None) => NOT_A_FIELD,
             };
             out.push(IgnoredColumn {
                 column: name.to_string(),

@@ -4,9 +4,9 @@
 //! Text files and workbook sheets both come here as rows of [`Cell`]s through the [`Row`]
 //! trait, so that one set of rules decides for both.
 //!
-//! The stages, each a module: [`header`] finds the header row and maps its columns,
-//! [`memo`] remembers recent values of a column, [`rows`] turns one row into a record, a
-//! rejection or a skip, and [`reader`] drives them over a table.
+//! The stages, each a module: `header` finds the header row and maps its columns,
+//! `memo` remembers recent values of a column, `rows` turns one row into a record, a
+//! rejection or a skip, and `reader` drives them over a table.
 
 mod header;
 mod memo;
