@@ -363,3 +363,32 @@ fn inactive_months_after_the_last_credit_come_before_the_stop() {
         findings[1]
     );
 }
+
+/// `explain 明细.csv`: a file and nobody named — the one person in it is explained (it
+/// said "no input given"); a file of several people lists them, exit 2.
+#[test]
+fn explain_a_file_alone_explains_its_one_person() {
+    let assert = common::bin()
+        .args([
+            "explain",
+            "samples/scenarios/23_credits_stopped/账户明细.csv",
+        ])
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("为什么余额是") && stdout.contains("划入已停止"),
+        "{stdout}"
+    );
+    let assert = common::bin()
+        .args([
+            "explain",
+            "samples/scenarios/28_no_contributions",
+            "--lang",
+            "en",
+        ])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(err.contains("say whom to explain"), "{err}");
+}

@@ -95,6 +95,37 @@ fn find<'a>(
     }
 }
 
+/// The one person of a file named alone; several are listed, to be named.
+fn only_person(
+    result: &Reconciliation,
+    lang: Lang,
+    ids: IdDisplay,
+) -> Result<&PersonReport, NotFound> {
+    match result.persons.as_slice() {
+        [one] => Ok(one),
+        many => {
+            let mut text = match lang {
+                Lang::Zh => format!(
+                    "文件中有 {} 人,请指明说明谁:yibao-recon explain 姓名或证件号码 文件",
+                    many.len()
+                ),
+                Lang::En => format!(
+                    "the file holds {} people; say whom to explain: yibao-recon explain NAME-OR-ID FILE",
+                    many.len()
+                ),
+            };
+            for p in many.iter().take(20) {
+                text.push_str(&format!(
+                    "\n  {} {}",
+                    ids.id(&p.id),
+                    ids.text(p.name.as_deref().unwrap_or(""))
+                ));
+            }
+            Err(NotFound::Several(text))
+        }
+    }
+}
+
 /// Whether a masked ID (`320102********123X`: known start, `*`s, known end) fits `id`.
 fn masked_matches(masked: &str, id: &str) -> bool {
     let (Some(first), Some(last)) = (masked.find('*'), masked.rfind('*')) else {
@@ -137,10 +168,25 @@ fn nobody(batch: &Batch, shown: &str, lang: Lang, ids: IdDisplay) -> String {
     text
 }
 
-pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
+pub fn run(mut args: ExplainArgs) -> anyhow::Result<u8> {
+    // `explain 明细.xlsx`: a file and nobody named — the file is the input, and the one
+    // person in it is explained (an individual with their own statement; it said "no
+    // input given").
+    let just_a_file =
+        args.run.input.files().is_empty() && std::path::Path::new(&args.person).exists();
+    if just_a_file {
+        let file = std::path::PathBuf::from(&args.person);
+        args.run.input.inputs.push(file);
+    }
+    let args = &args;
     let (batch, policy, result) = super::reconcile::prepare(&args.run)?;
     let input = &args.run.input;
-    let person = match find(&result, &batch, &args.person, input.lang, input.ids()) {
+    let found = if just_a_file {
+        only_person(&result, input.lang, input.ids())
+    } else {
+        find(&result, &batch, &args.person, input.lang, input.ids())
+    };
+    let person = match found {
         Ok(p) => p,
         Err(NotFound::Nobody(text) | NotFound::Several(text)) => {
             eprintln!("{text}");

@@ -71,7 +71,7 @@ pub fn print_failures(batch: &yibao_recon::ingest::Batch, input: &crate::cli::In
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Reconcile(args) => reconcile::run(&args),
-        Command::Explain(args) => explain::run(&args),
+        Command::Explain(args) => explain::run(args),
         Command::Check(args) => check::run(&args),
         Command::Policy(cmd) => policy::run(&cmd),
         Command::Schema(args) => schema::run(&args),
