@@ -645,3 +645,74 @@ fn help_examples_keep_their_lines() {
         "{stdout}"
     );
 }
+
+/// CSV outputs are safe to open (SPEC 2.3, OWASP): a name or value a spreadsheet would
+/// run gets a leading `'` in findings/months/persons/rejected.csv; numbers stay numbers;
+/// findings.jsonl keeps the value as it is.
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let (a, b, c) = (
+        common::id("11010519900101001"),
+        common::id("11010519900101002"),
+        common::id("11010519900101003"),
+    );
+    let head = "身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费,缴费状态,缴费类型,缴费时间,险种类型,缴费档次\n";
+    std::fs::write(
+        data.join("contributions.csv"),
+        format!(
+            "{head}{a},\"=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",202401,6000,120.00,480.00,已缴,正常,,职工基本医疗保险,\n{b},+cmd|' /C calc'!A0,202401,6000,120.00,480.00,已缴,正常,,职工基本医疗保险,\n{c},@SUM(1),202401,6000,120.00,480.00,已缴,正常,,职工基本医疗保险,\n{c},@SUM(1),=1+1,6000,120.00,480.00,已缴,正常,,职工基本医疗保险,\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg("reconcile")
+        .arg(&data)
+        .args([
+            "-q",
+            "--format",
+            "csv,json,jsonl",
+            "--as-of",
+            "2024-06-30",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let mut cells = 0;
+    for file in ["findings.csv", "months.csv", "persons.csv", "rejected.csv"] {
+        let mut reader = csv::Reader::from_path(out.join(file)).unwrap();
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                cells += 1;
+                let live = cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    || (cell.starts_with('-')
+                        && !cell[1..].starts_with(|c: char| c.is_ascii_digit()));
+                assert!(!live, "{file}: {cell:?}");
+            }
+        }
+    }
+    assert!(cells > 50);
+    let persons = common::read_csv(&out.join("persons.csv"));
+    let names: Vec<&str> = persons.iter().map(|p| p["name"].as_str()).collect();
+    assert!(
+        names.contains(&"'=HYPERLINK(\"http://x\",\"click\")"),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"'+cmd|' /C calc'!A0") && names.contains(&"'@SUM(1)"),
+        "{names:?}"
+    );
+    let rejected = common::read_csv(&out.join("rejected.csv"));
+    assert_eq!(rejected[0]["value"], "'=1+1");
+    // Numbers stay numbers (a negative amount is not a formula).
+    assert!(persons.iter().all(|p| p["closing_balance"].parse::<f64>().is_ok() || p["closing_balance"].is_empty()));
+    let jsonl = std::fs::read_to_string(out.join("findings.jsonl")).unwrap();
+    assert!(
+        jsonl.contains("\"name\":\"@SUM(1)\""),
+        "jsonl keeps values as they are"
+    );
+}

@@ -57,8 +57,9 @@ pub fn compare(previous: &[u8], current: &[u8]) -> Result<Changes, csv::Error> {
     w.write_record(&header)?;
     for (change, rows) in [("new", &new), ("resolved", &resolved)] {
         for r in rows.iter() {
-            let mut row = vec![change];
-            row.extend(r.iter());
+            // Cells come from findings.csv, already safe; checked again all the same.
+            let mut row = vec![change.to_string()];
+            row.extend(r.iter().map(|cell| super::safe_cell(cell).into_owned()));
             w.write_record(&row)?;
         }
     }

@@ -80,6 +80,27 @@ pub(crate) fn temporary_beside(path: &Path) -> Result<std::path::PathBuf, Output
     Ok(dir.join(format!(".{name}.tmp-{}", std::process::id())))
 }
 
+/// Whether a spreadsheet would run this CSV cell (SPEC 2.3, the OWASP rule): it starts
+/// with `=`, `+`, `@`, a tab, a carriage return, or `-` not followed by a digit (so that
+/// `-12.50` stays a number).
+pub fn runs_in_a_spreadsheet(cell: &[u8]) -> bool {
+    match cell.first() {
+        Some(b'=' | b'+' | b'@' | b'\t' | b'\r') => true,
+        Some(b'-') => !cell.get(1).is_some_and(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// A CSV cell safe to open in Excel or WPS: one that would run gets a leading `'`
+/// (shown as text, not run). Idempotent: a neutralised cell starts with `'`.
+pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if runs_in_a_spreadsheet(cell.as_bytes()) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// SPEC's rejected.csv columns.
 pub use crate::columns::REJECTED_COLUMNS;
 
@@ -94,14 +115,15 @@ pub fn rejected_csv(
     w.write_record(REJECTED_COLUMNS)?;
     for r in rejected {
         let s = batch.source(r.origin);
-        w.write_record([
-            ids.text(&s.path).as_ref(),
-            ids.text(s.sheet.as_deref().unwrap_or("")).as_ref(),
-            &r.origin.row.to_string(),
-            &ids.text(&r.column),
-            &ids.text(&r.value),
-            &ids.text(&r.reason.message(lang)),
-        ])?;
+        let row = [
+            ids.text(&s.path).into_owned(),
+            ids.text(s.sheet.as_deref().unwrap_or("")).into_owned(),
+            r.origin.row.to_string(),
+            ids.text(&r.column).into_owned(),
+            ids.text(&r.value).into_owned(),
+            ids.text(&r.reason.message(lang)).into_owned(),
+        ];
+        w.write_record(row.iter().map(|cell| safe_cell(cell).into_owned()))?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
@@ -313,4 +335,30 @@ pub(crate) fn write_parquet(dir: &Path, _: &tables::CsvSet) -> Result<(), Output
         path: dir.join("findings.parquet").display().to_string(),
         message: "this build has no Parquet support: install with `--features parquet`".into(),
     })
+}
+
+#[cfg(test)]
+mod safe_cell_tests {
+    use super::safe_cell;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_get_a_quote_once() {
+        for live in [
+            "=1+1",
+            "+cmd",
+            "@SUM(1)",
+            "\tx",
+            "\rx",
+            "-x",
+            "-",
+            "=HYPERLINK(\"a\")",
+        ] {
+            let safe = safe_cell(live);
+            assert_eq!(safe, format!("'{live}"));
+            assert_eq!(safe_cell(&safe), safe, "idempotent");
+        }
+        for inert in ["-12.50", "-0.05", "12", "", "王芳", "2024-03", "'=x", "a=b"] {
+            assert_eq!(safe_cell(inert), inert);
+        }
+    }
 }

@@ -227,16 +227,24 @@ impl CsvLines {
     }
 }
 
-/// Appends `field` as the csv writer writes it by default.
+/// Appends `field` as the csv writer writes it by default, with a leading `'` when a
+/// spreadsheet would run it ([`super::runs_in_a_spreadsheet`], SPEC 2.3).
 fn escape_field(out: &mut Vec<u8>, field: &[u8]) {
+    let neutralise = super::runs_in_a_spreadsheet(field);
     if !field
         .iter()
         .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
     {
+        if neutralise {
+            out.push(b'\'');
+        }
         out.extend_from_slice(field);
         return;
     }
     out.push(b'"');
+    if neutralise {
+        out.push(b'\'');
+    }
     for &b in field {
         if b == b'"' {
             out.push(b'"');

@@ -225,9 +225,11 @@ fn summary_sheet(
 
     title(ws, &mut r, lang.pick("按级别", "By severity"))?;
     head(ws, &mut r, &["severity", "count"])?;
-    for (sev, n) in &by_severity {
+    // Errors first, as the console and the page (the map is in name order).
+    for sev in ["error", "warning", "info"] {
+        let n = by_severity.get(sev).copied().unwrap_or(0);
         ws.write_string(r, 0, super::labels::cell("severity", sev, lang).as_ref())?;
-        ws.write_number_with_format(r, 1, *n as f64, &st.count)?;
+        ws.write_number_with_format(r, 1, n as f64, &st.count)?;
         r += 1;
     }
     r += 1;
