@@ -130,17 +130,9 @@ fn auto_previous(output: &Path) -> Option<PathBuf> {
     earlier.pop()
 }
 
-/// A folder holding a run's findings.csv whose summary.json does not say it was
-/// incomplete (runs before SPEC 2.3 wrote no `complete`).
+/// A folder holding a run's findings.csv whose run was complete.
 fn is_complete_run(dir: &Path) -> bool {
-    if !dir.join("findings.csv").is_file() {
-        return false;
-    }
-    let complete = std::fs::read(dir.join("summary.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .map(|v| v["complete"] != serde_json::Value::Bool(false));
-    complete.unwrap_or(true)
+    dir.join("findings.csv").is_file() && crate::ingest::earlier_outputs::run_was_complete(dir)
 }
 
 impl Job {

@@ -25,16 +25,22 @@ pub fn is_report_folder(dir: &Path) -> bool {
 }
 
 fn written_by_this_tool(summary: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(summary) else {
-        return false;
-    };
-    // A summary.json is small; a planted huge one is not read past 1 MB.
+    read_summary(summary).is_some_and(|v| v["tool"]["name"] == env!("CARGO_PKG_NAME"))
+}
+
+/// A summary.json as JSON. A summary is small; a planted huge one is not read past 1 MB.
+fn read_summary(summary: &Path) -> Option<serde_json::Value> {
+    let file = std::fs::File::open(summary).ok()?;
     let mut text = Vec::new();
-    if file.take(1 << 20).read_to_end(&mut text).is_err() {
-        return false;
-    }
-    serde_json::from_slice::<serde_json::Value>(&text)
-        .is_ok_and(|v| v["tool"]["name"] == env!("CARGO_PKG_NAME"))
+    file.take(1 << 20).read_to_end(&mut text).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Whether the run whose reports are in `dir` read every input: its summary.json does not
+/// say `complete: false` (SPEC 2.3; runs before it wrote no `complete`). Jobs compare only
+/// with complete runs, and a merge of shards is complete only when each shard was.
+pub fn run_was_complete(dir: &Path) -> bool {
+    read_summary(&dir.join("summary.json")).is_none_or(|v| v["complete"] != false)
 }
 
 /// Whether the file at `path` is a report: in a report folder, or a text file whose first

@@ -355,12 +355,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
 /// Whether every shard's run read every input (summary.json's `complete` is not false):
 /// the merged set replaces the last one only then.
 pub fn shards_complete(dirs: &[PathBuf]) -> bool {
-    dirs.iter().all(|d| {
-        std::fs::read(d.join("summary.json"))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .is_none_or(|v| v["complete"] != json!(false))
-    })
+    dirs.iter()
+        .all(|d| crate::ingest::earlier_outputs::run_was_complete(d))
 }
 
 /// What a merge put together: enough for the single run's exit status.
