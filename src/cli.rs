@@ -197,7 +197,7 @@ impl InputArgs {
         if asked > cores && !self.quiet {
             static NOTED: std::sync::Once = std::sync::Once::new();
             NOTED.call_once(|| {
-                eprintln!(
+                errln!(
                     "{}",
                     match self.lang {
                         Lang::Zh => format!("-j {asked} 超过本机核数,按 {cores} 个线程运行"),

@@ -16,6 +16,7 @@ pub mod lang;
 pub mod mask;
 pub mod money;
 pub mod policy;
+pub mod printable;
 pub mod reconcile;
 pub mod records;
 pub mod report;

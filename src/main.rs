@@ -11,14 +11,30 @@ macro_rules! out {
 macro_rules! outln {
     ($($arg:tt)*) => { $crate::console(format_args!("{}\n", format_args!($($arg)*))) };
 }
+/// Standard error, as `eprintln!`, with file-borne control characters removed.
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::console_err(format_args!($($arg)*)) };
+}
 
 mod cli;
 mod cmd;
 
-/// Writes to stdout, ignoring a closed pipe (see `out!`).
+/// Writes to stdout, ignoring a closed pipe (see `out!`). What is printed may hold text
+/// from the files (names, values, sheet names): control characters and escape sequences
+/// are removed first, so a cell cannot clear the screen or write the clipboard.
 pub fn console(args: std::fmt::Arguments) {
     use std::io::Write;
-    let _ = std::io::stdout().lock().write_fmt(args);
+    let text = args.to_string();
+    let text = yibao_recon::printable::printable(&text);
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// One line to stderr, made printable as [`console`] does.
+pub fn console_err(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let text = args.to_string();
+    let text = yibao_recon::printable::printable(&text);
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// Writes bytes to stdout, ignoring a closed pipe.
@@ -78,13 +94,13 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     if let Err(message) = cli.place_persons(&matches) {
-        eprintln!("yibao-recon: {message}");
+        errln!("yibao-recon: {message}");
         return ExitCode::from(yibao_recon::exit::CANNOT_RUN);
     }
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("yibao-recon: {}", error_text(&err));
+            errln!("yibao-recon: {}", error_text(&err));
             ExitCode::from(yibao_recon::exit::CANNOT_RUN)
         }
     }

@@ -30,24 +30,76 @@ impl IdDisplay {
     }
 }
 
-fn is_id_number(s: &[u8]) -> bool {
-    match s.len() {
-        18 => s[..17].iter().all(u8::is_ascii_digit) && (s[17].is_ascii_digit() || s[17] == b'X'),
-        15 => s.iter().all(u8::is_ascii_digit),
-        _ => false,
+/// The fewest digits an ID-like run has: a 15-digit (first-generation) ID.
+const ID_DIGITS: usize = 15;
+
+/// The most digits a run joined by separators may gather: an 18-character ID with a typo
+/// of one more. A longer run without separators is masked whole all the same (two IDs
+/// typed into one cell); separators stop joining here, so an ID followed by a space and a
+/// date keeps the date readable.
+const JOINED_DIGITS: usize = 19;
+
+/// The digits of a run before the first separator: an ID's region code has six, so a
+/// date (`2024-03-15`) or a list of periods never starts a joined run.
+const FIRST_GROUP: usize = 6;
+
+fn is_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'-' | b'_')
+}
+
+/// One ID-like run in a text: its byte range, and where its ID characters are.
+struct Run {
+    start: usize,
+    end: usize,
+    /// The ID characters (digits, a final X) counted.
+    chars: usize,
+}
+
+/// The run of ID characters starting at `start` (a digit): digits, joined over single
+/// separators (space, `-`, `_`) while the first group has six digits or more and the run
+/// stays within [`JOINED_DIGITS`], and a final X or x.
+fn run_at(bytes: &[u8], start: usize) -> Run {
+    let digits_from = |i: usize| bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let first = digits_from(start);
+    let (mut end, mut chars) = (start + first, first);
+    while first >= FIRST_GROUP
+        && end + 1 < bytes.len()
+        && is_separator(bytes[end])
+        && bytes[end + 1].is_ascii_digit()
+    {
+        let next = digits_from(end + 1);
+        if chars + next > JOINED_DIGITS {
+            break;
+        }
+        chars += next;
+        end += 1 + next;
+    }
+    if end < bytes.len() && matches!(bytes[end], b'X' | b'x') && chars >= ID_DIGITS - 1 {
+        chars += 1;
+        end += 1;
+    }
+    Run { start, end, chars }
+}
+
+/// `run` with its ID characters masked but the first 6 and the last 4; separators kept.
+fn mask_run(text: &str, run: &Run, out: &mut String) {
+    let mut seen = 0;
+    for &b in &text.as_bytes()[run.start..run.end] {
+        if is_separator(b) {
+            out.push(b as char);
+            continue;
+        }
+        seen += 1;
+        if seen <= 6 || seen > run.chars - 4 {
+            out.push(b as char);
+        } else {
+            out.push('*');
+        }
     }
 }
 
-fn masked(id: &str) -> String {
-    let n = id.len();
-    let mut out = String::with_capacity(n);
-    out.push_str(&id[..6]);
-    out.extend(std::iter::repeat_n('*', n - 10));
-    out.push_str(&id[n - 4..]);
-    out
-}
-
-/// Masks `id` when it is a 15- or 18-digit ID number.
+/// Masks `id` when it is, or holds, an ID number: the rule of [`mask_ids_in_text`], so that
+/// a person number that looks like an ID (`ID330106199008080107`) is masked too.
 ///
 /// ```
 /// use yibao_recon::mask::mask_id;
@@ -55,19 +107,20 @@ fn masked(id: &str) -> String {
 /// assert_eq!(mask_id("P0001"), "P0001");
 /// ```
 pub fn mask_id(id: &str) -> Cow<'_, str> {
-    if is_id_number(id.as_bytes()) {
-        Cow::Owned(masked(id))
-    } else {
-        Cow::Borrowed(id)
-    }
+    mask_ids_in_text(id)
 }
 
-/// Masks every ID number standing in free text (a rejected cell's value, a message).
-/// A run of digits counts when it is exactly 15 or 18 long (the 18th may be X or x), so
-/// amounts and dates are left alone.
+/// Masks every ID number standing in text — a cell, a message, a file or folder name.
+/// One rule for every output (SPEC, issue 18): any run of 15 or more ID characters
+/// (digits, a final X) is masked, keeping its first 6 and last 4 — written plain
+/// (`330106199008080107`), with separators (`330106-19900808-0107`, `330106_1990…`), after
+/// a letter prefix (`ID330106…`) or before letters (`330106…abc.csv`), with a digit too
+/// many or too few (16, 17, 19), or two IDs run together. Amounts, dates and periods have
+/// fewer digits and are left alone.
 pub fn mask_ids_in_text(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    if !has_digit_run(bytes, 15) {
+    // Every ID-like run holds six digits in a row (its region code).
+    if !has_digit_run(bytes, FIRST_GROUP) {
         return Cow::Borrowed(text); // most messages: no ID can stand in them
     }
     let mut out: Option<String> = None;
@@ -78,23 +131,14 @@ pub fn mask_ids_in_text(text: &str) -> Cow<'_, str> {
             i += 1;
             continue;
         }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        let mut end = i;
-        if end - start == 17 && end < bytes.len() && (bytes[end] == b'X' || bytes[end] == b'x') {
-            end += 1;
-        }
-        let len = end - start;
-        let next_is_word = end < bytes.len() && bytes[end].is_ascii_alphanumeric();
-        if (len == 15 || len == 18) && !next_is_word {
+        let run = run_at(bytes, i);
+        if run.chars >= ID_DIGITS {
             let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
-            buf.push_str(&text[last..start]);
-            buf.push_str(&masked(&text[start..end]));
-            last = end;
+            buf.push_str(&text[last..run.start]);
+            mask_run(text, &run, buf);
+            last = run.end;
         }
-        i = end;
+        i = run.end.max(i + 1);
     }
     match out {
         None => Cow::Borrowed(text),
@@ -134,6 +178,15 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// Masking is idempotent and leaves no run of 15 digits, whatever the text.
+        #[test]
+        fn masking_is_idempotent_and_leaves_no_long_digit_run(text in "[0-9Xx _a-z年-]{0,80}") {
+            let once = mask_ids_in_text(&text).into_owned();
+            prop_assert_eq!(mask_ids_in_text(&once).into_owned(), once.clone());
+            prop_assert!(!has_digit_run(once.as_bytes(), ID_DIGITS), "{}", once);
+            prop_assert_eq!(once.chars().count(), text.chars().count());
+        }
+
         /// The jumping search finds a run exactly when a plain scan does.
         #[test]
         fn digit_runs_are_found_as_a_scan_finds_them(text in "[0-9a年X]{0,60}", n in 1usize..20) {
@@ -148,7 +201,53 @@ mod tests {
         assert_eq!(mask_id("32010219900101123X"), "320102********123X");
         assert_eq!(mask_id("320102900101123"), "320102*****1123");
         assert_eq!(mask_id("P0001"), "P0001");
-        assert_eq!(mask_id("1234567890123456"), "1234567890123456");
+    }
+
+    #[test]
+    fn masks_every_form_of_an_id() {
+        for (form, masked) in [
+            ("330106-19900808-0107", "330106-********-0107"),
+            ("330106_199008080107", "330106_********0107"),
+            ("330106 1990 0808 0107", "330106 **** **** 0107"),
+            ("ID330106199008080107", "ID330106********0107"),
+            ("330106199008080107abc.csv", "330106********0107abc.csv"),
+            ("3301061990080801", "330106******0801"),
+            ("33010619900808010", "330106*******8010"),
+            ("3301061990080801070", "330106*********1070"),
+            (
+                "330106199008080107330106199008080115",
+                "330106**************************0115",
+            ),
+            (
+                "330106199008080107/330106199008080115",
+                "330106********0107/330106********0115",
+            ),
+            ("33010619900808010x", "330106********010x"),
+        ] {
+            assert_eq!(mask_ids_in_text(form), masked, "{form}");
+            assert_eq!(mask_ids_in_text(masked), masked, "idempotent: {form}");
+        }
+    }
+
+    #[test]
+    fn dates_periods_and_amounts_stay() {
+        for text in [
+            "2024-03-15 09:30:00",
+            "2024-01 2024-02 2024-03 2024-04 2024-05",
+            "应划入 1234567.89 元",
+            "20240315 093000",
+            "330106199008080107 2024-03",
+        ] {
+            let out = mask_ids_in_text(text);
+            assert!(
+                out.contains("2024") || out.contains("1234567.89"),
+                "{text} → {out}"
+            );
+        }
+        assert_eq!(
+            mask_ids_in_text("330106199008080107 2024-03"),
+            "330106********0107 2024-03"
+        );
     }
 
     #[test]

@@ -432,3 +432,45 @@ fn every_id_under_several_names_is_noted_once_in_id_order() {
         ]
     );
 }
+
+/// Terminal control sequences in cells (clear the screen, OSC 52 clipboard write, a C1
+/// CSI) never reach the terminal from `check`, `explain` or `reconcile` — stdout or
+/// stderr (they were printed raw).
+#[test]
+fn control_sequences_from_a_file_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "张\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}三\u{9b}31m\u{7f}";
+    let f = write(
+        dir.path(),
+        "c.csv",
+        format!(
+            "{C_HEAD}{},{evil},202401,5000,100\n{},{evil},2024\u{1b}[1m13,5000,100\n",
+            a(),
+            a()
+        ),
+    );
+    let runs = [
+        bin().args(["check"]).arg(&f).output().unwrap(),
+        bin().args(["explain", &a()]).arg(&f).output().unwrap(),
+        bin()
+            .args(["reconcile", "-o"])
+            .arg(dir.path().join("out"))
+            .arg(&f)
+            .output()
+            .unwrap(),
+    ];
+    let mut shown = 0;
+    for o in &runs {
+        for stream in [&o.stdout, &o.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c == '\u{1b}' || c == '\u{7}' || ('\u{7f}'..='\u{9f}').contains(&c)),
+                "{text:?}"
+            );
+            shown += text.matches("张三").count();
+        }
+    }
+    assert!(shown > 0, "the name is still shown, without the sequences");
+}

@@ -49,7 +49,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         print_report(&batch, lang, ids);
     }
     if batch.sources.is_empty() {
-        eprintln!(
+        errln!(
             "{}",
             lang.pick(
                 "没有可识别的缴费记录、账户明细或花名册(跳过原因见上)",

@@ -189,7 +189,7 @@ pub fn run(mut args: ExplainArgs) -> anyhow::Result<u8> {
     let person = match found {
         Ok(p) => p,
         Err(NotFound::Nobody(text) | NotFound::Several(text)) => {
-            eprintln!("{text}");
+            errln!("{text}");
             return Ok(exit::CANNOT_RUN);
         }
     };

@@ -35,7 +35,7 @@ pub struct MergeArgs {
 /// Written as a run is (SPEC 2.3): into a fresh folder that replaces `-o` whole.
 pub fn run(args: &MergeArgs) -> anyhow::Result<u8> {
     let claim = report::folder::Claim::take(&args.out, report::folder::LOCK_WAIT, |holder| {
-        eprintln!(
+        errln!(
             "waiting for another run into {} ({holder})…",
             args.out.display()
         )

@@ -59,7 +59,7 @@ pub enum Command {
 /// Names on stderr every input that could not be read (IDs masked unless shown).
 pub fn print_failures(batch: &yibao_recon::ingest::Batch, input: &crate::cli::InputArgs) {
     for failure in &batch.failures {
-        eprintln!(
+        errln!(
             "{}: {}",
             input.lang.pick("无法读取", "cannot read"),
             input.ids().text(&failure.message(input.lang))

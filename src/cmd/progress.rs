@@ -75,14 +75,14 @@ impl Timings {
             .iter()
             .map(|(p, d)| format!("{p}={:.3}s", d.as_secs_f64()))
             .collect();
-        eprintln!("timings: {}", parts.join(" "));
+        errln!("timings: {}", parts.join(" "));
         if !self.peaks.is_empty() {
             let parts: Vec<String> = self
                 .peaks
                 .iter()
                 .map(|(p, kb)| format!("{p}={}MB", kb / 1024))
                 .collect();
-            eprintln!("peak memory after: {}", parts.join(" "));
+            errln!("peak memory after: {}", parts.join(" "));
         }
     }
 }

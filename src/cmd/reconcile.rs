@@ -233,7 +233,7 @@ pub fn reconcile_into(plan: &Plan, timings: &mut Timings) -> anyhow::Result<Outc
     let ids = input.ids();
     let claim = report::folder::Claim::take(plan.out, lock_wait(), |holder| {
         if !input.quiet {
-            eprintln!(
+            errln!(
                 "{} {} ({})…",
                 input
                     .lang
