@@ -474,3 +474,134 @@ fn control_sequences_from_a_file_never_reach_the_terminal() {
     }
     assert!(shown > 0, "the name is still shown, without the sequences");
 }
+
+/// A copy of a workbook with each part passed through `change` (name, bytes → bytes).
+fn rewrite_workbook(from: &Path, to: &Path, mut change: impl FnMut(&str, Vec<u8>) -> Vec<u8>) {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut w = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        w.start_file(&name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&change(&name, bytes)).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+/// Sets the uncompressed size the zip's central directory declares for `part` — what a
+/// bomb declares for the part that inflates to gigabytes.
+fn declare_size(path: &Path, part: &str, size: u32) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let mut i = 0;
+    while i + 46 < bytes.len() {
+        if bytes[i..i + 4] == [0x50, 0x4b, 0x01, 0x02] {
+            let name_len = u16::from_le_bytes([bytes[i + 28], bytes[i + 29]]) as usize;
+            if &bytes[i + 46..i + 46 + name_len] == part.as_bytes() {
+                bytes[i + 24..i + 28].copy_from_slice(&size.to_le_bytes());
+                std::fs::write(path, bytes).unwrap();
+                return;
+            }
+        }
+        i += 1;
+    }
+    panic!("{part} not in the central directory");
+}
+
+/// Runs `check --lang en FILE`; returns (status, stderr, seconds, peak KB when GNU time is
+/// there to say).
+fn check_measured(path: &Path) -> (Option<i32>, String, f64, Option<u64>) {
+    let bin = assert_cmd::cargo::cargo_bin("yibao-recon");
+    let time = Path::new("/usr/bin/time");
+    let peak = path.with_extension("peak");
+    let started = std::time::Instant::now();
+    let out = if time.exists() {
+        std::process::Command::new(time)
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&peak)
+            .arg(&bin)
+            .args(["check", "--lang", "en"])
+            .arg(path)
+            .output()
+            .unwrap()
+    } else {
+        std::process::Command::new(&bin)
+            .args(["check", "--lang", "en"])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let kb = std::fs::read_to_string(&peak)
+        .ok()
+        .and_then(|t| t.lines().last()?.trim().parse().ok());
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        seconds,
+        kb,
+    )
+}
+
+/// A shared-strings bomb — 58 million strings declared (calamine reserved room for all of
+/// them: 48 s and 3.1 GB for a 2-row sheet) — is refused before calamine reads it, in
+/// seconds and well under 1 GB.
+#[test]
+fn a_shared_strings_bomb_is_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("bomb.xlsx");
+    rewrite_workbook(
+        Path::new("samples/shapes/hr_workbook.xlsx"),
+        &bomb,
+        |name, bytes| {
+            if name == "xl/sharedStrings.xml" {
+                String::from_utf8(bytes)
+                    .unwrap()
+                    .replace("uniqueCount=\"31\"", "uniqueCount=\"58000000\"")
+                    .into_bytes()
+            } else {
+                bytes
+            }
+        },
+    );
+    let (code, err, seconds, kb) = check_measured(&bomb);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("bomb.xlsx") && err.contains("58000000 shared strings"),
+        "{err}"
+    );
+    assert!(seconds < 5.0, "{seconds} s");
+    if let Some(kb) = kb {
+        assert!(kb < 1 << 20, "{kb} KB");
+    }
+}
+
+/// The shared strings and the styles declared far larger than any real workbook's are
+/// refused by their declared size, naming the part.
+#[test]
+fn oversized_shared_strings_and_styles_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (part, size) in [
+        ("xl/sharedStrings.xml", 940u32 << 20),
+        ("xl/styles.xml", 100 << 20),
+    ] {
+        let bomb = dir.path().join("bomb.xlsx");
+        std::fs::copy("samples/shapes/hr_workbook.xlsx", &bomb).unwrap();
+        declare_size(&bomb, part, size);
+        let (code, err, seconds, kb) = check_measured(&bomb);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains(&format!("its part {part} expands to {} MiB", size >> 20)),
+            "{err}"
+        );
+        assert!(seconds < 5.0, "{seconds} s");
+        if let Some(kb) = kb {
+            assert!(kb < 1 << 20, "{kb} KB");
+        }
+    }
+}

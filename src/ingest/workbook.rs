@@ -1,7 +1,7 @@
 //! Workbooks through calamine: XLSX, XLSM, XLS and ODS, every sheet.
 
 use std::borrow::Cow;
-use std::io::Cursor;
+use std::io::{Cursor, Read as _};
 
 use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
 
@@ -219,29 +219,93 @@ fn expansion_limit() -> u64 {
         .map_or(MAX_EXPANDED, |mb| mb << 20)
 }
 
-/// Refuses a zip that expands beyond [`MAX_EXPANDED`], by the uncompressed sizes its
-/// central directory declares. Nothing is inflated here: the zip crate (calamine reads
-/// through the same one) stops any entry at its declared size with an error, so a
-/// directory that understates an entry cannot make it expand further
+/// The most bytes the shared-strings part (`xl/sharedStrings.xml`) may expand to. calamine
+/// keeps every shared string for as long as the workbook is open; 192 MiB holds a full
+/// Excel sheet (1,048,576 rows) with three text columns of 60-byte unique values, and at
+/// the smallest string (17 bytes of XML each) about 11 million of them, ~0.6 GB in memory.
+pub const MAX_SHARED_STRINGS_XML: u64 = 192 << 20;
+
+/// The most shared strings a workbook may declare (`<sst uniqueCount=…>`): calamine
+/// reserves room for every declared string before reading one (58 million declared took
+/// 1.4 GB at once). Four million is a full sheet with four text columns all unique.
+pub const MAX_SHARED_STRINGS: u64 = 4_000_000;
+
+/// The most bytes the styles part may expand to: Excel's limit of 64,000 cell formats
+/// takes about 13 MB; real exports hold tens of KB.
+pub const MAX_STYLES_XML: u64 = 16 << 20;
+
+/// Refuses a zip that could fill memory, before calamine reads it, by the uncompressed
+/// sizes its central directory declares: the whole beyond [`MAX_EXPANDED`] (a sheet's XML
+/// is bounded by it too: calamine streams sheets, so a sheet costs time, not memory), the
+/// shared strings beyond [`MAX_SHARED_STRINGS_XML`] or declaring more than
+/// [`MAX_SHARED_STRINGS`], the styles beyond [`MAX_STYLES_XML`]. Nothing is inflated but
+/// the first 4 KiB of the shared strings: the zip crate (calamine reads through the same
+/// one) stops any entry at its declared size with an error, so a directory that
+/// understates an entry cannot make it expand further
 /// (`an_understated_entry_stops_at_its_declared_size` holds it to that).
 fn check_expansion(bytes: &[u8], limit: u64) -> Result<(), String> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(()); // not a zip calamine can read either: its own error says so
     };
     let mut total: u64 = 0;
+    let mut shared_strings = None;
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index_raw(i) else {
             continue;
         };
-        total = total.saturating_add(entry.size());
+        let shown = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let (name, size) = (shown.to_ascii_lowercase(), entry.size());
+        total = total.saturating_add(size);
         if total > limit {
             return Err(format!(
                 "expands to more than {} MiB (a zip bomb, or a workbook too large to read safely)",
                 limit >> 20
             ));
         }
+        let part_limit = if name.ends_with("sharedstrings.xml") {
+            shared_strings = Some(i);
+            MAX_SHARED_STRINGS_XML
+        } else if name.ends_with("styles.xml") {
+            MAX_STYLES_XML
+        } else {
+            continue;
+        };
+        if size > part_limit {
+            return Err(format!(
+                "its part {} expands to {} MiB, more than the {} MiB this tool reads (a zip bomb, or a damaged workbook)",
+                shown,
+                size >> 20,
+                part_limit >> 20
+            ));
+        }
+    }
+    if let Some(i) = shared_strings {
+        let declared = archive.by_index(i).ok().and_then(|entry| {
+            let mut head = Vec::with_capacity(4096);
+            std::io::Read::take(entry, 4096)
+                .read_to_end(&mut head)
+                .ok()?;
+            declared_unique_count(&head)
+        });
+        if let Some(n) = declared.filter(|n| *n > MAX_SHARED_STRINGS) {
+            return Err(format!(
+                "it declares {n} shared strings, more than the {MAX_SHARED_STRINGS} this tool reads (a shared-strings bomb, or a damaged workbook)"
+            ));
+        }
     }
     Ok(())
+}
+
+/// `uniqueCount` of the `<sst …>` element at the start of the shared-strings part.
+fn declared_unique_count(head: &[u8]) -> Option<u64> {
+    let text = String::from_utf8_lossy(head);
+    let sst = text.find("<sst")?;
+    let rest = &text[sst..];
+    let rest = &rest[..rest.find('>')?];
+    let at = rest.find("uniqueCount=")? + "uniqueCount=".len();
+    let value = rest[at..].trim_start_matches(['"', '\'']);
+    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 fn open(bytes: Vec<u8>, ods: bool) -> Result<Book, String> {
