@@ -57,6 +57,13 @@ impl Money {
         self.0.get() ^ FLIP
     }
 
+    /// Whether the amount reached the bound computed amounts are held to (±10¹⁶ yuan): a
+    /// sum that overflowed, which no account holds. Reported as an error, never printed
+    /// as if it were a balance.
+    pub const fn overflowed(self) -> bool {
+        self.cents().unsigned_abs() >= SATURATION as u64
+    }
+
     /// `d` rounded half up (away from zero) to 0.01; `None` outside the range an amount
     /// may take.
     pub fn from_decimal(d: Decimal) -> Option<Money> {

@@ -605,3 +605,52 @@ fn oversized_shared_strings_and_styles_are_refused() {
         }
     }
 }
+
+/// Sums that overflow are an error naming the person and the file, not a saturated
+/// number: 10,050 credits of 999,999,999,999 yuan each pass ±10^16 yuan.
+#[test]
+fn an_overflowing_sum_is_an_error_naming_the_person_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("身份证号,交易时间,交易类型,发生金额\n");
+    for i in 0..10_050u32 {
+        text.push_str(&format!(
+            "{},2024-{:02}-{:02} 10:{:02}:{:02},101,999999999999.00\n",
+            a(),
+            1 + i % 12,
+            1 + i % 28,
+            i / 60 % 60,
+            i % 60
+        ));
+    }
+    let f = write(dir.path(), "huge_amounts.csv", text);
+    let out = dir.path().join("out");
+    let o = bin()
+        .args(["reconcile", "--lang", "en", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("huge_amounts.csv") && err.contains("sum beyond"),
+        "{err}"
+    );
+    assert!(
+        !out.exists(),
+        "no report set passes the saturated sum off as a balance"
+    );
+    let failed: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("out.failed-"))
+        .collect();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(failed[0].join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["complete"], false);
+    let reason = summary["unreadable_inputs"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("330106********") || reason.contains("********"),
+        "{reason}"
+    );
+}

@@ -40,9 +40,9 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<u8> {
             args.out.display()
         )
     })?;
-    let staged = claim.stage(shard::shards_complete(&args.dirs))?;
+    let staged = claim.stage()?;
     let merged = shard::merge(&args.dirs, staged.path())?;
-    let out = staged.commit()?;
+    let out = staged.commit(shard::shards_complete(&args.dirs))?;
     outln!("{} person(s) merged into {}", merged.persons, out.display());
     // The single run's exit status (SPEC): 2 when a shard could not read an input, 1 for
     // findings at or above --fail-on or rejected rows.

@@ -65,6 +65,19 @@ pub fn print_failures(batch: &yibao_recon::ingest::Batch, input: &crate::cli::In
             input.ids().text(&failure.message(input.lang))
         );
     }
+    // The other inputs that made the run incomplete: named and skipped, or overflowing.
+    for u in &batch.unreadable {
+        if batch.failures.iter().any(|f| f.path() == u.path) {
+            continue;
+        }
+        let reason = yibao_recon::report::labels::skipped_input_reason(&u.reason, input.lang);
+        errln!(
+            "{}: {}: {}",
+            input.lang.pick("不完整", "incomplete"),
+            input.ids().text(&u.path),
+            input.ids().text(&reason)
+        );
+    }
 }
 
 /// Runs the parsed command; returns the exit status.

@@ -245,7 +245,7 @@ pub fn reconcile_into(plan: &Plan, timings: &mut Timings) -> anyhow::Result<Outc
     })
     .map_err(|e| anyhow::anyhow!(ids.text(&e.to_string()).into_owned()))?;
     let batch = read_inputs(plan.files, input, timings)?;
-    let staged = claim.stage(batch.unreadable.is_empty())?;
+    let staged = claim.stage()?;
     let job = ReportJob {
         dir: staged.path(),
         formats: plan.formats,
@@ -260,7 +260,7 @@ pub fn reconcile_into(plan: &Plan, timings: &mut Timings) -> anyhow::Result<Outc
         shard: plan.shard,
         keep_entries: false,
     };
-    let (batch, result, months) = match_people(
+    let (mut batch, result, months) = match_people(
         batch,
         &policy,
         options,
@@ -268,12 +268,17 @@ pub fn reconcile_into(plan: &Plan, timings: &mut Timings) -> anyhow::Result<Outc
         input,
         timings,
     )?;
+    // A sum that overflowed is an error naming the person and the file: the run is not
+    // complete (summary.json says so; its reports go to DIR.failed-…).
+    batch
+        .unreadable
+        .extend(reconcile::overflowed_inputs(&result, &batch));
     let changes = input.in_pool(|| {
         timings.time("write", || {
             report::write_reports(&job, &result, &batch, &policy, months)
         })
     })??;
-    let written = staged.commit()?;
+    let written = staged.commit(batch.unreadable.is_empty())?;
     Ok(Outcome {
         batch,
         result,

@@ -153,6 +153,55 @@ pub struct Bridge {
     pub missing_credits: Money,
 }
 
+/// The inputs whose amounts made a person's sums overflow (SPEC's "nothing silently
+/// wrong"; issue 18): one per file and person, an error that degrades the run — never a
+/// saturated number passed off as a balance.
+pub fn overflowed_inputs(
+    run: &Reconciliation,
+    batch: &Batch,
+) -> Vec<crate::ingest::UnreadableInput> {
+    let mut out = Vec::new();
+    for p in run
+        .persons
+        .iter()
+        .filter(|p| !p.overflow_sources.is_empty())
+    {
+        for &source in &p.overflow_sources {
+            let Some(s) = batch.sources.get(source as usize) else {
+                continue;
+            };
+            out.push(crate::ingest::UnreadableInput {
+                path: crate::ingest::source_label(&s.path, s.sheet.as_deref()),
+                reason: format!(
+                    "the amounts of person {} sum beyond ±10^16 yuan, which no account holds (damaged or hostile amounts): their sums are not reported as numbers",
+                    p.id
+                ),
+            });
+        }
+    }
+    out
+}
+
+impl Bridge {
+    /// Whether any of its sums overflowed ([`Money::overflowed`]).
+    pub fn overflowed(&self) -> bool {
+        [
+            self.opening,
+            self.credits,
+            self.spending,
+            self.family_sharing,
+            self.clearing_transfers,
+            self.interest_adjustments,
+            self.unclassified,
+            self.closing,
+            self.expected_credits,
+            self.missing_credits,
+        ]
+        .iter()
+        .any(|m| m.overflowed())
+    }
+}
+
 /// Everything found for one person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonReport {
@@ -183,6 +232,9 @@ pub struct PersonReport {
     pub statement_view: Option<StatementView>,
     /// Credits of a person with contributions outside their span (SPEC 2.2).
     pub outside_span: OutsideSpan,
+    /// When a sum of the person's amounts overflowed (hostile or damaged files): the
+    /// sources of their rows, to be named in the error. Empty otherwise.
+    pub overflow_sources: Vec<u32>,
 }
 
 /// Unpaired credits dated before the due month of a person's first scheduled period or

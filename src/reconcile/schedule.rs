@@ -173,6 +173,9 @@ pub(crate) struct Scheduled {
     pub employer_amount: Option<Money>,
     /// What the rows state goes into the account (划入个人账户金额…), summed.
     pub stated: Option<Money>,
+    /// The source of the period's first row (a period without a row has none): named when
+    /// a sum of the person's amounts overflows.
+    pub source: Option<u32>,
     /// The source of the first row stating it, and whether it differs from the formula.
     pub stated_source: Option<u32>,
     pub stated_differs: bool,
@@ -288,6 +291,7 @@ impl Scheduled {
             employee_amount: None,
             employer_amount: None,
             stated: None,
+            source: None,
             stated_source: None,
             stated_differs: false,
             owed: None,
@@ -537,6 +541,7 @@ fn rows_period(rows: &[&Contribution]) -> Option<Scheduled> {
             None
         },
         stated,
+        source: Some(first.origin.source),
         stated_source: rows
             .iter()
             .filter(|c| counted(c))
@@ -585,6 +590,7 @@ fn single_row_period(c: &Contribution) -> Scheduled {
         employee_amount,
         employer_amount,
         stated,
+        source: Some(c.origin.source),
         stated_source: c.stated_credit.map(|_| c.origin.source),
         stated_differs: false,
         owed: None,

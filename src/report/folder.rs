@@ -10,14 +10,14 @@
 //!    of dead runs (`.DIR.tmp-*`, `.DIR.old-*`) are removed — only the holder makes them —
 //!    and `DIR` must be absent, empty or a report folder: any other folder is refused
 //!    before reading, so that a mistyped `-o ~/Documents` replaces nothing.
-//! 2. **Stage** ([`Claim::stage`], after reading): a complete run writes into a fresh
+//! 2. **Stage** ([`Claim::stage`], after reading): every report is written into a fresh
 //!    `.DIR.tmp-<random>`, created exclusively (a planted folder or symlink of that name
-//!    makes the creation fail instead of redirecting the writes); a degraded run — an
-//!    input that exists but could not be read — writes into `DIR.failed-YYYYMMDDTHHMMSS`.
+//!    makes the creation fail instead of redirecting the writes).
 //! 3. **Commit** ([`Staged::commit`]): a complete run renames `DIR` to
-//!    `.DIR.old-<random>`, the new folder to `DIR`, then deletes the old one; a failed run's
-//!    folder stays where it was written and `DIR` is untouched. A staged folder that is
-//!    dropped uncommitted (a write failed) is removed.
+//!    `.DIR.old-<random>`, the new folder to `DIR`, then deletes the old one; a degraded
+//!    run — an input that exists but could not be read, a sum that overflowed — renames
+//!    its folder to `DIR.failed-YYYYMMDDTHHMMSS`, and `DIR` is untouched. A staged folder
+//!    that is dropped uncommitted (a write failed) is removed.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -53,7 +53,6 @@ pub struct Claim {
 pub struct Staged {
     claim: Claim,
     path: PathBuf,
-    complete: bool,
     committed: bool,
 }
 
@@ -125,18 +124,13 @@ impl Claim {
         }
     }
 
-    /// Makes the folder this run writes into: a fresh temporary one for a complete run,
-    /// `DIR.failed-<local time>` for a degraded one.
-    pub fn stage(self, complete: bool) -> Result<Staged, OutputError> {
-        let path = if complete {
-            self.fresh_temporary()?
-        } else {
-            self.failed_folder()?
-        };
+    /// Makes the folder this run writes into: a fresh temporary one, whatever the run turns
+    /// out to be (an input unreadable, or a sum that overflows, is known only later).
+    pub fn stage(self) -> Result<Staged, OutputError> {
+        let path = self.fresh_temporary()?;
         Ok(Staged {
             claim: self,
             path,
-            complete,
             committed: false,
         })
     }
@@ -162,7 +156,9 @@ impl Claim {
         Ok(self.parent.join(made.file_name().unwrap_or_default()))
     }
 
-    fn failed_folder(&self) -> Result<PathBuf, OutputError> {
+    /// Moves `staged` to `DIR.failed-<local time>` (`-2`, `-3`… when taken); the name is
+    /// checked free, then taken by a rename that replaces nothing but an empty folder.
+    fn fail(&self, staged: &Path) -> Result<PathBuf, OutputError> {
         let stamp = chrono::Local::now().format("%Y%m%dT%H%M%S").to_string();
         let base = format!("{}.failed-{stamp}", self.name);
         for n in 1.. {
@@ -172,10 +168,13 @@ impl Claim {
                 format!("{base}-{n}")
             };
             let path = self.parent.join(name);
-            // create_dir is exclusive: it neither reuses nor follows what is there.
-            match std::fs::create_dir(&path) {
+            if std::fs::symlink_metadata(&path).is_ok() {
+                continue;
+            }
+            match std::fs::rename(staged, &path) {
                 Ok(()) => return Ok(path),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::DirectoryNotEmpty => continue,
                 Err(e) => return Err(io_error(&path)(e)),
             }
         }
@@ -189,18 +188,16 @@ impl Staged {
         &self.path
     }
 
-    /// Whether the run read every input (its reports will replace the target's).
-    pub fn complete(&self) -> bool {
-        self.complete
-    }
-
     /// Puts the written reports in place; returns the folder they are in. A complete run
-    /// replaces the target in two renames; a degraded run's folder is left as it is.
-    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
-        self.committed = true;
-        if !self.complete {
-            return Ok(self.path.clone());
+    /// replaces the target in two renames; a degraded one goes to `DIR.failed-…`, and the
+    /// target is left as it was.
+    pub fn commit(mut self, complete: bool) -> Result<PathBuf, OutputError> {
+        if !complete {
+            let failed = self.claim.fail(&self.path)?;
+            self.committed = true;
+            return Ok(failed);
         }
+        self.committed = true;
         let target = self.claim.target.clone();
         let exists = std::fs::symlink_metadata(&target).is_ok();
         let old = exists.then(|| {
@@ -428,10 +425,10 @@ mod tests {
         std::fs::write(out.join("old.csv"), "x").unwrap();
         let staged = Claim::take(&out, LOCK_WAIT, |_| {})
             .unwrap()
-            .stage(true)
+            .stage()
             .unwrap();
         std::fs::write(staged.path().join("new.csv"), "y").unwrap();
-        assert_eq!(staged.commit().unwrap(), out);
+        assert_eq!(staged.commit(true).unwrap(), out);
         assert_eq!(names(&out), ["new.csv"]);
         assert_eq!(names(root.path()), ["out"]);
     }
@@ -442,9 +439,9 @@ mod tests {
         let out = root.path().join("out");
         let staged = Claim::take(&out, LOCK_WAIT, |_| {})
             .unwrap()
-            .stage(false)
+            .stage()
             .unwrap();
-        let failed = staged.commit().unwrap();
+        let failed = staged.commit(false).unwrap();
         assert!(!out.exists());
         let name = failed.file_name().unwrap().to_string_lossy().into_owned();
         assert!(name.starts_with("out.failed-20"), "{name}");

@@ -195,7 +195,23 @@ impl<'a> Person<'a> {
             .collect();
         // Kept to the end of the run: without the room they grew into.
         crate::records::fit(&mut findings);
+        let overflow_sources = if bridge.overflowed()
+            || sched.iter().any(|s| {
+                s.expected.overflowed() || s.employee_amount.is_some_and(|m| m.overflowed())
+            }) {
+            let mut sources: Vec<u32> = entries
+                .iter()
+                .map(|e| e.origin.source)
+                .chain(sched.iter().filter_map(|s| s.source))
+                .collect();
+            sources.sort_unstable();
+            sources.dedup();
+            sources
+        } else {
+            Vec::new()
+        };
         PersonReport {
+            overflow_sources,
             stated_differs,
             rank: 0,
             id: id.clone(),
