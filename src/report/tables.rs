@@ -227,6 +227,14 @@ impl CsvLines {
     }
 }
 
+/// One CSV field as the reports write it: quoted as the csv writer quotes, with a leading
+/// `'` when a spreadsheet would run it (for the fuzz target and tests).
+pub fn csv_field(field: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(field.len() + 3);
+    escape_field(&mut out, field.as_bytes());
+    out
+}
+
 /// Appends `field` as the csv writer writes it by default, with a leading `'` when a
 /// spreadsheet would run it ([`super::runs_in_a_spreadsheet`], SPEC 2.3).
 fn escape_field(out: &mut Vec<u8>, field: &[u8]) {
