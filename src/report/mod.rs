@@ -43,9 +43,8 @@ pub(crate) fn write_atomic_with<E: From<OutputError>>(
         path: path.display().to_string(),
         source,
     };
-    let tmp = temporary_beside(path)?;
-    let mut file =
-        std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp).map_err(io)?);
+    let (tmp, file) = temporary_beside(path)?;
+    let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
     let result = write(&mut file).and_then(|()| {
         // Flushed and closed before the rename.
         let closed = file.into_inner().map_err(|e| e.into_error());
@@ -62,22 +61,38 @@ pub(crate) fn write_atomic_with<E: From<OutputError>>(
     result
 }
 
-/// The temporary name a report file is written under before the rename (its folder made
-/// if missing): hidden, beside it, and this process's own.
-pub(crate) fn temporary_beside(path: &Path) -> Result<std::path::PathBuf, OutputError> {
+/// The temporary file a report is written to before the rename (its folder made if
+/// missing): hidden, beside it, with a random name, created exclusively — a symlink or
+/// file planted under a temporary name makes another name be chosen, it never redirects
+/// the write (`.person.html.tmp-<pid>` was predictable and followed).
+pub(crate) fn temporary_beside(
+    path: &Path,
+) -> Result<(std::path::PathBuf, std::fs::File), OutputError> {
+    let io = |source| OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    std::fs::create_dir_all(dir).map_err(io)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    Ok(dir.join(format!(".{name}.tmp-{}", std::process::id())))
+    let prefix = format!(".{name}.tmp-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).rand_bytes(10);
+    #[cfg(unix)]
+    {
+        // As any file the user makes: the umask decides, not 0600.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let file = builder.tempfile_in(dir).map_err(io)?;
+    let (file, tmp) = file.keep().map_err(|e| io(e.error))?;
+    Ok((tmp, file))
 }
 
 /// Whether a spreadsheet would run this CSV cell (SPEC 2.3, the OWASP rule): it starts
@@ -360,5 +375,33 @@ mod safe_cell_tests {
         for inert in ["-12.50", "-0.05", "12", "", "王芳", "2024-03", "'=x", "a=b"] {
             assert_eq!(safe_cell(inert), inert);
         }
+    }
+}
+
+#[cfg(test)]
+mod atomic_tests {
+    /// A symlink planted where the temporary file used to be made (`.NAME.tmp-<pid>`, the
+    /// writer's own pid: predictable) is neither followed nor replaced: the victim keeps
+    /// its bytes and the report is written.
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_symlink_at_a_temporary_name_does_not_redirect_the_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let planted = dir
+            .path()
+            .join(format!(".person.html.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let target = dir.path().join("person.html");
+        super::write_atomic(&target, b"<html>").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+        assert_eq!(std::fs::read(&target).unwrap(), b"<html>");
+        assert!(
+            std::fs::symlink_metadata(&planted)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 }

@@ -26,12 +26,7 @@ impl MonthsSpool {
     /// Starts `dir/months.csv` (the folder is made if missing), header first.
     pub fn create(dir: &Path, ids: IdDisplay) -> Result<MonthsSpool, OutputError> {
         let path = dir.join("months.csv");
-        let io = |source| OutputError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let tmp = super::temporary_beside(&path)?;
-        let file = File::create(&tmp).map_err(io)?;
+        let (tmp, file) = super::temporary_beside(&path)?;
         let mut spool = MonthsSpool {
             path,
             tmp,
