@@ -579,6 +579,21 @@ fn a_shared_strings_bomb_is_refused_quickly() {
     if let Some(kb) = kb {
         assert!(kb < 1 << 20, "{kb} KB");
     }
+    // The count pushed out of sight by 100 KiB of padding before the <sst> tag.
+    let padded = dir.path().join("padded.xlsx");
+    rewrite_workbook(&bomb, &padded, |name, bytes| {
+        if name == "xl/sharedStrings.xml" {
+            let text = String::from_utf8(bytes).unwrap();
+            let at = text.find("<sst").unwrap();
+            format!("{}{}{}", &text[..at], " ".repeat(100 << 10), &text[at..]).into_bytes()
+        } else {
+            bytes
+        }
+    });
+    let (code, err, seconds, _) = check_measured(&padded);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("do not begin with their <sst> tag"), "{err}");
+    assert!(seconds < 5.0, "{seconds} s");
 }
 
 /// The shared strings and the styles declared far larger than any real workbook's are

@@ -280,13 +280,27 @@ fn check_expansion(bytes: &[u8], limit: u64) -> Result<(), String> {
         }
     }
     if let Some(i) = shared_strings {
-        let declared = archive.by_index(i).ok().and_then(|entry| {
+        // The `<sst>` tag opens the part, after an XML declaration of a hundred bytes:
+        // one pushed past 64 KiB (by padding) would hide its count, and is refused.
+        const HEAD: u64 = 64 << 10;
+        let head = archive.by_index(i).ok().and_then(|entry| {
             let mut head = Vec::with_capacity(4096);
-            std::io::Read::take(entry, 4096)
+            std::io::Read::take(entry, HEAD)
                 .read_to_end(&mut head)
                 .ok()?;
-            declared_unique_count(&head)
+            Some(head)
         });
+        let declared = match head.as_deref().map(sst_tag) {
+            None => None, // unreadable: calamine's own error says so
+            Some(SstTag::Missing) if head.as_ref().is_some_and(|h| h.len() as u64 >= HEAD) => {
+                return Err(
+                    "its shared strings do not begin with their <sst> tag (a padded shared-strings bomb, or a damaged workbook)"
+                        .into(),
+                );
+            }
+            Some(SstTag::Missing) => None,
+            Some(SstTag::Count(n)) => n,
+        };
         if let Some(n) = declared.filter(|n| *n > MAX_SHARED_STRINGS) {
             return Err(format!(
                 "it declares {n} shared strings, more than the {MAX_SHARED_STRINGS} this tool reads (a shared-strings bomb, or a damaged workbook)"
@@ -296,16 +310,30 @@ fn check_expansion(bytes: &[u8], limit: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// `uniqueCount` of the `<sst …>` element at the start of the shared-strings part.
-fn declared_unique_count(head: &[u8]) -> Option<u64> {
+/// The `<sst …>` tag at the start of the shared-strings part, as far as it was read.
+enum SstTag {
+    /// Not in what was read.
+    Missing,
+    /// Found, with its `uniqueCount` when it has one.
+    Count(Option<u64>),
+}
+
+fn sst_tag(head: &[u8]) -> SstTag {
     let text = String::from_utf8_lossy(head);
-    let sst = text.find("<sst")?;
+    let Some(sst) = text.find("<sst") else {
+        return SstTag::Missing;
+    };
     let rest = &text[sst..];
-    let rest = &rest[..rest.find('>')?];
-    let at = rest.find("uniqueCount=")? + "uniqueCount=".len();
-    let value = rest[at..].trim_start_matches(['"', '\'']);
-    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+    let Some(end) = rest.find('>') else {
+        return SstTag::Missing;
+    };
+    let tag = &rest[..end];
+    let count = tag.find("uniqueCount=").and_then(|at| {
+        let value = tag[at + "uniqueCount=".len()..].trim_start_matches(['"', '\'']);
+        let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    });
+    SstTag::Count(count)
 }
 
 fn open(bytes: Vec<u8>, ods: bool) -> Result<Book, String> {
