@@ -184,7 +184,7 @@ mod tests {
     proptest! {
         /// Masking is idempotent and leaves no run of 15 digits, whatever the text.
         #[test]
-        fn masking_is_idempotent_and_leaves_no_long_digit_run(text in "[0-9Xx _a-z年-]{0,80}") {
+        fn masking_is_idempotent_and_leaves_no_long_digit_run(text in "[0-9Xx _*a-z年-]{0,80}") {
             let once = mask_ids_in_text(&text).into_owned();
             prop_assert_eq!(mask_ids_in_text(&once).into_owned(), once.clone());
             prop_assert!(!has_digit_run(once.as_bytes(), ID_DIGITS), "{}", once);
