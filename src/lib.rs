@@ -21,4 +21,5 @@ pub mod reconcile;
 pub mod records;
 pub mod report;
 pub mod schema;
+pub mod serve;
 pub mod values;

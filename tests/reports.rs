@@ -143,6 +143,7 @@ fn a_long_table_continues_in_numbered_sheets() {
     let limits = Limits {
         sheet_rows: 50,
         month_rows: usize::MAX,
+        stream_to_temp_files: true,
     };
     let mut book = read_book(workbook_within(&run, &csvs, Lang::Zh, limits).unwrap());
     let names = book.sheet_names();
@@ -167,6 +168,7 @@ fn a_huge_months_table_is_left_out_and_said_so() {
     let limits = Limits {
         sheet_rows: 1_048_575,
         month_rows: 10,
+        stream_to_temp_files: false,
     };
     let mut book = read_book(workbook_within(&run, &csvs, Lang::Zh, limits).unwrap());
     assert_eq!(book.sheet_names(), ["汇总", "异常", "人员", "被拒行"]);

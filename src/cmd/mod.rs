@@ -9,6 +9,7 @@ pub mod progress;
 pub mod reconcile;
 pub mod run;
 pub mod schema;
+pub mod serve;
 
 use clap::{ArgMatches, Parser, Subcommand};
 
@@ -51,6 +52,7 @@ pub enum Command {
     Merge(merge::MergeArgs),
     Run(run::RunJobArgs),
     Init(run::InitArgs),
+    Serve(serve::ServeArgs),
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff).
     Man,
@@ -91,6 +93,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Merge(args) => merge::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Init(args) => run::init(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

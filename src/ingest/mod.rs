@@ -596,6 +596,19 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
         });
         return result;
     }
+    parse_file(input, bytes, opts, result)
+}
+
+/// One file's bytes into its tables, skips and failures: workbooks sheet by sheet, text
+/// as one or more stacked tables. `input.path` names it (its extension counts).
+fn parse_file(
+    input: &InputFile,
+    bytes: Vec<u8>,
+    opts: TableOptions,
+    mut result: FileResult,
+) -> FileResult {
+    let keep_records = opts.keep_records;
+    let path = input.path.display().to_string();
     let ext = input
         .path
         .extension()
@@ -852,6 +865,14 @@ pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
 /// scan skips and rejected rows do not count: a workbook named by itself that gave one
 /// table is read.
 fn unreadable_inputs(batch: &Batch, inputs: &[InputFile]) -> Vec<UnreadableInput> {
+    unreadable_of(batch, inputs.iter().filter(|i| !i.path.is_dir()))
+}
+
+/// The failures, and the `named` files that gave no table but were skipped.
+fn unreadable_of<'a>(
+    batch: &Batch,
+    named: impl Iterator<Item = &'a InputFile>,
+) -> Vec<UnreadableInput> {
     let mut out: Vec<UnreadableInput> = batch
         .failures
         .iter()
@@ -866,7 +887,7 @@ fn unreadable_inputs(batch: &Batch, inputs: &[InputFile]) -> Vec<UnreadableInput
             UnreadableInput { path, reason }
         })
         .collect();
-    for input in inputs.iter().filter(|i| !i.path.is_dir()) {
+    for input in named {
         let path = input.path.display().to_string();
         if batch.sources.iter().any(|s| s.path == path) {
             continue;
@@ -889,6 +910,62 @@ fn unreadable_inputs(batch: &Batch, inputs: &[InputFile]) -> Vec<UnreadableInput
     }
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
     out
+}
+
+/// A file held in memory (an upload): its name as given, its bytes, and the person it
+/// belongs to when it does not say.
+pub struct MemoryFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub person: Option<Arc<Identity>>,
+}
+
+/// Reads files held in memory as [`read_files`] reads files on disk — nothing touches
+/// the disk (`serve`). Each is named by itself: one that gives nothing degrades the run.
+pub fn read_memory_files(files: Vec<MemoryFile>, retain: Retain) -> Batch {
+    let keep = retain == Retain::Records;
+    let inputs: Vec<InputFile> = files
+        .iter()
+        .map(|f| InputFile {
+            path: PathBuf::from(&f.name),
+            forced: None,
+            person: f.person.clone(),
+        })
+        .collect();
+    let results: Vec<FileResult> = files
+        .into_par_iter()
+        .zip(inputs.par_iter())
+        .with_max_len(1)
+        .map(|(file, input)| {
+            let result = FileResult {
+                tables: Vec::new(),
+                notes: Vec::new(),
+                skipped: Vec::new(),
+                failures: Vec::new(),
+            };
+            if file.bytes.len() as u64 > MAX_FILE_BYTES {
+                let mut result = result;
+                result.failures.push(InputError::TooLarge {
+                    path: file.name.clone(),
+                    size: file.bytes.len() as u64 >> 20,
+                    limit: MAX_FILE_BYTES >> 20,
+                });
+                return result;
+            }
+            let opts = TableOptions {
+                forced: None,
+                keep_records: keep,
+                person: file.person.clone(),
+                sheet_name: None,
+                file_name: Some(file.name.clone()),
+            };
+            parse_file(input, file.bytes, opts, result)
+        })
+        .collect();
+    let mut batch = assemble(results, Vec::new(), Vec::new());
+    // Every upload is named by itself (and `is_dir` would ask the disk about its name).
+    batch.unreadable = unreadable_of(&batch, inputs.iter());
+    batch
 }
 
 /// The second half: what only shows across files — a row repeated in another file, or a

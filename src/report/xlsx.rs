@@ -27,6 +27,10 @@ pub struct Limits {
     pub sheet_rows: u32,
     /// Above this many month rows 明细 is left out, and 汇总 says so.
     pub month_rows: usize,
+    /// Table sheets stream their rows to a temporary file (rust_xlsxwriter's constant
+    /// memory mode) instead of holding every cell: for runs on disk; the page (`serve`)
+    /// writes nothing to disk and its uploads are small.
+    pub stream_to_temp_files: bool,
 }
 
 impl Limits {
@@ -37,6 +41,13 @@ impl Limits {
     pub const EXCEL: Limits = Limits {
         sheet_rows: 1_048_575,
         month_rows: 3_000_000,
+        stream_to_temp_files: true,
+    };
+
+    /// [`Limits::EXCEL`] with every sheet held in memory: nothing is written to disk.
+    pub const IN_MEMORY: Limits = Limits {
+        stream_to_temp_files: false,
+        ..Limits::EXCEL
     };
 }
 
@@ -80,7 +91,7 @@ impl Styles {
 /// not held cell by cell.
 fn table_sheets(
     wb: &mut Workbook,
-    sheet_rows: u32,
+    limits: Limits,
     name: &str,
     csv_bytes: &[u8],
     columns: &[&'static str],
@@ -101,7 +112,7 @@ fn table_sheets(
             .set_name(&sheet_name)?;
         table_header(ws, columns, lang, st)?;
         let mut r = 0u32;
-        while r < sheet_rows {
+        while r < limits.sheet_rows {
             let Some(record) = records.next() else { break };
             r += 1;
             table_row(ws, r, &record, columns, lang, st)?;
@@ -351,7 +362,7 @@ pub fn workbook_within(
     )?;
     table_sheets(
         &mut wb,
-        limits.sheet_rows,
+        limits,
         SHEETS[1],
         &csvs.findings.bytes(),
         &FINDINGS_COLUMNS,
@@ -361,7 +372,7 @@ pub fn workbook_within(
     if !months_left_out {
         table_sheets(
             &mut wb,
-            limits.sheet_rows,
+            limits,
             SHEETS[2],
             &csvs.months.bytes(),
             &MONTHS_COLUMNS,
@@ -371,7 +382,7 @@ pub fn workbook_within(
     }
     table_sheets(
         &mut wb,
-        limits.sheet_rows,
+        limits,
         SHEETS[3],
         &csvs.persons.bytes(),
         &PERSONS_COLUMNS,
@@ -380,7 +391,7 @@ pub fn workbook_within(
     )?;
     table_sheets(
         &mut wb,
-        limits.sheet_rows,
+        limits,
         SHEETS[4],
         &csvs.rejected.bytes(),
         &super::REJECTED_COLUMNS,

@@ -1,0 +1,184 @@
+// The page's behaviour: send the form, draw the answer. Text from files is only ever set
+// through textContent, never parsed as HTML.
+(function () {
+  "use strict";
+  var zh = document.body.dataset.lang === "zh";
+  var t = function (a, b) { return zh ? a : b; };
+  var $ = function (id) { return document.getElementById(id); };
+  var form = $("form"), drop = $("drop"), files = $("files");
+
+  function showSource() {
+    var name = $("policy").value, line = "";
+    document.querySelectorAll("#sources li").forEach(function (li) {
+      if (li.dataset.name === name) line = li.textContent;
+    });
+    $("policy-source").textContent = line;
+  }
+  $("policy").addEventListener("change", showSource);
+  showSource();
+
+  ["dragenter", "dragover"].forEach(function (e) {
+    drop.addEventListener(e, function (ev) { ev.preventDefault(); drop.classList.add("over"); });
+  });
+  ["dragleave", "drop"].forEach(function (e) {
+    drop.addEventListener(e, function (ev) { ev.preventDefault(); drop.classList.remove("over"); });
+  });
+  drop.addEventListener("drop", function (ev) { files.files = ev.dataTransfer.files; });
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function showError(reasons) {
+    var box = $("error");
+    box.textContent = t("无法核对：\n", "Could not check:\n") + reasons.join("\n");
+    box.hidden = false;
+    $("answer").hidden = true;
+  }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var button = $("submit");
+    button.disabled = true;
+    $("error").hidden = true;
+    fetch("/reconcile", { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (r) {
+        var type = r.headers.get("content-type") || "";
+        if (type.indexOf("application/json") < 0) {
+          return r.text().then(function (body) {
+            var doc = new DOMParser().parseFromString(body, "text/html");
+            var limit = doc.getElementById("limit");
+            throw [limit ? limit.textContent : (r.status + " " + r.statusText)];
+          });
+        }
+        return r.json().then(function (j) { if (!r.ok) throw j.reasons || [r.statusText]; return j; });
+      })
+      .then(draw)
+      .catch(function (reasons) { showError(Array.isArray(reasons) ? reasons : [String(reasons)]); })
+      .finally(function () { button.disabled = false; });
+  });
+
+  function draw(a) {
+    var answer = $("answer");
+    answer.hidden = false;
+    var labels = a.labels || { codes: {}, severities: {} };
+    // A person with one statement sees their answer first.
+    var first = $("person-first");
+    first.textContent = "";
+    if (a.persons.length === 1) {
+      var box = el("div", null, "answer-first");
+      box.appendChild(el("h2", t("你的账户", "Your account")));
+      box.appendChild(el("pre", a.persons[0].explain, "explain"));
+      box.appendChild(balanceChart(a.persons[0].balances));
+      first.appendChild(box);
+    }
+    var cards = $("cards");
+    cards.textContent = "";
+    var sev = (a.summary.findings || {}).by_severity || {};
+    cards.appendChild(card(a.summary.persons, t("人数", "people"), ""));
+    ["error", "warning", "info"].forEach(function (s) {
+      cards.appendChild(card(sev[s] || 0, labels.severities[s] || s, s));
+    });
+    fillFilters(a, labels);
+    drawFindings(a, labels);
+    drawPersons(a);
+    drawDownloads(a.reports);
+    answer.scrollIntoView();
+  }
+
+  function card(n, label, cls) {
+    var c = el("div", null, "card " + cls);
+    c.appendChild(el("b", String(n)));
+    c.appendChild(document.createTextNode(label));
+    return c;
+  }
+
+  function fillFilters(a, labels) {
+    var fill = function (id, values, show) {
+      var s = $(id);
+      while (s.options.length > 1) s.remove(1);
+      values.forEach(function (v) { var o = el("option", show(v)); o.value = v; s.appendChild(o); });
+      s.onchange = function () { drawFindings(a, labels); };
+    };
+    var uniq = function (k) {
+      var seen = {};
+      return a.findings.map(function (f) { return f[k]; }).filter(function (v) {
+        if (seen[v]) return false; seen[v] = true; return true;
+      });
+    };
+    fill("f-severity", ["error", "warning", "info"], function (v) { return labels.severities[v] || v; });
+    fill("f-code", uniq("code"), function (v) { return (labels.codes[v] || "") + " " + v; });
+    fill("f-person", uniq("person_id"), function (v) { return v; });
+  }
+
+  function drawFindings(a, labels) {
+    var body = document.querySelector("#findings tbody");
+    body.textContent = "";
+    var s = $("f-severity").value, c = $("f-code").value, p = $("f-person").value;
+    a.findings.forEach(function (f) {
+      if ((s && f.severity !== s) || (c && f.code !== c) || (p && f.person_id !== p)) return;
+      var tr = el("tr", null, f.severity);
+      tr.appendChild(el("td", f.person_id));
+      tr.appendChild(el("td", f.name));
+      tr.appendChild(el("td", f.period_to ? f.period + "–" + f.period_to : f.period));
+      tr.appendChild(el("td", labels.severities[f.severity] || f.severity));
+      tr.appendChild(el("td", (labels.codes[f.code] || "") + " " + f.code));
+      tr.appendChild(el("td", f.message));
+      body.appendChild(tr);
+    });
+  }
+
+  function drawPersons(a) {
+    var box = $("persons");
+    box.textContent = "";
+    a.persons.forEach(function (p) {
+      var d = el("details");
+      d.appendChild(el("summary", p.person_id + " " + p.name + " · " + t("期末余额 ", "closing ") + p.closing_balance));
+      d.appendChild(el("pre", p.explain, "explain"));
+      d.appendChild(balanceChart(p.balances));
+      box.appendChild(d);
+    });
+  }
+
+  // The balance over time as an SVG polyline, from the statement's printed balances.
+  function balanceChart(points) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "balance");
+    svg.setAttribute("width", "600");
+    svg.setAttribute("height", "140");
+    if (!points || points.length < 2) return svg;
+    var values = points.map(function (p) { return Number(p[1]); });
+    var lo = Math.min.apply(null, values.concat([0])), hi = Math.max.apply(null, values);
+    var span = hi - lo || 1;
+    var line = document.createElementNS(ns, "polyline");
+    line.setAttribute("fill", "none");
+    line.setAttribute("stroke", "#1570ef");
+    line.setAttribute("stroke-width", "2");
+    line.setAttribute("points", values.map(function (v, i) {
+      var x = 10 + (580 * i) / (values.length - 1);
+      var y = 130 - (120 * (v - lo)) / span;
+      return x.toFixed(1) + "," + y.toFixed(1);
+    }).join(" "));
+    svg.appendChild(line);
+    return svg;
+  }
+
+  function drawDownloads(reports) {
+    var list = $("downloads");
+    list.textContent = "";
+    Object.keys(reports).forEach(function (name) {
+      var bytes = Uint8Array.from(atob(reports[name]), function (ch) { return ch.charCodeAt(0); });
+      var url = URL.createObjectURL(new Blob([bytes]));
+      var a = el("a", name);
+      a.href = url;
+      a.download = name;
+      var li = el("li");
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+  }
+})();

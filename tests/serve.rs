@@ -1,0 +1,311 @@
+//! The page's HTTP side (SPEC 2.5), through axum's tower service — no network.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+use yibao_recon::serve::{self, Config};
+
+fn config() -> Config {
+    Config {
+        bound: "127.0.0.1:8765".parse().unwrap(),
+        token: None,
+        max_upload_bytes: 2 << 20,
+        jobs: 2,
+        wait: Duration::from_secs(30),
+    }
+}
+
+/// A multipart/form-data body of (field, file name, bytes).
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----yibao-test-boundary";
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn post(parts: &[(&str, Option<&str>, &[u8])]) -> Request<Body> {
+    let (content_type, body) = multipart(parts);
+    Request::post("/reconcile")
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::HOST, "127.0.0.1:8765")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::HOST, "127.0.0.1:8765")
+        .body(Body::empty())
+        .unwrap()
+}
+
+async fn body_of(response: axum::response::Response) -> Vec<u8> {
+    axum::body::to_bytes(response.into_body(), 64 << 20)
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+/// The page, its script and its style: security headers, and nothing loaded from the
+/// network (no URL but the SVG namespace).
+#[tokio::test]
+async fn the_page_loads_nothing_from_the_network() {
+    let app = serve::router(config());
+    let page = app.clone().oneshot(get("/")).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let headers = page.headers().clone();
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let mut text = String::from_utf8(body_of(page).await).unwrap();
+    assert!(!text.contains("<script>"), "no inline script");
+    for asset in ["/app.js", "/app.css"] {
+        let r = app.clone().oneshot(get(asset)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{asset}");
+        text.push_str(&String::from_utf8(body_of(r).await).unwrap());
+    }
+    let urls = text.matches("http://").count() + text.matches("https://").count();
+    let namespaces = text.matches("http://www.w3.org/2000/svg").count();
+    assert_eq!(urls, namespaces, "only the SVG namespace is a URL");
+    assert!(
+        text.contains("national") && text.contains("beijing"),
+        "the presets"
+    );
+}
+
+/// A scenario's files uploaded give the findings the command line writes, row for row,
+/// and every report; nothing is written to the temporary folder.
+#[tokio::test]
+async fn uploading_a_scenario_gives_the_command_lines_findings() {
+    let dir = "samples/scenarios/16_missing_short_pending";
+    let contributions = std::fs::read(format!("{dir}/contributions.csv")).unwrap();
+    let statement = std::fs::read(format!("{dir}/statement.csv")).unwrap();
+    let policy = std::fs::read("samples/policy.toml").unwrap();
+    let temp_before: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let response = serve::router(config())
+        .oneshot(post(&[
+            ("files", Some("contributions.csv"), &contributions),
+            ("files", Some("statement.csv"), &statement),
+            ("policy_file", Some("policy.toml"), &policy),
+            ("as_of", None, b"2024-07-01"),
+            ("lang", None, b"zh"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: serde_json::Value = serde_json::from_slice(&body_of(response).await).unwrap();
+    let temp_after: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let new: Vec<_> = temp_after
+        .iter()
+        .filter(|n| !temp_before.contains(n) && !n.to_string_lossy().starts_with(".tmp"))
+        .collect();
+    assert!(new.is_empty(), "the server wrote {new:?}");
+
+    let out = tempfile::tempdir().unwrap();
+    common::bin()
+        .args([
+            "reconcile",
+            dir,
+            "--policy",
+            "samples/policy.toml",
+            "--as-of",
+            "2024-07-01",
+            "-q",
+            "-o",
+        ])
+        .arg(out.path().join("cli"))
+        .assert()
+        .code(1);
+    let cli = common::read_csv(&out.path().join("cli/findings.csv"));
+    let page = answer["findings"].as_array().unwrap();
+    assert_eq!(page.len(), cli.len());
+    for (p, c) in page.iter().zip(&cli) {
+        for (column, value) in c {
+            assert_eq!(p[column].as_str().unwrap(), value, "{column}");
+        }
+    }
+    for report in [
+        "findings.csv",
+        "months.csv",
+        "persons.csv",
+        "rejected.csv",
+        "summary.json",
+        "findings.jsonl",
+        "report.xlsx",
+        "report.html",
+    ] {
+        assert!(
+            answer["reports"][report]
+                .as_str()
+                .is_some_and(|b| !b.is_empty()),
+            "{report}"
+        );
+    }
+    let person = &answer["persons"][0];
+    assert!(person["explain"].as_str().unwrap().contains("为什么余额是"));
+    assert!(
+        person["person_id"].as_str().unwrap().contains("********"),
+        "masked"
+    );
+}
+
+/// 413 with a page that says the limit; the server goes on serving.
+#[tokio::test]
+async fn an_upload_over_the_limit_gets_413_and_the_server_goes_on() {
+    let app = serve::router(config());
+    let big = vec![b'x'; 3 << 20];
+    let response = app
+        .clone()
+        .oneshot(post(&[("files", Some("big.csv"), &big)]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let page = String::from_utf8(body_of(response).await).unwrap();
+    assert!(page.contains("2 MB"), "{page}");
+    let again = app.oneshot(get("/")).await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+}
+
+/// A file that cannot be read: 422 with the reasons `check` gives, naming the file.
+#[tokio::test]
+async fn an_unreadable_upload_gets_the_reasons() {
+    let response = serve::router(config())
+        .oneshot(post(&[
+            ("files", Some("broken.xlsx"), b"PK\x03\x04 not a zip"),
+            ("lang", None, b"en"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let answer: serde_json::Value = serde_json::from_slice(&body_of(response).await).unwrap();
+    let reasons = answer["reasons"].to_string();
+    assert!(
+        reasons.contains("broken.xlsx") && reasons.contains("workbook"),
+        "{reasons}"
+    );
+}
+
+/// Beyond loopback a token is needed; with one, every request must carry it (bearer,
+/// or the cookie the page's /?token=T link sets) and name the bound Host.
+#[tokio::test]
+async fn beyond_loopback_a_token_guards_every_request() {
+    let any: SocketAddr = "0.0.0.0:8765".parse().unwrap();
+    assert!(
+        serve::check_bind(&any, None).is_err(),
+        "0.0.0.0 is not loopback"
+    );
+    assert!(serve::check_bind(&"127.0.0.1:8765".parse().unwrap(), None).is_ok());
+    assert!(serve::check_bind(&"[::1]:8765".parse().unwrap(), None).is_ok());
+    assert!(serve::check_bind(&any, Some("s3cret")).is_ok());
+
+    let bound: SocketAddr = "192.168.1.5:8765".parse().unwrap();
+    let app = serve::router(Config {
+        bound,
+        token: Some("s3cret".into()),
+        ..config()
+    });
+    let req = |uri: &str, host: &str, auth: Option<&str>, cookie: Option<&str>| {
+        let mut r = Request::get(uri).header(header::HOST, host);
+        if let Some(a) = auth {
+            r = r.header(header::AUTHORIZATION, a);
+        }
+        if let Some(c) = cookie {
+            r = r.header(header::COOKIE, c);
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let host = "192.168.1.5:8765";
+    let status = |r: axum::response::Response| r.status();
+    assert_eq!(
+        status(
+            app.clone()
+                .oneshot(req("/", host, None, None))
+                .await
+                .unwrap()
+        ),
+        StatusCode::UNAUTHORIZED
+    );
+    let opened = app
+        .clone()
+        .oneshot(req("/?token=s3cret", host, None, None))
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), StatusCode::OK);
+    let cookie = opened.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().unwrap();
+    assert_eq!(
+        status(
+            app.clone()
+                .oneshot(req("/app.js", host, None, Some(pair)))
+                .await
+                .unwrap()
+        ),
+        StatusCode::OK
+    );
+    assert_eq!(
+        status(
+            app.clone()
+                .oneshot(req("/app.js", host, Some("Bearer s3cret"), None))
+                .await
+                .unwrap()
+        ),
+        StatusCode::OK
+    );
+    assert_eq!(
+        status(
+            app.clone()
+                .oneshot(req("/app.js", host, Some("Bearer wrong"), None))
+                .await
+                .unwrap()
+        ),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        status(
+            app.oneshot(req("/", "evil.example:8765", Some("Bearer s3cret"), None))
+                .await
+                .unwrap()
+        ),
+        StatusCode::MISDIRECTED_REQUEST,
+        "a Host other than the bound address"
+    );
+}
