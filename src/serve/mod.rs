@@ -73,7 +73,7 @@ pub fn router(config: Config) -> Router {
         config,
     });
     let csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
-               connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+               connect-src 'self' blob:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
     Router::new()
         .route("/", get(index))
         .route("/app.js", get(script))
