@@ -243,13 +243,11 @@ async fn style() -> impl IntoResponse {
     )
 }
 
-/// `POST /reconcile`: the form's fields into an [`run::Upload`], a free run slot (503
-/// after the wait), the run on a blocking thread, the answer as JSON (422 with reasons).
+/// `POST /reconcile`: a free run slot (503 after the wait), the form's fields into an
+/// [`run::Upload`], the run on a blocking thread, the answer as JSON (422 with reasons).
 async fn reconcile(State(state): State<Arc<AppState>>, multipart: Multipart) -> Response {
-    let upload = match read_form(multipart).await {
-        Ok(u) => u,
-        Err(response) => return response,
-    };
+    // The slot first, the body after: a request waiting for its turn holds no upload, so
+    // memory is bounded by the slots times the upload limit.
     let permit = match tokio::time::timeout(state.config.wait, state.slots.acquire()).await {
         Ok(Ok(permit)) => permit,
         _ => {
@@ -262,6 +260,10 @@ async fn reconcile(State(state): State<Arc<AppState>>, multipart: Multipart) -> 
             )
                 .into_response();
         }
+    };
+    let upload = match read_form(multipart).await {
+        Ok(u) => u,
+        Err(response) => return response,
     };
     let outcome = tokio::task::spawn_blocking(move || run::run(upload)).await;
     drop(permit);
