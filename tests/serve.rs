@@ -309,3 +309,88 @@ async fn beyond_loopback_a_token_guards_every_request() {
         "a Host other than the bound address"
     );
 }
+
+/// Hostile uploads (the fuzzers' regressions, a zip bomb, binary noise) get an answer
+/// each — never a dead server: the page is served after every one.
+#[tokio::test]
+async fn hostile_uploads_never_kill_the_server() {
+    let app = serve::router(Config {
+        max_upload_bytes: 16 << 20,
+        ..config()
+    });
+    let mut uploads: Vec<(String, Vec<u8>)> = std::fs::read_dir("tests/fuzz_regressions")
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    uploads.push((
+        "noise.csv".into(),
+        (0..65536u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+            .collect(),
+    ));
+    uploads.push(("empty.csv".into(), Vec::new()));
+    uploads.push(("bomb.xlsx".into(), b"PK\x03\x04".repeat(1000)));
+    for (name, bytes) in &uploads {
+        let response = app
+            .clone()
+            .oneshot(post(&[
+                ("files", Some(name.as_str()), bytes),
+                ("lang", None, b"en"),
+            ]))
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_client_error() || response.status().is_success(),
+            "{name}: {}",
+            response.status()
+        );
+        let page = app.clone().oneshot(get("/")).await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "after {name}");
+    }
+}
+
+/// At most `jobs` runs at once: with the one slot taken (a request still sending its
+/// body), the next waits, then gets 503 with Retry-After.
+#[tokio::test]
+async fn a_request_beyond_the_slots_gets_503() {
+    let app = serve::router(Config {
+        jobs: 1,
+        wait: Duration::from_millis(200),
+        ..config()
+    });
+    let (tx, rx) = futures::channel::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(1);
+    let slow = Request::post("/reconcile")
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+        .header(header::HOST, "127.0.0.1:8765")
+        .body(Body::from_stream(rx))
+        .unwrap();
+    let first = tokio::spawn(app.clone().oneshot(slow));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    let second = app
+        .clone()
+        .oneshot(post(&[("lang", None, b"en")]))
+        .await
+        .unwrap();
+    assert_eq!(second.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(second.headers().contains_key(header::RETRY_AFTER));
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "it waited first"
+    );
+    drop(tx);
+    let _ = first.await;
+    // The slot is free again.
+    let third = app.oneshot(post(&[("lang", None, b"en")])).await.unwrap();
+    assert_eq!(
+        third.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing uploaded"
+    );
+}

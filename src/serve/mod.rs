@@ -24,6 +24,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::ingest::MemoryFile;
 use crate::lang::Lang;
@@ -80,6 +81,14 @@ pub fn router(config: Config) -> Router {
         .route("/app.css", get(style))
         .route("/reconcile", post(reconcile))
         .layer(DefaultBodyLimit::max(limit))
+        // An upload that trickles (a slow or stalled client holding a run slot) ends
+        // after a minute; a whole request after five (the engine reads 100k people in
+        // seconds).
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(60)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(300),
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             too_large_page,
