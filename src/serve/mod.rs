@@ -5,7 +5,7 @@
 //! are compiled into the binary.
 //!
 //! A request goes through: the security headers (every response), the gate
-//! ([`gate`]: token and Host when a token is set), the body limit (413 with a page that
+//! (`gate`: token and Host when a token is set), the body limit (413 with a page that
 //! says the limit), the run slots (at most `jobs` reconciliations at once, others wait,
 //! 503 after `wait`), then [`run::run`] on a blocking thread.
 

@@ -1,8 +1,8 @@
 //! One reconciliation for the page, in memory (SPEC 2.5): the uploaded files are read,
 //! reconciled and reported without touching the disk, and the answer is one JSON
 //! document — the summary, the findings, each person's explain data and every report,
-//! base64-encoded. Stages: [`Upload::read`] (files and paste into a batch), the engine
-//! ([`run`]), [`answer`] (the document).
+//! base64-encoded. Stages: `read` (files and paste into a batch), the engine ([`run`]),
+//! `answer` (the document).
 
 use std::sync::Arc;
 
