@@ -1,13 +1,16 @@
 //! report.html and the one-person page of `explain --html`: single self-contained files —
-//! CSS, SVG charts and the table filter inline, nothing fetched from the network.
+//! CSS, SVG charts and the table filter inline, nothing fetched from the network. Both
+//! are minijinja templates (report/templates/, auto-escaped, the same engine as the
+//! `serve` page): the code here works out what to show and where the charts' marks go.
 
-use std::fmt::Write;
-
+use minijinja::context;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
 
 use super::labels::heading;
 use super::tables::{self, FINDINGS_COLUMNS};
+use super::templates;
 use crate::lang::Lang;
 use crate::mask::IdDisplay;
 use crate::money::Money;
@@ -23,56 +26,107 @@ th{background:#f2f4f7;position:sticky;top:0}td.n{text-align:right;font-variant-n
 tr.error td{background:#fff1f0}tr.warning td{background:#fffaeb}
 tr.gap td,tr.stopped td{background:#fff1f0}tr.late td,tr.inactive td{background:#fffaeb}tr.changed td:nth-child(2){font-weight:bold}input{padding:6px;width:320px;margin:8px 0}svg text{font-size:11px}";
 
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 fn f(amount: impl Into<Decimal>) -> f64 {
     amount.into().to_f64().unwrap_or(0.0)
 }
 
-/// Horizontal bars: one per (label, value).
-fn bar_chart(id: &str, items: &[(String, f64, &str)]) -> String {
+/// One bar of a bar chart, placed.
+#[derive(Serialize)]
+struct Bar {
+    label: String,
+    value: String,
+    color: &'static str,
+    y: String,
+    w: String,
+    text_y: String,
+    value_x: String,
+}
+
+/// Horizontal bars, one per (label, value), placed for the `bars` macro.
+#[derive(Serialize)]
+struct BarChart {
+    id: &'static str,
+    width: String,
+    height: String,
+    left: String,
+    label_x: String,
+    bar_height: String,
+    bars: Vec<Bar>,
+}
+
+fn bar_chart(id: &'static str, items: &[(String, f64, &'static str)]) -> BarChart {
     let row = 22.0;
     let (left, width) = (190.0, 420.0);
     let max = items.iter().map(|i| i.1).fold(0.0, f64::max).max(1.0);
-    let height = row * items.len() as f64 + 10.0;
-    let mut s = format!(
-        "<svg id=\"{id}\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\">",
-        left + width + 60.0
-    );
-    for (i, (label, value, color)) in items.iter().enumerate() {
-        let y = i as f64 * row + 4.0;
-        let w = (value / max * width).max(1.0);
-        let _ = write!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect class=\"bar\" x=\"{left}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{color}\"/><text x=\"{}\" y=\"{}\">{value}</text>",
-            left - 6.0,
-            y + 13.0,
-            esc(label),
-            row - 6.0,
-            left + w + 4.0,
-            y + 13.0,
-        );
+    let bars = items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value, color))| {
+            let y = i as f64 * row + 4.0;
+            let w = (value / max * width).max(1.0);
+            Bar {
+                label: label.clone(),
+                value: value.to_string(),
+                color,
+                y: y.to_string(),
+                w: format!("{w:.1}"),
+                text_y: (y + 13.0).to_string(),
+                value_x: (left + w + 4.0).to_string(),
+            }
+        })
+        .collect();
+    BarChart {
+        id,
+        width: (left + width + 60.0).to_string(),
+        height: (row * items.len() as f64 + 10.0).to_string(),
+        left: left.to_string(),
+        label_x: (left - 6.0).to_string(),
+        bar_height: (row - 6.0).to_string(),
+        bars,
     }
-    s.push_str("</svg>");
-    s
+}
+
+/// A label placed on an axis.
+#[derive(Serialize)]
+struct Tick {
+    label: String,
+    at: String,
+}
+
+/// One line of a line chart, placed.
+#[derive(Serialize)]
+struct Series {
+    name: String,
+    color: &'static str,
+    points: String,
+    dots: Vec<(String, String)>,
+    legend_y: String,
+    legend_text_y: String,
+}
+
+/// Lines over months, placed for the `lines` macro.
+#[derive(Serialize)]
+struct LineChart {
+    id: &'static str,
+    w: String,
+    h: String,
+    pad: String,
+    axis_y: String,
+    axis_x2: String,
+    month_y: String,
+    legend_x: String,
+    legend_text_x: String,
+    ticks_y: Vec<Tick>,
+    ticks_x: Vec<Tick>,
+    series: Vec<Series>,
 }
 
 /// Lines over months: each series is (name, colour, values by month index).
-fn line_chart(id: &str, months: &[Period], series: &[(&str, &str, Vec<f64>)]) -> String {
+fn line_chart(
+    id: &'static str,
+    months: &[Period],
+    series: &[(&str, &'static str, Vec<f64>)],
+) -> LineChart {
     let (w, h, pad) = (720.0, 260.0, 48.0);
     let n = months.len().max(1);
     let all = series.iter().flat_map(|s| s.2.iter().copied());
@@ -86,72 +140,61 @@ fn line_chart(id: &str, months: &[Period], series: &[(&str, &str, Vec<f64>)]) ->
             }
     };
     let y = |v: f64| h - pad - (h - 2.0 * pad) * (v - lo) / (hi - lo).max(1e-9);
-    let mut s = format!(
-        "<svg id=\"{id}\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" role=\"img\">"
-    );
-    let _ = write!(
-        s,
-        "<line x1=\"{pad}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#98a2b3\"/>",
-        h - pad,
-        w - pad,
-        h - pad
-    );
-    for (t, v) in [
-        (yuan(Money::from_cents((hi * 100.0).round() as i64)), hi),
-        (yuan(Money::from_cents((lo * 100.0).round() as i64)), lo),
-    ] {
-        let _ = write!(s, "<text x=\"4\" y=\"{:.1}\">{t}</text>", y(v) + 4.0);
-    }
+    let ticks_y = [hi, lo]
+        .iter()
+        .map(|v| Tick {
+            label: yuan(Money::from_cents((v * 100.0).round() as i64)),
+            at: format!("{:.1}", y(*v) + 4.0),
+        })
+        .collect();
     let step = (n / 12).max(1);
-    for (i, m) in months.iter().enumerate().step_by(step) {
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{m}</text>",
-            x(i),
-            h - pad + 16.0
-        );
+    let ticks_x = months
+        .iter()
+        .enumerate()
+        .step_by(step)
+        .map(|(i, m)| Tick {
+            label: m.to_string(),
+            at: format!("{:.1}", x(i)),
+        })
+        .collect();
+    let series = series
+        .iter()
+        .enumerate()
+        .map(|(k, (name, color, values))| Series {
+            name: name.to_string(),
+            color,
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+                .collect::<Vec<_>>()
+                .join(" "),
+            dots: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("{:.1}", x(i)), format!("{:.1}", y(*v))))
+                .collect(),
+            legend_y: (8.0 + 16.0 * k as f64).to_string(),
+            legend_text_y: (17.0 + 16.0 * k as f64).to_string(),
+        })
+        .collect();
+    LineChart {
+        id,
+        w: w.to_string(),
+        h: h.to_string(),
+        pad: pad.to_string(),
+        axis_y: (h - pad).to_string(),
+        axis_x2: (w - pad).to_string(),
+        month_y: (h - pad + 16.0).to_string(),
+        legend_x: (w - 200.0).to_string(),
+        legend_text_x: (w - 186.0).to_string(),
+        ticks_y,
+        ticks_x,
+        series,
     }
-    for (k, (name, color, values)) in series.iter().enumerate() {
-        let points: Vec<String> = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
-            .collect();
-        let _ = write!(
-            s,
-            "<polyline class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
-            points.join(" ")
-        );
-        for (i, v) in values.iter().enumerate() {
-            let _ = write!(
-                s,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"{color}\"/>",
-                x(i),
-                y(*v)
-            );
-        }
-        let _ = write!(
-            s,
-            "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{color}\"/><text x=\"{}\" y=\"{}\">{}</text>",
-            w - 200.0,
-            8.0 + 16.0 * k as f64,
-            w - 186.0,
-            17.0 + 16.0 * k as f64,
-            esc(name)
-        );
-    }
-    s.push_str("</svg>");
-    s
 }
 
-fn head(title: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>",
-        esc(title)
-    )
-}
-
-const FILTER_SCRIPT: &str = "<script>document.getElementById('q').addEventListener('input',function(){var q=this.value.toLowerCase();document.querySelectorAll('#findings tbody tr').forEach(function(r){r.style.display=r.textContent.toLowerCase().indexOf(q)<0?'none':''})})</script>";
+const FILTER_SCRIPT: &str = "document.getElementById('q').addEventListener('input',function(){var q=this.value.toLowerCase();document.querySelectorAll('#findings tbody tr').forEach(function(r){r.style.display=r.textContent.toLowerCase().indexOf(q)<0?'none':''})})";
 
 fn severity_color(sev: &str) -> &'static str {
     match sev {
@@ -166,6 +209,21 @@ pub fn report(run: &Reconciliation, csvs: &tables::CsvSet, policy: &str, lang: L
     report_within(run, csvs, policy, lang, PAGE_FINDINGS)
 }
 
+/// A card of the page's head: a severity's count.
+#[derive(Serialize)]
+struct Card {
+    severity: &'static str,
+    count: usize,
+    label: String,
+}
+
+/// A row of the findings table.
+#[derive(Serialize)]
+struct Row {
+    severity: String,
+    cells: Vec<String>,
+}
+
 /// [`report`], listing at most `findings` findings.
 pub fn report_within(
     run: &Reconciliation,
@@ -175,40 +233,15 @@ pub fn report_within(
     findings: usize,
 ) -> String {
     let (by_severity, by_code) = tables::counts(run);
-    let mut s = head(lang.pick(
-        "医保个人账户核对报告",
-        "Medical personal account reconciliation",
-    ));
-    let _ = write!(
-        s,
-        "<h1>{}</h1><p class=\"muted\">{} {} · {} {} · {} {}</p><div class=\"cards\">",
-        lang.pick(
-            "医保个人账户核对报告",
-            "Medical personal account reconciliation"
-        ),
-        lang.pick("截至", "as of"),
-        run.as_of,
-        lang.pick("政策", "policy"),
-        esc(policy),
-        lang.pick("人数", "persons"),
-        run.persons.len()
-    );
-    for sev in ["error", "warning", "info"] {
-        let _ = write!(
-            s,
-            "<div class=\"card {sev}\"><b>{}</b>{}</div>",
-            by_severity.get(sev).copied().unwrap_or(0),
-            super::labels::cell("severity", sev, lang)
-        );
-    }
-    s.push_str("</div>");
-
-    let _ = write!(
-        s,
-        "<h2>{}</h2>",
-        lang.pick("按代码的问题数", "Findings by code")
-    );
-    let items: Vec<(String, f64, &str)> = crate::reconcile::findings::CODES
+    let cards: Vec<Card> = ["error", "warning", "info"]
+        .into_iter()
+        .map(|sev| Card {
+            severity: sev,
+            count: by_severity.get(sev).copied().unwrap_or(0),
+            label: super::labels::cell("severity", sev, lang).into_owned(),
+        })
+        .collect();
+    let items: Vec<(String, f64, &'static str)> = crate::reconcile::findings::CODES
         .iter()
         .filter_map(|c| {
             let n = by_code.get(c.name).copied().unwrap_or(0);
@@ -221,23 +254,10 @@ pub fn report_within(
             })
         })
         .collect();
-    if items.is_empty() {
-        let _ = write!(s, "<p>{}</p>", lang.pick("没有发现问题。", "No findings."));
-    } else {
-        s.push_str(&bar_chart("chart-codes", &items));
-    }
-
+    let code_chart = (!items.is_empty()).then(|| bar_chart("chart-codes", &items));
     let months = tables::by_month(run);
-    let _ = write!(
-        s,
-        "<h2>{}</h2>",
-        lang.pick(
-            "每月应划入与实际划入(元)",
-            "Expected and credited per month (yuan)"
-        )
-    );
     let periods: Vec<Period> = months.iter().map(|m| m.period).collect();
-    s.push_str(&line_chart(
+    let month_chart = line_chart(
         "chart-months",
         &periods,
         &[
@@ -252,55 +272,63 @@ pub fn report_within(
                 months.iter().map(|m| f(m.credited)).collect(),
             ),
         ],
-    ));
-
-    let _ = write!(
-        s,
-        "<h2>{}</h2><input id=\"q\" type=\"search\" placeholder=\"{}\"><table id=\"findings\"><thead><tr>",
-        lang.pick("问题明细", "Findings"),
-        lang.pick("搜索姓名、代码、月份…", "search name, code, month…")
     );
-    for c in FINDINGS_COLUMNS {
-        let _ = write!(s, "<th>{}</th>", esc(heading(c, lang)));
-    }
-    s.push_str("</tr></thead><tbody>");
     let shown = first_findings(&csvs.findings.bytes(), findings);
-    for record in &shown.rows {
-        let sev = record.get(5).unwrap_or("");
-        let _ = write!(s, "<tr class=\"{}\">", esc(sev));
-        for (i, v) in record.iter().enumerate() {
-            let class = if (6..=8).contains(&i) {
-                " class=\"n\""
-            } else {
-                ""
-            };
-            let column = FINDINGS_COLUMNS.get(i).copied().unwrap_or("");
-            let _ = write!(
-                s,
-                "<td{class}>{}</td>",
-                esc(&super::labels::cell(column, v, lang))
-            );
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</tbody></table>");
-    if shown.total > shown.rows.len() {
+    let rows: Vec<Row> = shown
+        .rows
+        .iter()
+        .map(|record| Row {
+            severity: record.get(5).unwrap_or("").to_string(),
+            cells: record
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let column = FINDINGS_COLUMNS.get(i).copied().unwrap_or("");
+                    super::labels::cell(column, v, lang).into_owned()
+                })
+                .collect(),
+        })
+        .collect();
+    let more = (shown.total > shown.rows.len()).then(|| {
         let (n, total) = (shown.rows.len(), shown.total);
-        let _ = match lang {
-            Lang::Zh => write!(
-                s,
-                "<p class=\"note\" id=\"more\">本页只列出前 {n} 条(错误优先),共 {total} 条。全部问题见 <a href=\"findings.csv\">findings.csv</a> 或 report.xlsx 的“异常”表;逐月明细见 <a href=\"months.csv\">months.csv</a>。</p>"
-            ),
-            Lang::En => write!(
-                s,
-                "<p class=\"note\" id=\"more\">This page lists the first {n} findings (errors first) of {total}. All of them are in <a href=\"findings.csv\">findings.csv</a> and report.xlsx (sheet 异常); the month rows in <a href=\"months.csv\">months.csv</a>.</p>"
-            ),
-        };
-    }
-    s.push_str("</tbody></table>");
-    s.push_str(FILTER_SCRIPT);
-    s.push_str("</body></html>\n");
-    s
+        match lang {
+            Lang::Zh => [
+                format!("本页只列出前 {n} 条(错误优先),共 {total} 条。全部问题见 "),
+                " 或 report.xlsx 的“异常”表;逐月明细见 ".to_string(),
+                "。".to_string(),
+            ],
+            Lang::En => [
+                format!("This page lists the first {n} findings (errors first) of {total}. All of them are in "),
+                " and report.xlsx (sheet 异常); the month rows in ".to_string(),
+                ".".to_string(),
+            ],
+        }
+    });
+    let title = lang.pick(
+        "医保个人账户核对报告",
+        "Medical personal account reconciliation",
+    );
+    let headings: Vec<&str> = FINDINGS_COLUMNS.iter().map(|c| heading(c, lang)).collect();
+    let t = context! {
+        as_of => lang.pick("截至", "as of"),
+        policy => lang.pick("政策", "policy"),
+        persons => lang.pick("人数", "persons"),
+        by_code => lang.pick("按代码的问题数", "Findings by code"),
+        no_findings => lang.pick("没有发现问题。", "No findings."),
+        by_month => lang.pick("每月应划入与实际划入(元)", "Expected and credited per month (yuan)"),
+        findings => lang.pick("问题明细", "Findings"),
+        search => lang.pick("搜索姓名、代码、月份…", "search name, code, month…"),
+    };
+    let mut page = templates::render(
+        "report.html",
+        context! {
+            title, style => STYLE, t, as_of => run.as_of.to_string(), policy,
+            persons => run.persons.len(), cards, code_chart, month_chart, headings, rows, more,
+            filter_script => FILTER_SCRIPT,
+        },
+    );
+    page.push('\n');
+    page
 }
 
 /// The most findings report.html lists. A page of 2,000 rows stays near a megabyte and
@@ -334,53 +362,74 @@ fn first_findings(findings_csv: &[u8], limit: usize) -> Shown {
     Shown { rows, total }
 }
 
-/// The one-person page: the balance over time, as it is and as it would be with every
-/// expected credit, and the person's findings.
-/// A statement-first person's credits month by month (SPEC 2.2): each month's credit and
-/// the day it came, gaps, stops and changes marked.
-fn credit_months(view: &crate::reconcile::StatementView, lang: Lang) -> String {
+/// A month of a statement-first person's credits (SPEC 2.2), as the page shows it.
+#[derive(Serialize)]
+struct CreditMonth {
+    class: String,
+    month: String,
+    amount: String,
+    arrived: String,
+    note: String,
+}
+
+/// A statement-first person's credits month by month: each month's credit and the day it
+/// came, gaps, stops and changes marked.
+fn credit_months(view: &crate::reconcile::StatementView, lang: Lang) -> minijinja::Value {
     use crate::reconcile::MonthMark;
-    let mut s = format!(
-        "<h2>{}</h2><table id=\"credit-months\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.pick("每月划入", "Credits month by month"),
+    let rows: Vec<CreditMonth> = view
+        .months
+        .iter()
+        .map(|m| {
+            let (class, note) = match m.mark {
+                MonthMark::Credited => ("ok", ""),
+                MonthMark::Late => ("late", lang.pick("晚到,已补上", "late, made up")),
+                MonthMark::Gap => ("gap", lang.pick("断档:没有划入", "gap: no credit")),
+                MonthMark::Inactive => {
+                    ("inactive", lang.pick("账户冻结/未激活", "account inactive"))
+                }
+                MonthMark::Stopped => ("stopped", lang.pick("停止划入", "credits stopped")),
+            };
+            let changed = if m.changed {
+                lang.pick("金额变化", "amount changed")
+            } else {
+                ""
+            };
+            let note = [note, changed]
+                .iter()
+                .filter(|t| !t.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(lang.pick(";", "; "));
+            CreditMonth {
+                class: format!("{class}{}", if m.changed { " changed" } else { "" }),
+                month: m.month.to_string(),
+                amount: m.amount.map(yuan).unwrap_or_default(),
+                arrived: m.arrived.map(|d| d.to_string()).unwrap_or_default(),
+                note,
+            }
+        })
+        .collect();
+    let headings = [
         lang.pick("月份", "month"),
         lang.pick("划入(元)", "credit (yuan)"),
         lang.pick("到账日期", "arrived"),
         lang.pick("说明", "note"),
-    );
-    for m in &view.months {
-        let (class, note) = match m.mark {
-            MonthMark::Credited => ("ok", ""),
-            MonthMark::Late => ("late", lang.pick("晚到,已补上", "late, made up")),
-            MonthMark::Gap => ("gap", lang.pick("断档:没有划入", "gap: no credit")),
-            MonthMark::Inactive => ("inactive", lang.pick("账户冻结/未激活", "account inactive")),
-            MonthMark::Stopped => ("stopped", lang.pick("停止划入", "credits stopped")),
-        };
-        let changed = if m.changed {
-            lang.pick("金额变化", "amount changed")
-        } else {
-            ""
-        };
-        let note = [note, changed]
-            .iter()
-            .filter(|t| !t.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(lang.pick(";", "; "));
-        let _ = write!(
-            s,
-            "<tr class=\"{class}{}\"><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-            if m.changed { " changed" } else { "" },
-            m.month,
-            m.amount.map(yuan).unwrap_or_default(),
-            m.arrived.map(|d| d.to_string()).unwrap_or_default(),
-            esc(&note)
-        );
-    }
-    s.push_str("</tbody></table>");
-    s
+    ];
+    minijinja::Value::from_serialize(context! { headings, rows })
 }
 
+/// A finding of the one-person page.
+#[derive(Serialize)]
+struct PersonFinding {
+    severity: &'static str,
+    period: String,
+    code: String,
+    message: String,
+}
+
+/// The one-person page: the balance over time, as it is and as it would be with every
+/// expected credit, the bridge, a statement-first person's credits month by month, and
+/// the person's findings.
 pub fn person_page(
     p: &PersonReport,
     run: &Reconciliation,
@@ -390,16 +439,6 @@ pub fn person_page(
 ) -> String {
     let name = ids.text(p.name.as_deref().unwrap_or(""));
     let title = format!("{name} {}", ids.id(&p.id));
-    let mut s = head(&title);
-    let _ = write!(
-        s,
-        "<h1>{}</h1><p class=\"muted\">{} {} · {} {}</p>",
-        esc(&title),
-        lang.pick("截至", "as of"),
-        run.as_of,
-        lang.pick("政策", "policy"),
-        esc(policy)
-    );
     // Month-end balances from the statement, and the shortfall of credits so far.
     let mut months: Vec<Period> = p.months.iter().map(|m| m.period).collect();
     months.extend(
@@ -427,12 +466,7 @@ pub fn person_page(
         actual.push(f(balance));
         ideal.push(f(balance + shortfall.max(Money::ZERO)));
     }
-    let _ = write!(
-        s,
-        "<h2>{}</h2>",
-        lang.pick("余额变化(元)", "Balance over time (yuan)")
-    );
-    s.push_str(&line_chart(
+    let balance_chart = line_chart(
         "chart-balance",
         &months,
         &[
@@ -443,14 +477,9 @@ pub fn person_page(
                 ideal,
             ),
         ],
-    ));
-    let b = &p.bridge;
-    let _ = write!(
-        s,
-        "<h2>{}</h2><table>",
-        lang.pick("余额桥", "Balance bridge")
     );
-    for (k, v) in [
+    let b = &p.bridge;
+    let bridge: Vec<(&str, String)> = [
         ("opening_balance", b.opening),
         ("credits", b.credits),
         ("spending", b.spending),
@@ -460,33 +489,36 @@ pub fn person_page(
         ("unclassified", b.unclassified),
         ("closing_balance", b.closing),
         ("missing_credits", b.missing_credits),
-    ] {
-        let _ = write!(
-            s,
-            "<tr><th>{}</th><td class=\"n\">{}</td></tr>",
-            heading(k, lang),
-            yuan(v)
-        );
-    }
-    s.push_str("</table>");
-    if let Some(view) = &p.statement_view {
-        s.push_str(&credit_months(view, lang));
-    }
-    let _ = write!(
-        s,
-        "<h2>{}</h2><table id=\"findings\"><tbody>",
-        lang.pick("问题", "Findings")
+    ]
+    .into_iter()
+    .map(|(k, v)| (heading(k, lang), yuan(v)))
+    .collect();
+    let findings: Vec<PersonFinding> = p
+        .findings
+        .iter()
+        .map(|fnd| PersonFinding {
+            severity: fnd.severity.as_str(),
+            period: fnd.period.map(|p| p.to_string()).unwrap_or_default(),
+            code: fnd.code.to_string(),
+            message: ids.text(&fnd.message).into_owned(),
+        })
+        .collect();
+    let t = context! {
+        as_of => lang.pick("截至", "as of"),
+        policy => lang.pick("政策", "policy"),
+        balance => lang.pick("余额变化(元)", "Balance over time (yuan)"),
+        bridge => lang.pick("余额桥", "Balance bridge"),
+        credit_months => lang.pick("每月划入", "Credits month by month"),
+        findings => lang.pick("问题", "Findings"),
+    };
+    let credit_months = p.statement_view.as_ref().map(|v| credit_months(v, lang));
+    let mut page = templates::render(
+        "person.html",
+        context! {
+            title, style => STYLE, t, as_of => run.as_of.to_string(), policy,
+            balance_chart, bridge, credit_months, findings,
+        },
     );
-    for fnd in &p.findings {
-        let _ = write!(
-            s,
-            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>",
-            fnd.severity.as_str(),
-            fnd.period.map(|p| p.to_string()).unwrap_or_default(),
-            fnd.code,
-            esc(&ids.text(&fnd.message))
-        );
-    }
-    s.push_str("</tbody></table></body></html>\n");
-    s
+    page.push('\n');
+    page
 }

@@ -11,6 +11,7 @@ pub mod parquet;
 pub mod shard;
 mod spool;
 pub mod tables;
+pub mod templates;
 pub mod xlsx;
 
 use std::io::Write;
@@ -94,6 +95,15 @@ pub(crate) fn temporary_beside(
     let file = builder.tempfile_in(dir).map_err(io)?;
     let (file, tmp) = file.keep().map_err(|e| io(e.error))?;
     Ok((tmp, file))
+}
+
+/// Escapes text for HTML (the one place outside the templates: a template's own error).
+pub(crate) fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// Whether a spreadsheet would run this CSV cell (SPEC 2.3, the OWASP rule): it starts

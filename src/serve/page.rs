@@ -1,26 +1,14 @@
-//! The page's HTML, from minijinja templates compiled into the binary (auto-escaped: a
-//! forgotten escape cannot happen), and its CSS and JavaScript.
+//! The page's HTML, from the templates every page of the tool shares
+//! ([`crate::report::templates`]: auto-escaped, a forgotten escape cannot happen), and its
+//! CSS and JavaScript.
 
-use std::sync::OnceLock;
-
-use minijinja::{Environment, context};
+use minijinja::context;
 
 use crate::lang::Lang;
 use crate::policy::{Policy, presets};
 
 pub const APP_JS: &str = include_str!("assets/app.js");
 pub const APP_CSS: &str = include_str!("assets/app.css");
-
-fn templates() -> &'static Environment<'static> {
-    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        // Names ending in .html are auto-escaped.
-        let _ = env.add_template("index.html", include_str!("assets/index.html"));
-        let _ = env.add_template("too_large.html", include_str!("assets/too_large.html"));
-        env
-    })
-}
 
 /// The presets with the line that says where their numbers come from.
 fn preset_choices() -> Vec<(String, String)> {
@@ -36,10 +24,7 @@ fn preset_choices() -> Vec<(String, String)> {
 }
 
 fn render(name: &str, ctx: minijinja::Value) -> String {
-    templates()
-        .get_template(name)
-        .and_then(|t| t.render(ctx))
-        .unwrap_or_else(|e| format!("<!doctype html><title>error</title><p>{e}</p>"))
+    crate::report::templates::render(name, ctx)
 }
 
 /// The page: the form, and the place the answer is drawn.
