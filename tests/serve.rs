@@ -217,6 +217,36 @@ async fn an_unreadable_upload_gets_the_reasons() {
     );
 }
 
+/// A chosen file that is empty is named in the reasons (not dropped as "nothing
+/// uploaded"); the empty part a browser sends when no file was chosen is ignored.
+#[tokio::test]
+async fn an_empty_file_is_named_and_an_unchosen_input_ignored() {
+    let app = serve::router(config());
+    let response = app
+        .clone()
+        .oneshot(post(&[
+            ("files", Some("empty.csv"), b""),
+            ("lang", None, b"en"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let reasons = String::from_utf8(body_of(response).await).unwrap();
+    assert!(
+        reasons.contains("empty.csv") && reasons.contains("empty file"),
+        "{reasons}"
+    );
+    let statement = std::fs::read("samples/scenarios/23_credits_stopped/账户明细.csv").unwrap();
+    let response = app
+        .oneshot(post(&[
+            ("files", Some(""), b""),
+            ("files", Some("statement.csv"), &statement),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
 /// Beyond loopback a token is needed; with one, every request must carry it (bearer,
 /// or the cookie the page's /?token=T link sets) and name the bound Host.
 #[tokio::test]

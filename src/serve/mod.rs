@@ -312,11 +312,15 @@ async fn read_form(mut multipart: Multipart) -> Result<run::Upload, Response> {
             .map_err(|e| (e.status(), e.body_text()).into_response())?;
         let text = || String::from_utf8_lossy(&bytes).trim().to_string();
         match name.as_str() {
-            "files" if !bytes.is_empty() => files.push(MemoryFile {
-                name: file_name.unwrap_or_else(|| format!("upload-{}", files.len() + 1)),
-                bytes: bytes.to_vec(),
-                person: None,
-            }),
+            // A browser sends an empty part with no name when no file was chosen; a
+            // chosen file that is empty is kept (and reported as such).
+            "files" if !(bytes.is_empty() && file_name.as_deref().unwrap_or("").is_empty()) => {
+                files.push(MemoryFile {
+                    name: file_name.unwrap_or_else(|| format!("upload-{}", files.len() + 1)),
+                    bytes: bytes.to_vec(),
+                    person: None,
+                })
+            }
             "paste" => paste = Some(String::from_utf8_lossy(&bytes).into_owned()),
             "policy" => preset = Some(text()).filter(|t| !t.is_empty()),
             "policy_file" if !bytes.is_empty() => policy_file = Some(text()),

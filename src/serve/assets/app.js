@@ -15,6 +15,12 @@
     $("policy-source").textContent = line;
   }
   $("policy").addEventListener("change", showSource);
+  // The page's own words follow the language chosen, while nothing is chosen yet.
+  $("lang").addEventListener("change", function () {
+    if (!files.files.length && !$("paste").value) {
+      location.search = "?lang=" + encodeURIComponent($("lang").value);
+    }
+  });
   showSource();
 
   ["dragenter", "dragover"].forEach(function (e) {
