@@ -182,3 +182,35 @@ fn inits_cron_line_mails_a_file_it_writes() {
     let file = mail.rsplit('<').next().unwrap().trim();
     assert!(run.contains(&format!("> {file}")), "{line}");
 }
+
+/// `check`'s warnings are Chinese in zh (they were English whatever `--lang` said);
+/// summary.json keeps the English ones.
+#[test]
+fn checks_warnings_follow_the_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = common::id("11010519900101001");
+    let last = good.chars().last().unwrap();
+    let wrong_digit = if last == '1' { '2' } else { '1' };
+    let wrong = format!("{}{wrong_digit}", &good[..17]);
+    let f = write(
+        dir.path(),
+        "c.csv",
+        format!("身份证号,姓名,费款所属期,缴费基数,个人缴费\n{wrong},张三,202401,5000,100\n"),
+    );
+    let zh = bin().args(["check"]).arg(&f).output().unwrap();
+    let zh = String::from_utf8_lossy(&zh.stdout).into_owned();
+    assert!(
+        zh.contains("1 个证件号码校验位不对,仍按此号码读取(第 2 行)"),
+        "{zh}"
+    );
+    let en = bin()
+        .args(["check", "--lang", "en"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let en = String::from_utf8_lossy(&en.stdout).into_owned();
+    assert!(
+        en.contains("1 ID number(s) with a wrong check digit, accepted (rows 2)"),
+        "{en}"
+    );
+}

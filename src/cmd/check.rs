@@ -186,7 +186,7 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
             }
         }
     }
-    let warnings = batch.warnings();
+    let warnings = batch.warnings_in(lang);
     if !warnings.is_empty() {
         outln!("\n{}", lang.pick("提示:", "warnings:"));
         for w in &warnings {

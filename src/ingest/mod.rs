@@ -194,33 +194,50 @@ impl Batch {
     /// Warnings for summary.json and the terminal: one line per source and kind of issue,
     /// with row numbers rather than values, so nothing personal is repeated.
     pub fn warnings(&self) -> Vec<String> {
+        self.warnings_in(crate::lang::Lang::En)
+    }
+
+    /// [`Batch::warnings`] as people read them in `lang` (`check`'s console): the
+    /// warnings about a source are said in Chinese in zh; the run's own notes keep their
+    /// words. summary.json keeps the English ones.
+    pub fn warnings_in(&self, lang: crate::lang::Lang) -> Vec<String> {
+        use crate::lang::Lang;
+        let zh = lang == Lang::Zh;
         let mut out = self.notes.clone();
         for s in &self.sources {
             let label = source_label(&s.path, s.sheet.as_deref());
             let rows = |rows: &[u32]| {
                 let shown: Vec<String> = rows.iter().take(10).map(u32::to_string).collect();
                 let more = if rows.len() > 10 { ", …" } else { "" };
-                format!("rows {}{more}", shown.join(", "))
+                if zh {
+                    format!("第 {}{more} 行", shown.join(", "))
+                } else {
+                    format!("rows {}{more}", shown.join(", "))
+                }
             };
             if !s.bad_check_digit_rows.is_empty() {
-                out.push(format!(
-                    "{label}: {} ID number(s) with a wrong check digit, accepted ({})",
-                    s.bad_check_digit_rows.len(),
-                    rows(&s.bad_check_digit_rows)
-                ));
+                let (n, at) = (s.bad_check_digit_rows.len(), rows(&s.bad_check_digit_rows));
+                out.push(if zh {
+                    format!("{label}: {n} 个证件号码校验位不对,仍按此号码读取({at})")
+                } else {
+                    format!("{label}: {n} ID number(s) with a wrong check digit, accepted ({at})")
+                });
             }
             if !s.other_person_rows.is_empty() {
-                out.push(format!(
-                    "{label}: {} row(s) name another ID than the person above the header or given by --person; each row's own ID was used ({})",
-                    s.other_person_rows.len(),
-                    rows(&s.other_person_rows)
-                ));
+                let (n, at) = (s.other_person_rows.len(), rows(&s.other_person_rows));
+                out.push(if zh {
+                    format!("{label}: {n} 行的证件号码与表头上方或 --person 指定的人不同,按各行自己的号码读取({at})")
+                } else {
+                    format!("{label}: {n} row(s) name another ID than the person above the header or given by --person; each row's own ID was used ({at})")
+                });
             }
             if s.damaged_spots > 0 {
-                out.push(format!(
-                    "{label}: read as UTF-8 with {} invalid byte sequence(s); the cells holding them were read as GBK: check them",
-                    s.damaged_spots
-                ));
+                let n = s.damaged_spots;
+                out.push(if zh {
+                    format!("{label}: 按 UTF-8 读取时有 {n} 处无效字节,这些单元格按 GBK 读取:请核对")
+                } else {
+                    format!("{label}: read as UTF-8 with {n} invalid byte sequence(s); the cells holding them were read as GBK: check them")
+                });
             }
             let repeated: Vec<&str> = s
                 .ignored_columns
@@ -229,17 +246,22 @@ impl Batch {
                 .map(|c| c.column.as_str())
                 .collect();
             if !repeated.is_empty() {
-                out.push(format!(
-                    "{label}: column(s) {} repeat a field another column holds; ignored",
-                    repeated.join(", ")
-                ));
+                let columns = repeated.join(", ");
+                out.push(if zh {
+                    format!("{label}: 列 {columns} 与另一列含义相同,未读取")
+                } else {
+                    format!(
+                        "{label}: column(s) {columns} repeat a field another column holds; ignored"
+                    )
+                });
             }
             if !s.other_type_rows.is_empty() {
-                out.push(format!(
-                    "{label}: {} row(s) of a contribution type that is not scheduled (kept as type other; not counted as contributions) ({})",
-                    s.other_type_rows.len(),
-                    rows(&s.other_type_rows)
-                ));
+                let (n, at) = (s.other_type_rows.len(), rows(&s.other_type_rows));
+                out.push(if zh {
+                    format!("{label}: {n} 行的缴费类型不在计划内(记为其他类型,不计入缴费)({at})")
+                } else {
+                    format!("{label}: {n} row(s) of a contribution type that is not scheduled (kept as type other; not counted as contributions) ({at})")
+                });
             }
         }
         out
