@@ -279,17 +279,6 @@ fn explain_html_draws_the_balance() {
     assert!(common::ids_in(&text).is_empty());
 }
 
-fn chromium() -> Option<std::path::PathBuf> {
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .iter()
-    .map(std::path::PathBuf::from)
-    .find(|p| p.exists())
-}
-
 /// Runs headless Chromium on a local page: the rendered DOM, and a screenshot's size.
 fn render(browser: &Path, page: &Path, shot: &Path, profile: &Path) -> (String, u64) {
     let url = format!("file://{}", page.display());
@@ -338,7 +327,7 @@ fn render(browser: &Path, page: &Path, shot: &Path, profile: &Path) -> (String, 
 /// network, and their charts are in the rendered DOM.
 #[test]
 fn pages_render_in_headless_chromium() {
-    let Some(browser) = chromium() else {
+    let Some(browser) = common::chromium() else {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must have chromium: .ci/run installs it"

@@ -133,22 +133,7 @@ async fn uploading_a_scenario_gives_the_command_lines_findings() {
         .collect();
     assert!(new.is_empty(), "the server wrote {new:?}");
 
-    let out = tempfile::tempdir().unwrap();
-    common::bin()
-        .args([
-            "reconcile",
-            dir,
-            "--policy",
-            "samples/policy.toml",
-            "--as-of",
-            "2024-07-01",
-            "-q",
-            "-o",
-        ])
-        .arg(out.path().join("cli"))
-        .assert()
-        .code(1);
-    let cli = common::read_csv(&out.path().join("cli/findings.csv"));
+    let cli = common::cli_findings(dir, "2024-07-01");
     let page = answer["findings"].as_array().unwrap();
     assert_eq!(page.len(), cli.len());
     for (p, c) in page.iter().zip(&cli) {

@@ -12,17 +12,6 @@ use chromiumoxide::page::ScreenshotParams;
 use futures::StreamExt;
 use yibao_recon::serve::{self, Config};
 
-fn chromium() -> Option<std::path::PathBuf> {
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .iter()
-    .map(std::path::PathBuf::from)
-    .find(|p| p.exists())
-}
-
 /// JavaScript that puts `files` (name, text) into the input `id`, as a drop would.
 fn choose_files(id: &str, files: &[(&str, String)]) -> String {
     let items: Vec<String> = files
@@ -44,7 +33,7 @@ fn choose_files(id: &str, files: &[(&str, String)]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_works_in_headless_chromium() {
-    let Some(executable) = chromium() else {
+    let Some(executable) = common::chromium() else {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must have chromium: .ci/run installs it"
@@ -135,22 +124,7 @@ async fn the_page_works_in_headless_chromium() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let out = tempfile::tempdir().unwrap();
-    common::bin()
-        .args([
-            "reconcile",
-            dir,
-            "--policy",
-            "samples/policy.toml",
-            "--as-of",
-            "2024-07-01",
-            "-q",
-            "-o",
-        ])
-        .arg(out.path().join("cli"))
-        .assert()
-        .code(1);
-    let cli = common::read_csv(&out.path().join("cli/findings.csv"));
+    let cli = common::cli_findings(dir, "2024-07-01");
     assert_eq!(
         rows as usize,
         cli.len(),

@@ -60,25 +60,9 @@ pub enum Command {
 
 /// Names on stderr every input that could not be read (IDs masked unless shown).
 pub fn print_failures(batch: &yibao_recon::ingest::Batch, input: &crate::cli::InputArgs) {
-    for failure in &batch.failures {
-        errln!(
-            "{}: {}",
-            input.lang.pick("无法读取", "cannot read"),
-            input.ids().text(&failure.message(input.lang))
-        );
-    }
-    // The other inputs that made the run incomplete: named and skipped, or overflowing.
-    for u in &batch.unreadable {
-        if batch.failures.iter().any(|f| f.path() == u.path) {
-            continue;
-        }
-        let reason = yibao_recon::report::labels::skipped_input_reason(&u.reason, input.lang);
-        errln!(
-            "{}: {}: {}",
-            input.lang.pick("不完整", "incomplete"),
-            input.ids().text(&u.path),
-            input.ids().text(&reason)
-        );
+    let lines = yibao_recon::report::labels::unreadable_lines(batch, input.lang, input.ids());
+    for line in lines {
+        errln!("{}: {line}", input.lang.pick("无法读取", "cannot read"));
     }
 }
 

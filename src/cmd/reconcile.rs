@@ -313,13 +313,8 @@ fn nothing_recognised(batch: &Batch, input: &crate::cli::InputArgs) -> anyhow::R
             "nothing in the inputs was recognised as contributions, a statement or a roster; no report was written",
         )
         .to_string();
-    for s in &batch.skipped_inputs {
-        let place = ingest::source_label(&s.path, s.sheet.as_deref());
-        text.push_str(&format!(
-            "\n  {}: {}",
-            ids.text(&place),
-            ids.text(&s.reason)
-        ));
+    for line in report::labels::skipped_lines(batch, input.lang, ids) {
+        text.push_str(&format!("\n  {line}"));
     }
     anyhow::bail!(text)
 }
@@ -521,13 +516,11 @@ fn print_skipped_inputs(batch: &Batch, input: &crate::cli::InputArgs) {
         lang.pick("跳过的输入", "inputs skipped"),
         list.len()
     );
-    for s in list.iter().take(CONSOLE_LIST) {
-        let place = ingest::source_label(&s.path, s.sheet.as_deref());
-        outln!(
-            "  {}: {}",
-            ids.text(&place),
-            ids.text(&report::labels::skipped_input_reason(&s.reason, lang))
-        );
+    for line in report::labels::skipped_lines(batch, lang, ids)
+        .iter()
+        .take(CONSOLE_LIST)
+    {
+        outln!("  {line}");
     }
     print_more(list.len(), lang);
 }

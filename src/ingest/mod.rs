@@ -338,7 +338,7 @@ fn walk(
         } else if !meta.is_file() {
             skip(skipped, &p, NOT_A_FILE);
         } else if is_lock_file(&p) {
-            skip(skipped, &p, "Excel lock file (~$…), not data");
+            skip(skipped, &p, LOCK_FILE);
         } else if earlier_outputs::is_report_file(&p) {
             skip(skipped, &p, earlier_outputs::REASON);
         } else {
@@ -347,6 +347,14 @@ fn walk(
     }
     Ok(())
 }
+
+/// Why an input is skipped: Excel's lock file beside an open workbook.
+pub const LOCK_FILE: &str = "Excel lock file (~$…), not data";
+/// Why an input is skipped: nothing but white space.
+pub const EMPTY_FILE: &str = "empty file";
+/// Why an input is skipped: control bytes, not text.
+pub const BINARY_DATA: &str = "binary data, not text or a workbook";
+pub use table::TWO_IDENTITIES;
 
 /// Why a FIFO, socket or device found in a folder is not read.
 pub const NOT_A_FILE: &str = "not a regular file (a FIFO, socket or device): not searched";
@@ -415,6 +423,7 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
 }
 
 /// What one file gave: its sources (sheets) with their records, skips and failures.
+#[derive(Default)]
 struct FileResult {
     tables: Vec<(Source, TableOutput)>,
     /// Warnings about how the file was read.
@@ -548,7 +557,7 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 /// Why a text file is not worth reading as a table, if it is not.
 fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Some("empty file");
+        return Some(EMPTY_FILE);
     }
     let sample = &bytes[..bytes.len().min(4096)];
     let utf16 = text::detect_encoding(sample);
@@ -562,7 +571,7 @@ fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
         .iter()
         .filter(|b| b.is_ascii_control() && !b"\t\r\n\x0c".contains(b))
         .count();
-    (control * 10 > sample.len()).then_some("binary data, not text or a workbook")
+    (control * 10 > sample.len()).then_some(BINARY_DATA)
 }
 
 /// Whether the file's name says workbook (its bytes may say so too: [`workbook::sniff`]).
@@ -585,12 +594,7 @@ fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
             .map(|n| n.to_string_lossy().into_owned()),
     };
     let path = input.path.display().to_string();
-    let mut result = FileResult {
-        tables: Vec::new(),
-        notes: Vec::new(),
-        skipped: Vec::new(),
-        failures: Vec::new(),
-    };
+    let mut result = FileResult::default();
     if let Ok(meta) = std::fs::metadata(&input.path)
         && meta.len() > MAX_FILE_BYTES
     {
@@ -959,14 +963,8 @@ pub fn read_memory_files(files: Vec<MemoryFile>, retain: Retain) -> Batch {
         .zip(inputs.par_iter())
         .with_max_len(1)
         .map(|(file, input)| {
-            let result = FileResult {
-                tables: Vec::new(),
-                notes: Vec::new(),
-                skipped: Vec::new(),
-                failures: Vec::new(),
-            };
+            let mut result = FileResult::default();
             if file.bytes.len() as u64 > MAX_FILE_BYTES {
-                let mut result = result;
                 result.failures.push(InputError::TooLarge {
                     path: file.name.clone(),
                     size: file.bytes.len() as u64 >> 20,

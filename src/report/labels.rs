@@ -126,16 +126,13 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
             "本工具以前运行的输出(报告),不作为输入读取",
         ),
         (
-            "Excel lock file (~$…), not data",
+            crate::ingest::LOCK_FILE,
             "Excel 打开时留下的锁文件(~$…),不是数据",
         ),
-        ("empty file", "空文件"),
+        (crate::ingest::EMPTY_FILE, "空文件"),
+        (crate::ingest::BINARY_DATA, "二进制数据,不是文本或工作簿"),
         (
-            "binary data, not text or a workbook",
-            "二进制数据,不是文本或工作簿",
-        ),
-        (
-            "two identities above the header",
+            crate::ingest::TWO_IDENTITIES,
             "表头上方出现两个人的身份信息",
         ),
     ];
@@ -234,6 +231,46 @@ pub fn cell<'a>(column: &str, value: &'a str, lang: Lang) -> std::borrow::Cow<'a
         .iter()
         .find(|(en, _)| *en == value)
         .map_or(Cow::Borrowed(value), |(_, zh)| Cow::Borrowed(*zh))
+}
+
+/// Why each input that makes a run incomplete could not be used, one line each in
+/// `lang`, IDs masked by `ids`: the failures (`check`'s reasons), then the files named
+/// and skipped or whose sums overflowed — for the console and the page's 422.
+pub fn unreadable_lines(
+    batch: &crate::ingest::Batch,
+    lang: Lang,
+    ids: crate::mask::IdDisplay,
+) -> Vec<String> {
+    let mut lines: Vec<String> = batch
+        .failures
+        .iter()
+        .map(|f| ids.text(&f.message(lang)).into_owned())
+        .collect();
+    for u in &batch.unreadable {
+        if batch.failures.iter().any(|f| f.path() == u.path) {
+            continue;
+        }
+        let why = skipped_input_reason(&u.reason, lang);
+        lines.push(format!("{}: {}", ids.text(&u.path), ids.text(&why)));
+    }
+    lines
+}
+
+/// Each skipped input as `place: reason` in `lang`, IDs masked by `ids`.
+pub fn skipped_lines(
+    batch: &crate::ingest::Batch,
+    lang: Lang,
+    ids: crate::mask::IdDisplay,
+) -> Vec<String> {
+    batch
+        .skipped_inputs
+        .iter()
+        .map(|s| {
+            let place = crate::ingest::source_label(&s.path, s.sheet.as_deref());
+            let why = skipped_input_reason(&s.reason, lang);
+            format!("{}: {}", ids.text(&place), ids.text(&why))
+        })
+        .collect()
 }
 
 /// A severity as a person reads it.

@@ -98,6 +98,7 @@ fn table_sheets(
     lang: Lang,
     st: &Styles,
 ) -> Result<(), XlsxError> {
+    let severity_col = columns.iter().position(|c| *c == "severity");
     let mut reader = csv::Reader::from_reader(csv_bytes);
     let mut records = reader.records().flatten().peekable();
     let mut part = 1;
@@ -115,7 +116,7 @@ fn table_sheets(
         while r < limits.sheet_rows {
             let Some(record) = records.next() else { break };
             r += 1;
-            table_row(ws, r, &record, columns, lang, st)?;
+            table_row(ws, r, &record, columns, severity_col, lang, st)?;
         }
         ws.set_freeze_panes(1, 0)?;
         if !columns.is_empty() {
@@ -154,10 +155,10 @@ fn table_row(
     r: u32,
     record: &csv::StringRecord,
     columns: &[&'static str],
+    severity_col: Option<usize>,
     lang: Lang,
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    let severity_col = columns.iter().position(|c| *c == "severity");
     let severity = severity_col.and_then(|i| record.get(i)).unwrap_or("");
     let (plain, money) = match severity {
         "error" => (Some(&st.error), &st.error_money),

@@ -36,14 +36,14 @@ pub struct Refusal {
 }
 
 /// Reads, reconciles and reports an upload; the answer document, or why there is none.
-pub fn run(upload: Upload) -> Result<Value, Refusal> {
+pub fn run(mut upload: Upload) -> Result<Value, Refusal> {
     let ids = if upload.show_ids {
         IdDisplay::Full
     } else {
         IdDisplay::Masked
     };
     let lang = upload.lang;
-    let mut batch = read(&upload)?;
+    let mut batch = read(&mut upload)?;
     ingest::check_across_files(&mut batch);
     let options = Options {
         as_of: upload.as_of,
@@ -59,8 +59,9 @@ pub fn run(upload: Upload) -> Result<Value, Refusal> {
     answer(&result, &batch, &upload.policy, lang, ids).map_err(|e| Refusal { reasons: vec![e] })
 }
 
-/// The files and the paste as one batch; an upload of nothing recognised is refused.
-fn read(upload: &Upload) -> Result<Batch, Refusal> {
+/// The files and the paste as one batch (moved out of the upload, not copied); an upload
+/// of nothing is refused.
+fn read(upload: &mut Upload) -> Result<Batch, Refusal> {
     let person = upload
         .person
         .as_deref()
@@ -80,19 +81,14 @@ fn read(upload: &Upload) -> Result<Batch, Refusal> {
                 })
         })
         .transpose()?;
-    let mut files: Vec<MemoryFile> = upload
-        .files
-        .iter()
-        .map(|f| MemoryFile {
-            name: f.name.clone(),
-            bytes: f.bytes.clone(),
-            person: f.person.clone().or_else(|| person.clone()),
-        })
-        .collect();
-    if let Some(paste) = upload.paste.as_deref().filter(|p| !p.trim().is_empty()) {
+    let mut files = std::mem::take(&mut upload.files);
+    for f in &mut files {
+        f.person = f.person.take().or_else(|| person.clone());
+    }
+    if let Some(paste) = upload.paste.take().filter(|p| !p.trim().is_empty()) {
         files.push(MemoryFile {
             name: "paste.tsv".into(),
-            bytes: paste.as_bytes().to_vec(),
+            bytes: paste.into_bytes(),
             person: person.clone(),
         });
     }
@@ -115,18 +111,7 @@ fn read(upload: &Upload) -> Result<Batch, Refusal> {
 /// SPEC 2.5: 422 with `check`'s reasons when the run would exit 2 — nothing recognised,
 /// a file that cannot be read or gives nothing, a sum that overflows.
 fn refuse_if_incomplete(batch: &Batch, lang: Lang, ids: IdDisplay) -> Result<(), Refusal> {
-    let mut reasons: Vec<String> = batch
-        .failures
-        .iter()
-        .map(|f| ids.text(&f.message(lang)).into_owned())
-        .collect();
-    for u in &batch.unreadable {
-        if batch.failures.iter().any(|f| f.path() == u.path) {
-            continue;
-        }
-        let why = report::labels::skipped_input_reason(&u.reason, lang);
-        reasons.push(format!("{}: {}", ids.text(&u.path), ids.text(&why)));
-    }
+    let mut reasons = report::labels::unreadable_lines(batch, lang, ids);
     if batch.sources.is_empty() {
         reasons.push(
             lang.pick(
@@ -135,11 +120,7 @@ fn refuse_if_incomplete(batch: &Batch, lang: Lang, ids: IdDisplay) -> Result<(),
             )
             .into(),
         );
-        for s in &batch.skipped_inputs {
-            let place = ingest::source_label(&s.path, s.sheet.as_deref());
-            let why = report::labels::skipped_input_reason(&s.reason, lang);
-            reasons.push(format!("{}: {}", ids.text(&place), ids.text(&why)));
-        }
+        reasons.extend(report::labels::skipped_lines(batch, lang, ids));
     }
     if reasons.is_empty() {
         Ok(())

@@ -181,3 +181,36 @@ pub fn read_csv(path: &Path) -> Rows {
         })
         .collect()
 }
+
+/// Debian's Chromium (or Chrome), for the browser tests; .ci/run installs it.
+pub fn chromium() -> Option<PathBuf> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+/// The findings.csv rows the command line writes for folder `dir` under the sample
+/// policy as of `as_of` (a run with findings: exit 1).
+pub fn cli_findings(dir: &str, as_of: &str) -> Rows {
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .args([
+            "reconcile",
+            dir,
+            "--policy",
+            "samples/policy.toml",
+            "--as-of",
+            as_of,
+            "-q",
+            "-o",
+        ])
+        .arg(out.path().join("cli"))
+        .assert()
+        .code(1);
+    read_csv(&out.path().join("cli/findings.csv"))
+}

@@ -593,7 +593,8 @@ pub enum Detection {
 /// A statement or contributions header without an ID column, above which nobody is named.
 const NO_IDENTITY: &str = "no ID number: no ID column and none above the header; name the person with --person ID (and --name NAME)";
 /// Two people named above the header.
-const TWO_IDENTITIES: &str = "two identities above the header";
+/// Why a table is skipped: two people named above its header.
+pub const TWO_IDENTITIES: &str = "two identities above the header";
 
 /// Looks for the header among the first rows (raw texts of their cells). `given` is the
 /// person named on the command line (`--person`), for a file whose rows do not say.

@@ -9,6 +9,7 @@
 //! rejection or a skip, and `reader` drives them over a table.
 
 mod header;
+pub use header::TWO_IDENTITIES;
 mod memo;
 mod reader;
 mod rows;
