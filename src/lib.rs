@@ -8,6 +8,7 @@
 
 pub mod aliases;
 pub mod columns;
+pub mod embed;
 pub mod error;
 pub mod exit;
 pub mod ingest;

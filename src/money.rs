@@ -17,7 +17,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 ///
 /// Stored with its sign bit flipped so that the bit pattern is never 0 for any amount a run
 /// can hold (|amount| ≤ 10¹² yuan): `Option<Money>` then needs no tag and stays 8 bytes.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Money(NonZeroI64);
 
 const FLIP: i64 = i64::MIN;

@@ -34,7 +34,7 @@ pub fn id_order(id: &str) -> (u64, u64) {
 /// A calendar month (费款所属期 and friends), stored as months since year 0 so that lag
 /// arithmetic is integer addition. Never 0 (years start at 1900), so `Option<Period>` is
 /// four bytes.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Period(NonZeroU32);
 
 impl Period {
@@ -174,20 +174,20 @@ impl fmt::Display for Kind {
 
 /// Where a record came from: `source` indexes the run's list of files and sheets, `row` is
 /// the 1-based row as a spreadsheet program shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Origin {
     pub source: u32,
     pub row: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     Paid,
     Unpaid,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContributionType {
     /// 正常缴费 (national code 10).
@@ -204,7 +204,7 @@ pub enum ContributionType {
     Other,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Insurance {
     /// 职工基本医疗保险 (310).
@@ -228,14 +228,14 @@ impl Insurance {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Active,
     Retired,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     Active,
@@ -243,7 +243,7 @@ pub enum AccountStatus {
 }
 
 /// The kind of a statement entry, as SPEC groups the national codes and the words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Credit,
@@ -270,7 +270,7 @@ pub enum Direction {
 /// Who a row is about: the ID number, and the person number (个人编号) and name written
 /// beside it. A person's rows in a file come together and share one `Who`, so a record
 /// holds one pointer instead of three texts.
-#[derive(Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Who {
     pub person_id: Text,
     /// A second identifier column (个人编号 beside 身份证号), kept for look-ups.
@@ -280,7 +280,7 @@ pub struct Who {
 
 /// One row of contribution records (缴费记录), as written; several rows for one person and
 /// period are summed later, by the reconcile stage.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contribution {
     pub origin: Origin,
     pub who: Arc<Who>,
@@ -302,7 +302,7 @@ pub struct Contribution {
 }
 
 /// One row of an account statement (个人账户明细).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementEntry {
     pub origin: Origin,
     pub who: Arc<Who>,
@@ -319,7 +319,7 @@ pub struct StatementEntry {
 }
 
 /// One row of a roster: a person's facts, or one status span of them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterEntry {
     pub origin: Origin,
     pub who: Arc<Who>,
@@ -417,6 +417,16 @@ impl<T> Records<T> {
         T: OfPerson + Sync,
     {
         self.par_runs(|a, b| Arc::ptr_eq(a.who(), b.who()))
+    }
+
+    /// The pieces, in order.
+    pub fn into_parts(self) -> Vec<Vec<T>> {
+        self.parts
+    }
+
+    /// Changes every record in place.
+    pub fn for_each_mut(&mut self, f: impl FnMut(&mut T)) {
+        self.parts.iter_mut().flatten().for_each(f);
     }
 
     /// Keeps the records for which `keep(index, record)` holds, in order.

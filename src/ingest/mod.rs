@@ -106,7 +106,7 @@ pub struct Source {
 }
 
 /// A file or sheet that was not read as input, and why (never silently).
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct SkippedInput {
     pub path: String,
     pub sheet: Option<String>,
@@ -116,7 +116,7 @@ pub struct SkippedInput {
 /// An input that exists but gave nothing: it could not be opened or parsed, or it was
 /// named by itself and skipped. A run with one is degraded (SPEC 2.3): its reports do not
 /// replace the last good ones.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct UnreadableInput {
     pub path: String,
     pub reason: String,
@@ -994,6 +994,93 @@ pub fn check_across_files(batch: &mut Batch) {
     overlap::skip_overlaps(batch);
     overlap::skip_overlapping_entries(batch);
     note_conflicting_names(batch);
+}
+
+/// A table handed over in memory (a record batch of an Arrow host: the Python package,
+/// the Spark job), read as a table of a file is, with the same rules.
+pub struct GivenTable {
+    result: FileResult,
+}
+
+/// Reads a table handed over as rows of cells: `first` holds the header row (the column
+/// names) and some rows after it, `rest` the rest; rows are numbered as given (a part of
+/// a larger table numbers its rows as the whole would). `name` names it where a file's
+/// path would; `kind` forces its kind (else the header decides). The table is named by
+/// itself: one that gives nothing degrades the run.
+pub fn read_given_table<R: table::Row>(
+    name: &str,
+    kind: Option<Kind>,
+    first: Vec<(u32, R)>,
+    rest: impl Iterator<Item = (u32, R)>,
+) -> GivenTable {
+    let opts = TableOptions {
+        forced: kind,
+        keep_records: true,
+        person: None,
+        sheet_name: None,
+        file_name: Some(name.to_string()),
+    };
+    let mut result = FileResult::default();
+    let tables = table::read_tables(first, rest, opts);
+    for (k, t) in tables.into_iter().enumerate() {
+        let sheet = (k > 0).then(|| format!("table {} from row {}", k + 1, t.first_row));
+        place_table(
+            &mut result,
+            name,
+            sheet,
+            &None,
+            "arrow",
+            t.detection,
+            t.output,
+        );
+    }
+    GivenTable { result }
+}
+
+/// Files (found as [`read_files`] finds them) and tables handed over in memory, read into
+/// one batch: the files' sources first, in path order, then the tables' in the order
+/// given. A given table that gives nothing is an unreadable input, as a named file is.
+pub fn read_files_and_tables(inputs: &[InputFile], given: Vec<(String, GivenTable)>) -> Batch {
+    let mut batch = read_files(inputs, Retain::Records);
+    if given.is_empty() {
+        return batch;
+    }
+    let files = std::mem::take(&mut batch);
+    let first_source = files.sources.len() as u32;
+    let names: Vec<InputFile> = given.iter().map(|(n, _)| InputFile::new(n)).collect();
+    let mut tables = assemble(
+        given.into_iter().map(|(_, t)| t.result).collect(),
+        Vec::new(),
+        Vec::new(),
+    );
+    let mut unreadable = unreadable_of(&tables, names.iter());
+    renumber_sources(&mut tables, first_source);
+    batch = files;
+    batch.notes.append(&mut tables.notes);
+    batch.sources.append(&mut tables.sources);
+    batch.skipped_inputs.append(&mut tables.skipped_inputs);
+    batch.failures.append(&mut tables.failures);
+    batch.unreadable.append(&mut unreadable);
+    for part in tables.contributions.into_parts() {
+        batch.contributions.append(part);
+    }
+    for part in tables.entries.into_parts() {
+        batch.entries.append(part);
+    }
+    for part in tables.roster.into_parts() {
+        batch.roster.append(part);
+    }
+    batch.rejected.append(&mut tables.rejected);
+    batch
+}
+
+/// Moves every record and rejection of `batch` `by` sources on.
+fn renumber_sources(batch: &mut Batch, by: u32) {
+    let shift = |o: &mut Origin| o.source += by;
+    batch.contributions.for_each_mut(|r| shift(&mut r.origin));
+    batch.entries.for_each_mut(|r| shift(&mut r.origin));
+    batch.roster.for_each_mut(|r| shift(&mut r.origin));
+    batch.rejected.iter_mut().for_each(|r| shift(&mut r.origin));
 }
 
 /// Puts the files' results together in path order, numbering the sources.

@@ -402,19 +402,81 @@ impl RunContext<'_> {
     }
 }
 
-/// The latest statement date, else the last day of the latest period (a task per run).
-fn default_as_of(runs: &PersonRuns) -> Option<NaiveDate> {
-    let latest_entry = (runs.entries.par_iter())
-        .filter_map(|run| run.iter().map(|e| e.at.date()).max())
-        .max();
-    if let Some(d) = latest_entry {
-        return Some(d);
+/// The run's facts that every person's judgement depends on, taken over all records: the
+/// default as-of date (the latest statement date, else the last day of the latest period),
+/// the first month (retirees without a retirement month are scheduled from it) and whether
+/// the run holds contributions at all (NO_CONTRIBUTIONS). A run split over machines (the
+/// Spark job) takes them from each part and [`RunFacts::merge`]s them, so that every
+/// person is judged as in the single run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunFacts {
+    pub latest_entry: Option<NaiveDate>,
+    pub latest_period: Option<Period>,
+    pub first_month: Option<Period>,
+    pub has_contributions: bool,
+}
+
+impl RunFacts {
+    /// The facts of everything `batch` holds.
+    pub fn of(batch: &Batch) -> RunFacts {
+        RunFacts::of_runs(&batch.person_runs())
     }
-    let p = (runs.contributions.par_iter())
-        .filter_map(|run| run.iter().map(|c| c.period).max())
-        .max()?;
-    let next = p.plus(1)?;
-    NaiveDate::from_ymd_opt(next.year(), next.month(), 1)?.pred_opt()
+
+    /// A pass over every record, a task per run.
+    fn of_runs(runs: &PersonRuns) -> RunFacts {
+        let dates = |run: &&[StatementEntry]| {
+            let months = run.iter().filter_map(|e| Period::of_date(e.at.date()));
+            (run.iter().map(|e| e.at.date()).max(), months.min())
+        };
+        let (latest_entry, entered) = runs
+            .entries
+            .par_iter()
+            .map(dates)
+            .reduce(|| (None, None), |a, b| (a.0.max(b.0), min_some(a.1, b.1)));
+        let periods = |run: &&[Contribution]| {
+            let periods = run.iter().map(|c| c.period);
+            (periods.clone().max(), periods.min())
+        };
+        let (latest_period, paid) = runs
+            .contributions
+            .par_iter()
+            .map(periods)
+            .reduce(|| (None, None), |a, b| (a.0.max(b.0), min_some(a.1, b.1)));
+        RunFacts {
+            latest_entry,
+            latest_period,
+            first_month: min_some(paid, entered),
+            has_contributions: runs.contributions.iter().any(|run| !run.is_empty()),
+        }
+    }
+
+    /// The facts of two parts of a run together.
+    pub fn merge(self, other: RunFacts) -> RunFacts {
+        RunFacts {
+            latest_entry: self.latest_entry.max(other.latest_entry),
+            latest_period: self.latest_period.max(other.latest_period),
+            first_month: min_some(self.first_month, other.first_month),
+            has_contributions: self.has_contributions || other.has_contributions,
+        }
+    }
+
+    /// The as-of date when none is given: the latest statement date, else the last day of
+    /// the latest period.
+    pub fn default_as_of(&self) -> Option<NaiveDate> {
+        if let Some(d) = self.latest_entry {
+            return Some(d);
+        }
+        let next = self.latest_period?.plus(1)?;
+        NaiveDate::from_ymd_opt(next.year(), next.month(), 1)?.pred_opt()
+    }
+}
+
+/// The smaller of two, either of which may be missing.
+fn min_some<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Statement rows may name a person by person number (个人编号) where contributions use the
@@ -507,29 +569,29 @@ type GroupKey<'a> = ((u64, u64), &'a Text, Kind, u32);
 /// The first half of [`reconcile`]: the run's dates, and the records grouped by person
 /// (one person under a 15- and an 18-digit number is one).
 pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> People<'a> {
+    gather_with(batch, policy, options, None)
+}
+
+/// [`gather`] with the run's facts taken from elsewhere (`Some`): the part of a run split
+/// over machines judges its people by the whole run's facts, not by its own records'.
+pub fn gather_with<'a>(
+    batch: &'a Batch,
+    policy: &'a Policy,
+    options: Options,
+    facts: Option<RunFacts>,
+) -> People<'a> {
     let runs = batch.person_runs();
-    let as_of = options
-        .as_of
-        .or_else(|| default_as_of(&runs))
-        .unwrap_or_default();
-    let as_of_month = month_of(as_of);
-    // The first month (a pass over every record, a task per run) beside the person-number
-    // map.
-    let (first_month, numbers) = rayon::join(
-        || {
-            let paid = runs
-                .contributions
-                .par_iter()
-                .filter_map(|run| run.iter().map(|c| c.period).min());
-            let entered = runs.entries.par_iter().filter_map(|run| {
-                run.iter()
-                    .filter_map(|e| Period::of_date(e.at.date()))
-                    .min()
-            });
-            paid.chain(entered).min().unwrap_or(as_of_month)
-        },
+    // The facts (a pass over every record, a task per run) beside the person-number map.
+    let (facts, numbers) = rayon::join(
+        || facts.unwrap_or_else(|| RunFacts::of_runs(&runs)),
         || person_numbers(&runs),
     );
+    let as_of = options
+        .as_of
+        .or_else(|| facts.default_as_of())
+        .unwrap_or_default();
+    let as_of_month = month_of(as_of);
+    let first_month = facts.first_month.unwrap_or(as_of_month);
     // A person's rows in a file come together and share one Who: taken a run at a time.
     let (keys, people) = group_people(&runs, &numbers);
     drop(numbers);
@@ -538,7 +600,7 @@ pub fn gather<'a>(batch: &'a Batch, policy: &'a Policy, options: Options) -> Peo
         as_of: as_of_month,
         as_of_date: as_of,
         as_of_given: options.as_of.is_some(),
-        has_contributions: runs.contributions.iter().any(|run| !run.is_empty()),
+        has_contributions: facts.has_contributions,
         first_month,
         lang: options.lang,
         keep_entries: options.keep_entries,

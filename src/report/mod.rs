@@ -2,6 +2,7 @@
 //! name in the same folder, then renamed over the target.
 
 pub mod changes;
+pub mod columnar;
 pub mod explain;
 pub mod folder;
 pub mod html;

@@ -115,23 +115,46 @@ fn per_person_table(
 
 pub fn findings_csv(run: &Reconciliation, ids: IdDisplay) -> Result<CsvTable, csv::Error> {
     per_person_table(&run.persons, &FINDINGS_COLUMNS, |lines, p| {
-        if p.findings.is_empty() {
-            return;
-        }
-        lines.person(ids.id(&p.id).as_ref(), &name(p, ids));
-        for f in &p.findings {
-            lines.who();
-            lines.period(f.period);
-            lines.period(f.period_to);
-            lines.text(f.code.name());
-            lines.text(f.severity.as_str());
-            lines.money(f.expected);
-            lines.money(f.actual);
-            lines.money(f.difference);
-            lines.text(&ids.text(&f.message));
-            lines.end();
-        }
+        findings_rows(lines, p, ids)
     })
+}
+
+/// A person's findings.csv rows.
+pub(crate) fn findings_rows(out: &mut impl RowSink, p: &PersonReport, ids: IdDisplay) {
+    if p.findings.is_empty() {
+        return;
+    }
+    out.person(ids.id(&p.id).as_ref(), &name(p, ids));
+    for f in &p.findings {
+        out.who();
+        out.period(f.period);
+        out.period(f.period_to);
+        out.text(f.code.name());
+        out.text(f.severity.as_str());
+        out.money(f.expected);
+        out.money(f.actual);
+        out.money(f.difference);
+        out.text(&ids.text(&f.message));
+        out.end();
+    }
+}
+
+/// What a report's rows are written into, field by field in the columns' order: CSV bytes
+/// ([`CsvLines`]) or typed columns for Arrow hosts ([`super::columnar::Columns`]) — one
+/// list of what each row holds for both.
+pub(crate) trait RowSink {
+    /// Starts a person's rows: their ID and name open each of them ([`RowSink::who`]).
+    fn person(&mut self, id: &str, name: &str);
+    /// The current person's ID and name, two fields.
+    fn who(&mut self);
+    fn count(&mut self, n: usize);
+    fn text(&mut self, s: &str);
+    fn money(&mut self, m: Option<Money>);
+    fn period(&mut self, p: Option<crate::records::Period>);
+    fn date(&mut self, d: Option<chrono::NaiveDate>);
+    /// Codes joined by `;`, one field.
+    fn codes(&mut self, codes: &[Code]);
+    fn end(&mut self);
 }
 
 /// CSV rows written straight as bytes: months.csv has a row per person and month, and
@@ -148,7 +171,26 @@ struct CsvLines {
 }
 
 impl CsvLines {
-    /// Starts a person's rows: their ID and name open each of them ([`CsvLines::who`]).
+    fn separate(&mut self) {
+        if self.fields > 0 {
+            self.out.push(b',');
+        }
+        self.fields += 1;
+    }
+
+    fn shown(&mut self, v: Option<impl std::fmt::Display>) {
+        use std::io::Write as _;
+        self.separate();
+        if let Some(v) = v {
+            let start = self.out.len();
+            let _ = write!(self.out, "{v}");
+            let printed = self.out.split_off(start);
+            escape_field(&mut self.out, &printed);
+        }
+    }
+}
+
+impl RowSink for CsvLines {
     fn person(&mut self, id: &str, name: &str) {
         self.who.clear();
         escape_field(&mut self.who, id.as_bytes());
@@ -169,27 +211,9 @@ impl CsvLines {
             .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
 
-    fn separate(&mut self) {
-        if self.fields > 0 {
-            self.out.push(b',');
-        }
-        self.fields += 1;
-    }
-
     fn text(&mut self, s: &str) {
         self.separate();
         escape_field(&mut self.out, s.as_bytes());
-    }
-
-    fn shown(&mut self, v: Option<impl std::fmt::Display>) {
-        use std::io::Write as _;
-        self.separate();
-        if let Some(v) = v {
-            let start = self.out.len();
-            let _ = write!(self.out, "{v}");
-            let printed = self.out.split_off(start);
-            escape_field(&mut self.out, &printed);
-        }
     }
 
     fn money(&mut self, m: Option<Money>) {
@@ -218,6 +242,16 @@ impl CsvLines {
                     .extend_from_slice(crate::records::two_digits(day).as_bytes());
             }
             None => self.shown(d),
+        }
+    }
+
+    fn codes(&mut self, codes: &[Code]) {
+        self.separate();
+        for (i, code) in codes.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b';');
+            }
+            self.out.extend_from_slice(code.name().as_bytes());
         }
     }
 
@@ -275,68 +309,139 @@ pub(crate) fn months_rows(
 ) -> Result<CsvTable, csv::Error> {
     // A months.csv row is 90–110 bytes.
     let room = |p: &PersonReport| p.months.len() * 128;
-    let pieces = per_person_lines(persons, header, room, |lines, p| {
-        if p.months.is_empty() {
-            return;
-        }
-        lines.person(ids.id(&p.id).as_ref(), &name(p, ids));
-        for m in &p.months {
-            lines.who();
-            lines.period(Some(m.period));
-            lines.text(m.insurance.as_str());
-            lines.text(m.tier.as_deref().unwrap_or(""));
-            lines.money(m.base);
-            lines.money(m.employee_amount);
-            lines.money(m.employer_amount);
-            let unknown = m.expected_from == Some(crate::reconcile::ExpectedFrom::Unknown);
-            lines.money(Some(m.expected).filter(|_| !unknown));
-            lines.money(m.credited);
-            lines.date(m.credited_on);
-            lines.money(m.difference);
-            lines.text(m.status.as_str());
-            lines.separate();
-            for (i, code) in m.codes.iter().enumerate() {
-                if i > 0 {
-                    lines.out.push(b';');
-                }
-                lines.out.extend_from_slice(code.name().as_bytes());
-            }
-            lines.text(m.expected_from.map_or("", |f| f.as_str()));
-            lines.text(m.part.as_str());
-            lines.end();
-        }
-    })?;
+    let pieces = per_person_lines(persons, header, room, |lines, p| months_of(lines, p, ids))?;
     Ok(CsvTable { pieces })
+}
+
+/// A person's months.csv rows.
+pub(crate) fn months_of(out: &mut impl RowSink, p: &PersonReport, ids: IdDisplay) {
+    if p.months.is_empty() {
+        return;
+    }
+    out.person(ids.id(&p.id).as_ref(), &name(p, ids));
+    for m in &p.months {
+        out.who();
+        out.period(Some(m.period));
+        out.text(m.insurance.as_str());
+        out.text(m.tier.as_deref().unwrap_or(""));
+        out.money(m.base);
+        out.money(m.employee_amount);
+        out.money(m.employer_amount);
+        let unknown = m.expected_from == Some(crate::reconcile::ExpectedFrom::Unknown);
+        out.money(Some(m.expected).filter(|_| !unknown));
+        out.money(m.credited);
+        out.date(m.credited_on);
+        out.money(m.difference);
+        out.text(m.status.as_str());
+        out.codes(&m.codes);
+        out.text(m.expected_from.map_or("", |f| f.as_str()));
+        out.text(m.part.as_str());
+        out.end();
+    }
 }
 
 pub fn persons_csv(run: &Reconciliation, ids: IdDisplay) -> Result<CsvTable, csv::Error> {
     per_person_table(&run.persons, &PERSONS_COLUMNS, |lines, p| {
-        let b = &p.bridge;
-        lines.person(ids.id(&p.id).as_ref(), &name(p, ids));
-        lines.who();
-        lines.period(p.first_period);
-        lines.period(p.last_period);
-        for amount in [
-            b.opening,
-            b.credits,
-            b.spending,
-            b.family_sharing,
-            b.clearing_transfers,
-            b.interest_adjustments,
-            b.unclassified,
-            b.closing,
-        ] {
-            lines.money(Some(amount));
-        }
-        // A statement-first person has nothing expected to compare with (SPEC 2.2).
-        for amount in [b.expected_credits, b.missing_credits] {
-            lines.money(Some(amount).filter(|_| !p.statement_first));
-        }
-        lines.count(p.count(Severity::Error));
-        lines.count(p.count(Severity::Warning));
-        lines.money(p.statement_balance);
-        lines.end();
+        persons_row(lines, p, ids)
     })
+}
+
+/// A person's persons.csv row.
+pub(crate) fn persons_row(out: &mut impl RowSink, p: &PersonReport, ids: IdDisplay) {
+    let b = &p.bridge;
+    out.person(ids.id(&p.id).as_ref(), &name(p, ids));
+    out.who();
+    out.period(p.first_period);
+    out.period(p.last_period);
+    for amount in [
+        b.opening,
+        b.credits,
+        b.spending,
+        b.family_sharing,
+        b.clearing_transfers,
+        b.interest_adjustments,
+        b.unclassified,
+        b.closing,
+    ] {
+        out.money(Some(amount));
+    }
+    // A statement-first person has nothing expected to compare with (SPEC 2.2).
+    for amount in [b.expected_credits, b.missing_credits] {
+        out.money(Some(amount).filter(|_| !p.statement_first));
+    }
+    out.count(p.count(Severity::Error));
+    out.count(p.count(Severity::Warning));
+    out.money(p.statement_balance);
+    out.end();
+}
+
+/// What summary.json says of the findings and people, summed over them: taken from one
+/// run, or [`RunTotals::merge`]d from the parts of a run split over machines (the Spark
+/// job), which then says what the single run says.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunTotals {
+    pub by_severity: BTreeMap<String, usize>,
+    pub by_code: BTreeMap<String, usize>,
+    pub persons: usize,
+    /// Persons with credits outside their span, those credits, and their sum in cents.
+    pub outside_persons: usize,
+    pub outside_credits: u64,
+    pub outside_cents: i128,
+    /// Per source, the months whose stated credit differs from the formula, and the first.
+    pub stated_differs: BTreeMap<u32, (usize, crate::records::Period)>,
+}
+
+impl RunTotals {
+    /// Every code and severity present (0 when none).
+    pub fn of(run: &Reconciliation) -> RunTotals {
+        let mut t = RunTotals {
+            by_severity: [Severity::Error, Severity::Warning, Severity::Info]
+                .iter()
+                .map(|s| (s.as_str().to_string(), 0))
+                .collect(),
+            by_code: Code::all().map(|c| (c.name().to_string(), 0)).collect(),
+            persons: run.persons.len(),
+            ..RunTotals::default()
+        };
+        for p in &run.persons {
+            for f in &p.findings {
+                *t.by_severity.entry(f.severity.as_str().into()).or_default() += 1;
+                *t.by_code.entry(f.code.name().into()).or_default() += 1;
+            }
+            if p.outside_span.credits > 0 {
+                t.outside_persons += 1;
+                t.outside_credits += u64::from(p.outside_span.credits);
+                t.outside_cents += i128::from(p.outside_span.amount.cents());
+            }
+            for d in &p.stated_differs {
+                let e = t.stated_differs.entry(d.source).or_insert((0, d.period));
+                e.0 += 1;
+                e.1 = e.1.min(d.period);
+            }
+        }
+        t
+    }
+
+    /// The totals of two parts of a run together.
+    pub fn merge(mut self, other: RunTotals) -> RunTotals {
+        let add = |into: &mut BTreeMap<String, usize>, from: BTreeMap<String, usize>| {
+            for (k, n) in from {
+                *into.entry(k).or_default() += n;
+            }
+        };
+        add(&mut self.by_severity, other.by_severity);
+        add(&mut self.by_code, other.by_code);
+        self.persons += other.persons;
+        self.outside_persons += other.outside_persons;
+        self.outside_credits += other.outside_credits;
+        self.outside_cents += other.outside_cents;
+        for (source, (n, first)) in other.stated_differs {
+            let e = self.stated_differs.entry(source).or_insert((0, first));
+            e.0 += n;
+            e.1 = e.1.min(first);
+        }
+        self
+    }
 }
 
 /// Counts of findings by severity and by code, every code and severity present (0 when
@@ -359,17 +464,11 @@ pub fn counts(
 
 /// One line per source whose stated credits differ from the policy's formula in some
 /// months (SPEC 2.1: not a finding; the stated credit is what is expected).
-fn stated_warnings(run: &Reconciliation, batch: &Batch) -> Vec<String> {
-    let mut per_source: std::collections::BTreeMap<u32, (usize, crate::records::Period)> =
-        std::collections::BTreeMap::new();
-    for d in run.persons.iter().flat_map(|p| &p.stated_differs) {
-        let e = per_source.entry(d.source).or_insert((0, d.period));
-        e.0 += 1;
-        e.1 = e.1.min(d.period);
-    }
-    per_source
-        .into_iter()
-        .filter_map(|(source, (n, first))| {
+fn stated_warnings(totals: &RunTotals, batch: &Batch) -> Vec<String> {
+    totals
+        .stated_differs
+        .iter()
+        .filter_map(|(&source, &(n, first))| {
             let s = batch.sources.get(source as usize)?;
             Some(format!(
                 "{}: {n} month(s) whose stated credit (划入个人账户金额…) differs from what the policy's formula gives on the amounts (first {first}); the stated credit is expected",
@@ -380,21 +479,12 @@ fn stated_warnings(run: &Reconciliation, batch: &Batch) -> Vec<String> {
 }
 
 /// summary.json `credits_outside_span` (SPEC 2.2): totals only.
-fn outside_span(run: &Reconciliation) -> Value {
-    let with = run.persons.iter().filter(|p| p.outside_span.credits > 0);
-    let credits: u64 = with
-        .clone()
-        .map(|p| u64::from(p.outside_span.credits))
-        .sum();
-    let cents: i128 = with
-        .clone()
-        .map(|p| i128::from(p.outside_span.amount.cents()))
-        .sum();
+fn outside_span(totals: &RunTotals) -> Value {
     json!({
-        "persons": with.count(),
-        "credits": credits,
+        "persons": totals.outside_persons,
+        "credits": totals.outside_credits,
         // As the CSVs print amounts: two decimals, as text (exact).
-        "amount": rust_decimal::Decimal::try_from_i128_with_scale(cents, 2)
+        "amount": rust_decimal::Decimal::try_from_i128_with_scale(totals.outside_cents, 2)
             .map(|d| d.to_string())
             .unwrap_or_default(),
     })
@@ -408,7 +498,19 @@ pub fn summary_json(
     ids: IdDisplay,
     changes: Option<(usize, usize)>,
 ) -> Value {
-    let (by_severity, by_code) = counts(run);
+    summary_of(&RunTotals::of(run), run.as_of, batch, policy, ids, changes)
+}
+
+/// summary.json of a run's totals (one run's, or its parts' merged).
+pub fn summary_of(
+    totals: &RunTotals,
+    as_of: chrono::NaiveDate,
+    batch: &Batch,
+    policy: &Policy,
+    ids: IdDisplay,
+    changes: Option<(usize, usize)>,
+) -> Value {
+    let (by_severity, by_code) = (&totals.by_severity, &totals.by_code);
     let inputs: Vec<Value> = batch
         .sources
         .iter()
@@ -444,7 +546,7 @@ pub fn summary_json(
     let warnings: Vec<String> = batch
         .warnings()
         .iter()
-        .chain(&stated_warnings(run, batch))
+        .chain(&stated_warnings(totals, batch))
         .map(|w| ids.text(w).into_owned())
         .collect();
     let unreadable: Vec<Value> = batch
@@ -454,14 +556,14 @@ pub fn summary_json(
         .collect();
     let mut summary = json!({
         "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-        "as_of": run.as_of.to_string(),
+        "as_of": as_of.to_string(),
         "policy": {"name": policy.name, "sha256": policy.sha256},
         "inputs": inputs,
         "skipped_inputs": skipped,
         "warnings": warnings,
         "findings": {"by_severity": by_severity, "by_code": by_code},
-        "persons": run.persons.len(),
-        "credits_outside_span": outside_span(run),
+        "persons": totals.persons,
+        "credits_outside_span": outside_span(totals),
         "complete": batch.unreadable.is_empty(),
         "unreadable_inputs": unreadable,
     });

@@ -48,6 +48,25 @@ pub struct IgnoredColumn {
     pub reason: &'static str,
 }
 
+/// An [`IgnoredColumn`] read back (a part of a run on another machine).
+#[derive(serde::Deserialize)]
+struct IgnoredColumnText {
+    column: String,
+    reason: String,
+}
+
+impl<'de> serde::Deserialize<'de> for IgnoredColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<IgnoredColumn, D::Error> {
+        let c = IgnoredColumnText::deserialize(d)?;
+        let reason = unread::known(&c.reason)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown reason {:?}", c.reason)))?;
+        Ok(IgnoredColumn {
+            column: c.column,
+            reason,
+        })
+    }
+}
+
 /// Why columns are left unread (summary.json `ignored_columns[].reason`).
 pub mod unread {
     pub const REPEATS_A_FIELD: &str = "repeats a field another column holds";
@@ -56,6 +75,20 @@ pub mod unread {
     pub const NOT_OF_THIS_KIND: &str = "not read in a table of this kind";
     pub const RATE: &str = "a rate";
     pub const UNREADABLE_MONTHS: &str = "a back-payment group whose months cannot be read";
+
+    /// A reason read back (a part of a run on another machine): one of the reasons above.
+    pub fn known(text: &str) -> Option<&'static str> {
+        [
+            REPEATS_A_FIELD,
+            OTHER_SCHEME,
+            NOT_A_FIELD,
+            NOT_OF_THIS_KIND,
+            RATE,
+            UNREADABLE_MONTHS,
+        ]
+        .into_iter()
+        .find(|r| *r == text)
+    }
 }
 use unread::{
     NOT_A_FIELD, NOT_OF_THIS_KIND, OTHER_SCHEME, RATE, REPEATS_A_FIELD, UNREADABLE_MONTHS,

@@ -184,7 +184,7 @@ pub struct Rejection {
 }
 
 /// Rows counted by outcome; `read = accepted + rejected + skipped` always.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RowCounts {
     pub read: u64,
     pub accepted: u64,
@@ -214,6 +214,17 @@ impl RowCounts {
         self.accepted -= 1;
         self.skipped += 1;
         *self.skipped_slot(kind) += 1;
+    }
+
+    /// Takes back a row counted as skipped for `kind` (a header repeated for each part of
+    /// a table read in parts, which the whole table has once).
+    pub fn unskip(&mut self, kind: SkipKind) {
+        let slot = self.skipped_slot(kind);
+        if *slot > 0 {
+            *slot -= 1;
+            self.read -= 1;
+            self.skipped -= 1;
+        }
     }
 
     /// The count of rows skipped for `kind`.

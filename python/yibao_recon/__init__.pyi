@@ -1,0 +1,28 @@
+import datetime
+import os
+from typing import Any, NamedTuple
+
+import pyarrow as pa
+
+__version__: str
+KINDS: tuple[str, str, str]
+
+class YibaoReconError(Exception):
+    """A run that cannot give an answer; the message says why, as ``check`` would."""
+
+class Reconciliation(NamedTuple):
+    findings: pa.Table
+    months: pa.Table
+    persons: pa.Table
+    rejected: pa.Table
+    summary: dict[str, Any]
+
+def reconcile(
+    inputs: Any,
+    policy: str | os.PathLike[str] = "national",
+    as_of: str | datetime.date | None = None,
+    lang: str = "zh",
+    show_ids: bool = False,
+) -> Reconciliation: ...
+def as_table(data: Any) -> pa.Table: ...
+def policy_args(policy: str | os.PathLike[str]) -> dict[str, str]: ...

@@ -1,0 +1,235 @@
+//! The engine for Arrow hosts (`yibao_recon::embed`, issue 20), tested at its edges
+//! without Python: the report columns are the CSVs' rows, and a run split by person —
+//! read in parts, shipped, planned, reconciled in partitions — gives the single run's
+//! rows and summary.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use yibao_recon::embed::{self, Plan, Received, Shipped};
+use yibao_recon::ingest::{self, InputFile, MemoryFile, Retain};
+use yibao_recon::lang::Lang;
+use yibao_recon::mask::IdDisplay;
+use yibao_recon::policy::Policy;
+use yibao_recon::reconcile::{self, Options};
+use yibao_recon::report::columnar::{self, Column, ColumnTable};
+use yibao_recon::report::{safe_cell, tables};
+
+fn samples() -> (Vec<InputFile>, Policy) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let policy = Policy::load(root.join("samples/policy.toml").to_str().unwrap()).unwrap();
+    (vec![InputFile::new(root.join("samples"))], policy)
+}
+
+/// A column table's rows as the CSV writes them.
+fn as_csv_rows(t: &ColumnTable) -> Vec<Vec<String>> {
+    (0..t.rows())
+        .map(|i| {
+            t.columns
+                .iter()
+                .map(|c| match c {
+                    Column::Text(v) => safe_cell(v[i].as_deref().unwrap_or("")).into_owned(),
+                    Column::Cents(v) => v[i]
+                        .map(|c| rust_decimal::Decimal::new(c, 2).to_string())
+                        .unwrap_or_default(),
+                    Column::Date(v) => v[i].map(|d| d.to_string()).unwrap_or_default(),
+                    Column::Count(v) => v[i].map(|n| n.to_string()).unwrap_or_default(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(bytes)
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn report_columns_are_the_csvs_rows() {
+    let (inputs, policy) = samples();
+    let batch = ingest::ingest(&inputs);
+    let options = Options {
+        as_of: None,
+        lang: Lang::Zh,
+        shard: None,
+        keep_entries: false,
+    };
+    let run = reconcile::reconcile(&batch, &policy, options);
+    let ids = IdDisplay::Masked;
+    let csvs = tables::CsvSet::build(&run, &batch, ids, Lang::Zh, true).unwrap();
+    for (csv, columns) in [
+        (&csvs.findings, columnar::findings_table(&run, ids)),
+        (&csvs.months, columnar::months_table(&run, ids)),
+        (&csvs.persons, columnar::persons_table(&run, ids)),
+        (
+            &csvs.rejected,
+            columnar::rejected_table(&batch, ids, Lang::Zh),
+        ),
+    ] {
+        let expected = csv_rows(&csv.bytes());
+        assert!(!expected.is_empty());
+        assert_eq!(as_csv_rows(&columns), expected);
+    }
+}
+
+/// The person a shipped record goes to: its ID, or the one ID its person number stands
+/// beside elsewhere (what the Spark job's join does).
+fn keys(shipped: &[Vec<Shipped>]) -> Vec<Vec<String>> {
+    let mut ids_of: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for s in shipped.iter().flatten() {
+        if let Some(n) = s.person_number.as_deref()
+            && n != &*s.person_id
+        {
+            ids_of.entry(n).or_default().insert(&s.person_id);
+        }
+    }
+    shipped
+        .iter()
+        .map(|part| {
+            part.iter()
+                .map(|s| match ids_of.get(&*s.person_id) {
+                    Some(ids) if ids.len() == 1 => ids.iter().next().unwrap().to_string(),
+                    _ => s.person_id.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_run_split_by_person_is_the_single_run() {
+    let (inputs, policy) = samples();
+    let (lang, ids) = (Lang::En, IdDisplay::Masked);
+    // The single run.
+    let single = embed::run(
+        ingest::read_files(&inputs, Retain::Records),
+        &policy,
+        None,
+        lang,
+        ids,
+    )
+    .unwrap();
+    // Stage 1: every file read on its own, as a Spark task reads it.
+    let (files, skipped, _) = ingest::discover(&inputs);
+    let mut metas = Vec::new();
+    let mut shipped = Vec::new();
+    let mut rejected = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let upload = MemoryFile {
+            name: f.path.display().to_string(),
+            bytes: std::fs::read(&f.path).unwrap(),
+            person: None,
+        };
+        let mut batch = ingest::read_memory_files(vec![upload], Retain::Records);
+        batch
+            .unreadable
+            .retain(|u| batch.failures.iter().any(|f| f.path() == u.path));
+        let part = embed::read_part(batch, i as u32, false, lang, ids).unwrap();
+        rejected.extend(as_csv_rows(&part.rejected));
+        metas.push(part.meta);
+        shipped.push(part.records);
+    }
+    // Stage 2.
+    metas.reverse(); // parts arrive in any order
+    let mut plan = Plan::of(metas);
+    plan.skipped_inputs.splice(0..0, skipped);
+    let slim = plan.for_partitions();
+    // Stage 3: people spread over three partitions by their key.
+    let keys = keys(&shipped);
+    let mut partitions: Vec<Vec<Received>> = vec![Vec::new(), Vec::new(), Vec::new()];
+    for (file, (part, keys)) in shipped.iter().zip(&keys).enumerate() {
+        for (s, key) in part.iter().zip(keys) {
+            let p = key.bytes().map(usize::from).sum::<usize>() % 3;
+            partitions[p].push(Received {
+                file: file as u32,
+                source: s.source,
+                record: &s.record,
+            });
+        }
+    }
+    let mut rows: [Vec<Vec<String>>; 3] = Default::default();
+    let mut totals = Vec::new();
+    for partition in partitions {
+        assert!(!partition.is_empty());
+        let out =
+            embed::reconcile_part(&slim, partition.into_iter(), &policy, None, lang, ids).unwrap();
+        rows[0].extend(as_csv_rows(&out.findings));
+        rows[1].extend(as_csv_rows(&out.months));
+        rows[2].extend(as_csv_rows(&out.persons));
+        totals.push(out.totals);
+    }
+    for (mut got, expected) in
+        rows.into_iter()
+            .zip([&single.findings, &single.months, &single.persons])
+    {
+        let mut expected = as_csv_rows(expected);
+        got.sort();
+        expected.sort();
+        assert!(!expected.is_empty());
+        assert_eq!(got, expected);
+    }
+    assert_eq!(rejected, as_csv_rows(&single.rejected));
+    let summary = embed::summary(&plan, totals, &policy, None, ids);
+    assert_eq!(summary, single.summary);
+}
+
+#[test]
+fn a_table_read_in_batches_counts_its_header_once() {
+    let part = |first_row: u32, rows: &[&str]| {
+        let header = ["身份证号", "费款所属期", "个人缴费", "单位缴费"].map(String::from);
+        let mut all = vec![(first_row - 1, header.to_vec())];
+        for (i, r) in rows.iter().enumerate() {
+            all.push((
+                first_row + i as u32,
+                r.split(',').map(String::from).collect(),
+            ));
+        }
+        let rows: Vec<(u32, TextRow)> = all.into_iter().map(|(n, r)| (n, TextRow(r))).collect();
+        let table = ingest::read_given_table("c.csv", None, rows, std::iter::empty());
+        let batch = ingest::read_files_and_tables(&[], vec![("c.csv".into(), table)]);
+        embed::read_part(batch, 0, first_row > 2, Lang::En, IdDisplay::Masked).unwrap()
+    };
+    let a = part(
+        2,
+        &[
+            "110101199003070079,202401,120,480",
+            "110101199003070079,202402,x,480",
+        ],
+    );
+    let b = part(4, &["110101199003070079,202403,120,480"]);
+    let plan = Plan::of(vec![b.meta, a.meta]);
+    assert_eq!(plan.sources.len(), 1);
+    let counts = &plan.sources[0].counts;
+    assert_eq!(
+        (
+            counts.read,
+            counts.accepted,
+            counts.rejected,
+            counts.skipped
+        ),
+        (4, 2, 1, 1)
+    );
+    let rejected = as_csv_rows(&a.rejected);
+    assert_eq!(
+        rejected[0][2], "3",
+        "the rejected row keeps its row in the whole table"
+    );
+}
+
+/// A row of text cells.
+struct TextRow(Vec<String>);
+
+impl ingest::table::Row for TextRow {
+    fn width(&self) -> usize {
+        self.0.len()
+    }
+
+    fn cell(&self, i: usize) -> yibao_recon::values::Cell<'_> {
+        self.0.get(i).map_or(yibao_recon::values::Cell::Empty, |t| {
+            yibao_recon::values::Cell::Text(t.as_str().into())
+        })
+    }
+}
