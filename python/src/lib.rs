@@ -328,6 +328,12 @@ fn summary(
     serde_json::to_string(&value).map_err(to_py)
 }
 
+/// `text` with every ID number in it masked, as every output masks them.
+#[pyfunction]
+fn mask(text: &str) -> String {
+    IdDisplay::Masked.text(text).into_owned()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("YibaoReconError", m.py().get_type::<YibaoReconError>())?;
@@ -339,5 +345,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan, m)?)?;
     m.add_function(wrap_pyfunction!(reconcile_part, m)?)?;
     m.add_function(wrap_pyfunction!(summary, m)?)?;
+    m.add_function(wrap_pyfunction!(mask, m)?)?;
     Ok(())
 }

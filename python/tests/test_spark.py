@@ -87,6 +87,11 @@ def test_csv_datasets_as_spark_reads_them(spark, tmp_path, monkeypatch):
         policy=str(POLICY),
     )
     assert_same_as_cli(out, cli, sha=False)
+    # Run again into the same folder: the earlier reports are replaced, not added to.
+    job.run(spark, str(out), contributions=f"{folder}/contributions.csv",
+            statements=f"{folder}/statement.csv", roster=f"{folder}/roster.csv", policy=str(POLICY))
+    assert_same_as_cli(out, cli, sha=False)
+    assert sorted(os.listdir(out)) == sorted(job.OUTPUTS[:-1])
 
 
 def test_parquet_dataset_in_many_batches(spark, tmp_path, monkeypatch):
@@ -141,3 +146,11 @@ def test_a_generated_set_of_20k_people(spark, tmp_path, monkeypatch):
     summary = job.run(spark, str(out), inputs=[data.name], as_of="2025-09-30")
     assert summary["persons"] == 20000
     assert_same_as_cli(out, cli)
+
+
+def test_an_output_folder_of_other_files_is_refused(tmp_path):
+    """As the CLI's -o (SPEC 2.3): the job never deletes a folder it did not write."""
+    (tmp_path / "工资表.xlsx").write_bytes(b"not ours")
+    with pytest.raises(job._native.YibaoReconError, match="holds other files"):
+        job.run(None, str(tmp_path), inputs=[str(SAMPLES)])
+    assert (tmp_path / "工资表.xlsx").read_bytes() == b"not ours"

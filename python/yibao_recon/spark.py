@@ -35,7 +35,7 @@ import json
 import os
 import shutil
 import sys
-from typing import Iterator
+from typing import Any, Iterator, NamedTuple
 
 import pyarrow as pa
 
@@ -45,7 +45,6 @@ RECORD_SCHEMA = (
     "what string, person_id string, person_number string, file int, source long, "
     "row long, record binary, payload string"
 )
-OUT_SCHEMA = "what string, payload binary"
 FINDINGS_SCHEMA = (
     "person_id string, name string, period string, period_to string, code string, "
     "severity string, expected decimal(18,2), actual decimal(18,2), difference decimal(18,2), "
@@ -66,6 +65,41 @@ PERSONS_SCHEMA = (
     "missing_credits decimal(18,2), errors long, warnings long, statement_balance decimal(18,2)"
 )
 REPORTS = {"findings": FINDINGS_SCHEMA, "months": MONTHS_SCHEMA, "persons": PERSONS_SCHEMA}
+
+
+def _arrow_type(ddl: str) -> pa.DataType:
+    return {"string": pa.string(), "date": pa.date32(), "long": pa.int64(), "decimal(18,2)": pa.decimal128(18, 2)}[ddl]
+
+
+# What a partition gives back: the three reports' rows in one schema (the columns they
+# share have the same type), which report each is, and the partition's totals (JSON).
+_UNION = {"report": pa.string()}
+for _ddl in REPORTS.values():
+    for _column in _ddl.split(", "):
+        _name, _type = _column.split()
+        _UNION.setdefault(_name, _arrow_type(_type))
+_UNION["totals"] = pa.string()
+_UNION_SCHEMA = pa.schema(list(_UNION.items()))
+_UNION_DDL = ", ".join(
+    f"{n} {'decimal(18,2)' if pa.types.is_decimal(t) else {pa.string(): 'string', pa.date32(): 'date', pa.int64(): 'long'}[t]}"
+    for n, t in _UNION.items()
+)
+
+
+def _in_union(report: str, batch: pa.RecordBatch | None, totals: str | None = None) -> pa.RecordBatch:
+    """A report's rows (or a partition's totals) as rows of the union schema."""
+    rows = batch.num_rows if batch is not None else 1
+    columns = []
+    for field in _UNION_SCHEMA:
+        if field.name == "report":
+            columns.append(pa.array([report] * rows, pa.string()))
+        elif field.name == "totals":
+            columns.append(pa.array([totals] * rows, pa.string()))
+        elif batch is not None and field.name in batch.schema.names:
+            columns.append(batch.column(field.name).cast(field.type))
+        else:
+            columns.append(pa.nulls(rows, field.type))
+    return pa.RecordBatch.from_arrays(columns, schema=_UNION_SCHEMA)
 
 
 def _stage1_rows(records: pa.Table, rejected: pa.Table, meta: str, file: int, start: int) -> pa.RecordBatch:
@@ -145,6 +179,41 @@ def _read_files(spark, files, named, lang, show_ids):
     return [df.mapInArrow(read, RECORD_SCHEMA)]
 
 
+#: What the job writes under its output folder (and may replace there).
+OUTPUTS = ("findings", "months", "persons", "rejected.parquet", "summary.json", "_work")
+
+
+def _output_folder(out: str) -> str:
+    """Makes ``out`` ready: absent, empty, or an earlier run's reports (replaced once this
+    run is done) — never a folder of other files, as the CLI's ``-o`` (SPEC 2.3). Returns
+    the work folder."""
+    if os.path.exists(out):
+        others = [n for n in os.listdir(out) if n not in OUTPUTS]
+        if others:
+            raise _native.YibaoReconError(
+                _native.mask(
+                    f"{out}: holds other files ({', '.join(sorted(others)[:3])}…): "
+                    "give an empty or new folder, or an earlier run's output folder"
+                )
+            )
+    work = os.path.join(out, "_work")
+    shutil.rmtree(work, ignore_errors=True)  # a run that died
+    os.makedirs(os.path.join(work, "new"))
+    return work
+
+
+def _commit(job: "_Job") -> None:
+    """The new reports replace the earlier run's, each as a whole; the work folder goes."""
+    for name in OUTPUTS[:-1]:
+        old, new = os.path.join(job.out, name), os.path.join(job.new, name)
+        if os.path.isdir(old):
+            shutil.rmtree(old)
+        elif os.path.exists(old):
+            os.remove(old)
+        os.replace(new, old)
+    shutil.rmtree(job.work, ignore_errors=True)
+
+
 def run(
     spark,
     out: str,
@@ -165,45 +234,89 @@ def run(
     — ``input_format`` or the extension decides) or files and folders as the CLI reads
     them (``inputs``). ``partitions``: how many groups of people (default Spark's
     ``spark.sql.shuffle.partitions``)."""
-    from pyspark.sql import functions as F
+    fresh = not os.path.exists(out)
+    job = _Job(spark, out, _output_folder(out), policy_args(policy), as_of, lang, show_ids, _Clock())
+    try:
+        read, skipped = _stage_read(job, contributions, statements, roster, inputs, input_format)
+        plan, slim, keyed = _stage_plan(job, read, skipped)
+        totals = _stage_reconcile(job, keyed, slim, partitions)
+        summary = _write_run_parts(job, read, plan, totals)
+    except BaseException:
+        # A run that stops writes nothing: the earlier reports stay, its work folder goes,
+        # and the output folder too when this run made it.
+        shutil.rmtree(job.work, ignore_errors=True)
+        if fresh:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    _commit(job)
+    return summary
 
-    pargs = policy_args(policy)
-    work = os.path.join(out, "_work")
-    if os.path.exists(out):
-        shutil.rmtree(out)
-    os.makedirs(out)
 
-    # Stage 1: read.
+class _Job(NamedTuple):
+    """What every stage needs to know of the run."""
+
+    spark: Any
+    out: str
+    work: str
+    policy: dict
+    as_of: str | None
+    lang: str
+    show_ids: bool
+    clock: "_Clock"
+
+    @property
+    def new(self) -> str:
+        """Where this run's reports are written until they replace the earlier ones."""
+        return os.path.join(self.work, "new")
+
+    def lap(self, what: str) -> None:
+        self.clock.lap(what)
+
+
+def _stage_read(job: _Job, contributions, statements, roster, inputs, input_format):
+    """Stage 1: every file of ``inputs`` and every batch of the datasets read into shipped
+    records, rejected rows and metadata, kept as Parquet in the work folder. Returns it
+    and the inputs skipped while looking for files (JSON)."""
+    spark = job.spark
     parts, skipped, files = [], "[]", []
     if inputs:
         files, skipped = _native.discover(list(inputs))
         named = {os.path.abspath(i) for i in inputs if os.path.isfile(i)}
         if files:
-            parts += _read_files(spark, files, named, lang, show_ids)
+            parts += _read_files(spark, files, named, job.lang, job.show_ids)
     given = [(p, k) for p, k in ((contributions, "contributions"), (statements, "statements"), (roster, "roster")) if p]
     datasets = []
-    first = len(files)
+    # Datasets come after the files, in their paths' order, as the CLI orders its inputs.
     for i, (path, kind) in enumerate(sorted(given)):
         fmt = input_format or ("csv" if path.lower().rstrip("/").endswith((".csv", ".txt", ".tsv")) else "parquet")
         reader = spark.read.option("header", True).option("inferSchema", False) if fmt == "csv" else spark.read
-        datasets.append((first + i, path, kind, reader.format(fmt).load(path)))
-    parts += _read_datasets(spark, datasets, lang, show_ids)
+        datasets.append((len(files) + i, path, kind, reader.format(fmt).load(path)))
+    parts += _read_datasets(spark, datasets, job.lang, job.show_ids)
     if not parts:
         raise _native.YibaoReconError("no input given: name datasets or --inputs")
     stage1 = parts[0]
     for p in parts[1:]:
         stage1 = stage1.unionByName(p)
-    stage1.write.parquet(os.path.join(work, "read"))
-    read = spark.read.parquet(os.path.join(work, "read"))
+    stage1.write.parquet(os.path.join(job.work, "read"))
+    job.lap("read")
+    return spark.read.parquet(os.path.join(job.work, "read")), skipped
 
-    # Stage 2: plan.
+
+def _stage_plan(job: _Job, read, skipped: str):
+    """Stage 2: the parts' metadata into the run's plan (whole, and slim for the
+    partitions), and every record keyed by its person: its ID, or the one ID its person
+    number stands beside elsewhere in the run."""
+    from pyspark.sql import functions as F
+
     metas = [r.payload for r in read.filter(F.col("what") == "meta").select("payload").collect()]
     plan, slim = _native.plan(metas, skipped)
     plan_obj = json.loads(plan)
     if not plan_obj["sources"]:
         raise _native.YibaoReconError(
-            "nothing was recognised as contributions, a statement or a roster: "
-            + "; ".join(f"{s['path']}: {s['reason']}" for s in plan_obj["skipped_inputs"])
+            _native.mask(
+                "nothing was recognised as contributions, a statement or a roster: "
+                + "; ".join(f"{s['path']}: {s['reason']}" for s in plan_obj["skipped_inputs"])
+            )
         )
     records = read.filter(F.col("what") == "record")
     pairs = (
@@ -220,9 +333,17 @@ def run(
     keyed = records.join(F.broadcast(numbers), records.person_id == numbers.number, "left").withColumn(
         "key", F.coalesce(F.col("resolved"), F.col("person_id"))
     )
+    return plan, slim, keyed
 
-    # Stage 3: reconcile, every person's records in one partition.
-    n = partitions or int(spark.conf.get("spark.sql.shuffle.partitions"))
+
+def _stage_reconcile(job: _Job, keyed, slim: str, partitions: int | None) -> list[str]:
+    """Stage 3: every person's records in one partition, reconciled there; the reports
+    written as Parquet datasets. Returns the partitions' totals (JSON each)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    n = partitions or int(job.spark.conf.get("spark.sql.shuffle.partitions"))
+    as_of, lang, show_ids, pargs = job.as_of, job.lang, job.show_ids, job.policy
 
     def reconcile(batches: Iterator[pa.RecordBatch]):
         held = [b.select(["file", "source", "record"]) for b in batches if b.num_rows]
@@ -231,53 +352,66 @@ def run(
         findings, months, persons, totals = _native.reconcile_part(
             slim, pa.Table.from_batches(held), as_of=as_of, lang=lang, show_ids=show_ids, **pargs
         )
-        out_rows = {"what": [], "payload": []}
         for what, table in (("findings", findings), ("months", months), ("persons", persons)):
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, table.schema) as w:
-                w.write_table(table)
-            out_rows["what"].append(what)
-            out_rows["payload"].append(sink.getvalue().to_pybytes())
-        out_rows["what"].append("totals")
-        out_rows["payload"].append(totals.encode())
-        yield pa.RecordBatch.from_pydict(out_rows, schema=pa.schema([("what", pa.string()), ("payload", pa.binary())]))
+            for batch in table.to_batches(max_chunksize=65536):
+                yield _in_union(what, batch)
+        yield _in_union("totals", None, totals)
 
-    results = keyed.repartition(n, "key").select("file", "source", "record").mapInArrow(reconcile, OUT_SCHEMA)
-    results.write.parquet(os.path.join(work, "reconciled"))
-    reconciled = spark.read.parquet(os.path.join(work, "reconciled"))
+    results = (
+        keyed.repartition(n, "key")
+        .select("file", "source", "record")
+        .mapInArrow(reconcile, _UNION_DDL)
+        .persist(StorageLevel.DISK_ONLY)
+    )
+    totals = [r.totals for r in results.filter(F.col("report") == "totals").select("totals").collect()]
+    job.lap("plan, key, repartition and reconcile")
+    for what, ddl in REPORTS.items():
+        columns = [c.split()[0] for c in ddl.split(", ")]
+        results.filter(F.col("report") == what).select(*columns).write.parquet(os.path.join(job.new, what))
+    results.unpersist()
+    job.lap("reports written")
+    return totals
 
-    for what, schema in REPORTS.items():
 
-        def decode(batches: Iterator[pa.RecordBatch]):
-            for batch in batches:
-                for payload in batch.column("payload").to_pylist():
-                    for b in pa.ipc.open_stream(payload).read_all().to_batches():
-                        yield b
+def _write_run_parts(job: _Job, read, plan: str, totals: list[str]) -> dict:
+    """The run's own parts: rejected rows in the CLI's order (file, then the part's
+    first row, then their place in it) and summary.json. Returns the summary."""
+    import pyarrow.parquet as pq
+    from pyspark.sql import functions as F
 
-        reconciled.filter(F.col("what") == what).mapInArrow(decode, schema).write.parquet(os.path.join(out, what))
-
-    # The run's parts: rejected rows in the CLI's order, the summary.
     rejected = [
         ((r.file, r.source, r.row), json.loads(r.payload))
         for r in read.filter(F.col("what") == "rejected").select("file", "source", "row", "payload").collect()
     ]
     rejected.sort(key=lambda x: x[0])
     columns = ["file", "sheet", "row", "column", "value", "reason"]
-    import pyarrow.parquet as pq
-
     table = pa.table(
         {c: pa.array([r[1].get(c) for r in rejected], pa.int64() if c == "row" else pa.string()) for c in columns}
     )
-    pq.write_table(table, os.path.join(out, "rejected.parquet"))
-    totals = [
-        bytes(r.payload).decode() for r in reconciled.filter(F.col("what") == "totals").select("payload").collect()
-    ]
-    summary = json.loads(_native.summary(plan, totals, as_of=as_of, show_ids=show_ids, **pargs))
-    with open(os.path.join(out, "summary.json"), "w", encoding="utf-8") as f:
+    pq.write_table(table, os.path.join(job.new, "rejected.parquet"))
+    summary = json.loads(_native.summary(plan, totals, as_of=job.as_of, show_ids=job.show_ids, **job.policy))
+    with open(os.path.join(job.new, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, ensure_ascii=False, indent=2)
         f.write("\n")
-    shutil.rmtree(work, ignore_errors=True)
+    job.lap("rejected and summary")
     return summary
+
+
+class _Clock:
+    """Stage times on stderr when YIBAO_RECON_TIMINGS is set (as the CLI's --timings)."""
+
+    def __init__(self):
+        import time
+
+        self.on = bool(os.environ.get("YIBAO_RECON_TIMINGS"))
+        self.time = time.perf_counter
+        self.last = self.time()
+
+    def lap(self, what: str) -> None:
+        now = self.time()
+        if self.on:
+            print(f"yibao-recon spark: {what}: {now - self.last:.1f} s", file=sys.stderr)
+        self.last = now
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,13 +427,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--show-ids", action="store_true", help="full ID numbers in the outputs")
     p.add_argument("--partitions", type=int, help="groups of people (default spark.sql.shuffle.partitions)")
     p.add_argument("--master", help="Spark master (default: as spark-submit or local[*])")
+    p.add_argument("--driver-memory", help="spark.driver.memory (in local mode, the executor's too)")
+    p.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="a Spark setting; repeatable")
     p.add_argument("--out", required=True, help="output folder")
     a = p.parse_args(argv)
     from pyspark.sql import SparkSession
 
+    # Python workers run this interpreter, which has the package, unless told otherwise.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("yibao-recon")
     if a.master:
         builder = builder.master(a.master)
+    if a.driver_memory:
+        builder = builder.config("spark.driver.memory", a.driver_memory)
+    for setting in a.conf:
+        key, _, value = setting.partition("=")
+        builder = builder.config(key, value)
     spark = builder.getOrCreate()
     try:
         summary = run(
@@ -312,8 +455,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         spark.stop()
     sev = summary["findings"]["by_severity"]
-    print(f"{summary['persons']} persons; {sev['error']} errors, {sev['warning']} warnings; reports in {a.out}")
-    return 1 if sev["error"] else 0
+    rejected = sum(i["rows_rejected"] for i in summary["inputs"])
+    print(
+        f"{summary['persons']} persons; {sev['error']} errors, {sev['warning']} warnings, "
+        f"{rejected} rows rejected; reports in {a.out}"
+    )
+    for u in summary["unreadable_inputs"]:
+        print(f"yibao-recon: not read: {u['path']}: {u['reason']}", file=sys.stderr)
+    # As the CLI: 2 for an incomplete run, 1 for errors or rejected rows.
+    if not summary["complete"]:
+        return 2
+    return 1 if sev["error"] or rejected else 0
 
 
 if __name__ == "__main__":
