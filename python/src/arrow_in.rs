@@ -76,7 +76,7 @@ fn cell(array: &ArrayRef, at: usize) -> Cell<'_> {
             DateTime::from_timestamp_millis(array.as_primitive::<Date64Type>().value(at))
                 .map(|t| t.naive_utc()),
         ),
-        DataType::Timestamp(unit, _) => {
+        DataType::Timestamp(unit, zone) => {
             let v = match unit {
                 TimeUnit::Second => {
                     array.as_primitive::<TimestampSecondType>().value(at) * 1_000_000
@@ -89,7 +89,20 @@ fn cell(array: &ArrayRef, at: usize) -> Cell<'_> {
                     array.as_primitive::<TimestampNanosecondType>().value(at) / 1_000
                 }
             };
-            time(DateTime::from_timestamp_micros(v).map(|t| t.naive_utc()))
+            match zone {
+                // An instant (Spark's and pandas' timestamps carry the session's zone): the
+                // date and time on the clock of its zone, as the statement printed it.
+                Some(zone) => match zone.parse::<arrow_array::timezone::Tz>() {
+                    Ok(tz) => time(
+                        arrow_array::temporal_conversions::as_datetime_with_timezone::<
+                            TimestampMicrosecondType,
+                        >(v, tz)
+                        .map(|t| t.naive_local()),
+                    ),
+                    Err(e) => Cell::Error(format!("time zone {zone}: {e}")),
+                },
+                None => time(DateTime::from_timestamp_micros(v).map(|t| t.naive_utc())),
+            }
         }
         // Anything else (decimals, unsigned 64-bit, dictionaries…) as Arrow prints it.
         _ => match ArrayFormatter::try_new(array.as_ref(), &FormatOptions::default()) {

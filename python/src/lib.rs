@@ -30,15 +30,77 @@ create_exception!(
     "A run that cannot give an answer; the message says why, as `check` would."
 );
 
-fn lang_of(lang: &str) -> PyResult<Lang> {
-    lang.parse().map_err(PyValueError::new_err)
+/// The options of a run, checked once (policy parsed, date and language read) and handed
+/// to each of its calls; pickled to Spark's workers as what they were made from.
+#[pyclass(frozen, module = "yibao_recon._native")]
+struct Options {
+    policy: Policy,
+    as_of: Option<chrono::NaiveDate>,
+    lang: Lang,
+    ids: IdDisplay,
+    given: Given,
 }
 
-fn ids_of(show_ids: bool) -> IdDisplay {
-    if show_ids {
-        IdDisplay::Full
-    } else {
-        IdDisplay::Masked
+/// What [`Options`] were made from: policy name, policy text, its origin, as-of, lang,
+/// show_ids.
+type Given = (
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    bool,
+);
+
+#[pymethods]
+impl Options {
+    /// `policy_name`: a preset; `policy_text`: a policy file's text, read where the run
+    /// started (an executor need not see the driver's files), `policy_origin` its path.
+    #[new]
+    #[pyo3(signature = (policy_name=None, policy_text=None, policy_origin="policy".to_string(), as_of=None, lang="zh".to_string(), show_ids=false))]
+    fn new(
+        policy_name: Option<String>,
+        policy_text: Option<String>,
+        policy_origin: String,
+        as_of: Option<String>,
+        lang: String,
+        show_ids: bool,
+    ) -> PyResult<Options> {
+        let policy = match (&policy_name, &policy_text) {
+            (_, Some(text)) => Policy::from_toml(text, &policy_origin),
+            (Some(name), None) => Policy::load(name),
+            (None, None) => Policy::load("national"),
+        }
+        .map_err(|e| YibaoReconError::new_err(e.to_string()))?;
+        let date = as_of
+            .as_deref()
+            .map(|d| {
+                chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                    .map_err(|_| PyValueError::new_err(format!("as_of {d:?}: use YYYY-MM-DD")))
+            })
+            .transpose()?;
+        Ok(Options {
+            policy,
+            as_of: date,
+            lang: lang.parse().map_err(PyValueError::new_err)?,
+            ids: if show_ids {
+                IdDisplay::Full
+            } else {
+                IdDisplay::Masked
+            },
+            given: (
+                policy_name,
+                policy_text,
+                policy_origin,
+                as_of,
+                lang,
+                show_ids,
+            ),
+        })
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> (Bound<'py, pyo3::types::PyType>, Given) {
+        (py.get_type::<Options>(), self.given.clone())
     }
 }
 
@@ -54,26 +116,6 @@ fn kind_of(kind: Option<&str>) -> PyResult<Option<Kind>> {
     .transpose()
 }
 
-fn as_of_of(as_of: Option<&str>) -> PyResult<Option<chrono::NaiveDate>> {
-    as_of
-        .map(|d| {
-            chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-                .map_err(|_| PyValueError::new_err(format!("as_of {d:?}: use YYYY-MM-DD")))
-        })
-        .transpose()
-}
-
-/// A preset by name, or a policy file's text (read where the call started: a Spark
-/// executor need not see the driver's files).
-fn policy_of(name: Option<&str>, text: Option<&str>, origin: &str) -> PyResult<Policy> {
-    let policy = match (name, text) {
-        (_, Some(text)) => Policy::from_toml(text, origin),
-        (Some(name), None) => Policy::load(name),
-        (None, None) => Policy::load("national"),
-    };
-    policy.map_err(|e| YibaoReconError::new_err(e.to_string()))
-}
-
 type Reports<'py> = (
     Bound<'py, PyAny>,
     Bound<'py, PyAny>,
@@ -86,21 +128,13 @@ type Reports<'py> = (
 /// forced kind, table): findings, months, persons and rejected as pyarrow Tables, and
 /// summary.json's text.
 #[pyfunction]
-#[pyo3(signature = (paths, tables, policy_name=None, policy_text=None, policy_origin="policy", as_of=None, lang="zh", show_ids=false))]
-#[allow(clippy::too_many_arguments)]
 fn reconcile<'py>(
     py: Python<'py>,
     paths: Vec<(String, Option<String>)>,
     tables: Vec<(String, Option<String>, PyTable)>,
-    policy_name: Option<&str>,
-    policy_text: Option<&str>,
-    policy_origin: &str,
-    as_of: Option<&str>,
-    lang: &str,
-    show_ids: bool,
+    options: &Options,
 ) -> PyResult<Reports<'py>> {
-    let (lang, ids, as_of) = (lang_of(lang)?, ids_of(show_ids), as_of_of(as_of)?);
-    let policy = policy_of(policy_name, policy_text, policy_origin)?;
+    let ids = options.ids;
     let mut inputs = Vec::new();
     for (path, kind) in &paths {
         let path = PathBuf::from(path);
@@ -130,7 +164,7 @@ fn reconcile<'py>(
             })
             .collect();
         let batch = ingest::read_files_and_tables(&inputs, tables);
-        embed::run(batch, &policy, as_of, lang, ids)
+        embed::run(batch, &options.policy, options.as_of, options.lang, ids)
     });
     let outcome = outcome.map_err(|stop| YibaoReconError::new_err(stop.to_string()))?;
     let summary = serde_json::to_string(&outcome.summary).map_err(to_py)?;
@@ -161,8 +195,6 @@ fn part_out<'py>(py: Python<'py>, part: embed::ReadPart) -> PyResult<Part<'py>> 
 /// Stage 1 over a record batch of a table: its rows numbered from `first_row` (the header
 /// is the row before). Shipped records, rejected rows, and the part's metadata (JSON).
 #[pyfunction]
-#[pyo3(signature = (batch, name, kind, file, first_row, lang="zh", show_ids=false))]
-#[allow(clippy::too_many_arguments)]
 fn read_batch<'py>(
     py: Python<'py>,
     batch: PyRecordBatch,
@@ -170,10 +202,9 @@ fn read_batch<'py>(
     kind: Option<&str>,
     file: u32,
     first_row: u32,
-    lang: &str,
-    show_ids: bool,
+    options: &Options,
 ) -> PyResult<Part<'py>> {
-    let (kind, lang, ids) = (kind_of(kind)?, lang_of(lang)?, ids_of(show_ids));
+    let (kind, lang, ids) = (kind_of(kind)?, options.lang, options.ids);
     let batch = batch.into_inner();
     let part = py.detach(move || {
         let schema = batch.schema();
@@ -188,18 +219,15 @@ fn read_batch<'py>(
 /// `named`: the file was named by itself, not found in a folder — one that gives nothing
 /// then degrades the run, as in the CLI.
 #[pyfunction]
-#[pyo3(signature = (name, content, file, named, lang="zh", show_ids=false))]
-#[allow(clippy::too_many_arguments)]
 fn read_file<'py>(
     py: Python<'py>,
     name: String,
     content: Vec<u8>,
     file: u32,
     named: bool,
-    lang: &str,
-    show_ids: bool,
+    options: &Options,
 ) -> PyResult<Part<'py>> {
-    let (lang, ids) = (lang_of(lang)?, ids_of(show_ids));
+    let (lang, ids) = (options.lang, options.ids);
     let part = py.detach(move || {
         let upload = MemoryFile {
             name,
@@ -271,21 +299,12 @@ type PartReports<'py> = (
 /// Stage 3: reconciles the people whose every shipped record is in `records` (columns
 /// `file`, `source`, `record`). findings, months, persons, and the part's totals (JSON).
 #[pyfunction]
-#[pyo3(signature = (plan, records, policy_name=None, policy_text=None, policy_origin="policy", as_of=None, lang="zh", show_ids=false))]
-#[allow(clippy::too_many_arguments)]
 fn reconcile_part<'py>(
     py: Python<'py>,
     plan: &str,
     records: PyTable,
-    policy_name: Option<&str>,
-    policy_text: Option<&str>,
-    policy_origin: &str,
-    as_of: Option<&str>,
-    lang: &str,
-    show_ids: bool,
+    options: &Options,
 ) -> PyResult<PartReports<'py>> {
-    let (lang, ids, as_of) = (lang_of(lang)?, ids_of(show_ids), as_of_of(as_of)?);
-    let policy = policy_of(policy_name, policy_text, policy_origin)?;
     let plan: Plan = serde_json::from_str(plan).map_err(to_py)?;
     let (batches, _) = records.into_inner();
     let outcome = py.detach(move || -> Result<_, String> {
@@ -293,8 +312,16 @@ fn reconcile_part<'py>(
         for b in &batches {
             arrow_in::received(b, &mut received)?;
         }
-        embed::reconcile_part(&plan, received.into_iter(), &policy, as_of, lang, ids)
-            .map_err(|e| e.to_string())
+        let o = options;
+        embed::reconcile_part(
+            &plan,
+            received.into_iter(),
+            &o.policy,
+            o.as_of,
+            o.lang,
+            o.ids,
+        )
+        .map_err(|e| e.to_string())
     });
     let outcome = outcome.map_err(to_py)?;
     Ok((
@@ -307,24 +334,15 @@ fn reconcile_part<'py>(
 
 /// summary.json (text) of a run split over machines: the plan and the parts' totals.
 #[pyfunction]
-#[pyo3(signature = (plan, totals, policy_name=None, policy_text=None, policy_origin="policy", as_of=None, show_ids=false))]
-fn summary(
-    plan: &str,
-    totals: Vec<String>,
-    policy_name: Option<&str>,
-    policy_text: Option<&str>,
-    policy_origin: &str,
-    as_of: Option<&str>,
-    show_ids: bool,
-) -> PyResult<String> {
-    let policy = policy_of(policy_name, policy_text, policy_origin)?;
+fn summary(plan: &str, totals: Vec<String>, options: &Options) -> PyResult<String> {
     let plan: Plan = serde_json::from_str(plan).map_err(to_py)?;
     let parts = totals
         .iter()
         .map(|t| serde_json::from_str::<PartTotals>(t))
         .collect::<Result<Vec<_>, _>>()
         .map_err(to_py)?;
-    let value = embed::summary(&plan, parts, &policy, as_of_of(as_of)?, ids_of(show_ids));
+    let o = options;
+    let value = embed::summary(&plan, parts, &o.policy, o.as_of, o.ids);
     serde_json::to_string(&value).map_err(to_py)
 }
 
@@ -338,6 +356,7 @@ fn mask(text: &str) -> String {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("YibaoReconError", m.py().get_type::<YibaoReconError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<Options>()?;
     m.add_function(wrap_pyfunction!(reconcile, m)?)?;
     m.add_function(wrap_pyfunction!(read_batch, m)?)?;
     m.add_function(wrap_pyfunction!(read_file, m)?)?;

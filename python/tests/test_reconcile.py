@@ -175,3 +175,37 @@ def test_the_gil_is_released_while_the_engine_runs():
     # Held for the whole run, the ticker would stall for each call's length.
     gaps = [b - a for a, b in zip(during, during[1:])]
     assert len(during) > 10 and max(gaps) < (end - start) / 5
+
+
+def test_zoned_timestamps_read_on_their_zones_clock():
+    """A statement time held as an instant (Spark's and pandas' timestamps carry a zone)
+    is read as the date its zone's clock showed: 00:30 in Shanghai on 1 March is
+    16:30 UTC on 29 February."""
+    import datetime
+    import zoneinfo
+
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    when = [datetime.datetime(2024, m, 1, 0, 30, tzinfo=shanghai) for m in (2, 3, 4)]
+    common = {
+        "person_id": ["110101199003070079"] * 3,
+        "kind": ["划入"] * 3,
+        "amount": ["120.00"] * 3,
+    }
+    text = pa.table({**common, "date": [w.strftime("%Y-%m-%d %H:%M:%S") for w in when]})
+    zoned = pa.table({**common, "date": pa.array(when, pa.timestamp("us", tz="Asia/Shanghai"))})
+    a = yibao_recon.reconcile({"statements": text}, as_of="2024-06-30")
+    b = yibao_recon.reconcile({"statements": zoned}, as_of="2024-06-30")
+    assert table_rows(a.findings) == table_rows(b.findings)
+    assert table_rows(a.persons) == table_rows(b.persons)
+    assert a.summary["inputs"][0]["rows_accepted"] == 3
+
+
+def test_run_options_travel_to_workers_by_pickle():
+    """Spark sends a run's options to its workers pickled: they come back the same run."""
+    import pickle
+
+    options = yibao_recon.run_options(POLICY, "2025-09-30", "en", False)
+    again = pickle.loads(pickle.dumps(options))
+    a = yibao_recon._native.reconcile([(str(SAMPLES / "scenarios" / "06_late_credit"), None)], [], options)
+    b = yibao_recon._native.reconcile([(str(SAMPLES / "scenarios" / "06_late_credit"), None)], [], again)
+    assert a[4] == b[4] and a[0].equals(b[0])

@@ -79,9 +79,8 @@ def reconcile(
             tables.append((name, kind, as_table(item)))
     if not paths and not tables:
         raise ValueError("no input given: pass a path, a table, or a dict of them")
-    findings, months, persons, rejected, summary = _native.reconcile(
-        paths, tables, as_of=_date_text(as_of), lang=lang, show_ids=show_ids, **policy_args(policy)
-    )
+    options = run_options(policy, as_of, lang, show_ids)
+    findings, months, persons, rejected, summary = _native.reconcile(paths, tables, options)
     summary = _json.loads(summary)
     if not summary.get("complete", True):
         unread = "; ".join(f"{u['path']}: {u['reason']}" for u in summary["unreadable_inputs"])
@@ -123,14 +122,18 @@ def as_table(data: Any) -> _pa.Table:
     )
 
 
-def policy_args(policy: str | _os.PathLike) -> dict:
-    """The policy as the engine takes it: a preset's name, or a file's text (read here, so
-    that Spark executors need not see the file)."""
+def run_options(
+    policy: str | _os.PathLike, as_of: str | _dt.date | None, lang: str, show_ids: bool
+) -> _native.Options:
+    """A run's options, checked once: the policy a preset's name or a file's text (read
+    here, so that Spark executors need not see the file)."""
     text = _os.fspath(policy)
     if _os.path.isfile(text):
         with open(text, encoding="utf-8") as f:
-            return {"policy_text": f.read(), "policy_origin": text}
-    return {"policy_name": text}
+            given = {"policy_text": f.read(), "policy_origin": text}
+    else:
+        given = {"policy_name": text}
+    return _native.Options(**given, as_of=_date_text(as_of), lang=lang, show_ids=show_ids)
 
 
 def _date_text(d: str | _dt.date | None) -> str | None:

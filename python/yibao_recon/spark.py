@@ -39,7 +39,7 @@ from typing import Any, Iterator, NamedTuple
 
 import pyarrow as pa
 
-from . import _native, policy_args
+from . import _native, run_options
 
 RECORD_SCHEMA = (
     "what string, person_id string, person_number string, file int, source long, "
@@ -127,7 +127,7 @@ def _stage1_rows(records: pa.Table, rejected: pa.Table, meta: str, file: int, st
     )
 
 
-def _read_datasets(spark, datasets, lang, show_ids):
+def _read_datasets(spark, datasets, options):
     """Stage 1 over Parquet or CSV datasets: (file number, name, kind, DataFrame) each."""
     from pyspark import TaskContext
     from pyspark.sql import functions as F
@@ -146,9 +146,7 @@ def _read_datasets(spark, datasets, lang, show_ids):
             for batch in batches:
                 if batch.num_rows == 0:
                     continue
-                records, rejected, meta = _native.read_batch(
-                    batch, name, kind, file, row, lang=lang, show_ids=show_ids
-                )
+                records, rejected, meta = _native.read_batch(batch, name, kind, file, row, options)
                 yield _stage1_rows(records, rejected, meta, file, row)
                 row += batch.num_rows
 
@@ -158,7 +156,7 @@ def _read_datasets(spark, datasets, lang, show_ids):
     return parts
 
 
-def _read_files(spark, files, named, lang, show_ids):
+def _read_files(spark, files, named, options):
     """Stage 1 over files read whole by Spark's binaryFile source; ``named``: the
     absolute paths named by themselves."""
     number = {os.path.abspath(f): (i, f) for i, f in enumerate(files)}
@@ -170,9 +168,7 @@ def _read_files(spark, files, named, lang, show_ids):
             for path, content in zip(batch.column("path").to_pylist(), batch.column("content").to_pylist()):
                 file, name = number[os.path.abspath(unquote(urlparse(path).path))]
                 absolute = os.path.abspath(name)
-                records, rejected, meta = _native.read_file(
-                    name, content, file, absolute in named, lang=lang, show_ids=show_ids
-                )
+                records, rejected, meta = _native.read_file(name, content, file, absolute in named, options)
                 yield _stage1_rows(records, rejected, meta, file, 0)
 
     df = spark.read.format("binaryFile").load([os.path.abspath(f) for f in files])
@@ -235,7 +231,8 @@ def run(
     them (``inputs``). ``partitions``: how many groups of people (default Spark's
     ``spark.sql.shuffle.partitions``)."""
     fresh = not os.path.exists(out)
-    job = _Job(spark, out, _output_folder(out), policy_args(policy), as_of, lang, show_ids, _Clock())
+    options = run_options(policy, as_of, lang, show_ids)
+    job = _Job(spark, out, _output_folder(out), options, _Clock())
     try:
         read, skipped = _stage_read(job, contributions, statements, roster, inputs, input_format)
         plan, slim, keyed = _stage_plan(job, read, skipped)
@@ -258,10 +255,7 @@ class _Job(NamedTuple):
     spark: Any
     out: str
     work: str
-    policy: dict
-    as_of: str | None
-    lang: str
-    show_ids: bool
+    options: Any  # _native.Options
     clock: "_Clock"
 
     @property
@@ -283,7 +277,7 @@ def _stage_read(job: _Job, contributions, statements, roster, inputs, input_form
         files, skipped = _native.discover(list(inputs))
         named = {os.path.abspath(i) for i in inputs if os.path.isfile(i)}
         if files:
-            parts += _read_files(spark, files, named, job.lang, job.show_ids)
+            parts += _read_files(spark, files, named, job.options)
     given = [(p, k) for p, k in ((contributions, "contributions"), (statements, "statements"), (roster, "roster")) if p]
     datasets = []
     # Datasets come after the files, in their paths' order, as the CLI orders its inputs.
@@ -291,7 +285,7 @@ def _stage_read(job: _Job, contributions, statements, roster, inputs, input_form
         fmt = input_format or ("csv" if path.lower().rstrip("/").endswith((".csv", ".txt", ".tsv")) else "parquet")
         reader = spark.read.option("header", True).option("inferSchema", False) if fmt == "csv" else spark.read
         datasets.append((len(files) + i, path, kind, reader.format(fmt).load(path)))
-    parts += _read_datasets(spark, datasets, job.lang, job.show_ids)
+    parts += _read_datasets(spark, datasets, job.options)
     if not parts:
         raise _native.YibaoReconError("no input given: name datasets or --inputs")
     stage1 = parts[0]
@@ -343,15 +337,13 @@ def _stage_reconcile(job: _Job, keyed, slim: str, partitions: int | None) -> lis
     from pyspark.sql import functions as F
 
     n = partitions or int(job.spark.conf.get("spark.sql.shuffle.partitions"))
-    as_of, lang, show_ids, pargs = job.as_of, job.lang, job.show_ids, job.policy
+    options = job.options
 
     def reconcile(batches: Iterator[pa.RecordBatch]):
         held = [b.select(["file", "source", "record"]) for b in batches if b.num_rows]
         if not held:
             return
-        findings, months, persons, totals = _native.reconcile_part(
-            slim, pa.Table.from_batches(held), as_of=as_of, lang=lang, show_ids=show_ids, **pargs
-        )
+        findings, months, persons, totals = _native.reconcile_part(slim, pa.Table.from_batches(held), options)
         for what, table in (("findings", findings), ("months", months), ("persons", persons)):
             for batch in table.to_batches(max_chunksize=65536):
                 yield _in_union(what, batch)
@@ -389,7 +381,7 @@ def _write_run_parts(job: _Job, read, plan: str, totals: list[str]) -> dict:
         {c: pa.array([r[1].get(c) for r in rejected], pa.int64() if c == "row" else pa.string()) for c in columns}
     )
     pq.write_table(table, os.path.join(job.new, "rejected.parquet"))
-    summary = json.loads(_native.summary(plan, totals, as_of=job.as_of, show_ids=job.show_ids, **job.policy))
+    summary = json.loads(_native.summary(plan, totals, job.options))
     with open(os.path.join(job.new, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, ensure_ascii=False, indent=2)
         f.write("\n")

@@ -1,7 +1,7 @@
 //! The report tables as typed columns, for hosts that hold data as Arrow (the Python
 //! package and its Spark job): the same rows and values as findings.csv, months.csv,
 //! persons.csv and rejected.csv — written by the same row functions as the CSVs
-//! ([`RowSink`]) — without a CSV between. Amounts are whole cents (Arrow's
+//! (the row sink of `tables.rs`) — without a CSV between. Amounts are whole cents (Arrow's
 //! `Decimal128(18, 2)`), counts integers, `credited_on` a date, an empty cell null;
 //! periods stay `YYYY-MM` text, as in the Parquet reports. Cells are not neutralised for
 //! spreadsheets: that is the CSVs' concern, not a data frame's.
