@@ -28,14 +28,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::ingest::{
-    self, Batch, IgnoredColumn, RowCounts, SkipKind, SkippedInput, Source, UnreadableInput,
-};
+use crate::ingest::{self, Batch, SkipKind, SkippedInput, Source, UnreadableInput};
 use crate::lang::Lang;
 use crate::mask::IdDisplay;
 use crate::policy::Policy;
 use crate::reconcile::{self, Options, Reconciliation, RunFacts};
-use crate::records::{Contribution, Kind, Records, RosterEntry, StatementEntry, Text, id_order};
+use crate::records::{Contribution, Records, RosterEntry, StatementEntry, Text, id_order};
 use crate::report::columnar::{self, ColumnTable};
 use crate::report::tables::{self, RunTotals};
 
@@ -116,66 +114,19 @@ pub struct Shipped {
     pub record: Vec<u8>,
 }
 
-/// A source as a part saw it: all that the summary and the warnings say of it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SourcePart {
-    pub path: String,
-    pub sheet: Option<String>,
-    pub kind: Kind,
-    pub format: String,
-    pub sha256: Option<String>,
-    pub counts: RowCounts,
-    pub bad_check_digit_rows: Vec<u32>,
-    pub other_person_rows: Vec<u32>,
-    pub other_type_rows: Vec<u32>,
-    pub ignored_columns: Vec<IgnoredColumn>,
-    pub damaged_spots: u64,
-}
-
-impl SourcePart {
-    fn of(s: &Source) -> SourcePart {
-        SourcePart {
-            path: s.path.clone(),
-            sheet: s.sheet.clone(),
-            kind: s.kind,
-            format: s.format.clone(),
-            sha256: s.sha256.clone(),
-            counts: s.counts.clone(),
-            bad_check_digit_rows: s.bad_check_digit_rows.clone(),
-            other_person_rows: s.other_person_rows.clone(),
-            other_type_rows: s.other_type_rows.clone(),
-            ignored_columns: s.ignored_columns.clone(),
-            damaged_spots: s.damaged_spots,
-        }
-    }
-
-    fn source(&self) -> Source {
-        Source {
-            path: self.path.clone(),
-            sheet: self.sheet.clone(),
-            kind: self.kind,
-            sha256: self.sha256.clone(),
-            format: self.format.clone(),
-            counts: self.counts.clone(),
-            bad_check_digit_rows: self.bad_check_digit_rows.clone(),
-            other_person_rows: self.other_person_rows.clone(),
-            other_type_rows: self.other_type_rows.clone(),
-            ignored_columns: self.ignored_columns.clone(),
-            damaged_spots: self.damaged_spots,
-        }
-    }
-
-    /// Another part of the same table (a later record batch): its counts and rows added.
-    fn absorb(&mut self, other: SourcePart) {
-        self.counts.add(&other.counts);
-        self.bad_check_digit_rows.extend(other.bad_check_digit_rows);
-        self.other_person_rows.extend(other.other_person_rows);
-        self.other_type_rows.extend(other.other_type_rows);
-        self.damaged_spots += other.damaged_spots;
-        for c in other.ignored_columns {
-            if !self.ignored_columns.contains(&c) {
-                self.ignored_columns.push(c);
-            }
+/// Another part of the same table (a later record batch) added to a source: its counts,
+/// rows and unread columns.
+fn absorb(source: &mut Source, other: Source) {
+    source.counts.add(&other.counts);
+    source
+        .bad_check_digit_rows
+        .extend(other.bad_check_digit_rows);
+    source.other_person_rows.extend(other.other_person_rows);
+    source.other_type_rows.extend(other.other_type_rows);
+    source.damaged_spots += other.damaged_spots;
+    for c in other.ignored_columns {
+        if !source.ignored_columns.contains(&c) {
+            source.ignored_columns.push(c);
         }
     }
 }
@@ -187,7 +138,7 @@ pub struct PartMeta {
     /// parts of one table read in batches share it, and `first` marks the batch whose
     /// first row follows the header.
     pub file: u32,
-    pub sources: Vec<SourcePart>,
+    pub sources: Vec<Source>,
     pub skipped_inputs: Vec<SkippedInput>,
     pub unreadable: Vec<UnreadableInput>,
     pub notes: Vec<String>,
@@ -242,7 +193,7 @@ pub fn read_part(
     let rejected = columnar::rejected_table(&batch, ids, lang);
     let meta = PartMeta {
         file,
-        sources: batch.sources.iter().map(SourcePart::of).collect(),
+        sources: std::mem::take(&mut batch.sources),
         skipped_inputs: std::mem::take(&mut batch.skipped_inputs),
         unreadable: std::mem::take(&mut batch.unreadable),
         notes: std::mem::take(&mut batch.notes),
@@ -267,7 +218,7 @@ enum AnyRecordRef<'a> {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Plan {
     /// Every source, in the single run's order.
-    pub sources: Vec<SourcePart>,
+    pub sources: Vec<Source>,
     /// Each file's first source: a shipped record's source is `offsets[file] + source`.
     pub offsets: Vec<u32>,
     pub skipped_inputs: Vec<SkippedInput>,
@@ -283,13 +234,13 @@ impl Plan {
     pub fn of(mut parts: Vec<PartMeta>) -> Plan {
         parts.sort_by_key(|p| p.file);
         let files = parts.last().map_or(0, |p| p.file as usize + 1);
-        let mut per_file: Vec<Vec<SourcePart>> = vec![Vec::new(); files];
+        let mut per_file: Vec<Vec<Source>> = vec![Vec::new(); files];
         let mut plan = Plan::default();
         for part in parts {
             let slot = &mut per_file[part.file as usize];
             for (i, s) in part.sources.into_iter().enumerate() {
                 match slot.get_mut(i) {
-                    Some(known) => known.absorb(s),
+                    Some(known) => absorb(known, s),
                     None => slot.push(s),
                 }
             }
@@ -446,7 +397,7 @@ fn batch_of<'a>(
         }
     }
     let mut batch = Batch {
-        sources: plan.sources.iter().map(SourcePart::source).collect(),
+        sources: plan.sources.clone(),
         ..Batch::default()
     };
     batch.contributions = in_order(contributions, |c| c.origin, |c| &mut c.who);
@@ -496,7 +447,7 @@ pub fn summary(
     ids: IdDisplay,
 ) -> Value {
     let mut batch = Batch {
-        sources: plan.sources.iter().map(SourcePart::source).collect(),
+        sources: plan.sources.clone(),
         skipped_inputs: plan.skipped_inputs.clone(),
         unreadable: plan.unreadable.clone(),
         notes: plan

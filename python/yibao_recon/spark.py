@@ -284,7 +284,10 @@ def _stage_read(job: _Job, contributions, statements, roster, inputs, input_form
     for i, (path, kind) in enumerate(sorted(given)):
         fmt = input_format or ("csv" if path.lower().rstrip("/").endswith((".csv", ".txt", ".tsv")) else "parquet")
         reader = spark.read.option("header", True).option("inferSchema", False) if fmt == "csv" else spark.read
-        datasets.append((len(files) + i, path, kind, reader.format(fmt).load(path)))
+        # Named as given; loaded by absolute path (the JVM's working folder need not be
+        # Python's: a notebook that changed folder).
+        where = path if "://" in path else os.path.abspath(path)
+        datasets.append((len(files) + i, path, kind, reader.format(fmt).load(where)))
     parts += _read_datasets(spark, datasets, job.options)
     if not parts:
         raise _native.YibaoReconError("no input given: name datasets or --inputs")

@@ -78,8 +78,9 @@ impl<'a> PersonRuns<'a> {
     }
 }
 
-/// A file or sheet that was read and classified.
-#[derive(Clone, Debug, Serialize)]
+/// A file or sheet that was read and classified. Serialized whole when a part of a run
+/// travels between machines (`embed`); summary.json writes its own selection.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Source {
     pub path: String,
     pub sheet: Option<String>,
@@ -90,18 +91,14 @@ pub struct Source {
     pub format: String,
     pub counts: RowCounts,
     /// Rows (1-based) whose 18-digit ID number fails its check digit.
-    #[serde(skip)]
     pub bad_check_digit_rows: Vec<u32>,
     /// Rows whose own ID differs from the person named above the header or by `--person`.
-    #[serde(skip)]
     pub other_person_rows: Vec<u32>,
     /// Rows of a contribution type kept as `other` (not scheduled).
-    #[serde(skip)]
     pub other_type_rows: Vec<u32>,
     /// Columns left unread, with the reason.
     pub ignored_columns: Vec<IgnoredColumn>,
     /// Invalid byte sequences in a file read as UTF-8.
-    #[serde(skip)]
     pub damaged_spots: u64,
 }
 
