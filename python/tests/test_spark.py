@@ -154,3 +154,11 @@ def test_an_output_folder_of_other_files_is_refused(tmp_path):
     with pytest.raises(job._native.YibaoReconError, match="holds other files"):
         job.run(None, str(tmp_path), inputs=[str(SAMPLES)])
     assert (tmp_path / "工资表.xlsx").read_bytes() == b"not ours"
+
+
+def test_a_dataset_that_vanished_is_named(spark, tmp_path):
+    """A cron job whose input went away: the path is named, nothing is written."""
+    out = tmp_path / "out"
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        job.run(spark, str(out), contributions=str(tmp_path / "gone.parquet"))
+    assert not out.exists()

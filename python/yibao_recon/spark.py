@@ -287,6 +287,8 @@ def _stage_read(job: _Job, contributions, statements, roster, inputs, input_form
         # Named as given; loaded by absolute path (the JVM's working folder need not be
         # Python's: a notebook that changed folder).
         where = path if "://" in path else os.path.abspath(path)
+        if "://" not in path and not os.path.exists(where):
+            raise FileNotFoundError(_native.mask(f"{path}: no such file or folder"))
         datasets.append((len(files) + i, path, kind, reader.format(fmt).load(where)))
     parts += _read_datasets(spark, datasets, job.options)
     if not parts:
@@ -426,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="a Spark setting; repeatable")
     p.add_argument("--out", required=True, help="output folder")
     a = p.parse_args(argv)
+    from pyspark.errors import AnalysisException
     from pyspark.sql import SparkSession
 
     # Python workers run this interpreter, which has the package, unless told otherwise.
@@ -446,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     except (_native.YibaoReconError, FileNotFoundError) as e:
         print(f"yibao-recon: {e}", file=sys.stderr)
+        return 2
+    except AnalysisException as e:  # a dataset Spark cannot find or read
+        print(f"yibao-recon: {_native.mask(str(e).splitlines()[0])}", file=sys.stderr)
         return 2
     finally:
         spark.stop()
