@@ -28,7 +28,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::ingest::{self, Batch, SkipKind, SkippedInput, Source, UnreadableInput};
+use crate::ingest::overlap::{Repeated, RepeatedRows};
+use crate::ingest::{self, Batch, PersonNote, SkipKind, SkippedInput, Source, UnreadableInput};
 use crate::lang::Lang;
 use crate::mask::IdDisplay;
 use crate::policy::Policy;
@@ -64,15 +65,7 @@ pub fn run(
     ids: IdDisplay,
 ) -> Result<Outcome, Stop> {
     if batch.sources.is_empty() {
-        let mut reasons = crate::report::labels::unreadable_lines(&batch, lang, ids);
-        reasons.push(
-            lang.pick(
-                "没有可识别的缴费记录、账户明细或花名册",
-                "nothing was recognised as contributions, a statement or a roster",
-            )
-            .into(),
-        );
-        reasons.extend(crate::report::labels::skipped_lines(&batch, lang, ids));
+        let reasons = crate::report::labels::nothing_recognised_lines(&batch, lang, ids);
         return Err(Stop { reasons });
     }
     ingest::check_across_files(&mut batch);
@@ -135,8 +128,7 @@ fn absorb(source: &mut Source, other: Source) {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PartMeta {
     /// The part's place among the run's files (the host numbers them in path order); the
-    /// parts of one table read in batches share it, and `first` marks the batch whose
-    /// first row follows the header.
+    /// parts of one table read in batches share it.
     pub file: u32,
     pub sources: Vec<Source>,
     pub skipped_inputs: Vec<SkippedInput>,
@@ -287,11 +279,11 @@ impl Plan {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PartTotals {
     pub totals: RunTotals,
-    /// Notes of checking across files (one ID under two names), with their person's ID
-    /// to put them in the single run's order.
-    pub notes: Vec<(String, String)>,
-    /// Per source, rows skipped as a month an earlier file holds.
-    pub same_period: BTreeMap<u32, u64>,
+    /// Notes of one ID under several names, with the ID (to put them in ID order).
+    pub names: Vec<PersonNote>,
+    /// Per source, the rows skipped as repeating an earlier file (summed into its counts
+    /// and its note).
+    pub repeated: Vec<RepeatedRows>,
     /// Sums that overflowed (the run is then incomplete).
     pub overflowed: Vec<UnreadableInput>,
 }
@@ -321,20 +313,9 @@ pub fn reconcile_part<'a>(
     ids: IdDisplay,
 ) -> Result<PartOutcome, postcard::Error> {
     let mut batch = batch_of(plan, records)?;
-    let before: Vec<u64> = batch
-        .sources
-        .iter()
-        .map(|s| s.counts.skipped_same_period)
-        .collect();
-    ingest::check_across_files(&mut batch);
-    let same_period = batch
-        .sources
-        .iter()
-        .zip(before)
-        .enumerate()
-        .filter(|(_, (s, b))| s.counts.skipped_same_period > *b)
-        .map(|(i, (s, b))| (i as u32, s.counts.skipped_same_period - b))
-        .collect();
+    // check_across_files in its parts, whose notes are put together in `summary`.
+    ingest::skip_repeated_rows(&mut batch);
+    let names = ingest::conflicting_names(&batch);
     let options = Options {
         as_of,
         lang,
@@ -343,30 +324,17 @@ pub fn reconcile_part<'a>(
     };
     let result: Reconciliation =
         reconcile::gather_with(&batch, policy, options, Some(plan.facts)).reconcile();
-    let notes = std::mem::take(&mut batch.notes)
-        .into_iter()
-        .map(|n| (note_person(&n), ids.text(&n).into_owned()))
-        .collect();
     Ok(PartOutcome {
         findings: columnar::findings_table(&result, ids),
         months: columnar::months_table(&result, ids),
         persons: columnar::persons_table(&result, ids),
         totals: PartTotals {
             totals: RunTotals::of(&result),
-            notes,
-            same_period,
+            names,
+            repeated: std::mem::take(&mut batch.repeated),
             overflowed: reconcile::overflowed_inputs(&result, &batch),
         },
     })
-}
-
-/// The ID a note of checking across files is about (its first word after "ID "), to sort
-/// the notes of all partitions as the single run lists them (by ID).
-fn note_person(note: &str) -> String {
-    note.strip_prefix("ID ")
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or("")
-        .to_string()
 }
 
 /// The records decoded, numbered by the plan and put in the single run's order (by
@@ -438,7 +406,9 @@ fn in_order<T>(
 }
 
 /// summary.json of a run split over machines: the plan's sources with the rows skipped
-/// across files, the notes of reading then of checking (by ID), the partitions' totals.
+/// across files, the notes as the single run has them — of reading (file order), of
+/// repeated rows (contribution rows, then entries, by source), of names (by ID) — and
+/// the partitions' totals.
 pub fn summary(
     plan: &Plan,
     parts: Vec<PartTotals>,
@@ -450,31 +420,41 @@ pub fn summary(
         sources: plan.sources.clone(),
         skipped_inputs: plan.skipped_inputs.clone(),
         unreadable: plan.unreadable.clone(),
-        notes: plan
-            .notes
-            .iter()
-            .map(|n| ids.text(n).into_owned())
-            .collect(),
+        notes: plan.notes.clone(),
         ..Batch::default()
     };
     let mut totals = RunTotals::default();
-    let mut notes = Vec::new();
+    let mut names = Vec::new();
+    let mut repeated: BTreeMap<(Repeated, u32), RepeatedRows> = BTreeMap::new();
     for part in parts {
         totals = totals.merge(part.totals);
-        notes.extend(part.notes);
+        names.extend(part.names);
         batch.unreadable.extend(part.overflowed);
-        for (source, n) in part.same_period {
-            if let Some(s) = batch.sources.get_mut(source as usize) {
-                for _ in 0..n {
-                    s.counts.skip_accepted(SkipKind::SamePeriod);
+        for r in part.repeated {
+            match repeated.entry((r.what, r.source)) {
+                std::collections::btree_map::Entry::Occupied(mut known) => {
+                    known.get_mut().absorb(r)
+                }
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(r);
                 }
             }
         }
     }
-    notes.sort_by(|a, b| (id_order(&a.0), &a.0, &a.1).cmp(&(id_order(&b.0), &b.0, &b.1)));
-    batch.notes.extend(notes.into_iter().map(|(_, n)| n));
+    for r in repeated.values() {
+        if let Some(s) = batch.sources.get_mut(r.source as usize) {
+            for _ in 0..r.rows {
+                s.counts.skip_accepted(SkipKind::SamePeriod);
+            }
+        }
+        let note = r.note(&batch);
+        batch.notes.push(note);
+    }
+    names.sort_by(|a, b| (id_order(&a.id), &a.id).cmp(&(id_order(&b.id), &b.id)));
+    batch.notes.extend(names.into_iter().map(|n| n.note));
     let as_of = as_of
         .or_else(|| plan.facts.default_as_of())
         .unwrap_or_default();
+    // summary_of masks the warnings it writes.
     tables::summary_of(&totals, as_of, &batch, policy, ids, None)
 }

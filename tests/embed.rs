@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod common;
+
 use yibao_recon::embed::{self, Plan, Received, Shipped};
 use yibao_recon::ingest::{self, InputFile, MemoryFile, Retain};
 use yibao_recon::lang::Lang;
@@ -99,21 +101,26 @@ fn keys(shipped: &[Vec<Shipped>]) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[test]
-fn a_run_split_by_person_is_the_single_run() {
-    let (inputs, policy) = samples();
+/// A run split as the Spark job splits it: every file read on its own (as a task reads
+/// it), the parts planned (arriving in any order), the people spread over `n` partitions
+/// by their key and reconciled there. Asserts that it gives the single run's rows (order
+/// normalised), rejected rows (in order) and summary.json; returns the summary.
+fn split_run_is_the_single_run(
+    inputs: &[InputFile],
+    policy: &Policy,
+    n: usize,
+) -> serde_json::Value {
     let (lang, ids) = (Lang::En, IdDisplay::Masked);
-    // The single run.
     let single = embed::run(
-        ingest::read_files(&inputs, Retain::Records),
-        &policy,
+        ingest::read_files(inputs, Retain::Records),
+        policy,
         None,
         lang,
         ids,
     )
     .unwrap();
-    // Stage 1: every file read on its own, as a Spark task reads it.
-    let (files, skipped, _) = ingest::discover(&inputs);
+    // Stage 1.
+    let (files, skipped, _) = ingest::discover(inputs);
     let mut metas = Vec::new();
     let mut shipped = Vec::new();
     let mut rejected = Vec::new();
@@ -123,26 +130,23 @@ fn a_run_split_by_person_is_the_single_run() {
             bytes: std::fs::read(&f.path).unwrap(),
             person: None,
         };
-        let mut batch = ingest::read_memory_files(vec![upload], Retain::Records);
-        batch
-            .unreadable
-            .retain(|u| batch.failures.iter().any(|f| f.path() == u.path));
+        let batch = ingest::read_found_memory_files(vec![upload], Retain::Records);
         let part = embed::read_part(batch, i as u32, false, lang, ids).unwrap();
         rejected.extend(as_csv_rows(&part.rejected));
         metas.push(part.meta);
         shipped.push(part.records);
     }
     // Stage 2.
-    metas.reverse(); // parts arrive in any order
+    metas.reverse();
     let mut plan = Plan::of(metas);
     plan.skipped_inputs.splice(0..0, skipped);
     let slim = plan.for_partitions();
-    // Stage 3: people spread over three partitions by their key.
+    // Stage 3.
     let keys = keys(&shipped);
-    let mut partitions: Vec<Vec<Received>> = vec![Vec::new(), Vec::new(), Vec::new()];
+    let mut partitions: Vec<Vec<Received>> = (0..n).map(|_| Vec::new()).collect();
     for (file, (part, keys)) in shipped.iter().zip(&keys).enumerate() {
         for (s, key) in part.iter().zip(keys) {
-            let p = key.bytes().map(usize::from).sum::<usize>() % 3;
+            let p = key.bytes().map(usize::from).sum::<usize>() % n;
             partitions[p].push(Received {
                 file: file as u32,
                 source: s.source,
@@ -153,9 +157,9 @@ fn a_run_split_by_person_is_the_single_run() {
     let mut rows: [Vec<Vec<String>>; 3] = Default::default();
     let mut totals = Vec::new();
     for partition in partitions {
-        assert!(!partition.is_empty());
+        assert!(!partition.is_empty(), "every partition holds people");
         let out =
-            embed::reconcile_part(&slim, partition.into_iter(), &policy, None, lang, ids).unwrap();
+            embed::reconcile_part(&slim, partition.into_iter(), policy, None, lang, ids).unwrap();
         rows[0].extend(as_csv_rows(&out.findings));
         rows[1].extend(as_csv_rows(&out.months));
         rows[2].extend(as_csv_rows(&out.persons));
@@ -172,8 +176,71 @@ fn a_run_split_by_person_is_the_single_run() {
         assert_eq!(got, expected);
     }
     assert_eq!(rejected, as_csv_rows(&single.rejected));
-    let summary = embed::summary(&plan, totals, &policy, None, ids);
+    let summary = embed::summary(&plan, totals, policy, None, ids);
     assert_eq!(summary, single.summary);
+    summary
+}
+
+#[test]
+fn a_run_split_by_person_is_the_single_run() {
+    let (inputs, policy) = samples();
+    split_run_is_the_single_run(&inputs, &policy, 3);
+}
+
+/// Rows repeated in a later file and IDs under two names, for people in every partition:
+/// the notes of the split run sum to the single run's (one note per source, the whole
+/// count, the first row as the example).
+#[test]
+fn notes_across_files_sum_over_partitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费\n";
+    let (mut first, mut second, mut statement) =
+        (head.to_string(), head.to_string(), String::new());
+    statement.push_str("身份证号,姓名,交易时间,交易类型,发生金额\n");
+    for n in 0..12u32 {
+        let id = common::id(&format!("11010119900101{:03}", n + 100));
+        // A second name for every third person, in the statement.
+        let other = if n % 3 == 0 {
+            format!("别名{n}")
+        } else {
+            format!("员工{n}")
+        };
+        for month in 1..=4 {
+            let row = format!("{id},员工{n},2024{month:02},6000,120.00,480.00\n");
+            first.push_str(&row);
+            if month >= 3 {
+                second.push_str(&row.replace(&format!("员工{n}"), &other));
+            }
+            // Every other person's last credit is missing: findings to compare.
+            if month < 4 || n % 2 == 1 {
+                let credit = format!("{id},{other},2024-{:02}-05,101,120.00\n", month + 1);
+                statement.push_str(&credit);
+            }
+        }
+    }
+    let data = dir.path();
+    std::fs::write(data.join("a_contributions.csv"), first).unwrap();
+    std::fs::write(data.join("b_contributions.csv"), second).unwrap();
+    std::fs::write(data.join("statement.csv"), statement).unwrap();
+    let policy = Policy::load("national").unwrap();
+    let summary = split_run_is_the_single_run(&[InputFile::new(data)], &policy, 4);
+    let warnings: Vec<&str> = summary["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("24 row(s) skipped")),
+        "{warnings:#?}"
+    );
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.contains("different names"))
+            .count(),
+        4
+    );
 }
 
 #[test]

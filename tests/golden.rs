@@ -8,8 +8,6 @@ mod common;
 
 use std::path::Path;
 
-use common::bin;
-
 /// One test per scenario: `name: "folder" => [(period, code, severity), …]`, the findings
 /// in findings.csv order; and the list of every scenario, to check none is left out.
 macro_rules! golden {
@@ -128,11 +126,7 @@ golden! {
 type Expected = (&'static str, &'static str, &'static str);
 
 fn run(scenario: &str, out: &Path) {
-    bin()
-        .arg("reconcile")
-        .arg(Path::new("samples/scenarios").join(scenario))
-        .args(["--policy", "samples/policy.toml", "-q", "-o"])
-        .arg(out)
+    common::reconcile_into(&[&Path::new("samples/scenarios").join(scenario)], out)
         .assert()
         .code(predicates::ord::lt(2));
 }

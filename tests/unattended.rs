@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::bin;
+use common::{bin, reconcile_into};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -94,22 +94,14 @@ fn a_copied_report_is_skipped_unless_its_kind_is_forced() {
     let data = dir.path().join("data");
     copy_dir(Path::new("samples/scenarios/06_late_credit"), &data);
     let out = dir.path().join("out");
-    bin()
-        .arg("reconcile")
-        .arg(&data)
-        .args(["--policy", "samples/policy.toml", "-q", "-o"])
-        .arg(&out)
+    reconcile_into(&[&data], &out)
         .assert()
         .code(predicates::ord::lt(2));
     let copy = data.join("findings_from_last_month.csv");
     std::fs::copy(out.join("findings.csv"), &copy).unwrap();
     // Found in the folder: skipped, and the run is complete.
     let again = dir.path().join("again");
-    bin()
-        .arg("reconcile")
-        .arg(&data)
-        .args(["--policy", "samples/policy.toml", "-q", "-o"])
-        .arg(&again)
+    reconcile_into(&[&data], &again)
         .assert()
         .code(predicates::ord::lt(2));
     let skipped = skipped_as_output(&again.join("summary.json"));
@@ -121,14 +113,7 @@ fn a_copied_report_is_skipped_unless_its_kind_is_forced() {
     // Named by itself, skipped all the same — and a named file skipped degrades the run
     // (SPEC 2.3): exit 2, its reports in again.failed-…, the last set left alone.
     let before = std::fs::read(again.join("summary.json")).unwrap();
-    bin()
-        .arg("reconcile")
-        .arg(&data)
-        .arg(&copy)
-        .args(["--policy", "samples/policy.toml", "-q", "-o"])
-        .arg(&again)
-        .assert()
-        .code(2);
+    reconcile_into(&[&data, &copy], &again).assert().code(2);
     assert_eq!(std::fs::read(again.join("summary.json")).unwrap(), before);
     let failed = failed_folders(dir.path(), "again");
     assert_eq!(failed.len(), 1, "{failed:?}");
@@ -474,11 +459,7 @@ fn a_fifo_and_symlink_loops_in_a_folder_neither_hang_nor_multiply_rows() {
     let data = dir.path().join("data");
     copy_dir(Path::new("samples/scenarios/06_late_credit"), &data);
     let plain = dir.path().join("plain");
-    bin()
-        .arg("reconcile")
-        .arg(&data)
-        .args(["--policy", "samples/policy.toml", "-q", "-o"])
-        .arg(&plain)
+    reconcile_into(&[&data], &plain)
         .assert()
         .code(predicates::ord::lt(2));
     let status = std::process::Command::new("mkfifo")
@@ -490,11 +471,7 @@ fn a_fifo_and_symlink_loops_in_a_folder_neither_hang_nor_multiply_rows() {
     std::os::unix::fs::symlink("..", data.join("sub/loop")).unwrap();
     std::os::unix::fs::symlink(&data, data.join("again")).unwrap();
     let out = dir.path().join("out");
-    bin()
-        .arg("reconcile")
-        .arg(&data)
-        .args(["--policy", "samples/policy.toml", "-q", "-o"])
-        .arg(&out)
+    reconcile_into(&[&data], &out)
         .timeout(std::time::Duration::from_secs(30))
         .assert()
         .code(predicates::ord::lt(2));

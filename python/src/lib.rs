@@ -234,15 +234,11 @@ fn read_file<'py>(
             bytes: content,
             person: None,
         };
-        let mut batch = ingest::read_memory_files(vec![upload], Retain::Records);
-        if !named {
-            let failed: Vec<String> = batch
-                .failures
-                .iter()
-                .map(|f| f.path().to_string())
-                .collect();
-            batch.unreadable.retain(|u| failed.contains(&u.path));
-        }
+        let batch = if named {
+            ingest::read_memory_files(vec![upload], Retain::Records)
+        } else {
+            ingest::read_found_memory_files(vec![upload], Retain::Records)
+        };
         embed::read_part(batch, file, false, lang, ids)
     });
     part_out(py, part.map_err(to_py)?)

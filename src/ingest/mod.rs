@@ -137,6 +137,8 @@ pub struct Batch {
     pub rejected: Vec<Rejection>,
     /// Periods two sources record differently (SOURCE_CONFLICT), the first source counted.
     pub conflicts: Vec<overlap::SourceConflict>,
+    /// Rows skipped as repeating an earlier file, per source (each also a note).
+    pub repeated: Vec<overlap::RepeatedRows>,
 }
 
 impl Batch {
@@ -764,6 +766,20 @@ pub enum Retain {
 /// ending in 000 under several names is most likely one that Excel cut to 15 significant
 /// digits: the note says so and names the rows.
 fn note_conflicting_names(batch: &mut Batch) {
+    let notes = conflicting_names(batch);
+    batch.notes.extend(notes.into_iter().map(|n| n.note));
+}
+
+/// A note about one ID, with the ID: a run split by person puts its parts' notes in the
+/// single run's order (by ID) with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PersonNote {
+    pub id: String,
+    pub note: String,
+}
+
+/// The notes of one ID under several names (see `note_conflicting_names`), in ID order.
+pub fn conflicting_names(batch: &Batch) -> Vec<PersonNote> {
     use std::collections::BTreeSet;
     // Each run's (ID, name), sorted in parallel so that an ID's names come together, in
     // order; a hash map filled run by run was a serial second at 1M people.
@@ -789,7 +805,7 @@ fn note_conflicting_names(batch: &mut Batch) {
             Kind::Roster => runs.roster[run][0].origin,
         }
     };
-    let notes: Vec<String> = named
+    named
         .par_chunk_by(|a, b| a.order == b.order && a.id == b.id)
         // Sorted by name within the ID: two names or more when the first is not the last.
         .filter(|same_id| same_id[0].name != same_id[same_id.len() - 1].name)
@@ -799,9 +815,12 @@ fn note_conflicting_names(batch: &mut Batch) {
             let count = names.len();
             let names = names.into_iter().collect::<Vec<_>>().join(", ");
             if !excel_truncated(id) {
-                return format!(
-                    "ID {id} has {count} different names in the inputs ({names}): check that one person is not mistaken for another"
-                );
+                return PersonNote {
+                    id: id.to_string(),
+                    note: format!(
+                        "ID {id} has {count} different names in the inputs ({names}): check that one person is not mistaken for another"
+                    ),
+                };
             }
             let mut rows: Vec<Origin> = same_id.iter().map(first_row).collect();
             rows.sort_unstable();
@@ -814,13 +833,15 @@ fn note_conflicting_names(batch: &mut Batch) {
                 })
                 .collect();
             let more = if rows.len() > 10 { ", …" } else { "" };
-            format!(
-                "ID {id} is shared by different names ({names}; {}{more}): it ends in 000 and was most likely cut off by Excel (only 15 digits kept); format the ID column as text and export again",
-                shown.join("; ")
-            )
+            PersonNote {
+                id: id.to_string(),
+                note: format!(
+                    "ID {id} is shared by different names ({names}; {}{more}): it ends in 000 and was most likely cut off by Excel (only 15 digits kept); format the ID column as text and export again",
+                    shown.join("; ")
+                ),
+            }
         })
-        .collect();
-    batch.notes.extend(notes);
+        .collect()
 }
 
 /// A run of one person's rows, by ID and name, for the name check: sorted by ID (its
@@ -946,6 +967,17 @@ pub struct MemoryFile {
 /// Reads files held in memory as [`read_files`] reads files on disk — nothing touches
 /// the disk (`serve`). Each is named by itself: one that gives nothing degrades the run.
 pub fn read_memory_files(files: Vec<MemoryFile>, retain: Retain) -> Batch {
+    read_memory(files, retain, true)
+}
+
+/// [`read_memory_files`] of files found in a folder rather than named (a Spark task's
+/// file of `--inputs FOLDER`): one that gives no table is skipped, as a file found by a
+/// folder walk is; one that cannot be opened or parsed is still unreadable.
+pub fn read_found_memory_files(files: Vec<MemoryFile>, retain: Retain) -> Batch {
+    read_memory(files, retain, false)
+}
+
+fn read_memory(files: Vec<MemoryFile>, retain: Retain, named: bool) -> Batch {
     let keep = retain == Retain::Records;
     let inputs: Vec<InputFile> = files
         .iter()
@@ -980,17 +1012,24 @@ pub fn read_memory_files(files: Vec<MemoryFile>, retain: Retain) -> Batch {
         })
         .collect();
     let mut batch = assemble(results, Vec::new(), Vec::new());
-    // Every upload is named by itself (and `is_dir` would ask the disk about its name).
-    batch.unreadable = unreadable_of(&batch, inputs.iter());
+    // An upload is named by itself (and `is_dir` would ask the disk about its name).
+    batch.unreadable = unreadable_of(&batch, inputs.iter().filter(|_| named));
     batch
 }
 
 /// The second half: what only shows across files — a row repeated in another file, or a
 /// month another file holds, is skipped, one person under two names is noted.
 pub fn check_across_files(batch: &mut Batch) {
+    skip_repeated_rows(batch);
+    note_conflicting_names(batch);
+}
+
+/// The first part of [`check_across_files`]: rows a later file repeats are skipped
+/// (counted, noted and kept in `batch.repeated`), periods two files record differently
+/// kept as conflicts.
+pub fn skip_repeated_rows(batch: &mut Batch) {
     overlap::skip_overlaps(batch);
     overlap::skip_overlapping_entries(batch);
-    note_conflicting_names(batch);
 }
 
 /// A table handed over in memory (a record batch of an Arrow host: the Python package,

@@ -260,7 +260,7 @@ pub(super) fn skip_overlaps(batch: &mut Batch) {
     // A row split over months is skipped only when none of its months is left.
     let left: FxHashSet<Origin> = batch.contributions.iter().map(|c| c.origin).collect();
     let skipped = skipped.into_iter().filter(|(o, _)| !left.contains(o));
-    count_skipped(batch, skipped, "row(s)", "the same period");
+    count_skipped(batch, skipped, Repeated::Rows);
     batch.conflicts = conflicts;
 }
 
@@ -289,29 +289,97 @@ fn drop_indices<T>(rows: &mut Records<T>, repeats: &[Repeat]) {
 fn count_skipped(
     batch: &mut Batch,
     skipped: impl Iterator<Item = (Origin, Origin)>,
-    rows: &str,
-    same: &str,
+    what: Repeated,
 ) {
     let rows_skipped: BTreeMap<Origin, Origin> = skipped.collect();
-    let mut per_source: BTreeMap<u32, (u64, String)> = BTreeMap::new();
+    let mut per_source: BTreeMap<u32, RepeatedRows> = BTreeMap::new();
     for (origin, first) in rows_skipped {
         per_source
             .entry(origin.source)
-            .or_insert_with(|| {
-                let first = row_label(batch, first);
-                (0, format!("row {} is {same} as {first}", origin.row))
+            .or_insert_with(|| RepeatedRows {
+                what,
+                source: origin.source,
+                rows: 0,
+                first: origin,
+                example: format!(
+                    "row {} is {} as {}",
+                    origin.row,
+                    what.same(),
+                    row_label(batch, first)
+                ),
             })
-            .0 += 1;
+            .rows += 1;
         batch.sources[origin.source as usize]
             .counts
             .skip_accepted(SkipKind::SamePeriod);
     }
-    for (source, (n, example)) in per_source {
-        let s = &batch.sources[source as usize];
-        batch.notes.push(format!(
-            "{}: {n} {rows} skipped: {same} in an earlier file ({example}); counted once, never summed",
-            source_label(&s.path, s.sheet.as_deref())
-        ));
+    for repeated in per_source.into_values() {
+        batch.notes.push(repeated.note(batch));
+        batch.repeated.push(repeated);
+    }
+}
+
+/// What rows a later file repeats: contribution rows of the same period, or statement
+/// entries.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub enum Repeated {
+    Rows,
+    Entries,
+}
+
+impl Repeated {
+    fn rows(self) -> &'static str {
+        match self {
+            Repeated::Rows => "row(s)",
+            Repeated::Entries => "statement row(s)",
+        }
+    }
+
+    fn same(self) -> &'static str {
+        match self {
+            Repeated::Rows => "the same period",
+            Repeated::Entries => "the same entry",
+        }
+    }
+}
+
+/// The rows of one source skipped as repeating an earlier file: how many, and the first of
+/// them with the row it repeats — kept beside their note, so that the parts of a run split
+/// by person ([`crate::embed`]) can be summed into the single run's note.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RepeatedRows {
+    pub what: Repeated,
+    pub source: u32,
+    pub rows: u64,
+    /// The first skipped row, and the example the note gives of it.
+    pub first: Origin,
+    pub example: String,
+}
+
+impl RepeatedRows {
+    /// The note summary.json and the console give.
+    pub fn note(&self, batch: &Batch) -> String {
+        let s = &batch.sources[self.source as usize];
+        format!(
+            "{}: {} {} skipped: {} in an earlier file ({}); counted once, never summed",
+            source_label(&s.path, s.sheet.as_deref()),
+            self.rows,
+            self.what.rows(),
+            self.what.same(),
+            self.example
+        )
+    }
+
+    /// The same source's count in another part of the run added: the first row of both
+    /// gives the example.
+    pub fn absorb(&mut self, other: RepeatedRows) {
+        self.rows += other.rows;
+        if other.first < self.first {
+            self.first = other.first;
+            self.example = other.example;
+        }
     }
 }
 
@@ -388,12 +456,7 @@ pub(super) fn skip_overlapping_entries(batch: &mut Batch) {
         .map(|r| (batch.entries[r.index].origin, r.first))
         .collect();
     drop_indices(&mut batch.entries, &repeats);
-    count_skipped(
-        batch,
-        skipped.into_iter(),
-        "statement row(s)",
-        "the same entry",
-    );
+    count_skipped(batch, skipped.into_iter(), Repeated::Entries);
 }
 
 fn entry_key(e: &StatementEntry) -> EntryKey<'_> {

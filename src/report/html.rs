@@ -232,7 +232,11 @@ pub fn report_within(
     lang: Lang,
     findings: usize,
 ) -> String {
-    let (by_severity, by_code) = tables::counts(run);
+    let tables::RunTotals {
+        by_severity,
+        by_code,
+        ..
+    } = tables::RunTotals::of(run);
     let cards: Vec<Card> = ["error", "warning", "info"]
         .into_iter()
         .map(|sev| Card {

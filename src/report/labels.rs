@@ -256,6 +256,25 @@ pub fn unreadable_lines(
     lines
 }
 
+/// Why a run that recognised no table stops (the page's 422, the Python package's error):
+/// the inputs that could not be used, that nothing was recognised, and each skipped input.
+pub fn nothing_recognised_lines(
+    batch: &crate::ingest::Batch,
+    lang: Lang,
+    ids: crate::mask::IdDisplay,
+) -> Vec<String> {
+    let mut lines = unreadable_lines(batch, lang, ids);
+    lines.push(
+        lang.pick(
+            "没有可识别的缴费记录、账户明细或花名册",
+            "nothing was recognised as contributions, a statement or a roster",
+        )
+        .into(),
+    );
+    lines.extend(skipped_lines(batch, lang, ids));
+    lines
+}
+
 /// Each skipped input as `place: reason` in `lang`, IDs masked by `ids`.
 pub fn skipped_lines(
     batch: &crate::ingest::Batch,

@@ -444,24 +444,6 @@ impl RunTotals {
     }
 }
 
-/// Counts of findings by severity and by code, every code and severity present (0 when
-/// none), in a fixed order.
-pub fn counts(
-    run: &Reconciliation,
-) -> (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>) {
-    let mut by_severity: BTreeMap<&str, usize> =
-        [Severity::Error, Severity::Warning, Severity::Info]
-            .iter()
-            .map(|s| (s.as_str(), 0))
-            .collect();
-    let mut by_code: BTreeMap<&str, usize> = Code::all().map(|c| (c.name(), 0)).collect();
-    for f in run.persons.iter().flat_map(|p| &p.findings) {
-        *by_severity.entry(f.severity.as_str()).or_default() += 1;
-        *by_code.entry(f.code.name()).or_default() += 1;
-    }
-    (by_severity, by_code)
-}
-
 /// One line per source whose stated credits differ from the policy's formula in some
 /// months (SPEC 2.1: not a finding; the stated credit is what is expected).
 fn stated_warnings(totals: &RunTotals, batch: &Batch) -> Vec<String> {

@@ -195,7 +195,11 @@ fn summary_sheet(
     st: &Styles,
     months_left_out: Option<(usize, usize)>,
 ) -> Result<(), XlsxError> {
-    let (by_severity, by_code) = tables::counts(run);
+    let tables::RunTotals {
+        by_severity,
+        by_code,
+        ..
+    } = tables::RunTotals::of(run);
     let mut r = 0u32;
     let title = |ws: &mut Worksheet, r: &mut u32, text: &str| -> Result<(), XlsxError> {
         ws.write_string_with_format(*r, 0, text, &st.title)?;

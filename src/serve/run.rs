@@ -111,17 +111,11 @@ fn read(upload: &mut Upload) -> Result<Batch, Refusal> {
 /// SPEC 2.5: 422 with `check`'s reasons when the run would exit 2 — nothing recognised,
 /// a file that cannot be read or gives nothing, a sum that overflows.
 fn refuse_if_incomplete(batch: &Batch, lang: Lang, ids: IdDisplay) -> Result<(), Refusal> {
-    let mut reasons = report::labels::unreadable_lines(batch, lang, ids);
-    if batch.sources.is_empty() {
-        reasons.push(
-            lang.pick(
-                "没有可识别的缴费记录、账户明细或花名册",
-                "nothing was recognised as contributions, a statement or a roster",
-            )
-            .into(),
-        );
-        reasons.extend(report::labels::skipped_lines(batch, lang, ids));
-    }
+    let reasons = if batch.sources.is_empty() {
+        report::labels::nothing_recognised_lines(batch, lang, ids)
+    } else {
+        report::labels::unreadable_lines(batch, lang, ids)
+    };
     if reasons.is_empty() {
         Ok(())
     } else {

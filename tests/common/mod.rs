@@ -38,6 +38,16 @@ pub fn bin() -> Command {
 }
 
 /// `reconcile samples/ --policy samples/policy.toml -q ARGS… -o OUT`: the samples' run.
+/// `reconcile INPUT… --policy samples/policy.toml -q -o OUT`.
+pub fn reconcile_into(inputs: &[&Path], out: &Path) -> Command {
+    let mut cmd = bin();
+    cmd.arg("reconcile")
+        .args(inputs)
+        .args(["--policy", "samples/policy.toml", "-q", "-o"])
+        .arg(out);
+    cmd
+}
+
 pub fn reconcile_samples(out: &Path, args: &[&str]) -> Command {
     let mut cmd = bin();
     cmd.args([
