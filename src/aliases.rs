@@ -212,6 +212,14 @@ impl Field {
                 "保险号",
                 "社保编号",
                 "社保卡号",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "公民身份证号",
+                "公民身份证号码",
+                "社保个人编号",
+                "个人社保号",
+                "个人社保编号",
+                "社会保障卡号",
+                "社会保障卡卡号",
             ],
             Field::Name => &["姓名", "员工姓名", "参保人姓名", "缴费人名称", "name"],
             Field::Period => &[
@@ -231,6 +239,27 @@ impl Field {
                 "费款所属日期起",
                 "费款所属期起",
                 "开始缴费日期",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "应属年月",
+                "应缴年月",
+                "应交年月",
+                "缴费属期",
+                "缴费所属年月",
+                "缴费所属期",
+                "费款所属期号",
+                "费款期号",
+                "费款年月",
+                "对应缴费期",
+                "对应所属期",
+                "对应期号",
+                "缴费期号",
+                "缴费结算期",
+                "账目年月",
+                "计划月份",
+                "征缴月份",
+                "起始月份",
+                "起始年月",
+                "账目起始年月",
             ],
             Field::Base => &[
                 "缴费基数",
@@ -239,6 +268,13 @@ impl Field {
                 "当年月缴费基数",
                 "基数",
                 "base",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "个人缴费基数",
+                "月缴费基数",
+                "缴费月基数",
+                "缴纳基数",
+                "缴费工资",
+                "单位缴费基数",
             ],
             Field::EmployeeAmount => &[
                 "个人缴费",
@@ -253,6 +289,18 @@ impl Field {
                 "个人金额",
                 "医疗个人",
                 "employee_amount",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "个人交",
+                "个人缴金额",
+                "个人实缴金额",
+                "实缴个人",
+                "个人应缴金额",
+                "应缴个人",
+                "缴费金额个人",
+                "其中个人缴费",
+                "个人缴纳金",
+                "个人缴费(每月)",
+                "个人应缴金额/月",
             ],
             Field::EmployerAmount => &[
                 "单位缴费",
@@ -267,6 +315,16 @@ impl Field {
                 "单位金额",
                 "医疗单位",
                 "employer_amount",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "单位交",
+                "单位缴金额",
+                "单位实缴金额",
+                "实缴单位",
+                "单位应缴金额",
+                "应缴单位",
+                "缴费金额单位",
+                "单位缴纳金",
+                "单位缴费(每月)",
             ],
             Field::Status => &[
                 "缴费状态",
@@ -281,6 +339,13 @@ impl Field {
                 "缴费标识",
                 "缴费标记",
                 "status",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "足额到账标志",
+                "到账标识",
+                "缴纳状态",
+                "是否到款",
+                "是否到账",
+                "到帐情况",
             ],
             Field::ContributionType => &["缴费类型", "应缴类型", "费用种类", "contribution_type"],
             Field::PaidDate => &[
@@ -293,6 +358,14 @@ impl Field {
                 "入库日期",
                 "社保缴纳月",
                 "paid_date",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "实缴年月",
+                "到账年月",
+                "足额到账年月",
+                "实际缴费期",
+                "实收时间",
+                "到账时间",
+                "处理日期",
             ],
             Field::Insurance => &[
                 "险种",
@@ -302,6 +375,16 @@ impl Field {
                 "征收项目",
                 "参保费种",
                 "insurance",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "参保险种",
+                "保险类型",
+                "保险种类",
+                "险种名称",
+                "险种信息",
+                "险种类别",
+                "医保类别",
+                "社保类型",
+                "缴费险种",
             ],
             Field::Tier => &[
                 "档次",
@@ -310,6 +393,10 @@ impl Field {
                 "医疗人员类别",
                 "征收子目",
                 "tier",
+                // SPEC 2.6: seen in public exports and an HR trial (docs/layouts.md).
+                "医疗档次",
+                "医疗缴费档次",
+                "医疗保险档次",
             ],
             Field::Category => &[
                 "人员类别",
@@ -317,9 +404,27 @@ impl Field {
                 "离退休标志",
                 "离退休标识",
                 "category",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "当期人员类别",
+                "缴费人员类别",
+                "人员身份",
+                "个人身份",
+                "职工类别",
             ],
             Field::BirthDate => &["出生日期", "birth_date"],
-            Field::Employer => &["单位名称", "单位编号", "缴费公司", "employer"],
+            Field::Employer => &[
+                "单位名称",
+                "单位编号",
+                "缴费公司",
+                "employer",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "参保单位",
+                "缴费单位",
+                "缴费单位名称",
+                "当期所属单位",
+                "所在单位",
+                "公司名称",
+            ],
             Field::Date => &[
                 "交易时间",
                 "交易日期",
@@ -331,6 +436,17 @@ impl Field {
                 "划账日期",
                 "日期",
                 "date",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "变动日期",
+                "入账时间",
+                "入账日期",
+                "记账时间",
+                "发生时间",
+                "结算时间",
+                "结算日期",
+                "支付时间",
+                "消费时间",
+                "消费日期",
             ],
             Field::EntryKind => &[
                 "交易类型",
@@ -349,10 +465,22 @@ impl Field {
                 "支付金额",
                 "金额",
                 "amount",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "变更金额",
+                "变动金额",
+                "变动金额(入账金额)",
+                "发生额",
             ],
-            Field::Income => &["收入", "收入金额", "划入金额", "income"],
+            Field::Income => &["收入", "收入金额", "划入金额", "income", "进账金额"],
             Field::Expense => &["支出", "支出金额", "消费金额", "expense"],
-            Field::Balance => &["余额", "账户余额", "当前余额", "balance"],
+            Field::Balance => &[
+                "余额",
+                "账户余额",
+                "当前余额",
+                "balance",
+                "账户结余",
+                "结余金额",
+            ],
             Field::Beneficiary => &[
                 "共济人",
                 "使用人",
@@ -371,7 +499,13 @@ impl Field {
             Field::RetiredFrom => &["退休时间", "退休年月", "退休日期", "retired_from"],
             Field::AccountStatus => &["账户状态", "参保状态", "account_status"],
             Field::StatusFrom => &["状态开始", "开始年月", "状态开始年月", "status_from"],
-            Field::StatusTo => &["状态结束", "结束年月", "状态结束年月", "status_to"],
+            Field::StatusTo => &[
+                "状态结束",
+                "结束年月",
+                "状态结束年月",
+                "status_to",
+                "终止年月",
+            ],
             Field::Family => &["共济人员", "授权共济人员", "family"],
             Field::StatedCredit => &[
                 "划入个人账户金额",
@@ -380,17 +514,56 @@ impl Field {
                 "划账户合计",
                 "划入个人账户",
                 "stated_credit",
+                // SPEC 2.6: seen in public exports (docs/layouts.md). The totals first:
+                // beside them the parts are not read (see `STATED_TOTALS`).
+                "共划入账户",
+                "划入合计",
+                "划入个人账户全额",
+                "划入账户金额",
+                "本次划入账户金额",
+                "月划入账户金额",
+                "月进账金额",
+                "划账户金额",
+                "记入个人部分",
+                "个人缴划账户金额",
+                "个人缴费划账户",
+                "个人缴费划入",
+                "个人划入",
+                "个人划个账",
             ],
-            Field::StatedCreditEmployer => &["单位划入个账", "stated_credit_employer"],
+            Field::StatedCreditEmployer => &[
+                "单位划入个账",
+                "stated_credit_employer",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "单位划入账户",
+                "单位缴划账户金额",
+                "单位缴费划账户",
+                "单位缴划账户",
+                "单位应缴划账户金额",
+                "单位缴费划入",
+                "单位划入",
+                "单位划个账",
+                "单位划拨款",
+            ],
             Field::Reversed => &["冲销标志", "reversed"],
-            Field::Months => &["累计月数", "months"],
+            Field::Months => &["累计月数", "months", "月数"],
             Field::PeriodEnd => &[
                 "费款所属日期止",
                 "费款所属期止",
                 "终止缴费日期",
                 "period_end",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "终止月份",
+                "截止年月",
+                "账目截止年月",
             ],
-            Field::PeriodRange => &["费款所属期起止", "period_range"],
+            Field::PeriodRange => &[
+                "费款所属期起止",
+                "period_range",
+                // SPEC 2.6: seen in public exports (docs/layouts.md).
+                "缴费起止时间",
+                "缴费起止年月",
+            ],
         }
     }
 }
@@ -401,11 +574,18 @@ pub const PAYMENT_MONTH: &str = "缴费年月";
 
 /// 费款所属期 and 费款所属年月 are the period whatever month column stands beside them
 /// (SPEC Part 1); beside any other period alias, SPEC 2.1's earlier-month rule decides.
-pub const DEFINITE_PERIODS: [&str; 2] = ["费款所属期", "费款所属年月"];
+pub const DEFINITE_PERIODS: [&str; 3] = ["费款所属期", "费款所属年月", "费款所属期号"];
 
 /// The period aliases that start a range (…起, 开始缴费日期): never one of SPEC 2.1's two
 /// period columns.
-pub const RANGE_STARTS: [&str; 3] = ["费款所属日期起", "费款所属期起", "开始缴费日期"];
+pub const RANGE_STARTS: [&str; 6] = [
+    "费款所属日期起",
+    "费款所属期起",
+    "开始缴费日期",
+    "起始月份",
+    "起始年月",
+    "账目起始年月",
+];
 
 /// Long format (SPEC 2.1, tax-bureau declarations): the columns that name a row's
 /// insurance, its side (个人 / 单位) and its amount, each in priority order. The amount
@@ -464,9 +644,18 @@ fn alias_map() -> &'static HashMap<String, (Field, usize)> {
 /// (lower is preferred).
 pub fn lookup(normalized: &str) -> Option<(Field, usize)> {
     let map = alias_map();
-    map.get(normalized)
-        .or_else(|| strip_unit(normalized).and_then(|n| map.get(n)))
-        .copied()
+    let exact = |n: &str| {
+        map.get(n)
+            .or_else(|| strip_unit(n).and_then(|n| map.get(n)))
+            .copied()
+    };
+    exact(normalized).or_else(|| {
+        // SPEC 2.6: 帐 is written for 账 (到帐标志, 划入个人帐户金额).
+        normalized
+            .contains('帐')
+            .then(|| normalized.replace('帐', "账"))
+            .and_then(|n| exact(&n))
+    })
 }
 
 /// Whether a normalized header is 缴费年月.

@@ -151,11 +151,23 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
         );
     }
     print_unread(batch, &labels, lang, ids);
+    let inferred = labels::inferred_lines(batch, lang, ids);
+    if !inferred.is_empty() {
+        outln!(
+            "\n{}",
+            lang.pick(
+                "推断读取的列(表头不在别名表中,按用词或数值判断;如有误,请用 --layout 指明):",
+                "columns read by inference (no alias names them; if one is wrong, say so with --layout):"
+            )
+        );
+        for line in &inferred {
+            outln!("  {line}");
+        }
+    }
     if !batch.skipped_inputs.is_empty() {
         outln!("\n{}", lang.pick("跳过的文件或工作表:", "skipped inputs:"));
-        for s in &batch.skipped_inputs {
-            let label = source_label(&s.path, s.sheet.as_deref());
-            outln!("  {}: {}", ids.text(&label), s.reason);
+        for line in labels::skipped_lines(batch, lang, ids) {
+            outln!("  {line}");
         }
     }
     if !batch.rejected.is_empty() {

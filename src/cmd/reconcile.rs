@@ -415,6 +415,7 @@ pub fn print_summary(outcome: &Outcome, target: &Path, input: &crate::cli::Input
     }
     print_codes(result, lang);
     print_skipped_inputs(batch, input);
+    print_inferred(batch, input);
     print_unread_columns(batch, input);
     let dir = ids
         .text(&outcome.written.display().to_string())
@@ -523,6 +524,30 @@ fn print_skipped_inputs(batch: &Batch, input: &crate::cli::InputArgs) {
         outln!("  {line}");
     }
     print_more(list.len(), lang);
+}
+
+/// SPEC 2.6: which columns were read by inference, and the columns left unread that a
+/// person would expect read (a warning).
+fn print_inferred(batch: &Batch, input: &crate::cli::InputArgs) {
+    let (lang, ids) = (input.lang, input.ids());
+    let inferred = report::labels::inferred_lines(batch, lang, ids);
+    if !inferred.is_empty() {
+        outln!(
+            "{} {}:",
+            lang.pick(
+                "推断读取的列(表头不在别名表中,按用词或数值判断;如有误,请用 --layout 指明)",
+                "columns read by inference (no alias names them; if one is wrong, say so with --layout)"
+            ),
+            inferred.len()
+        );
+        for line in inferred.iter().take(CONSOLE_LIST) {
+            outln!("  {line}");
+        }
+        print_more(inferred.len(), lang);
+    }
+    for line in report::labels::looks_like_lines(batch, lang, ids) {
+        outln!("{} {line}", lang.pick("警告:", "warning:"));
+    }
 }
 
 /// Columns left unread, each with its reason and how many tables had it.

@@ -98,6 +98,9 @@ pub struct Source {
     pub other_type_rows: Vec<u32>,
     /// Columns left unread, with the reason.
     pub ignored_columns: Vec<IgnoredColumn>,
+    /// Columns no alias names, read by their header's words or their values (SPEC 2.6).
+    #[serde(default)]
+    pub inferred: Vec<table::Inferred>,
     /// Invalid byte sequences in a file read as UTF-8.
     pub damaged_spots: u64,
 }
@@ -252,6 +255,20 @@ impl Batch {
                     format!(
                         "{label}: column(s) {columns} repeat a field another column holds; ignored"
                     )
+                });
+            }
+            let looks: Vec<&str> = s
+                .ignored_columns
+                .iter()
+                .filter(|c| c.reason.starts_with("looks like "))
+                .map(|c| c.column.as_str())
+                .collect();
+            if !looks.is_empty() {
+                let columns = looks.join(", ");
+                out.push(if zh {
+                    format!("{label}: 列 {columns} 看起来是月份、金额、档次或险种,但未读取;如需读取,请用版式规则(--layout)指明")
+                } else {
+                    format!("{label}: column(s) {columns} look like a month, an amount, a tier or an insurance but were not read; name them in a layout rule (--layout) to read them")
                 });
             }
             if !s.other_type_rows.is_empty() {
@@ -454,6 +471,10 @@ fn no_kind_reason(recognised: &[String]) -> String {
     }
 }
 
+/// Why a contributions table is skipped when it evidently holds several insurances and no
+/// column says which row is which (SPEC 2.6): never summed as medical.
+pub const MIXED_INSURANCES: &str = "rows repeat person and month with other amounts: several insurances (养老, 医疗, 失业…) in one table, and no column says which row is which; name the insurance column in a layout rule (--layout)";
+
 /// Turns one table's detection into a source, a skip or a failure.
 fn place_table(
     result: &mut FileResult,
@@ -465,6 +486,11 @@ fn place_table(
     mut output: TableOutput,
 ) {
     match detection {
+        Detection::Found(_) if output.mixes_insurances => result.skipped.push(SkippedInput {
+            path: path.to_string(),
+            sheet,
+            reason: MIXED_INSURANCES.to_string(),
+        }),
         Detection::Found(layout) => {
             // Right away, while the other files are still being read.
             crate::records::fit(&mut output.contributions);
@@ -481,6 +507,7 @@ fn place_table(
                 other_person_rows: output.other_person_rows.clone(),
                 other_type_rows: output.other_type_rows.clone(),
                 ignored_columns: layout.map.ignored(layout.kind),
+                inferred: layout.map.inferred(layout.kind),
                 damaged_spots: output.damaged_spots,
             };
             result.notes.extend(layout.notes.iter().map(|n| {

@@ -103,6 +103,12 @@ pub fn ignored_reason(reason: &str, lang: Lang) -> &str {
         unread::NOT_OF_THIS_KIND => "此类表格不读取此列",
         unread::RATE => "费率/比例列",
         unread::UNREADABLE_MONTHS => "补差分组的月份无法识别",
+        unread::LOOKS_LIKE_MONTH => "看起来是月份,但未读取",
+        unread::LOOKS_LIKE_AMOUNT => "看起来是金额,但未读取",
+        unread::LOOKS_LIKE_TIER => "看起来是缴费档次,但未读取",
+        unread::LOOKS_LIKE_INSURANCE => "看起来是险种,但未读取",
+        unread::PART_OF_TOTAL => "划入金额的一部分,已有合计列",
+        unread::EMPLOYER_PART_ONLY => "只有单位划入部分,没有个人部分,未读取",
         other => other,
     };
     lang.pick(zh, reason)
@@ -116,7 +122,7 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
     if lang == Lang::En {
         return Cow::Borrowed(reason);
     }
-    const FIXED: [(&str, &str); 6] = [
+    const FIXED: [(&str, &str); 7] = [
         (
             crate::ingest::NOT_A_FILE,
             "不是普通文件(管道、套接字或设备),不读取",
@@ -135,6 +141,10 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
             crate::ingest::TWO_IDENTITIES,
             "表头上方出现两个人的身份信息",
         ),
+        (
+            crate::ingest::MIXED_INSURANCES,
+            "同一人同一月份有多行、金额不同:表中混有多个险种(养老、医疗、失业…),却没有一列说明每行是哪个险种;请用版式规则(--layout)指明险种列",
+        ),
     ];
     if let Some((_, zh)) = FIXED.iter().find(|(en, _)| *en == reason) {
         return Cow::Borrowed(zh);
@@ -152,6 +162,23 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
     {
         return Cow::Owned(format!(
             "找到列 {columns},但不是缴费记录(证件号码、所属期、金额)、账户明细(证件号码、日期、金额)或花名册所需的列"
+        ));
+    }
+    if let Some(scheme) = reason
+        .strip_prefix(crate::ingest::table::OTHER_SCHEME_TABLE)
+        .and_then(|r| r.strip_prefix(": "))
+    {
+        return Cow::Owned(format!(
+            "表格的标题、工作表名或文件名写的是{scheme}等其他险种,不是医疗保险,且没有一列说明每行的险种:未读取"
+        ));
+    }
+    if let Some(rest) = reason.strip_prefix("columns ")
+        && let Some((columns, field)) = rest.split_once(" could each be ")
+    {
+        let field = field.split(';').next().unwrap_or(field);
+        return Cow::Owned(format!(
+            "列 {columns} 都可能是 {field},无法判断用哪一列;请在版式规则文件(--layout)中指明,例如 {}",
+            reason.split_once(": ").map_or("", |(_, r)| r)
         ));
     }
     if reason.starts_with("no period column") {
@@ -290,6 +317,169 @@ pub fn skipped_lines(
             format!("{}: {}", ids.text(&place), ids.text(&why))
         })
         .collect()
+}
+
+/// An input field (a layout rule's or `inferred[].field`'s name) as a person reads it.
+pub fn field_label(name: &str, lang: Lang) -> &str {
+    const FIELDS: [(&str, &str); 35] = [
+        ("person_id", "证件号码"),
+        ("person_number", "个人编号"),
+        ("name", "姓名"),
+        ("period", "所属期"),
+        ("base", "缴费基数"),
+        ("employee_amount", "个人缴费"),
+        ("employer_amount", "单位缴费"),
+        ("status", "缴费状态"),
+        ("contribution_type", "缴费类型"),
+        ("paid_date", "缴费(到账)日期"),
+        ("insurance", "险种"),
+        ("tier", "档次"),
+        ("category", "人员类别"),
+        ("birth_date", "出生日期"),
+        ("employer", "单位"),
+        ("date", "日期"),
+        ("kind", "交易类型"),
+        ("amount", "金额"),
+        ("income", "收入"),
+        ("expense", "支出"),
+        ("balance", "余额"),
+        ("beneficiary", "共济人"),
+        ("institution", "机构"),
+        ("retired_from", "退休时间"),
+        ("account_status", "账户状态"),
+        ("status_from", "状态开始"),
+        ("status_to", "状态结束"),
+        ("family", "共济人员"),
+        ("stated_credit", "划入个人账户金额"),
+        ("stated_credit_employer", "单位划入个账"),
+        ("reversed", "冲销标志"),
+        ("months", "累计月数"),
+        ("period_end", "所属期止"),
+        ("period_range", "所属期起止"),
+        ("ignore", "不读取"),
+    ];
+    match lang {
+        Lang::En => name,
+        Lang::Zh => FIELDS
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or(name, |(_, v)| *v),
+    }
+}
+
+/// The columns read by inference (SPEC 2.6), one line each: `place: 「column」 → field
+/// (why)`, IDs masked.
+pub fn inferred_lines(
+    batch: &crate::ingest::Batch,
+    lang: Lang,
+    ids: crate::mask::IdDisplay,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &batch.sources {
+        let place = crate::ingest::source_label(&s.path, s.sheet.as_deref());
+        for i in &s.inferred {
+            let line = match lang {
+                Lang::Zh => format!(
+                    "{place}: 「{}」按 {} 读取({})",
+                    i.column,
+                    field_label(&i.field, lang),
+                    inferred_why(&i.why)
+                ),
+                Lang::En => format!("{place}: \"{}\" read as {} ({})", i.column, i.field, i.why),
+            };
+            out.push(ids.text(&line).into_owned());
+        }
+    }
+    out
+}
+
+/// `inferred[].why` in Chinese: the header's words, or what its values are.
+fn inferred_why(why: &str) -> String {
+    if let Some(words) = why.strip_prefix("header words: ") {
+        let words = words.split(" (").next().unwrap_or(words);
+        return format!("表头用词 {words}");
+    }
+    if let Some(rest) = why.strip_prefix("values: ")
+        && let Some((counts, what)) = rest.split_once(" are ")
+        && let Some((k, of)) = counts.split_once(" of ")
+    {
+        let what = match what {
+            "ID numbers" => "证件号码",
+            "months" => "月份",
+            "dates" => "日期",
+            "tier names" => "档次名称",
+            "insurance names" => "险种名称",
+            "payment flags" => "缴费/到账标志",
+            "contribution types" => "缴费类型",
+            "active/retired" => "在职/退休",
+            "entry kinds" => "交易类型",
+            other => other,
+        };
+        return format!("{of} 个值中 {k} 个是{what}");
+    }
+    why.to_string()
+}
+
+/// The columns left unread that look like a month, an amount, a tier or an insurance
+/// (SPEC 2.6: a warning, not only a line in summary.json), one line per source.
+pub fn looks_like_lines(
+    batch: &crate::ingest::Batch,
+    lang: Lang,
+    ids: crate::mask::IdDisplay,
+) -> Vec<String> {
+    use crate::ingest::table::unread;
+    let looks = [
+        unread::LOOKS_LIKE_MONTH,
+        unread::LOOKS_LIKE_AMOUNT,
+        unread::LOOKS_LIKE_TIER,
+        unread::LOOKS_LIKE_INSURANCE,
+    ];
+    let mut out = Vec::new();
+    for s in &batch.sources {
+        let columns: Vec<String> = s
+            .ignored_columns
+            .iter()
+            .filter(|c| looks.contains(&c.reason))
+            .map(|c| {
+                let what = match (lang, c.reason) {
+                    (Lang::Zh, unread::LOOKS_LIKE_MONTH) => "月份",
+                    (Lang::Zh, unread::LOOKS_LIKE_AMOUNT) => "金额",
+                    (Lang::Zh, unread::LOOKS_LIKE_TIER) => "档次",
+                    (Lang::Zh, _) => "险种",
+                    (Lang::En, unread::LOOKS_LIKE_MONTH) => "a month",
+                    (Lang::En, unread::LOOKS_LIKE_AMOUNT) => "an amount",
+                    (Lang::En, unread::LOOKS_LIKE_TIER) => "a tier",
+                    (Lang::En, _) => "an insurance",
+                };
+                let column: String = c
+                    .column
+                    .split(['\n', '\r'])
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                match lang {
+                    Lang::Zh => format!("「{column}」({what})"),
+                    Lang::En => format!("\"{column}\" ({what})"),
+                }
+            })
+            .collect();
+        if columns.is_empty() {
+            continue;
+        }
+        let place = crate::ingest::source_label(&s.path, s.sheet.as_deref());
+        let line = match lang {
+            Lang::Zh => format!(
+                "{place}: 列 {} 看起来有用,但未读取;如需读取,请用版式规则(--layout)指明",
+                columns.join("、")
+            ),
+            Lang::En => format!(
+                "{place}: column(s) {} look useful but were not read; name them in a layout rule (--layout) to read them",
+                columns.join(", ")
+            ),
+        };
+        out.push(ids.text(&line).into_owned());
+    }
+    out
 }
 
 /// A severity as a person reads it.

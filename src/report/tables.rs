@@ -511,6 +511,11 @@ pub fn summary_of(
                     "reason": c.reason,
                 })).collect::<Vec<_>>(),
                 "rows_skipped_by_reason": s.counts.skipped_by_reason(),
+                "inferred": s.inferred.iter().map(|i| json!({
+                    "column": ids.text(&i.column),
+                    "field": i.field,
+                    "why": ids.text(&i.why),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -136,6 +136,16 @@ pub fn names_other_scheme(text: &str) -> bool {
     ) || (text.contains("生育") && !text.contains("含生育"))
 }
 
+/// Whether an insurance cell read as `Other` names another scheme for certain (养老保险,
+/// 失业, a national code such as 110 or 410) rather than holding text the tool does not
+/// know: such rows are left out of a table of several insurances.
+pub fn names_a_scheme(text: &str) -> bool {
+    let folded = super::fold_width(text);
+    names_other_scheme(&folded)
+        || leading_code(&folded)
+            .is_some_and(|c| matches!(c, 110 | 120 | 210 | 320 | 330 | 392 | 410 | 510))
+}
+
 /// 险种: never an error — a scheme the tool does not reconcile is kept as `Other`.
 pub fn insurance(cell: &Cell) -> ValueResult<Insurance> {
     let Some(s) = keyword_text(cell)? else {

@@ -21,7 +21,7 @@ mod id;
 pub use amount::{amount, money};
 pub use codes::{
     account_status, category, contribution_type, entry_kind, insurance, is_reversed,
-    names_other_scheme, payment_status,
+    names_a_scheme, names_other_scheme, payment_status,
 };
 pub use date::{MAX_RANGE_MONTHS, MonthRange, date, date_time, month_range, period};
 pub use id::{

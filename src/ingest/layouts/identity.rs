@@ -105,6 +105,31 @@ pub fn above_header(rows: &[Vec<String>]) -> Result<Identity, TwoIdentities> {
     Ok(found)
 }
 
+/// Whether a row above a header names a person (an ID number, a person number, a
+/// `label：value` cell) rather than labelling groups of columns: such a row is never part
+/// of the header (SPEC 2.6).
+pub fn names_someone(row: &[String]) -> bool {
+    let labelled = row.iter().any(|cell| {
+        let folded = fold_width(cell);
+        folded
+            .split_once(':')
+            .is_some_and(|(label, value)| !label.trim().is_empty() && !value.trim().is_empty())
+    });
+    if labelled {
+        return true;
+    }
+    match above_header(&[row.to_vec()]) {
+        Ok(found) => {
+            found.person_id.as_deref().is_some_and(is_id_number)
+                || found
+                    .person_number
+                    .as_deref()
+                    .is_some_and(|n| n.len() >= 5 && n.bytes().all(|b| b.is_ascii_digit()))
+        }
+        Err(TwoIdentities) => true,
+    }
+}
+
 /// Puts `value` in its slot; a second, different value for a slot is refused.
 fn set(found: &mut Identity, slot: Slot, value: &str) -> Result<(), TwoIdentities> {
     let (place, value) = match slot {

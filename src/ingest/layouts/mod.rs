@@ -4,6 +4,7 @@
 
 pub mod groups;
 pub mod identity;
+pub mod infer;
 pub mod long;
 pub mod pairs;
 pub mod period;

@@ -4,6 +4,7 @@
 use crate::aliases::{self, Field, normalize_header};
 use crate::ingest::layouts::groups::{self, BackPayPart, Under};
 use crate::ingest::layouts::identity::{self, Identity, TwoIdentities};
+use crate::ingest::layouts::infer::{self, Looks, Reading, ValueClass};
 use crate::ingest::layouts::long::{self, LongFormat};
 use crate::ingest::layouts::period;
 use crate::records::Kind;
@@ -39,6 +40,42 @@ pub struct ColumnMap {
     pub(super) notes: Vec<String>,
     /// The sheet is long format: one row per side (SPEC 2.1).
     pub(super) long: Option<LongFormat>,
+    /// Columns no alias names, read by their words or values (SPEC 2.6).
+    inferred: Vec<InferredColumn>,
+    /// Columns not read that look like a month, an amount, a tier or an insurance.
+    looks: Vec<(usize, Looks)>,
+    /// Two columns that could equally be one field: the sheet cannot be read without a
+    /// person saying which (the reason names them and the rule that would settle it).
+    question: Option<String>,
+    /// Columns named by an alias and then set aside, with the reason (the employer's part
+    /// of a credit beside a total).
+    dropped: Vec<(usize, &'static str)>,
+}
+
+/// A column read by inference: which, as what, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct InferredColumn {
+    col: usize,
+    field: Field,
+    why: String,
+}
+
+/// A column read by inference (summary.json `inputs[].inferred`): its header as written,
+/// the field it was read as, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Inferred {
+    pub column: String,
+    pub field: String,
+    pub why: String,
+}
+
+/// A reading proposed for a column by [`ColumnMap::infer`], before the columns are weighed
+/// against each other.
+struct Proposal {
+    col: usize,
+    field: Field,
+    rank: u8,
+    why: String,
 }
 
 /// A column of a table that was not read, and why (summary.json `ignored_columns`).
@@ -75,6 +112,12 @@ pub mod unread {
     pub const NOT_OF_THIS_KIND: &str = "not read in a table of this kind";
     pub const RATE: &str = "a rate";
     pub const UNREADABLE_MONTHS: &str = "a back-payment group whose months cannot be read";
+    pub use crate::ingest::layouts::infer::{
+        LOOKS_LIKE_AMOUNT, LOOKS_LIKE_INSURANCE, LOOKS_LIKE_MONTH, LOOKS_LIKE_TIER,
+    };
+    pub const PART_OF_TOTAL: &str = "a part of the credit a total column states";
+    pub const EMPLOYER_PART_ONLY: &str =
+        "the employer's part of the credit, without the employee's part";
 
     /// A reason read back (a part of a run on another machine): one of the reasons above.
     pub fn known(text: &str) -> Option<&'static str> {
@@ -85,6 +128,12 @@ pub mod unread {
             NOT_OF_THIS_KIND,
             RATE,
             UNREADABLE_MONTHS,
+            LOOKS_LIKE_AMOUNT,
+            LOOKS_LIKE_INSURANCE,
+            LOOKS_LIKE_MONTH,
+            LOOKS_LIKE_TIER,
+            PART_OF_TOTAL,
+            EMPLOYER_PART_ONLY,
         ]
         .into_iter()
         .find(|r| *r == text)
@@ -167,9 +216,13 @@ struct PeriodLike {
 
 /// Group labels over a header row, merged cells spread over the columns they span (calamine
 /// gives a merged cell's value in its first column only). A row with a single label is a
-/// title, not groups.
+/// title, not groups; a row that names the person (`姓名 | 李明 | 身份证号 | 330106…`,
+/// `姓名：李明`) is identity above the header, never part of it (SPEC 2.6).
 fn group_labels(above: &[String]) -> Vec<String> {
     if above.iter().filter(|t| !t.trim().is_empty()).count() < 2 {
+        return Vec::new();
+    }
+    if identity::names_someone(above) {
         return Vec::new();
     }
     let mut current = String::new();
@@ -316,7 +369,237 @@ impl ColumnMap {
             back_pay: back_pay.0,
             notes,
             long: None,
+            inferred: Vec::new(),
+            looks: Vec::new(),
+            question: None,
+            dropped: Vec::new(),
         }
+    }
+
+    /// Whether column `c` is read, or its reading settled already (a field, the person
+    /// number, a group's column, a month column).
+    fn is_settled(&self, c: usize) -> bool {
+        self.cols.contains(&Some(c))
+            || self.person_number == Some(c)
+            || self.grouped_unread.iter().any(|(g, _)| *g == c)
+            || self.back_pay.iter().any(|g| g.holds(c))
+            || self.period_like.iter().any(|p| p.col == c)
+    }
+
+    /// SPEC 2.6: the columns no alias names, read by their header's words, then by their
+    /// values (`data`, the rows below the header in hand). A reading is taken when no
+    /// other column holds that field; several for one field are weighed by rank (实缴
+    /// before 应缴, a period's words before a bare 年月); two of equal rank leave a
+    /// question (the sheet is skipped naming them), months aside — SPEC 2.1's two-column
+    /// rule settles those. Columns a person would expect read that are not are kept in
+    /// `looks`, for a warning. A coded column whose values are tier names is the tier.
+    fn infer(&mut self, data: &[Vec<String>]) {
+        let values = |c: usize| {
+            data.iter()
+                .filter_map(move |r| r.get(c))
+                .map(String::as_str)
+        };
+        let mut proposals: Vec<Proposal> = Vec::new();
+        for c in 0..self.names.len() {
+            if self.is_settled(c) {
+                continue;
+            }
+            let n = normalize_header(&self.names[c]);
+            if n.is_empty() {
+                continue;
+            }
+            let by_values = infer::by_values(values(c));
+            let value_why = |(class, k, of): (ValueClass, usize, usize)| {
+                format!("values: {k} of {of} are {}", infer::class_words(class))
+            };
+            match infer::by_words(&n) {
+                Some((Reading::Field(Field::Insurance, _), _))
+                    if by_values.is_some_and(|v| v.0 == ValueClass::Tier) =>
+                {
+                    proposals.push(Proposal {
+                        col: c,
+                        field: Field::Tier,
+                        rank: 0,
+                        why: value_why(by_values.unwrap_or((ValueClass::Tier, 0, 0))),
+                    });
+                }
+                Some((Reading::Field(field, rank), why)) => proposals.push(Proposal {
+                    col: c,
+                    field,
+                    rank,
+                    why: format!("header words: {why}"),
+                }),
+                Some((Reading::Looks(l), _)) => self.looks.push((c, l)),
+                Some((Reading::Nothing, _)) => {}
+                Some((Reading::Generic, _)) | None => {
+                    let generic = matches!(infer::by_words(&n), Some((Reading::Generic, _)));
+                    match by_values.and_then(|v| Some((infer::field_of(v.0, generic)?, v))) {
+                        // A month or a date that only its values show is taken only
+                        // where a header word agrees; else said, not read.
+                        Some((Field::Period, _)) => self.looks.push((c, Looks::Month)),
+                        Some((field, v)) if generic || !matches!(field, Field::Date) => proposals
+                            .push(Proposal {
+                                col: c,
+                                field,
+                                rank: 5,
+                                why: value_why(v),
+                            }),
+                        Some(_) => {}
+                        None => match by_values {
+                            Some((ValueClass::Amount, _, _)) if generic => {}
+                            Some((ValueClass::Amount, _, _)) => self.looks.push((c, Looks::Amount)),
+                            _ if generic && infer::are_scheme_codes(values(c)) => {
+                                proposals.push(Proposal {
+                                    col: c,
+                                    field: Field::Insurance,
+                                    rank: 5,
+                                    why: "values: national scheme codes".to_string(),
+                                })
+                            }
+                            _ => {}
+                        },
+                    }
+                }
+            }
+        }
+        // A coded column whose values are tier names (人员类别 holding 一档/二档) is the tier.
+        if !self.has(Field::Tier) {
+            for f in [Field::Category, Field::Insurance, Field::ContributionType] {
+                if let Some(c) = self.column(f)
+                    && let Some(v @ (ValueClass::Tier, _, _)) = infer::by_values(values(c))
+                {
+                    self.cols[f.index()] = None;
+                    self.cols[Field::Tier.index()] = Some(c);
+                    self.inferred.push(InferredColumn {
+                        col: c,
+                        field: Field::Tier,
+                        why: format!("values: {} of {} are tier names", v.1, v.2),
+                    });
+                    break;
+                }
+            }
+        }
+        self.settle_proposals(proposals);
+    }
+
+    /// Weighs the proposals of [`ColumnMap::infer`] field by field.
+    fn settle_proposals(&mut self, mut proposals: Vec<Proposal>) {
+        proposals.sort_by_key(|p| (p.field, p.rank, p.col));
+        let mut i = 0;
+        while i < proposals.len() {
+            let field = proposals[i].field;
+            let end = proposals[i..]
+                .iter()
+                .position(|p| p.field != field)
+                .map_or(proposals.len(), |k| i + k);
+            let group = &proposals[i..end];
+            i = end;
+            if self.has(field) {
+                for p in group {
+                    if let Some(l) = looks_of(field) {
+                        self.looks.push((p.col, l));
+                    }
+                }
+                continue;
+            }
+            if field == Field::Period && group.len() > 1 {
+                // SPEC 2.1's two month columns decide (`settle_periods`).
+                for p in group {
+                    self.period_like.push(PeriodLike {
+                        col: p.col,
+                        rank: 1000 + usize::from(p.rank),
+                    });
+                }
+                self.cols[field.index()] = Some(group[0].col);
+                self.inferred.push(InferredColumn {
+                    col: group[0].col,
+                    field,
+                    why: group[0].why.clone(),
+                });
+                continue;
+            }
+            let best = group[0].rank;
+            let tied: Vec<&Proposal> = group.iter().filter(|p| p.rank == best).collect();
+            if tied.len() > 1 {
+                let names: Vec<String> = tied
+                    .iter()
+                    .map(|p| self.header(p.col).trim().to_string())
+                    .collect();
+                self.question.get_or_insert_with(|| {
+                    format!(
+                        "columns {} could each be {}; say which in a layout rules file (--layout FILE): [layout.columns] \"{}\" = \"{}\"",
+                        names.join(", "),
+                        field.name(),
+                        names[0],
+                        field.name()
+                    )
+                });
+                // Held for telling the table's kind; the question keeps it from being read.
+                self.cols[field.index()] = Some(tied[0].col);
+                continue;
+            }
+            let p = tied[0];
+            self.cols[field.index()] = Some(p.col);
+            self.inferred.push(InferredColumn {
+                col: p.col,
+                field,
+                why: p.why.clone(),
+            });
+            for other in group.iter().filter(|o| o.col != p.col) {
+                if let Some(l) = looks_of(field) {
+                    self.looks.push((other.col, l));
+                }
+            }
+        }
+    }
+
+    /// Whether `field`'s column was read by inference, not named by an alias.
+    fn is_inferred(&self, field: Field) -> bool {
+        self.column(field)
+            .is_some_and(|c| self.inferred.iter().any(|i| i.col == c && i.field == field))
+    }
+
+    /// Moves an inferred reading from one field to another (a date is the payment date in
+    /// contributions), or to `looks` when the other field is held.
+    fn move_inferred(&mut self, from: Field, to: Option<Field>) {
+        if !self.is_inferred(from) {
+            return;
+        }
+        let Some(c) = self.cols[from.index()].take() else {
+            return;
+        };
+        match to.filter(|t| !self.has(*t)) {
+            Some(to) => {
+                self.cols[to.index()] = Some(c);
+                for i in self.inferred.iter_mut().filter(|i| i.col == c) {
+                    i.field = to;
+                }
+            }
+            None => {
+                self.inferred.retain(|i| i.col != c);
+                self.period_like.retain(|p| p.col != c);
+                if let Some(l) = looks_of(from) {
+                    self.looks.push((c, l));
+                }
+            }
+        }
+    }
+
+    /// The columns read by inference, for summary.json.
+    pub fn inferred(&self, kind: Kind) -> Vec<Inferred> {
+        let fields = Field::used_by(kind);
+        let mut out: Vec<Inferred> = self
+            .inferred
+            .iter()
+            .filter(|i| self.column(i.field) == Some(i.col) && fields.contains(&i.field))
+            .map(|i| Inferred {
+                column: self.header(i.col).trim().to_string(),
+                field: i.field.name().to_string(),
+                why: i.why.clone(),
+            })
+            .collect();
+        out.dedup();
+        out
     }
 
     /// SPEC 2.1: 缴费人识别号 is the person's ID only when every non-empty value below it
@@ -375,13 +658,23 @@ impl ColumnMap {
             }
             let field = Field::ALL.iter().find(|f| self.column(**f) == Some(c));
             let grouped = self.grouped_unread.iter().find(|(g, _)| *g == c);
+            let looks = self
+                .looks
+                .iter()
+                .find(|(l, _)| *l == c)
+                .map(|(_, l)| l.reason());
             let reason = match (field, grouped) {
                 (Some(f), _) if fields.contains(f) => continue,
-                (Some(_), _) => NOT_OF_THIS_KIND,
+                (Some(_), _) => looks.unwrap_or(NOT_OF_THIS_KIND),
                 (None, Some((_, why))) => why,
                 (None, None) if self.back_pay.iter().any(|g| g.holds(c)) => continue,
                 (None, None) if self.duplicates.iter().any(|d| d.trim() == name) => REPEATS_A_FIELD,
-                (None, None) => NOT_A_FIELD,
+                (None, None) if self.dropped.iter().any(|(d, _)| *d == c) => self
+                    .dropped
+                    .iter()
+                    .find(|(d, _)| *d == c)
+                    .map_or(NOT_A_FIELD, |(_, r)| r),
+                (None, None) => looks.unwrap_or(NOT_A_FIELD),
             };
             out.push(IgnoredColumn {
                 column: name.to_string(),
@@ -485,12 +778,69 @@ impl ColumnMap {
     }
 
     /// Adapts the map to the kind: in a statement 共济人员 is the relative a debit served.
+    /// Inferred readings that mean something else in this kind: a date is the payment date
+    /// in contributions, a month is no field of a statement (its period is named, never
+    /// guessed); a statement dated only by 到账时间 is dated by it. In contributions a
+    /// span's 开始年月 / 终止年月 (a roster's columns) are a range of months when there is
+    /// no period column; the employer's part of a stated credit is read only beside the
+    /// employee's part, never beside a total.
     fn for_kind(mut self, kind: Kind) -> ColumnMap {
-        if kind == Kind::Statement && !self.has(Field::Beneficiary) {
-            let (b, f) = (Field::Beneficiary.index(), Field::Family.index());
-            self.cols[b] = self.cols[f].take();
+        match kind {
+            Kind::Statement => {
+                if !self.has(Field::Beneficiary) {
+                    let (b, f) = (Field::Beneficiary.index(), Field::Family.index());
+                    self.cols[b] = self.cols[f].take();
+                }
+                self.move_inferred(Field::Period, None);
+                if !self.has(Field::Date) {
+                    let d = Field::PaidDate.index();
+                    self.cols[Field::Date.index()] = self.cols[d].take();
+                }
+            }
+            Kind::Contributions => {
+                self.move_inferred(Field::Date, Some(Field::PaidDate));
+                let amounts = [
+                    Field::Base,
+                    Field::EmployeeAmount,
+                    Field::EmployerAmount,
+                    Field::StatedCredit,
+                ];
+                if !self.has_any(&[Field::Period, Field::PeriodRange])
+                    && self.has_any(&amounts)
+                    && let Some(from) = self.cols[Field::StatusFrom.index()].take()
+                {
+                    self.cols[Field::Period.index()] = Some(from);
+                    if !self.has(Field::PeriodEnd) {
+                        let to = self.cols[Field::StatusTo.index()].take();
+                        self.cols[Field::PeriodEnd.index()] = to;
+                    }
+                }
+                self.settle_stated_parts();
+            }
+            Kind::Roster => {}
         }
         self
+    }
+
+    /// 单位划入个账 adds to the stated credit (SPEC 2.1) — but not to a column that is
+    /// itself the total (划入合计, 共划入账户, 划入个人账户全额), and alone it is only a part:
+    /// then it is not read.
+    fn settle_stated_parts(&mut self) {
+        let Some(employer) = self.column(Field::StatedCreditEmployer) else {
+            return;
+        };
+        let reason = match self.column(Field::StatedCredit) {
+            None => unread::EMPLOYER_PART_ONLY,
+            Some(c) => {
+                let n = normalize_header(self.header(c));
+                if !["合计", "共", "全额", "总"].iter().any(|w| n.contains(w)) {
+                    return;
+                }
+                unread::PART_OF_TOTAL
+            }
+        };
+        self.cols[Field::StatedCreditEmployer.index()] = None;
+        self.dropped.push((employer, reason));
     }
 
     /// The fields recognised, by their header text, for messages.
@@ -500,6 +850,19 @@ impl ColumnMap {
         cols.into_iter()
             .map(|c| self.names[c].trim().to_string())
             .collect()
+    }
+}
+
+/// What a column proposed for `field`, and not read, looks like.
+fn looks_of(field: Field) -> Option<Looks> {
+    use Field::*;
+    match field {
+        Period | PaidDate | PeriodEnd | PeriodRange => Some(Looks::Month),
+        Base | EmployeeAmount | EmployerAmount | StatedCredit | StatedCreditEmployer | Amount
+        | Income | Expense | Balance => Some(Looks::Amount),
+        Tier => Some(Looks::Tier),
+        Insurance => Some(Looks::Insurance),
+        _ => None,
     }
 }
 
@@ -623,6 +986,96 @@ pub enum Detection {
     },
 }
 
+/// Row `r` of `rows` read as a header: its aliases, the group labels above it, then what
+/// inference reads in the columns left (SPEC 2.6), the payer number checked.
+fn map_header(rows: &[Vec<String>], r: usize) -> ColumnMap {
+    let above = r.checked_sub(1).map(|a| rows[a].as_slice());
+    let mut map = ColumnMap::from_header(&rows[r], above);
+    map.check_payer_ids(&rows[r + 1..]);
+    if looks_like_header(&rows[r]) {
+        map.infer(&rows[r + 1..]);
+    }
+    map
+}
+
+/// Whether a row could be a header for inference to read: two cells of words or more, and
+/// fewer than one in four of its non-empty cells data (numbers, months, dates, ID numbers,
+/// `label：value` pairs).
+fn looks_like_header(row: &[String]) -> bool {
+    let cells: Vec<&str> = row
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let data = cells
+        .iter()
+        .filter(|c| {
+            c.contains(':')
+                || c.contains('：')
+                || matches!(
+                    infer::class_of(c),
+                    Some(
+                        ValueClass::Id
+                            | ValueClass::Month
+                            | ValueClass::Date
+                            | ValueClass::Amount
+                            | ValueClass::Rate
+                    )
+                )
+        })
+        .count();
+    cells.len() - data >= 2 && data * 4 < cells.len()
+}
+
+/// Why a contributions table is skipped when its title, sheet or file names an insurance
+/// other than medical and no column says which row is which (SPEC 2.6).
+pub const OTHER_SCHEME_TABLE: &str = "the title, sheet or file names another insurance than medical, and no column says which insurance each row is";
+
+/// The other scheme a contributions table's context names — its title rows, its sheet's
+/// name, its file's name — when the context names no medical insurance: a sheet 养老保险
+/// of a portal's workbook (one sheet per insurance) is not medical.
+fn other_scheme_named(
+    title: &[Vec<String>],
+    sheet: Option<&str>,
+    file: Option<&str>,
+) -> Option<String> {
+    const OTHER: [&str; 9] = [
+        "养老",
+        "失业",
+        "工伤",
+        "生育",
+        "公积金",
+        "大额",
+        "大病",
+        "公务员",
+        "长期护理",
+    ];
+    // Medical words inside another scheme's name do not make it medical.
+    const NOT_MEDICAL: [&str; 5] = ["大额医疗", "大病医疗", "补充医疗", "公务员医疗", "含生育"];
+    let mut context: String = title
+        .iter()
+        .flatten()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for part in [sheet, file].into_iter().flatten() {
+        context.push(' ');
+        context.push_str(part);
+    }
+    let context = crate::values::fold_width(&context).into_owned();
+    let mut medical_test = context.clone();
+    for phrase in NOT_MEDICAL {
+        medical_test = medical_test.replace(phrase, "");
+    }
+    let other = OTHER
+        .iter()
+        .find(|w| medical_test.contains(*w) || (**w != "生育" && context.contains(*w)))?;
+    let medical = ["医疗", "医保", "门诊"]
+        .iter()
+        .any(|w| medical_test.contains(w));
+    (!medical).then(|| other.to_string())
+}
+
 /// A statement or contributions header without an ID column, above which nobody is named.
 const NO_IDENTITY: &str = "no ID number: no ID column and none above the header; name the person with --person ID (and --name NAME)";
 /// Two people named above the header.
@@ -669,9 +1122,8 @@ fn detect_in_place(
         if best.is_some_and(|(_, found, _)| r > found + HEADER_REFINE_ROWS) {
             break;
         }
-        let above = r.checked_sub(1).map(|a| rows[a].as_slice());
-        let mut map = ColumnMap::from_header(row, above);
-        map.check_payer_ids(&rows[r + 1..]);
+        let map = map_header(rows, r);
+        let _ = row;
         for &kind in kinds {
             let map = map.clone().for_kind(kind);
             if !missing_for_with(kind, &map, true, true).is_empty() {
@@ -705,16 +1157,25 @@ fn detect_in_place(
         }
     }
     if let Some((_, r, kind)) = best {
-        let mut map =
-            ColumnMap::from_header(&rows[r], r.checked_sub(1).map(|a| rows[a].as_slice()));
-        map.check_payer_ids(&rows[r + 1..]);
-        let mut map = map.for_kind(kind);
+        let mut map = map_header(rows, r).for_kind(kind);
+        if let Some(question) = map.question.take() {
+            return Detection::Refused { reason: question };
+        }
         let mut notes = std::mem::take(&mut map.notes);
         if kind == Kind::Contributions {
             map.settle_long(&rows[r + 1..]);
             notes.extend(map.settle_periods(&rows[r + 1..]));
         }
         let top = r - usize::from(map.two_rows);
+        if kind == Kind::Contributions
+            && map.long.is_none()
+            && !map.has(Field::Insurance)
+            && let Some(scheme) = other_scheme_named(&rows[..top], sheet, file)
+        {
+            return Detection::Refused {
+                reason: format!("{OTHER_SCHEME_TABLE}: {scheme}"),
+            };
+        }
         let period =
             if kind == Kind::Contributions && !map.has_any(&[Field::Period, Field::PeriodRange]) {
                 match period::find(&rows[..top], sheet, file) {

@@ -9,10 +9,11 @@
 //! rejection or a skip, and `reader` drives them over a table.
 
 mod header;
-pub use header::TWO_IDENTITIES;
+pub use header::{OTHER_SCHEME_TABLE, TWO_IDENTITIES};
 mod memo;
 mod reader;
 mod rows;
+pub(crate) use rows::is_total_label;
 
 use std::sync::Arc;
 
@@ -21,10 +22,12 @@ use serde::Serialize;
 use crate::aliases::Field;
 use crate::ingest::layouts::identity::Identity;
 use crate::lang::Lang;
-use crate::records::{Contribution, Direction, Kind, Origin, RosterEntry, StatementEntry};
+use crate::records::{Contribution, Direction, Kind, Origin, RosterEntry, StatementEntry, Text};
 use crate::values::{Cell, ValueError};
 
-pub use header::{ColumnMap, Detection, HEADER_SCAN_ROWS, IgnoredColumn, Layout, detect, unread};
+pub use header::{
+    ColumnMap, Detection, HEADER_SCAN_ROWS, IgnoredColumn, Inferred, Layout, detect, unread,
+};
 pub use reader::{StackedTable, TableReader, next_table_options, read_table, read_tables};
 
 /// One row of a table, whatever it was read from.
@@ -296,6 +299,22 @@ pub struct TableOutput {
     /// statement whose outflows are mostly negative writes its signs itself.
     outflows_signed: u64,
     outflows_unsigned: u64,
+    /// The first rows of a contributions table without an insurance column, to tell one
+    /// that evidently holds several insurances (see [`TableOutput::mixes_insurances`]).
+    sample: Vec<SampleRow>,
+    /// Set at the end of a table whose rows repeat person and month with other amounts
+    /// nearly everywhere: several insurances in one table, rows not said apart.
+    pub mixes_insurances: bool,
+}
+
+/// One row of [`TableOutput::sample`]: who, which month, which type, what the employee
+/// paid.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct SampleRow {
+    person: Text,
+    period: crate::records::Period,
+    normal: bool,
+    employee: Option<crate::money::Money>,
 }
 
 /// How a table is to be read.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::header::{ColumnMap, Layout, STATEMENT_AMOUNTS};
 use super::memo::{Memo, Memos};
-use super::{MAX_CELL_BYTES, Reason, Rejection, Row, SkipKind, TableOutput};
+use super::{MAX_CELL_BYTES, Reason, Rejection, Row, SampleRow, SkipKind, TableOutput};
 use crate::aliases::{self, Field, normalize_header};
 use crate::ingest::layouts::identity::Identity;
 use crate::ingest::layouts::long::{self, NotMedical, Side};
@@ -32,7 +32,7 @@ const NOTE_MARKS: [&str; 10] = [
 
 /// 合计, 本页小计, 总计：12人, Total — a short cell naming a total: the word begins or ends
 /// it. 联合计算机公司 holds 合计 in the middle and is a name.
-fn is_total_label(text: &str) -> bool {
+pub(crate) fn is_total_label(text: &str) -> bool {
     let n = normalize_header(text);
     n.chars().count() <= 12
         && TOTAL_WORDS
@@ -246,6 +246,16 @@ impl TableOutput {
             self.skip(SkipKind::Reversed);
             return;
         }
+        // SPEC 2.6: a table of several insurances keeps its medical rows only.
+        if layout.kind == Kind::Contributions
+            && layout.map.long.is_none()
+            && let Some(col) = layout.map.column(Field::Insurance)
+            && let Ok(Some(Insurance::Other(named))) =
+                memos.insurance.get(row, col, values::insurance)
+            && values::names_a_scheme(&named)
+        {
+            return self.skip(SkipKind::OtherInsurance);
+        }
         let side = match layout.map.long {
             Some(l) => match long::classify(
                 &row.cell(l.insurance).to_text(),
@@ -338,6 +348,18 @@ impl TableOutput {
         self.counts.accepted += 1;
         if !keep {
             return;
+        }
+        if let Parsed::Contribution(c, _, _) = &parsed
+            && layout.map.long.is_none()
+            && !layout.map.has(Field::Insurance)
+            && self.sample.len() < SAMPLE_ROWS
+        {
+            self.sample.push(SampleRow {
+                person: c.who.person_id.clone(),
+                period: c.period,
+                normal: c.contribution_type == ContributionType::Normal,
+                employee: c.employee_amount,
+            });
         }
         match parsed {
             Parsed::Contribution(c, range, back_pay) => {
@@ -440,6 +462,7 @@ impl TableOutput {
         if !self.sides.is_empty() {
             self.combine_sides();
         }
+        self.mixes_insurances = mixes_insurances(std::mem::take(&mut self.sample));
         self
     }
 
@@ -478,6 +501,29 @@ impl TableOutput {
             into.tier = into.tier.clone().or(c.tier);
         }
     }
+}
+
+/// How many rows of a contributions table without an insurance column are looked at to
+/// tell whether it holds several insurances.
+const SAMPLE_ROWS: usize = 2000;
+
+/// SPEC 2.6: a table evidently holds several insurances without saying which row is which
+/// when, in at least four months of five (and at least three), one person's normal rows
+/// for one month repeat with other amounts — 8% for 养老, 2% for 医疗, 0.5% for 失业. An
+/// adjustment row now and then is summed, as Part 1 says; rows of one side each (one with
+/// the employee's amount, one without) are not repeats.
+fn mixes_insurances(mut sample: Vec<SampleRow>) -> bool {
+    sample.retain(|r| r.normal && r.employee.is_some());
+    sample.sort_unstable();
+    let mut months = 0;
+    let mut repeated = 0;
+    for same in sample.chunk_by(|a, b| a.person == b.person && a.period == b.period) {
+        months += 1;
+        if same.len() > 1 && same.iter().any(|r| r.employee != same[0].employee) {
+            repeated += 1;
+        }
+    }
+    months >= 3 && repeated * 5 >= months * 4
 }
 
 /// The rows of a long sheet that combine into one (see `TableOutput::combine_sides`).
@@ -813,15 +859,20 @@ fn entry<R: Row + ?Sized>(
 ) -> Option<(StatementEntry, Direction)> {
     let at = check.value(Field::Date, statement_date);
     let at = check.require(Field::Date, at);
-    let amount = if check.has(Field::Amount) {
-        check.value(Field::Amount, values::money)
-    } else {
-        let income = check.value(Field::Income, values::money);
-        let expense = check.value(Field::Expense, values::money);
-        match (income, expense) {
-            (None, None) => None,
-            (i, e) => Some(i.unwrap_or_default() - e.unwrap_or_default().abs()),
-        }
+    // SPEC 2.7: income and expense columns give the sign of every row whose value sits in
+    // one of them, unclassified kinds included; an amount column is read only for rows
+    // whose income and expense cells are empty.
+    let income = check.value(Field::Income, values::money);
+    let expense = check.value(Field::Expense, values::money);
+    let signed_by_column = match (income, expense) {
+        (None, None) => None,
+        (i, e) => Some(i.unwrap_or_default() - e.unwrap_or_default().abs()),
+    };
+    let by_column = signed_by_column.is_some();
+    let amount = match signed_by_column {
+        Some(a) => Some(a),
+        None if check.has(Field::Amount) => check.value(Field::Amount, values::money),
+        None => None,
     };
     let balance = check.value(Field::Balance, values::money);
     let period = check.value(Field::Period, values::period);
@@ -837,7 +888,7 @@ fn entry<R: Row + ?Sized>(
         check.fail(col, String::new(), Reason::NoAmount);
     }
     // With separate income and expense columns the sign is written; keep it as it is.
-    let dir = if check.has(Field::Amount) {
+    let dir = if check.has(Field::Amount) && !by_column {
         dir
     } else {
         Direction::AsWritten

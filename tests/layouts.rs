@@ -1,0 +1,332 @@
+//! SPEC 2.6: city portal exports whose column names SPEC's lists never held, laid out as the
+//! public code cited in docs/layouts.md has them (fixtures in tests/fixtures/layouts/, made
+//! by make_layouts.py). Each is read in full, each column to the field a clerk would read
+//! it as; tables of several insurances keep their medical rows only.
+
+mod common;
+
+use std::path::Path;
+
+use common::{gbk, read_all, write};
+use yibao_recon::ingest::Batch;
+use yibao_recon::records::{Contribution, EntryKind, Insurance, PaymentStatus};
+
+fn fixture(name: &str) -> Batch {
+    let path = Path::new("tests/fixtures/layouts").join(name);
+    read_all(&[&path])
+}
+
+/// Nothing skipped, nothing failed, nothing rejected, and every source's rows add up.
+fn assert_read_in_full(batch: &Batch) {
+    assert!(
+        batch.skipped_inputs.is_empty(),
+        "{:?}",
+        batch.skipped_inputs
+    );
+    assert!(batch.failures.is_empty(), "{:?}", batch.failures);
+    assert!(batch.rejected.is_empty(), "{:?}", batch.rejected);
+    for s in &batch.sources {
+        let c = &s.counts;
+        assert_eq!(c.read, c.accepted + c.rejected + c.skipped, "{}", s.path);
+    }
+}
+
+fn money(m: Option<yibao_recon::money::Money>) -> String {
+    m.map(|m| m.to_string()).unwrap_or_default()
+}
+
+fn first(batch: &Batch) -> &Contribution {
+    batch.contributions.iter().next().expect("a contribution")
+}
+
+fn inferred(batch: &Batch) -> Vec<(String, String)> {
+    batch
+        .sources
+        .iter()
+        .flat_map(|s| &s.inferred)
+        .map(|i| (i.column.clone(), i.field.clone()))
+        .collect()
+}
+
+/// Qingdao: 应属年月 the period beside 缴费年月 (the payment month), 共划入账户 the credit
+/// (单位划入账户 a part of it, not added), the person named in the title.
+#[test]
+fn qingdao_period_is_the_month_owed_and_the_total_credit_is_read() {
+    let batch = fixture("qingdao_medical.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.contributions.len(), 6);
+    let c = first(&batch);
+    assert_eq!(c.period.to_string(), "2024-01");
+    assert_eq!(
+        c.paid_month.map(|p| p.to_string()).as_deref(),
+        Some("2024-02")
+    );
+    assert_eq!(money(c.stated_credit), "180.00");
+    assert_eq!(money(c.employee_amount), "120.00");
+    assert_eq!(&*c.who.person_id, "370202198001010045");
+    assert_eq!(c.status, PaymentStatus::Paid);
+}
+
+/// Zhuhai's 五险详情表: one row per insurance and month, told apart by 保险种类: the medical
+/// rows only are read, the others skipped as another insurance — never summed.
+#[test]
+fn zhuhai_five_insurances_keep_the_medical_rows() {
+    let batch = fixture("zhuhai_five_insurances.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.contributions.len(), 4);
+    assert!(
+        batch
+            .contributions
+            .iter()
+            .all(|c| money(c.employee_amount) == "120.00" && c.insurance == Insurance::Employee)
+    );
+    let skipped = batch.sources[0].counts.skipped_by_reason();
+    assert_eq!(skipped.get("other insurance"), Some(&16));
+}
+
+/// Linyi's table of every insurance, told apart by 险种信息.
+#[test]
+fn linyi_all_insurances_keep_the_medical_rows() {
+    let batch = fixture("linyi_all_insurances.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.contributions.len(), 4);
+    assert_eq!(money(first(&batch).employer_amount), "450.00");
+}
+
+/// Huangshi: the tier under 医疗缴费档次 (一档, then 二档), the person number above the
+/// header beside the ID.
+#[test]
+fn huangshi_tier_column_is_read() {
+    let batch = fixture("huangshi_tier.csv");
+    assert_read_in_full(&batch);
+    let tiers: Vec<String> = batch
+        .contributions
+        .iter()
+        .map(|c| c.tier.as_deref().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(tiers, ["一档", "一档", "一档", "二档", "二档", "二档"]);
+    assert_eq!(first(&batch).who.person_number.as_deref(), Some("1000567"));
+}
+
+/// Shenzhen: 年月 a month by its word, 个人交 / 单位交 the amounts, 参保类别 holding tier
+/// names the tier (inferred from its values); the identity row above the header (a label
+/// cell, its value to the right) is not part of the header.
+#[test]
+fn shenzhen_tier_by_values_and_identity_row_apart_from_the_header() {
+    let batch = fixture("shenzhen_medical.csv");
+    assert_read_in_full(&batch);
+    let c = first(&batch);
+    assert_eq!(c.period.to_string(), "2024-01");
+    assert_eq!(money(c.employee_amount), "160.00");
+    assert_eq!(money(c.employer_amount), "400.00");
+    assert_eq!(c.tier.as_deref(), Some("基本医疗一档"));
+    assert_eq!(&*c.who.person_id, "370202198001010045");
+    assert_eq!(
+        inferred(&batch),
+        [
+            ("年月".to_string(), "period".to_string()),
+            ("参保类别".to_string(), "tier".to_string()),
+        ]
+    );
+}
+
+/// Zhoushan: three month columns — 应缴年月 the period, 实缴年月 the payment month (a late
+/// March), 到账年月 left aside; 个人划入 + 单位划入 the credit; 类型 read by its values.
+#[test]
+fn zhoushan_month_owed_is_the_period_and_the_month_paid_is_kept() {
+    let batch = fixture("zhoushan_medical.csv");
+    assert_read_in_full(&batch);
+    let march = batch
+        .contributions
+        .iter()
+        .find(|c| c.period.to_string() == "2024-03")
+        .unwrap();
+    assert_eq!(
+        march.paid_month.map(|p| p.to_string()).as_deref(),
+        Some("2024-05")
+    );
+    assert_eq!(money(march.stated_credit), "88.40");
+    assert_eq!(money(march.employee_amount), "88.40");
+    assert_eq!(money(march.employer_amount), "243.10");
+}
+
+/// Yunnan: 费款所属期号 the period beside 对应期号, 划入合计 the credit (its parts not added).
+#[test]
+fn yunnan_credit_total_is_read_once() {
+    let batch = fixture("yunnan_credits.csv");
+    assert_read_in_full(&batch);
+    let c = first(&batch);
+    assert_eq!(c.period.to_string(), "2024-01");
+    assert_eq!(money(c.stated_credit), "100.00");
+    assert_eq!(money(c.base), "5000.00");
+}
+
+/// Heilongjiang: 缴费属期, 实缴个人 before 应缴个人, 缴费类别 read as the type by its values,
+/// 欠缴 an unpaid month.
+#[test]
+fn heilongjiang_paid_amounts_and_unpaid_month() {
+    let batch = fixture("heilongjiang_medical.csv");
+    assert_read_in_full(&batch);
+    let april = batch
+        .contributions
+        .iter()
+        .find(|c| c.period.to_string() == "2024-04")
+        .unwrap();
+    assert_eq!(april.status, PaymentStatus::Unpaid);
+    assert_eq!(money(first(&batch).employee_amount), "100.00");
+}
+
+/// Hangzhou: 年月 and 个人缴; a month missing between others.
+#[test]
+fn hangzhou_month_column_by_its_word() {
+    let batch = fixture("hangzhou_medical.csv");
+    assert_read_in_full(&batch);
+    let periods: Vec<String> = batch
+        .contributions
+        .iter()
+        .map(|c| c.period.to_string())
+        .collect();
+    assert_eq!(
+        periods,
+        ["2024-01", "2024-02", "2024-04", "2024-05", "2024-06"]
+    );
+}
+
+/// Statements dated by columns no list held: 变动日期 (Zhejiang), 入账时间 (Yangzhou); kinds
+/// by their values under 类型.
+#[test]
+fn statements_dated_by_other_date_columns() {
+    let batch = fixture("zhejiang_statement.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.entries.len(), 6);
+    let spent = batch
+        .entries
+        .iter()
+        .find(|e| e.kind == EntryKind::Spending)
+        .unwrap();
+    assert_eq!(spent.amount.to_string(), "-35.50");
+    let batch = fixture("yangzhou_statement.csv");
+    assert_read_in_full(&batch);
+    assert!(batch.entries.iter().all(|e| e.kind == EntryKind::Credit));
+    assert_eq!(
+        batch.entries.iter().next().unwrap().at.to_string(),
+        "2024-02-12 09:30:00"
+    );
+}
+
+/// Dezhou: the person number the only identity; 其他支出 in the 支出 column is money out,
+/// whatever 变更金额 (unsigned) says (SPEC 2.7 "signs from columns").
+#[test]
+fn dezhou_expense_column_gives_the_sign() {
+    let batch = fixture("dezhou_statement.csv");
+    assert_read_in_full(&batch);
+    let last = batch.entries.iter().last().unwrap();
+    assert_eq!(last.amount.to_string(), "-60.00");
+    assert_eq!(&*last.who.person_id, "2000891");
+}
+
+/// Guilin: 参保险种 and 费款期号, 缴费工资 the base.
+#[test]
+fn guilin_period_number_and_wage_base() {
+    let batch = fixture("guilin_medical.csv");
+    assert_read_in_full(&batch);
+    let c = first(&batch);
+    assert_eq!(c.period.to_string(), "2024-01");
+    assert_eq!(money(c.base), "4500.00");
+    assert_eq!(c.insurance, Insurance::Employee);
+}
+
+/// Lanzhou: 缴费结算期 the period, 划账结算期 (the month credited) said but not read, the
+/// two parts of the credit added.
+#[test]
+fn lanzhou_credit_parts_add_up() {
+    let batch = fixture("lanzhou_credits.csv");
+    assert_read_in_full(&batch);
+    let c = first(&batch);
+    assert_eq!(c.period.to_string(), "2023-07");
+    assert_eq!(money(c.stated_credit), "100.00");
+    let ignored = &batch.sources[0].ignored_columns;
+    assert!(
+        ignored
+            .iter()
+            .any(|i| i.column == "划账结算期" && i.reason.starts_with("looks like a month")),
+        "{ignored:?}"
+    );
+}
+
+/// Dalian: 起始月份 / 终止月份 a range of three months each row, split evenly.
+#[test]
+fn dalian_ranges_are_split() {
+    let batch = fixture("dalian_ranges.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.contributions.len(), 6);
+    assert_eq!(money(first(&batch).employee_amount), "120.00");
+}
+
+/// A sheet of a portal's workbook that names another insurance in its title, with no
+/// column saying which insurance each row is, is not read as medical.
+#[test]
+fn a_table_titled_for_another_insurance_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "养老保险个人缴费明细\n姓名：王芳 身份证号：{}\n缴费年月,缴费基数,个人缴费,单位缴费\n202401,6000,480.00,960.00\n202402,6000,480.00,960.00\n",
+        common::id("42010619850315002")
+    );
+    let p = write(dir.path(), "pension.csv", gbk(&text));
+    let batch = read_all(&[&p]);
+    assert!(batch.contributions.is_empty());
+    assert!(
+        batch.skipped_inputs[0].reason.contains("another insurance"),
+        "{:?}",
+        batch.skipped_inputs
+    );
+}
+
+/// Rows that repeat person and month with other amounts in nearly every month, and no
+/// column to tell them apart: several insurances, never summed as medical.
+#[test]
+fn a_table_mixing_insurances_without_a_column_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = format!(
+        "社会保险缴费明细\n姓名：王芳 身份证号：{}\n缴费年月,缴费基数,个人缴费,单位缴费\n",
+        common::id("42010619850315002")
+    );
+    for m in 1..=6 {
+        for (own, unit) in [
+            ("480.00", "960.00"),
+            ("120.00", "450.00"),
+            ("12.00", "30.00"),
+        ] {
+            text.push_str(&format!("2024{m:02},6000,{own},{unit}\n"));
+        }
+    }
+    let p = write(dir.path(), "all.csv", gbk(&text));
+    let batch = read_all(&[&p]);
+    assert!(batch.contributions.is_empty());
+    assert!(
+        batch.skipped_inputs[0]
+            .reason
+            .contains("several insurances"),
+        "{:?}",
+        batch.skipped_inputs
+    );
+}
+
+/// Two columns that could each be the employee's amount, neither named by an alias, of the
+/// same rank: the sheet is skipped with a question naming both and the rule that settles
+/// it — never a guess.
+#[test]
+fn two_equal_readings_ask_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "身份证号,费款所属期,个人缴费甲,个人缴费乙\n{},202401,120.00,100.00\n",
+        common::id("42010619850315002")
+    );
+    let p = write(dir.path(), "two.csv", text);
+    let batch = read_all(&[&p]);
+    let reason = &batch.skipped_inputs[0].reason;
+    assert!(
+        reason.contains("个人缴费甲, 个人缴费乙") && reason.contains("[layout.columns]"),
+        "{reason}"
+    );
+}
