@@ -345,7 +345,6 @@ impl Field {
                 "缴纳状态",
                 "是否到款",
                 "是否到账",
-                "到帐情况",
             ],
             Field::ContributionType => &["缴费类型", "应缴类型", "费用种类", "contribution_type"],
             Field::PaidDate => &[
@@ -396,7 +395,6 @@ impl Field {
                 // SPEC 2.6: seen in public exports and an HR trial (docs/layouts.md).
                 "医疗档次",
                 "医疗缴费档次",
-                "医疗保险档次",
             ],
             Field::Category => &[
                 "人员类别",
@@ -407,7 +405,6 @@ impl Field {
                 // SPEC 2.6: seen in public exports (docs/layouts.md).
                 "当期人员类别",
                 "缴费人员类别",
-                "人员身份",
                 "个人身份",
                 "职工类别",
             ],
@@ -439,14 +436,6 @@ impl Field {
                 // SPEC 2.6: seen in public exports (docs/layouts.md).
                 "变动日期",
                 "入账时间",
-                "入账日期",
-                "记账时间",
-                "发生时间",
-                "结算时间",
-                "结算日期",
-                "支付时间",
-                "消费时间",
-                "消费日期",
             ],
             Field::EntryKind => &[
                 "交易类型",
@@ -469,18 +458,10 @@ impl Field {
                 "变更金额",
                 "变动金额",
                 "变动金额(入账金额)",
-                "发生额",
             ],
-            Field::Income => &["收入", "收入金额", "划入金额", "income", "进账金额"],
+            Field::Income => &["收入", "收入金额", "划入金额", "income"],
             Field::Expense => &["支出", "支出金额", "消费金额", "expense"],
-            Field::Balance => &[
-                "余额",
-                "账户余额",
-                "当前余额",
-                "balance",
-                "账户结余",
-                "结余金额",
-            ],
+            Field::Balance => &["余额", "账户余额", "当前余额", "balance", "结余金额"],
             Field::Beneficiary => &[
                 "共济人",
                 "使用人",
@@ -529,7 +510,7 @@ impl Field {
                 "个人缴费划账户",
                 "个人缴费划入",
                 "个人划入",
-                "个人划个账",
+                "个人化个账",
             ],
             Field::StatedCreditEmployer => &[
                 "单位划入个账",
@@ -562,7 +543,6 @@ impl Field {
                 "period_range",
                 // SPEC 2.6: seen in public exports (docs/layouts.md).
                 "缴费起止时间",
-                "缴费起止年月",
             ],
         }
     }
@@ -655,6 +635,21 @@ pub fn lookup(normalized: &str) -> Option<(Field, usize)> {
             .contains('帐')
             .then(|| normalized.replace('帐', "账"))
             .and_then(|n| exact(&n))
+    })
+}
+
+/// Whether a normalized header names a person number (个人编号, 社保卡号…) rather than an ID
+/// number: the person_id aliases from 个人编号 on (SPEC 2.1).
+pub fn is_person_number(normalized: &str) -> bool {
+    let ids = Field::PersonId.aliases();
+    let first_number = ids
+        .iter()
+        .position(|a| *a == "个人编号")
+        .unwrap_or(ids.len());
+    lookup(normalized).is_some_and(|(f, rank)| {
+        f == Field::PersonId
+            && rank >= first_number
+            && !["公民身份证号", "公民身份证号码"].contains(&ids[rank])
     })
 }
 

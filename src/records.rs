@@ -187,6 +187,16 @@ pub enum PaymentStatus {
     Unpaid,
 }
 
+impl PaymentStatus {
+    /// The other one: what a column asking "in arrears?" (是否欠费) means by its answer.
+    pub fn inverted(self) -> PaymentStatus {
+        match self {
+            PaymentStatus::Paid => PaymentStatus::Unpaid,
+            PaymentStatus::Unpaid => PaymentStatus::Paid,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContributionType {

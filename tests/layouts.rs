@@ -330,3 +330,147 @@ fn two_equal_readings_ask_which() {
         "{reason}"
     );
 }
+
+/// The month of `period` among the batch's contributions.
+fn month<'a>(batch: &'a Batch, period: &str) -> &'a Contribution {
+    batch
+        .contributions
+        .iter()
+        .find(|c| c.period.to_string() == period)
+        .unwrap_or_else(|| panic!("no {period}"))
+}
+
+/// Huai'an: 对应缴费期 the period, 实际缴费期 the payment month, 个人缴金额 / 单位缴金额,
+/// the credit's two parts added, 种类 the insurance by its values.
+#[test]
+fn huaian_parts_and_months() {
+    let batch = fixture("huaian_medical.csv");
+    assert_read_in_full(&batch);
+    let c = first(&batch);
+    assert_eq!(c.period.to_string(), "2024-01");
+    assert_eq!(money(c.employee_amount), "100.00");
+    assert_eq!(money(c.employer_amount), "450.00");
+    assert_eq!(money(c.stated_credit), "100.00");
+}
+
+/// Yibin: 缴费期号, 实缴 amounts before 应缴, 个人编号 beside the ID named above the header
+/// is the person number, not a second person.
+#[test]
+fn yibin_person_number_beside_the_id_above() {
+    let batch = fixture("yibin_medical.csv");
+    assert_read_in_full(&batch);
+    let c = first(&batch);
+    assert_eq!(&*c.who.person_id, "420106198503150026");
+    assert_eq!(c.who.person_number.as_deref(), Some("5110001"));
+    assert!(batch.sources[0].other_person_rows.is_empty());
+    assert_eq!(money(c.employee_amount), "80.00");
+}
+
+/// Foshan: 缴费起止时间 a range in one cell, 个人缴费(每月)(元) per month; the pension row
+/// beside it skipped.
+#[test]
+fn foshan_range_cell_per_month_amounts() {
+    let batch = fixture("foshan_ranges.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.contributions.len(), 3);
+    assert_eq!(money(first(&batch).employee_amount), "33.33");
+}
+
+/// Huizhou: 开始年月 / 终止年月 a range (in a table of amounts), 医保个账应缴金额/月 the credit.
+#[test]
+fn huizhou_span_columns_are_a_range() {
+    let batch = fixture("huizhou_ranges.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.contributions.len(), 6);
+    assert_eq!(money(first(&batch).stated_credit), "16.66");
+}
+
+/// Maoming: 足额到账标志; 单位应缴划账户金额 alone (no employee part) is not the credit.
+#[test]
+fn maoming_employer_part_alone_is_not_the_credit() {
+    let batch = fixture("maoming_medical.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(first(&batch).stated_credit, None);
+    assert_eq!(first(&batch).status, PaymentStatus::Paid);
+}
+
+/// Shaoguan: 账目年月, 缴费工资, 是否到款 否 an unpaid month.
+#[test]
+fn shaoguan_unpaid_month() {
+    let batch = fixture("shaoguan_medical.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(month(&batch, "2024-05").status, PaymentStatus::Unpaid);
+    assert_eq!(money(first(&batch).base), "3800.00");
+}
+
+/// Chengdu: 缴费月份 and 划入账户金额; its consumption statement dated by 账户支付时间.
+#[test]
+fn chengdu_contributions_and_consumption() {
+    let batch = fixture("chengdu_medical.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(money(first(&batch).stated_credit), "120.00");
+    let batch = fixture("chengdu_consumption.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.entries.len(), 6);
+}
+
+/// Luoyang: 计划月份 and 征缴月份, the earlier the period (SPEC 2.1); 记入个人部分 the credit.
+#[test]
+fn luoyang_planned_month_is_the_period() {
+    let batch = fixture("luoyang_medical.csv");
+    assert_read_in_full(&batch);
+    let c = first(&batch);
+    assert_eq!(c.period.to_string(), "2024-01");
+    assert_eq!(
+        c.paid_month.map(|p| p.to_string()).as_deref(),
+        Some("2024-02")
+    );
+    assert_eq!(money(c.stated_credit), "80.00");
+}
+
+/// Anqing: 账目起始年月 / 账目截止年月, 建账年月 the booking month; the pension row skipped.
+#[test]
+fn anqing_account_months() {
+    let batch = fixture("anqing_paydetails.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.contributions.len(), 1);
+    assert_eq!(
+        first(&batch).paid_month.map(|p| p.to_string()).as_deref(),
+        Some("2024-02")
+    );
+}
+
+/// Daqing: 对应所属期 and 月进账金额 (the month's credit), keyed by the ID above the header.
+#[test]
+fn daqing_monthly_credit() {
+    let batch = fixture("daqing_credits.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(money(first(&batch).stated_credit), "96.00");
+    assert_eq!(&*first(&batch).who.person_id, "370202198001010045");
+}
+
+/// Hengshui: 费款年月, 划账户金额, three insurances told apart by 险种类型.
+#[test]
+fn hengshui_keeps_medical_rows() {
+    let batch = fixture("hengshui_charges.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(batch.contributions.len(), 3);
+    assert_eq!(money(first(&batch).stated_credit), "100.00");
+}
+
+/// Zhaoqing: 个人化个账 (the portal's own typo) and 单位划个账, added.
+#[test]
+fn zhaoqing_typo_column() {
+    let batch = fixture("zhaoqing_medical.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(money(first(&batch).stated_credit), "90.00");
+}
+
+/// Nanchang: 是否欠费 — 是 means unpaid.
+#[test]
+fn nanchang_arrears_flag_is_read_the_right_way_round() {
+    let batch = fixture("nanchang_medical.csv");
+    assert_read_in_full(&batch);
+    assert_eq!(month(&batch, "2024-04").status, PaymentStatus::Unpaid);
+    assert_eq!(month(&batch, "2024-05").status, PaymentStatus::Paid);
+}

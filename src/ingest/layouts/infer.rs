@@ -131,6 +131,19 @@ pub fn by_words(n: &str) -> Option<(Reading, &'static str)> {
     ) {
         return Some((F(Insurance, 0), "险种 (an insurance)"));
     }
+    if has_any(n, &["月数"]) {
+        return Some((Reading::Nothing, "a count of months"));
+    }
+    // 医保个账应缴金额: what the personal account is owed, the whole credit.
+    if has_any(n, &["个账", "个帐"])
+        && has_any(n, &["金额", "应缴", "应划"])
+        && !n.starts_with("单位")
+    {
+        return Some((
+            F(StatedCredit, 0),
+            "个账 … 金额 (the credit to the account)",
+        ));
+    }
     let credit = has_any(n, &CREDIT_VERBS);
     if credit && has_any(n, &["统筹"]) {
         return Some((Reading::Nothing, "the pooled fund's share"));
@@ -143,7 +156,7 @@ pub fn by_words(n: &str) -> Option<(Reading, &'static str)> {
                 "划入 … 合计 (the credit to the account)",
             ));
         }
-        if n.contains("单位") && !n.contains("个人") {
+        if n.starts_with("单位") || (n.contains("单位") && !n.contains("个人")) {
             return Some((
                 F(StatedCreditEmployer, 0),
                 "单位 … 划入 (the employer's part of the credit)",
@@ -255,9 +268,12 @@ pub fn by_words(n: &str) -> Option<(Reading, &'static str)> {
     }
     if has_any(n, &["标志", "标识", "标记", "状态", "情况", "是否"])
         && has_any(n, &["到账", "到帐", "到款", "缴费", "缴纳"])
-        && !has_any(n, &["欠费", "划账", "划帐", "参保"])
+        && !has_any(n, &["欠费", "欠缴", "划账", "划帐", "参保"])
     {
         return Some((F(Status, 0), "到账/缴费 标志 (paid or not)"));
+    }
+    if has_any(n, &["是否", "标志", "标识"]) && has_any(n, &["欠费", "欠缴"]) {
+        return Some((F(Status, 1), "是否欠费 (in arrears or not: 是 is unpaid)"));
     }
     if has_any(n, &["人员类别", "人员身份", "离退休", "在职"]) {
         return Some((F(Category, 0), "人员类别 (active or retired)"));

@@ -752,6 +752,15 @@ impl ColumnMap {
         note
     }
 
+    /// Whether the status column asks whether the month is in arrears (是否欠费, 欠费标志):
+    /// its 是 means unpaid.
+    pub(super) fn status_says_arrears(&self) -> bool {
+        self.column(Field::Status).is_some_and(|c| {
+            let n = normalize_header(self.header(c));
+            n.contains("欠费") || n.contains("欠缴")
+        })
+    }
+
     pub fn column(&self, field: Field) -> Option<usize> {
         self.cols[field.index()]
     }
@@ -833,7 +842,8 @@ impl ColumnMap {
             None => unread::EMPLOYER_PART_ONLY,
             Some(c) => {
                 let n = normalize_header(self.header(c));
-                if !["合计", "共", "全额", "总"].iter().any(|w| n.contains(w)) {
+                let total = ["合计", "共", "全额", "总", "个账", "个帐"];
+                if !total.iter().any(|w| n.contains(w)) {
                     return;
                 }
                 unread::PART_OF_TOTAL
@@ -1203,6 +1213,16 @@ fn detect_in_place(
             Some(g) => g.clone().or(&above),
             None => above,
         };
+        // A 个人编号 column beside an ID named above the header (or on the command line) is
+        // the rows' person number; the ID above is their key.
+        if identity.person_id.is_some()
+            && map.person_number.is_none()
+            && let Some(c) = map.column(Field::PersonId)
+            && aliases::is_person_number(&normalize_header(map.header(c)))
+        {
+            map.cols[Field::PersonId.index()] = None;
+            map.person_number = Some(c);
+        }
         return Detection::Found(Box::new(Layout {
             kind,
             header_row: r,

@@ -806,9 +806,12 @@ fn contribution<R: Row + ?Sized>(
         employee_amount: check.value(Field::EmployeeAmount, values::money),
         employer_amount: check.value(Field::EmployerAmount, values::money),
         stated_credit: check.stated_credit(),
-        status: check
-            .coded(Field::Status, |m| &mut m.status, values::payment_status)
-            .unwrap_or(PaymentStatus::Paid),
+        status: match check.coded(Field::Status, |m| &mut m.status, values::payment_status) {
+            // 是否欠费: 是 means unpaid.
+            Some(s) if check.map.status_says_arrears() => s.inverted(),
+            Some(s) => s,
+            None => PaymentStatus::Paid,
+        },
         contribution_type: check
             .coded(
                 Field::ContributionType,
