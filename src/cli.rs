@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{ArgMatches, Args};
-use yibao_recon::ingest::InputFile;
 use yibao_recon::ingest::layouts::identity::Identity;
+use yibao_recon::ingest::{InputFile, LayoutRules};
 use yibao_recon::lang::Lang;
 use yibao_recon::mask::IdDisplay;
 use yibao_recon::records::Kind;
@@ -39,9 +39,16 @@ pub struct InputArgs {
         requires = "given_person"
     )]
     pub name: Vec<String>,
-    /// Where each --person goes, from the order of the command line (see [`Cli::place_persons`]).
+    /// Where each --person goes, from the order of the command line (see [`Cli::prepare`]).
     #[arg(skip)]
     pub persons: Vec<PersonFor>,
+    /// Layout rules (a TOML file of [[layout]] tables): say which column is which where the
+    /// tool cannot tell (`check --suggest-layout` writes a first one). Repeatable.
+    #[arg(long = "layout", value_name = "FILE")]
+    pub layout_files: Vec<PathBuf>,
+    /// The rules of every --layout file, read once (see [`InputArgs::load_layouts`]).
+    #[arg(skip)]
+    pub layout: Option<Arc<LayoutRules>>,
     /// Language of human messages: zh or en. Codes and column names never change.
     #[arg(long, default_value = "zh", value_parser = parse_lang)]
     pub lang: Lang,
@@ -110,6 +117,7 @@ impl InputArgs {
                     path: p.clone(),
                     forced: Some(kind),
                     person: person(&PersonTarget::Forced(kind, n)),
+                    layout: self.layout.clone(),
                 })
                 .collect::<Vec<_>>()
         };
@@ -120,6 +128,7 @@ impl InputArgs {
                 path: p.clone(),
                 forced: None,
                 person: person(&PersonTarget::Inputs),
+                layout: self.layout.clone(),
             })
             .collect();
         files.extend(forced(&self.contributions, Kind::Contributions));
@@ -175,6 +184,27 @@ impl InputArgs {
             });
         }
         self.persons = placed;
+        Ok(())
+    }
+
+    /// Reads every `--layout` file; a file that cannot be read or holds a mistake stops the
+    /// run (exit 2) with the file and the rule named.
+    pub fn load_layouts(&mut self) -> Result<(), String> {
+        if self.layout_files.is_empty() {
+            return Ok(());
+        }
+        let mut all = LayoutRules::default();
+        for path in &self.layout_files {
+            let rules = LayoutRules::load(path).map_err(|e| {
+                let text = e.to_string();
+                match self.lang {
+                    Lang::Zh => format!("版式规则文件无法使用: {text}"),
+                    Lang::En => format!("layout rules cannot be used: {text}"),
+                }
+            })?;
+            all.extend(rules);
+        }
+        self.layout = Some(Arc::new(all));
         Ok(())
     }
 

@@ -63,6 +63,9 @@ struct File {
     as_of: Option<String>,
     show_ids: Option<bool>,
     previous: Option<String>,
+    /// Layout rules files (SPEC 2.6), as `--layout` gives them.
+    #[serde(default)]
+    layouts: Paths,
 }
 
 /// A job, with its paths resolved against the job file's folder.
@@ -161,6 +164,15 @@ impl Job {
             key: key.to_string(),
             reason: reason.to_string(),
         };
+        let mut rules = crate::ingest::LayoutRules::default();
+        for pattern in f.layouts.list() {
+            for path in expand(base, &pattern, "layouts", origin)? {
+                let more = crate::ingest::LayoutRules::load(&path)
+                    .map_err(|e| invalid("layouts", &e.to_string()))?;
+                rules.extend(more);
+            }
+        }
+        let layout = (!rules.rules.is_empty()).then(|| std::sync::Arc::new(rules));
         let mut inputs = Vec::new();
         for (key, paths, forced) in [
             ("inputs", &f.inputs, None),
@@ -174,6 +186,7 @@ impl Job {
                         path,
                         forced,
                         person: None,
+                        layout: layout.clone(),
                     });
                 }
             }

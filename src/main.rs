@@ -93,7 +93,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    if let Err(message) = cli.place_persons(&matches) {
+    if let Err(message) = cli.prepare(&matches) {
         errln!("yibao-recon: {message}");
         return ExitCode::from(yibao_recon::exit::CANNOT_RUN);
     }

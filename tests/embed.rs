@@ -129,6 +129,7 @@ fn split_run_is_the_single_run(
             name: f.path.display().to_string(),
             bytes: std::fs::read(&f.path).unwrap(),
             person: None,
+            layout: None,
         };
         let batch = ingest::read_found_memory_files(vec![upload], Retain::Records);
         let part = embed::read_part(batch, i as u32, false, lang, ids).unwrap();

@@ -181,6 +181,7 @@ fn mixed_encodings_and_invalid_utf8_in_one_file() {
         path: f.clone(),
         forced: None,
         person: None,
+        layout: None,
     }]);
     let names: Vec<&str> = batch
         .contributions
@@ -205,6 +206,7 @@ fn duplicate_headers_and_two_period_columns() {
         path: f.clone(),
         forced: None,
         person: None,
+        layout: None,
     }]);
     let c = &batch.contributions[0];
     assert_eq!(
@@ -418,6 +420,7 @@ fn every_id_under_several_names_is_noted_once_in_id_order() {
         path: path.to_path_buf(),
         forced: None,
         person: None,
+        layout: None,
     };
     let batch = yibao_recon::ingest::ingest(&[input(&f1), input(&f2)]);
     assert_eq!(

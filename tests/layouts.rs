@@ -474,3 +474,150 @@ fn nanchang_arrears_flag_is_read_the_right_way_round() {
     assert_eq!(month(&batch, "2024-04").status, PaymentStatus::Unpaid);
     assert_eq!(month(&batch, "2024-05").status, PaymentStatus::Paid);
 }
+
+/// The Nanning portal's export with the Ta3 dictionary's codes for column names (AAE003,
+/// AAC130…): no alias or inference could know them. Without rules it is skipped and the
+/// run is incomplete; `--layout nanning_rules.toml` (four column lines) reads it, and the
+/// unpaid April is found.
+#[test]
+fn a_layout_rules_file_reads_what_nothing_else_could_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new("tests/fixtures/layouts");
+    let inputs = [
+        fixtures.join("nanning_codes.csv"),
+        fixtures.join("nanning_statement.csv"),
+    ];
+    common::bin()
+        .arg("reconcile")
+        .args(&inputs)
+        .args(["--as-of", "2024-08-31", "-q", "-o"])
+        .arg(dir.path().join("without"))
+        .assert()
+        .code(2);
+    let out = dir.path().join("with");
+    common::bin()
+        .arg("reconcile")
+        .args(&inputs)
+        .args(["--as-of", "2024-08-31", "-q", "--layout"])
+        .arg(fixtures.join("nanning_rules.toml"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let findings = common::read_csv(&out.join("findings.csv"));
+    let codes: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f["code"].as_str(), f["period"].as_str()))
+        .collect();
+    assert_eq!(codes, [("EMPLOYER_PAYMENT_MISSING", "2024-04")]);
+    let months = common::read_csv(&out.join("months.csv"));
+    assert_eq!(months.len(), 6);
+    assert_eq!(months[0]["expected_from"], "stated");
+}
+
+/// The same rules from a job file's `layouts = [...]`.
+#[test]
+fn layout_rules_from_a_job_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = std::fs::canonicalize("tests/fixtures/layouts").unwrap();
+    for name in [
+        "nanning_codes.csv",
+        "nanning_statement.csv",
+        "nanning_rules.toml",
+    ] {
+        std::fs::copy(fixtures.join(name), dir.path().join(name)).unwrap();
+    }
+    let job = write(
+        dir.path(),
+        "job.toml",
+        "inputs = [\"nanning_codes.csv\", \"nanning_statement.csv\"]\nlayouts = [\"nanning_rules.toml\"]\noutput = \"reports\"\nformats = [\"csv\", \"json\"]\nas_of = \"2024-08-31\"\n",
+    );
+    common::bin().args(["run", "-q"]).arg(&job).assert().code(1);
+    let findings = common::read_csv(&dir.path().join("reports/findings.csv"));
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["code"], "EMPLOYER_PAYMENT_MISSING");
+}
+
+/// A rules file with a mistake stops the run before anything is read, naming the file,
+/// the rule and the word; a rule naming a column the file lacks is a warning.
+#[test]
+fn a_bad_layout_rules_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        "[[layout]]\n[layout.columns]\n\"AAE003\" = \"periode\"\n",
+    );
+    let out = common::bin()
+        .args([
+            "check",
+            "tests/fixtures/layouts/nanning_codes.csv",
+            "--lang",
+            "en",
+            "--layout",
+        ])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("bad.toml, layout 1") && err.contains("periode"),
+        "{err}"
+    );
+    let extra = write(
+        dir.path(),
+        "extra.toml",
+        "[[layout]]\n[layout.columns]\n\"AAE003\" = \"period\"\n\"AAC130\" = \"stated_credit\"\n\"不存在的列\" = \"tier\"\n",
+    );
+    let out = dir.path().join("out");
+    common::bin()
+        .args([
+            "reconcile",
+            "tests/fixtures/layouts/nanning_codes.csv",
+            "-q",
+            "--as-of",
+            "2024-08-31",
+            "--layout",
+        ])
+        .arg(&extra)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert!(
+        summary["warnings"]
+            .to_string()
+            .contains("no column 不存在的列"),
+        "{}",
+        summary["warnings"]
+    );
+}
+
+/// `check --suggest-layout` writes a starting rules file: the skipped export's header row,
+/// the likeliest kind, each column with its best reading commented; the file parses.
+#[test]
+fn check_suggests_a_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    common::bin()
+        .args([
+            "check",
+            "tests/fixtures/layouts/nanning_codes.csv",
+            "--suggest-layout",
+        ])
+        .arg(&rules)
+        .assert()
+        .code(2);
+    let text = std::fs::read_to_string(&rules).unwrap();
+    assert!(text.contains("match = \"nanning_codes.csv\""), "{text}");
+    assert!(text.contains("header_row = 2"), "{text}");
+    assert!(text.contains("# \"AAE003\" = \"period\""), "{text}");
+    assert!(text.contains("\"AAC002\" = \"person_id\""), "{text}");
+    assert!(!text.contains("450102198602140026"), "IDs masked");
+    yibao_recon::ingest::LayoutRules::parse(&text, "suggested").unwrap();
+}

@@ -110,6 +110,7 @@ fn outputs(paths: &[PathBuf], threads: usize) -> [Vec<u8>; 3] {
             path: p.clone(),
             forced: None,
             person: None,
+            layout: None,
         })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()

@@ -186,6 +186,7 @@ fn statement_without_identity_is_skipped_naming_person() {
         path: p.clone(),
         forced: None,
         person: Some(std::sync::Arc::new(given)),
+        layout: None,
     }]);
     assert_read_in_full(&batch);
     assert_eq!(batch.entries.len(), 1);

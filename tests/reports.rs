@@ -108,6 +108,7 @@ fn samples_run() -> (
         path: "samples".into(),
         forced: None,
         person: None,
+        layout: None,
     }]);
     let policy = yibao_recon::policy::Policy::load("samples/policy.toml").unwrap();
     let options = yibao_recon::reconcile::Options {

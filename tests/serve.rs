@@ -409,3 +409,63 @@ async fn a_request_beyond_the_slots_gets_503() {
         "nothing uploaded"
     );
 }
+
+/// SPEC 2.6 on the page: the export no alias knows (column codes) is refused alone, and
+/// read with the layout rules given as a file or typed into the page's field — the same
+/// finding as the command line's.
+#[tokio::test]
+async fn layout_rules_on_the_page_read_what_the_file_alone_cannot() {
+    let dir = "tests/fixtures/layouts";
+    let codes = std::fs::read(format!("{dir}/nanning_codes.csv")).unwrap();
+    let statement = std::fs::read(format!("{dir}/nanning_statement.csv")).unwrap();
+    let rules = std::fs::read(format!("{dir}/nanning_rules.toml")).unwrap();
+    let app = serve::router(config());
+    let alone = app
+        .clone()
+        .oneshot(post(&[
+            ("files", Some("nanning_codes.csv"), &codes),
+            ("as_of", None, b"2024-08-31"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(alone.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for field in [
+        ("layout_file", Some("nanning_rules.toml")),
+        ("layout", None),
+    ] {
+        let response = app
+            .clone()
+            .oneshot(post(&[
+                ("files", Some("nanning_codes.csv"), &codes),
+                ("files", Some("nanning_statement.csv"), &statement),
+                (field.0, field.1, &rules),
+                ("as_of", None, b"2024-08-31"),
+            ]))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{}", field.0);
+        let answer: serde_json::Value = serde_json::from_slice(&body_of(response).await).unwrap();
+        let findings = answer["findings"].as_array().unwrap();
+        let codes: Vec<(&str, &str)> = findings
+            .iter()
+            .map(|f| (f["code"].as_str().unwrap(), f["period"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            codes,
+            [("EMPLOYER_PAYMENT_MISSING", "2024-04")],
+            "{}",
+            field.0
+        );
+        assert_eq!(answer["persons"].as_array().unwrap().len(), 1);
+    }
+    let bad = app
+        .oneshot(post(&[
+            ("files", Some("nanning_codes.csv"), &codes),
+            ("layout", None, b"[[layout]]\nkind = \"bank\"\n"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = String::from_utf8(body_of(bad).await).unwrap();
+    assert!(text.contains("kind"), "{text}");
+}

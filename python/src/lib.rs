@@ -148,6 +148,7 @@ fn reconcile<'py>(
             path,
             forced: kind_of(kind.as_deref())?,
             person: None,
+            layout: None,
         });
     }
     let mut given = Vec::new();
@@ -233,6 +234,7 @@ fn read_file<'py>(
             name,
             bytes: content,
             person: None,
+            layout: None,
         };
         let batch = if named {
             ingest::read_memory_files(vec![upload], Retain::Records)

@@ -17,7 +17,7 @@ use crate::cli::InputArgs;
 /// Exit status: 0 all rows read; 1 some rows rejected; 2 a file could not be read at all.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  yibao-recon check samples/\n  yibao-recon check 缴费明细.xlsx 账户明细.csv --rejected rejected.csv\n  yibao-recon check --statements export.txt --lang en"
+    after_help = "Examples:\n  yibao-recon check samples/\n  yibao-recon check 缴费明细.xlsx 账户明细.csv --rejected rejected.csv\n  yibao-recon check --statements export.txt --lang en\n  yibao-recon check portal.xlsx --suggest-layout rules.toml   # then: reconcile … --layout rules.toml"
 )]
 pub struct CheckArgs {
     #[command(flatten)]
@@ -25,6 +25,10 @@ pub struct CheckArgs {
     /// Write every rejected row to this CSV (file,sheet,row,column,value,reason).
     #[arg(long, value_name = "FILE")]
     pub rejected: Option<PathBuf>,
+    /// Write a starting layout rules file (TOML) for every input that was skipped or has
+    /// unread columns, with the tool's best reading of each column (SPEC 2.6).
+    #[arg(long = "suggest-layout", value_name = "FILE")]
+    pub suggest_layout: Option<PathBuf>,
 }
 
 /// How many rejected rows the terminal shows; `--rejected` writes them all.
@@ -37,9 +41,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         !files.is_empty(),
         "no input given: name files or folders to check"
     );
-    let batch = input.in_pool(|| ingest::ingest_with(&files, ingest::Retain::CountsOnly))?;
+    let retain = match args.suggest_layout {
+        Some(_) => ingest::Retain::Suggestions,
+        None => ingest::Retain::CountsOnly,
+    };
+    let batch = input.in_pool(|| ingest::ingest_with(&files, retain))?;
     let lang = input.lang;
     let ids = input.ids();
+    if let Some(path) = &args.suggest_layout {
+        write_suggestions(path, &batch, lang, ids)?;
+    }
 
     if let Some(path) = &args.rejected {
         report::write_rejected(path, &batch, ids, lang)?;
@@ -67,6 +78,45 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             exit::OK
         },
     )
+}
+
+/// `--suggest-layout FILE`: the starting rules, IDs masked as everywhere (a masked name is
+/// still a glob that matches the file: each `*` stands for a digit).
+fn write_suggestions(
+    path: &std::path::Path,
+    batch: &ingest::Batch,
+    lang: Lang,
+    ids: yibao_recon::mask::IdDisplay,
+) -> anyhow::Result<()> {
+    if batch.suggestions.is_empty() {
+        errln!(
+            "{}",
+            lang.pick(
+                "无需版式规则:每个输入都已读取,每一列都已识别;未写入规则文件",
+                "no layout rules needed: every input was read and every column understood; no rules file written"
+            )
+        );
+        return Ok(());
+    }
+    let text = ingest::table::suggest::rules_file(&batch.suggestions);
+    let text = ids.text(&text).into_owned();
+    report::write_atomic(path, text.as_bytes())?;
+    errln!(
+        "{} {} ({})",
+        lang.pick("版式规则草稿已写入", "starting layout rules written to"),
+        ids.text(&path.display().to_string()),
+        match lang {
+            Lang::Zh => format!(
+                "{} 个表格;请逐行核对后用 --layout 使用",
+                batch.suggestions.len()
+            ),
+            Lang::En => format!(
+                "{} table(s); check each line, then use it with --layout",
+                batch.suggestions.len()
+            ),
+        }
+    );
+    Ok(())
 }
 
 /// Per source: the columns left unread and the rows skipped, each with its reason.

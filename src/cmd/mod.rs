@@ -27,17 +27,20 @@ pub struct Cli {
 
 impl Cli {
     /// Places every `--person` of the subcommand by its position (see
-    /// [`InputArgs::place_persons`]); clap's derive keeps values, not where they stood.
-    pub fn place_persons(&mut self, matches: &ArgMatches) -> Result<(), String> {
+    /// [`InputArgs::place_persons`]; clap's derive keeps values, not where they stood) and
+    /// reads the `--layout` files.
+    pub fn prepare(&mut self, matches: &ArgMatches) -> Result<(), String> {
         let Some((_, sub)) = matches.subcommand() else {
             return Ok(());
         };
-        match &mut self.command {
-            Command::Reconcile(a) => a.run.input.place_persons(sub),
-            Command::Explain(a) => a.run.input.place_persons(sub),
-            Command::Check(a) => a.input.place_persons(sub),
-            _ => Ok(()),
-        }
+        let input = match &mut self.command {
+            Command::Reconcile(a) => &mut a.run.input,
+            Command::Explain(a) => &mut a.run.input,
+            Command::Check(a) => &mut a.input,
+            _ => return Ok(()),
+        };
+        input.place_persons(sub)?;
+        input.load_layouts()
     }
 }
 

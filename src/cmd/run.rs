@@ -60,6 +60,8 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         person: Vec::new(),
         name: Vec::new(),
         persons: Vec::new(),
+        layout_files: Vec::new(),
+        layout: None,
         lang: job.lang.parse().map_err(|e: String| anyhow::anyhow!(e))?,
         show_ids: job.show_ids,
         jobs: args.jobs,

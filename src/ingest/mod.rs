@@ -25,6 +25,7 @@ use crate::records::{
     Contribution, Kind, OfPerson, Origin, Records, RosterEntry, StatementEntry, Who, id_order,
 };
 use layouts::identity::Identity;
+pub use layouts::rules::{LayoutRules, RulesError};
 use table::unread::REPEATS_A_FIELD;
 use table::{Detection, TableOptions, TableOutput};
 pub use table::{IgnoredColumn, Reason, Rejection, RowCounts, SkipKind};
@@ -39,6 +40,8 @@ pub struct InputFile {
     pub forced: Option<Kind>,
     /// The person its rows are about where they do not say (`--person`, `--name`).
     pub person: Option<Arc<Identity>>,
+    /// The layout rules that may say what its columns are (`--layout`, SPEC 2.6).
+    pub layout: Option<Arc<LayoutRules>>,
 }
 
 impl InputFile {
@@ -48,6 +51,7 @@ impl InputFile {
             path: path.into(),
             forced: None,
             person: None,
+            layout: None,
         }
     }
 }
@@ -142,6 +146,8 @@ pub struct Batch {
     pub conflicts: Vec<overlap::SourceConflict>,
     /// Rows skipped as repeating an earlier file, per source (each also a note).
     pub repeated: Vec<overlap::RepeatedRows>,
+    /// Starting layout rules, when asked for (`Retain::Suggestions`): file, sheet, rule.
+    pub suggestions: Vec<(String, Option<String>, table::suggest::Suggestion)>,
 }
 
 impl Batch {
@@ -378,19 +384,27 @@ pub const NOT_A_FILE: &str = "not a regular file (a FIFO, socket or device): not
 /// Expands the inputs: files as given, folders searched recursively for the input
 /// extensions. Sorted and de-duplicated; a path that does not exist is a failure.
 pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec<InputError>) {
-    type Given = (Option<Kind>, Option<Arc<Identity>>);
+    /// What was said of a file: its kind, its person, the layout rules.
+    type Given = (
+        Option<Kind>,
+        Option<Arc<Identity>>,
+        Option<Arc<LayoutRules>>,
+    );
     let mut files: BTreeMap<PathBuf, Given> = BTreeMap::new();
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     // A file named again (in a folder, then by itself) keeps what was said of it.
     let mut take = |path: PathBuf, input: &InputFile| {
-        let slot = files.entry(path).or_insert((None, None));
+        let slot = files.entry(path).or_insert((None, None, None));
         if input.forced.is_some() {
             slot.0 = input.forced;
         }
         if input.person.is_some() {
             slot.1 = input.person.clone();
+        }
+        if input.layout.is_some() {
+            slot.2 = input.layout.clone();
         }
     };
     for input in inputs {
@@ -429,10 +443,11 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
     skipped.retain(|s| seen.insert((s.path.clone(), s.sheet.clone())));
     let files = files
         .into_iter()
-        .map(|(path, (forced, person))| InputFile {
+        .map(|(path, (forced, person, layout))| InputFile {
             path,
             forced,
             person,
+            layout,
         })
         .collect();
     (files, skipped, failures)
@@ -442,6 +457,8 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
 #[derive(Default)]
 struct FileResult {
     tables: Vec<(Source, TableOutput)>,
+    /// Starting layout rules of its tables (`check --suggest-layout`).
+    suggestions: Vec<(String, Option<String>, table::suggest::Suggestion)>,
     /// Warnings about how the file was read.
     notes: Vec<String>,
     skipped: Vec<SkippedInput>,
@@ -485,6 +502,11 @@ fn place_table(
     detection: Detection,
     mut output: TableOutput,
 ) {
+    if let Some(s) = output.suggestion.take() {
+        result
+            .suggestions
+            .push((path.to_string(), sheet.clone(), s));
+    }
     match detection {
         Detection::Found(_) if output.mixes_insurances => result.skipped.push(SkippedInput {
             path: path.to_string(),
@@ -608,16 +630,19 @@ fn is_workbook_name(path: &Path) -> bool {
         .any(|w| ext.eq_ignore_ascii_case(w))
 }
 
-fn read_file(input: &InputFile, keep_records: bool) -> FileResult {
+fn read_file(input: &InputFile, retain: Retain) -> FileResult {
+    let keep_records = retain == Retain::Records;
     let opts = TableOptions {
         forced: input.forced,
         keep_records,
+        suggest: retain == Retain::Suggestions,
         person: input.person.clone(),
         sheet_name: None,
         file_name: input
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned()),
+        layout: input.layout.clone(),
     };
     let path = input.path.display().to_string();
     let mut result = FileResult::default();
@@ -787,6 +812,9 @@ pub enum Retain {
     Records,
     /// Rejections and counts only: what `check` needs, in a fraction of the memory.
     CountsOnly,
+    /// As `CountsOnly`, and a starting layout rule for every table skipped or with unread
+    /// columns (`check --suggest-layout`).
+    Suggestions,
 }
 
 /// One ID under different names is worth a look: a typo, or two people mixed up. An ID
@@ -906,7 +934,6 @@ pub fn ingest_with(inputs: &[InputFile], retain: Retain) -> Batch {
 /// parallel, each file on its own.
 pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
     let (files, skipped, failures) = discover(inputs);
-    let keep = retain == Retain::Records;
     // The costliest files first, each a task of its own, so no thread is left reading a
     // big file alone at the end while the other waits: workbooks (zipped XML, several
     // times the work of a CSV of their size), then by size. Results go back in path order.
@@ -922,7 +949,7 @@ pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
     let mut read: Vec<(usize, FileResult)> = order
         .par_iter()
         .with_max_len(1)
-        .map(|&(_, _, i)| (i, read_file(&files[i], keep)))
+        .map(|&(_, _, i)| (i, read_file(&files[i], retain)))
         .collect();
     read.sort_unstable_by_key(|(i, _)| *i);
     let results = read.into_iter().map(|(_, r)| r).collect();
@@ -989,6 +1016,8 @@ pub struct MemoryFile {
     pub name: String,
     pub bytes: Vec<u8>,
     pub person: Option<Arc<Identity>>,
+    /// The layout rules that may say what its columns are (SPEC 2.6).
+    pub layout: Option<Arc<LayoutRules>>,
 }
 
 /// Reads files held in memory as [`read_files`] reads files on disk — nothing touches
@@ -1012,6 +1041,7 @@ fn read_memory(files: Vec<MemoryFile>, retain: Retain, named: bool) -> Batch {
             path: PathBuf::from(&f.name),
             forced: None,
             person: f.person.clone(),
+            layout: f.layout.clone(),
         })
         .collect();
     let results: Vec<FileResult> = files
@@ -1034,6 +1064,8 @@ fn read_memory(files: Vec<MemoryFile>, retain: Retain, named: bool) -> Batch {
                 person: file.person.clone(),
                 sheet_name: None,
                 file_name: Some(file.name.clone()),
+                layout: file.layout.clone(),
+                suggest: retain == Retain::Suggestions,
             };
             parse_file(input, file.bytes, opts, result)
         })
@@ -1082,6 +1114,8 @@ pub fn read_given_table<R: table::Row>(
         person: None,
         sheet_name: None,
         file_name: Some(name.to_string()),
+        layout: None,
+        suggest: false,
     };
     let mut result = FileResult::default();
     let tables = table::read_tables(first, rest, opts);
@@ -1181,7 +1215,8 @@ fn assemble(
                 output.rejected.iter_mut().for_each(|r| set(&mut r.origin));
             }
         });
-    for file in results {
+    for mut file in results {
+        batch.suggestions.append(&mut file.suggestions);
         batch.skipped_inputs.extend(file.skipped);
         batch.notes.extend(file.notes);
         batch.failures.extend(file.failures);

@@ -297,6 +297,7 @@ async fn reconcile(State(state): State<Arc<AppState>>, multipart: Multipart) -> 
 async fn read_form(mut multipart: Multipart) -> Result<run::Upload, Response> {
     let mut files = Vec::new();
     let (mut paste, mut preset, mut policy_file) = (None, None, None);
+    let mut layout: Option<String> = None;
     let (mut as_of, mut lang, mut person, mut show_ids) = (None, Lang::Zh, None, false);
     loop {
         let field = match multipart.next_field().await {
@@ -319,11 +320,20 @@ async fn read_form(mut multipart: Multipart) -> Result<run::Upload, Response> {
                     name: file_name.unwrap_or_else(|| format!("upload-{}", files.len() + 1)),
                     bytes: bytes.to_vec(),
                     person: None,
+                    layout: None,
                 })
             }
             "paste" => paste = Some(String::from_utf8_lossy(&bytes).into_owned()),
             "policy" => preset = Some(text()).filter(|t| !t.is_empty()),
             "policy_file" if !bytes.is_empty() => policy_file = Some(text()),
+            // SPEC 2.6: layout rules, as a file or typed into the page's field.
+            "layout_file" | "layout" if !text().is_empty() => {
+                let t = text();
+                layout = Some(match layout {
+                    Some(before) => format!("{before}\n{t}"),
+                    None => t,
+                });
+            }
             "as_of" => {
                 let t = text();
                 if !t.is_empty() {
@@ -347,7 +357,18 @@ async fn read_form(mut multipart: Multipart) -> Result<run::Upload, Response> {
         (None, None) => Policy::load(crate::policy::presets::DEFAULT),
     }
     .map_err(|e| unprocessable(e.to_string()))?;
+    let layout = match layout {
+        None => None,
+        Some(text) => Some(Arc::new(
+            crate::ingest::LayoutRules::parse(&text, "layout rules")
+                .map_err(|e| unprocessable(e.to_string()))?,
+        )),
+    };
+    for f in &mut files {
+        f.layout = layout.clone();
+    }
     Ok(run::Upload {
+        layout,
         files,
         paste,
         policy,

@@ -27,6 +27,8 @@ pub struct Upload {
     /// The person an upload without identity belongs to (`--person`).
     pub person: Option<String>,
     pub show_ids: bool,
+    /// Layout rules given on the page (SPEC 2.6), for the paste too.
+    pub layout: Option<Arc<crate::ingest::LayoutRules>>,
 }
 
 /// Why a request gives no answer: the reasons `check` would give (422).
@@ -90,6 +92,7 @@ fn read(upload: &mut Upload) -> Result<Batch, Refusal> {
             name: "paste.tsv".into(),
             bytes: paste.into_bytes(),
             person: person.clone(),
+            layout: upload.layout.clone(),
         });
     }
     if files.is_empty() {

@@ -442,7 +442,9 @@ pub fn class_of(raw: &str) -> Option<ValueClass> {
     {
         return Some(Month);
     }
-    if values::money(&cell).is_ok_and(|m| m.is_some()) {
+    // A long whole number (4501009) is a code or a person number, not money.
+    let long_whole = t.bytes().all(|b| b.is_ascii_digit()) && t.len() >= 7;
+    if !long_whole && values::money(&cell).is_ok_and(|m| m.is_some()) {
         return Some(Amount);
     }
     if is_status_word(t) {

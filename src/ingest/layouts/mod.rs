@@ -8,3 +8,4 @@ pub mod infer;
 pub mod long;
 pub mod pairs;
 pub mod period;
+pub mod rules;

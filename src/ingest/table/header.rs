@@ -7,6 +7,7 @@ use crate::ingest::layouts::identity::{self, Identity, TwoIdentities};
 use crate::ingest::layouts::infer::{self, Looks, Reading, ValueClass};
 use crate::ingest::layouts::long::{self, LongFormat};
 use crate::ingest::layouts::period;
+use crate::ingest::layouts::rules::{LayoutRule, Target};
 use crate::records::Kind;
 use crate::values::Cell;
 use crate::values::MonthRange;
@@ -50,6 +51,8 @@ pub struct ColumnMap {
     /// Columns named by an alias and then set aside, with the reason (the employer's part
     /// of a credit beside a total).
     dropped: Vec<(usize, &'static str)>,
+    /// Columns a layout rule names: never read otherwise.
+    ruled: Vec<usize>,
 }
 
 /// A column read by inference: which, as what, and why.
@@ -118,6 +121,8 @@ pub mod unread {
     pub const PART_OF_TOTAL: &str = "a part of the credit a total column states";
     pub const EMPLOYER_PART_ONLY: &str =
         "the employer's part of the credit, without the employee's part";
+    pub const RULED_OUT: &str = "not read, as a layout rule says";
+    pub const RULED_ELSEWHERE: &str = "a layout rule names another column for this field";
 
     /// A reason read back (a part of a run on another machine): one of the reasons above.
     pub fn known(text: &str) -> Option<&'static str> {
@@ -134,6 +139,8 @@ pub mod unread {
             LOOKS_LIKE_TIER,
             PART_OF_TOTAL,
             EMPLOYER_PART_ONLY,
+            RULED_OUT,
+            RULED_ELSEWHERE,
         ]
         .into_iter()
         .find(|r| *r == text)
@@ -373,6 +380,68 @@ impl ColumnMap {
             looks: Vec::new(),
             question: None,
             dropped: Vec::new(),
+            ruled: Vec::new(),
+        }
+    }
+
+    /// SPEC 2.6: a layout rule's columns win over aliases (and inference, which comes
+    /// after). A column the rule names that the header does not have is a note.
+    fn apply_rule(&mut self, rule: &LayoutRule) {
+        for c in 0..self.names.len() {
+            let Some(target) = rule.column(&self.names[c]) else {
+                continue;
+            };
+            for slot in self.cols.iter_mut().filter(|s| **s == Some(c)) {
+                *slot = None;
+            }
+            if self.person_number == Some(c) {
+                self.person_number = None;
+            }
+            self.grouped_unread.retain(|(g, _)| *g != c);
+            self.duplicates.retain(|d| d.trim() != self.names[c].trim());
+            self.ruled.push(c);
+            match target {
+                Target::Ignore => {
+                    self.period_like.retain(|p| p.col != c);
+                    self.dropped.push((c, unread::RULED_OUT));
+                }
+                Target::PersonNumber => {
+                    self.period_like.retain(|p| p.col != c);
+                    self.person_number = Some(c);
+                }
+                Target::Field(field) => {
+                    if let Some(before) = self.cols[field.index()].replace(c) {
+                        let paid = Field::PaidDate.index();
+                        if field == Field::Period
+                            && aliases::is_payment_month(&normalize_header(&self.names[before]))
+                            && self.cols[paid].is_none()
+                        {
+                            // 缴费年月 was the period only for want of another: the month paid.
+                            self.cols[paid] = Some(before);
+                        } else {
+                            self.dropped.push((before, unread::RULED_ELSEWHERE));
+                        }
+                    }
+                    match field {
+                        // The rule settles SPEC 2.1's two month columns.
+                        Field::Period => self.period_like.retain(|p| p.col == c),
+                        _ => self.period_like.retain(|p| p.col != c),
+                    }
+                }
+            }
+        }
+        let missing: Vec<&str> = rule
+            .columns
+            .iter()
+            .filter(|(key, _)| !self.names.iter().any(|n| normalize_header(n) == *key))
+            .map(|(key, _)| key.as_str())
+            .collect();
+        if !missing.is_empty() {
+            self.notes.push(format!(
+                "{}: no column {} in this table",
+                rule.origin,
+                missing.join(", ")
+            ));
         }
     }
 
@@ -384,6 +453,7 @@ impl ColumnMap {
             || self.grouped_unread.iter().any(|(g, _)| *g == c)
             || self.back_pay.iter().any(|g| g.holds(c))
             || self.period_like.iter().any(|p| p.col == c)
+            || self.ruled.contains(&c)
     }
 
     /// SPEC 2.6: the columns no alias names, read by their header's words, then by their
@@ -773,6 +843,16 @@ impl ColumnMap {
         fields.iter().any(|f| self.has(*f))
     }
 
+    /// How many columns the header names, empty ones included.
+    pub(super) fn names_len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The column of the person number beside the ID, if there is one.
+    pub(super) fn person_number_column(&self) -> Option<usize> {
+        self.person_number
+    }
+
     /// How many columns the header has, up to its last named one.
     pub fn width(&self) -> usize {
         self.names
@@ -793,7 +873,7 @@ impl ColumnMap {
     /// span's 开始年月 / 终止年月 (a roster's columns) are a range of months when there is
     /// no period column; the employer's part of a stated credit is read only beside the
     /// employee's part, never beside a total.
-    fn for_kind(mut self, kind: Kind) -> ColumnMap {
+    pub(super) fn for_kind(mut self, kind: Kind) -> ColumnMap {
         match kind {
             Kind::Statement => {
                 if !self.has(Field::Beneficiary) {
@@ -908,7 +988,7 @@ fn missing_for(kind: Kind, map: &ColumnMap, identified: bool) -> Vec<&'static st
 
 /// [`missing_for`], where `period_elsewhere` lets a contributions table go without a period
 /// column (its month may be named above the header or in the sheet name).
-fn missing_for_with(
+pub(super) fn missing_for_with(
     kind: Kind,
     map: &ColumnMap,
     identified: bool,
@@ -966,6 +1046,8 @@ pub struct Layout {
     /// The header row's cells, normalised: a row further down equal to it is a repeated
     /// header (a paged export); one that differs and heads a table starts a new table.
     pub header_cells: Vec<String>,
+    /// The layout rule that maps this table's values, if one does.
+    pub values_rule: Option<LayoutRule>,
 }
 
 impl Layout {
@@ -998,10 +1080,13 @@ pub enum Detection {
 
 /// Row `r` of `rows` read as a header: its aliases, the group labels above it, then what
 /// inference reads in the columns left (SPEC 2.6), the payer number checked.
-fn map_header(rows: &[Vec<String>], r: usize) -> ColumnMap {
+pub(super) fn map_header(rows: &[Vec<String>], r: usize, rule: Option<&LayoutRule>) -> ColumnMap {
     let above = r.checked_sub(1).map(|a| rows[a].as_slice());
     let mut map = ColumnMap::from_header(&rows[r], above);
     map.check_payer_ids(&rows[r + 1..]);
+    if let Some(rule) = rule {
+        map.apply_rule(rule);
+    }
     if looks_like_header(&rows[r]) {
         map.infer(&rows[r + 1..]);
     }
@@ -1011,7 +1096,7 @@ fn map_header(rows: &[Vec<String>], r: usize) -> ColumnMap {
 /// Whether a row could be a header for inference to read: two cells of words or more, and
 /// fewer than one in four of its non-empty cells data (numbers, months, dates, ID numbers,
 /// `label：value` pairs).
-fn looks_like_header(row: &[String]) -> bool {
+pub(super) fn looks_like_header(row: &[String]) -> bool {
     let cells: Vec<&str> = row
         .iter()
         .map(|c| c.trim())
@@ -1095,27 +1180,61 @@ pub const TWO_IDENTITIES: &str = "two identities above the header";
 /// Looks for the header among the first rows (raw texts of their cells). `given` is the
 /// person named on the command line (`--person`), for a file whose rows do not say.
 pub fn detect(rows: &[Vec<String>], forced: Option<Kind>, given: Option<&Identity>) -> Detection {
-    detect_in_place(rows, forced, given, None, None)
-}
-
-/// [`detect`] with the options a reader has: the sheet's and file's names too.
-pub fn detect_table(rows: &[Vec<String>], opts: &super::TableOptions) -> Detection {
     detect_in_place(
         rows,
-        opts.forced,
-        opts.person.as_deref(),
-        opts.sheet_name.as_deref(),
-        opts.file_name.as_deref(),
+        Hints {
+            forced,
+            given,
+            sheet: None,
+            file: None,
+            rule: None,
+            header_at: None,
+        },
     )
 }
 
-fn detect_in_place(
+/// [`detect`] with the options a reader has: the sheet's and file's names, and the layout
+/// rule that matches them; `header_at` is the index in `rows` of the row the rule names
+/// as the header.
+pub fn detect_table(
     rows: &[Vec<String>],
-    forced: Option<Kind>,
-    given: Option<&Identity>,
-    sheet: Option<&str>,
-    file: Option<&str>,
+    opts: &super::TableOptions,
+    header_at: Option<usize>,
 ) -> Detection {
+    let rule = opts.rule();
+    detect_in_place(
+        rows,
+        Hints {
+            forced: opts.forced.or(rule.and_then(|r| r.kind)),
+            given: opts.person.as_deref(),
+            sheet: opts.sheet_name.as_deref(),
+            file: opts.file_name.as_deref(),
+            rule,
+            header_at,
+        },
+    )
+}
+
+/// What a reader knows of a table before its header is found.
+struct Hints<'a> {
+    forced: Option<Kind>,
+    given: Option<&'a Identity>,
+    sheet: Option<&'a str>,
+    file: Option<&'a str>,
+    rule: Option<&'a LayoutRule>,
+    /// The header row a rule names, as an index in the rows.
+    header_at: Option<usize>,
+}
+
+fn detect_in_place(rows: &[Vec<String>], hints: Hints) -> Detection {
+    let Hints {
+        forced,
+        given,
+        sheet,
+        file,
+        rule,
+        header_at,
+    } = hints;
     let kinds: &[Kind] = match forced {
         Some(ref k) => std::slice::from_ref(k),
         None => &Kind::ALL,
@@ -1132,7 +1251,10 @@ fn detect_in_place(
         if best.is_some_and(|(_, found, _)| r > found + HEADER_REFINE_ROWS) {
             break;
         }
-        let map = map_header(rows, r);
+        if header_at.is_some_and(|h| h != r) {
+            continue;
+        }
+        let map = map_header(rows, r, rule);
         let _ = row;
         for &kind in kinds {
             let map = map.clone().for_kind(kind);
@@ -1167,7 +1289,7 @@ fn detect_in_place(
         }
     }
     if let Some((_, r, kind)) = best {
-        let mut map = map_header(rows, r).for_kind(kind);
+        let mut map = map_header(rows, r, rule).for_kind(kind);
         if let Some(question) = map.question.take() {
             return Detection::Refused { reason: question };
         }
@@ -1231,6 +1353,7 @@ fn detect_in_place(
             notes,
             period,
             header_cells: rows[r].iter().map(|c| normalize_header(c)).collect(),
+            values_rule: rule.filter(|r| !r.values.is_empty()).cloned(),
         }));
     }
     if let Some(reason) = unidentified {

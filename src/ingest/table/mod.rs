@@ -13,6 +13,7 @@ pub use header::{OTHER_SCHEME_TABLE, TWO_IDENTITIES};
 mod memo;
 mod reader;
 mod rows;
+pub mod suggest;
 pub(crate) use rows::is_total_label;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 use crate::aliases::Field;
 use crate::ingest::layouts::identity::Identity;
+use crate::ingest::layouts::rules::{LayoutRule, LayoutRules};
 use crate::lang::Lang;
 use crate::records::{Contribution, Direction, Kind, Origin, RosterEntry, StatementEntry, Text};
 use crate::values::{Cell, ValueError};
@@ -305,6 +307,8 @@ pub struct TableOutput {
     /// Set at the end of a table whose rows repeat person and month with other amounts
     /// nearly everywhere: several insurances in one table, rows not said apart.
     pub mixes_insurances: bool,
+    /// A starting layout rule for this table (`check --suggest-layout`).
+    pub suggestion: Option<suggest::Suggestion>,
 }
 
 /// One row of [`TableOutput::sample`]: who, which month, which type, what the employee
@@ -330,6 +334,12 @@ pub struct TableOptions {
     /// its month (SPEC 2.1).
     pub sheet_name: Option<String>,
     pub file_name: Option<String>,
+    /// The layout rules given for the run (`--layout`): the first that matches the file
+    /// or sheet applies (SPEC 2.6).
+    pub layout: Option<Arc<LayoutRules>>,
+    /// Make a starting layout rule for a table skipped or with unread columns
+    /// (`check --suggest-layout`).
+    pub suggest: bool,
 }
 
 impl Default for TableOptions {
@@ -340,7 +350,18 @@ impl Default for TableOptions {
             person: None,
             sheet_name: None,
             file_name: None,
+            layout: None,
+            suggest: false,
         }
+    }
+}
+
+impl TableOptions {
+    /// The layout rule for this table's file and sheet, if one matches.
+    pub fn rule(&self) -> Option<&LayoutRule> {
+        self.layout
+            .as_deref()?
+            .rule_for(self.file_name.as_deref(), self.sheet_name.as_deref())
     }
 }
 

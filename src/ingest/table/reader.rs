@@ -26,12 +26,22 @@ impl TableReader {
                     .collect()
             })
             .collect();
+        // A layout rule's header row (1-based, as a spreadsheet numbers rows) among the rows.
+        let header_at = opts
+            .rule()
+            .and_then(|r| r.header_row)
+            .and_then(|n| first.iter().position(|(row_no, _)| *row_no == n));
         let mut reader = TableReader {
-            detection: detect_table(&texts, &opts),
+            detection: detect_table(&texts, &opts, header_at),
             out: TableOutput::default(),
             memos: Memos::default(),
             keep: opts.keep_records,
         };
+        if opts.suggest {
+            let numbers: Vec<u32> = first.iter().map(|(n, _)| *n).collect();
+            reader.out.suggestion =
+                super::suggest::suggest(&texts, &numbers, &reader.detection, opts.rule());
+        }
         if let Detection::Found(layout) = &reader.detection {
             for (i, (row_no, row)) in first.iter().enumerate() {
                 let header_top = layout.header_row - usize::from(layout.map.two_rows);

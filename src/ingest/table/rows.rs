@@ -9,6 +9,7 @@ use super::{MAX_CELL_BYTES, Reason, Rejection, Row, SampleRow, SkipKind, TableOu
 use crate::aliases::{self, Field, normalize_header};
 use crate::ingest::layouts::identity::Identity;
 use crate::ingest::layouts::long::{self, NotMedical, Side};
+use crate::ingest::layouts::rules::LayoutRule;
 use crate::money::Money;
 use crate::records::{
     Contribution, ContributionType, Direction, EntryKind, Insurance, Kind, Origin, PaymentStatus,
@@ -82,6 +83,8 @@ struct RowCheck<'a, R: ?Sized> {
     row: &'a R,
     memos: &'a mut Memos,
     first: Option<(usize, String, Reason)>,
+    /// The layout rule whose value mappings apply (SPEC 2.6 `[layout.values.FIELD]`).
+    rule: Option<&'a LayoutRule>,
 }
 
 impl<R: Row + ?Sized> RowCheck<'_, R> {
@@ -107,11 +110,22 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
         }
     }
 
+    /// The text a layout rule maps this row's cell of `field` to, if it does.
+    fn mapped(&self, field: Field, col: usize) -> Option<Cell<'static>> {
+        let rule = self.rule.filter(|r| r.maps(field))?;
+        let cell = self.row.cell(col);
+        rule.value(field, &cell.to_text())
+            .map(|v| Cell::Text(std::borrow::Cow::Owned(v.to_string())))
+    }
+
     /// A value parsed afresh on every row (amounts, periods, dates).
     #[inline]
     fn value<T>(&mut self, field: Field, parse: fn(&Cell) -> ValueResult<T>) -> Option<T> {
         let col = self.map.column(field)?;
-        let result = parse(&self.row.cell(col));
+        let result = match self.mapped(field, col) {
+            Some(cell) => parse(&cell),
+            None => parse(&self.row.cell(col)),
+        };
         self.settle(col, result)
     }
 
@@ -131,7 +145,10 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
         parse: fn(&Cell) -> ValueResult<T>,
     ) -> Option<T> {
         let col = self.map.column(field)?;
-        let result = memo(self.memos).get(self.row, col, parse);
+        let result = match self.mapped(field, col) {
+            Some(cell) => parse(&cell),
+            None => memo(self.memos).get(self.row, col, parse),
+        };
         self.settle(col, result)
     }
 
@@ -192,6 +209,9 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
     #[inline]
     fn text(&mut self, field: Field) -> Option<Text> {
         let col = self.map.column(field)?;
+        if let Some(cell) = self.mapped(field, col) {
+            return shared_text(&cell);
+        }
         self.memos.text[field.index()].get(self.row, col, shared_text)
     }
 }
@@ -294,6 +314,7 @@ impl TableOutput {
             row,
             memos,
             first: None,
+            rule: layout.values_rule.as_ref(),
         };
         let origin = Origin {
             source: 0,
@@ -393,12 +414,15 @@ impl TableOutput {
 
     /// The same output, its row numbers shifted by `offset` (a table read from the middle
     /// of a file, its rows counted from there).
-    pub fn shifted(self, offset: u32) -> TableOutput {
+    pub fn shifted(mut self, offset: u32) -> TableOutput {
         if offset == 0 {
             return self;
         }
         let damaged_spots = self.damaged_spots;
-        let mut out = TableOutput::default();
+        let mut out = TableOutput {
+            suggestion: self.suggestion.take(),
+            ..TableOutput::default()
+        };
         out.absorb(self, offset);
         out.damaged_spots = damaged_spots;
         out
