@@ -346,11 +346,15 @@ pub struct RosterEntry {
 /// run of that person's rows in a file.
 pub trait OfPerson {
     fn who(&self) -> &Arc<Who>;
+    fn who_mut(&mut self) -> &mut Arc<Who>;
 }
 
 impl OfPerson for Contribution {
     fn who(&self) -> &Arc<Who> {
         &self.who
+    }
+    fn who_mut(&mut self) -> &mut Arc<Who> {
+        &mut self.who
     }
 }
 
@@ -358,11 +362,17 @@ impl OfPerson for StatementEntry {
     fn who(&self) -> &Arc<Who> {
         &self.who
     }
+    fn who_mut(&mut self) -> &mut Arc<Who> {
+        &mut self.who
+    }
 }
 
 impl OfPerson for RosterEntry {
     fn who(&self) -> &Arc<Who> {
         &self.who
+    }
+    fn who_mut(&mut self) -> &mut Arc<Who> {
+        &mut self.who
     }
 }
 

@@ -621,3 +621,27 @@ fn check_suggests_a_layout() {
     assert!(!text.contains("450102198602140026"), "IDs masked");
     yibao_recon::ingest::LayoutRules::parse(&text, "suggested").unwrap();
 }
+
+/// SPEC 2.6, one person across files: the app's statement known only by the 个人编号 in
+/// its title, the same statement with an ID column added, and the contribution record. The
+/// number is joined to the ID before the sources are compared: one person, each credit
+/// counted once (700.00, not 1,400.00), no false duplicate credit or balance break.
+#[test]
+fn one_person_under_two_identities_is_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("我的医保");
+    std::fs::create_dir(&folder).unwrap();
+    for (name, bytes) in common::one_person_two_identities() {
+        write(&folder, &name, bytes);
+    }
+    let out = dir.path().join("out");
+    common::reconcile_into(&[&folder], &out)
+        .args(["--as-of", "2024-09-30"])
+        .assert()
+        .code(0);
+    let persons = common::read_csv(&out.join("persons.csv"));
+    assert_eq!(persons.len(), 1);
+    assert_eq!(persons[0]["credits"], "700.00");
+    assert_eq!(persons[0]["closing_balance"], "654.50");
+    assert!(common::read_csv(&out.join("findings.csv")).is_empty());
+}

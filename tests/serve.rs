@@ -469,3 +469,30 @@ async fn layout_rules_on_the_page_read_what_the_file_alone_cannot() {
     let text = String::from_utf8(body_of(bad).await).unwrap();
     assert!(text.contains("kind"), "{text}");
 }
+
+/// The individual's folder of one person under two identities (a statement known only by
+/// its 个人编号, the same with an ID column, the contributions) on the page: one person's
+/// answer, credits counted once, nothing found — as on the command line.
+#[tokio::test]
+async fn one_person_under_two_identities_is_one_answer_on_the_page() {
+    let files = common::one_person_two_identities();
+    let policy = std::fs::read("samples/policy.toml").unwrap();
+    let mut parts: Vec<(&str, Option<&str>, &[u8])> = files
+        .iter()
+        .map(|(name, bytes)| ("files", Some(name.as_str()), bytes.as_slice()))
+        .collect();
+    parts.push(("policy_file", Some("policy.toml"), &policy));
+    parts.push(("as_of", None, b"2024-09-30"));
+    let response = serve::router(config()).oneshot(post(&parts)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: serde_json::Value = serde_json::from_slice(&body_of(response).await).unwrap();
+    let persons = answer["persons"].as_array().unwrap();
+    assert_eq!(persons.len(), 1);
+    assert!(answer["findings"].as_array().unwrap().is_empty());
+    assert_eq!(
+        persons[0]["credits"].as_str(),
+        Some("700.00"),
+        "{}",
+        persons[0]
+    );
+}

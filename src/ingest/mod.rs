@@ -7,6 +7,7 @@
 pub mod earlier_outputs;
 pub mod layouts;
 pub mod overlap;
+pub mod people;
 pub mod table;
 pub mod text;
 pub mod workbook;
@@ -1087,6 +1088,8 @@ pub fn check_across_files(batch: &mut Batch) {
 /// (counted, noted and kept in `batch.repeated`), periods two files record differently
 /// kept as conflicts.
 pub fn skip_repeated_rows(batch: &mut Batch) {
+    // SPEC 2.6: one person across files, before overlapping sources are compared.
+    people::join_person_numbers(batch);
     overlap::skip_overlaps(batch);
     overlap::skip_overlapping_entries(batch);
 }

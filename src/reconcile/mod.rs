@@ -12,12 +12,10 @@ mod statement_first;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap as HashMap;
 
 pub use findings::{Code, Finding, Severity};
 pub use statement_first::{CreditMonth, MonthMark, StatementView};
@@ -26,9 +24,7 @@ use crate::ingest::{Batch, PersonRuns};
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::policy::Policy;
-use crate::records::{
-    Contribution, Kind, Period, RosterEntry, StatementEntry, Text, Who, id_order,
-};
+use crate::records::{Contribution, Kind, Period, RosterEntry, StatementEntry, Text, id_order};
 
 /// What a period's month row says happened (months.csv `status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -479,35 +475,6 @@ fn min_some<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
     }
 }
 
-/// Statement rows may name a person by person number (个人编号) where contributions use the
-/// ID number: map numbers to IDs where some record carries both.
-fn person_numbers<'a>(runs: &PersonRuns<'a>) -> HashMap<&'a Text, &'a Text> {
-    // SPEC 2.1: a row with only a person number takes the ID that the same number carries
-    // elsewhere in the run when exactly one exists; a number beside two IDs stays the key.
-    let pairs: Vec<(&'a Text, &'a Text)> = runs
-        .par_whos()
-        .filter_map(|(_, _, who)| {
-            let number = who.person_number.as_ref()?;
-            (*number != who.person_id).then_some((number, &who.person_id))
-        })
-        .collect();
-    let mut found: HashMap<&'a Text, Option<&'a Text>> = HashMap::default();
-    for (number, id) in pairs {
-        found
-            .entry(number)
-            .and_modify(|one| {
-                if one.is_some_and(|known| known != id) {
-                    *one = None;
-                }
-            })
-            .or_insert(Some(id));
-    }
-    found
-        .into_iter()
-        .filter_map(|(number, id)| Some((number, id?)))
-        .collect()
-}
-
 /// Reconciles everything read. Runs on the current rayon pool.
 pub fn reconcile(batch: &Batch, policy: &Policy, options: Options) -> Reconciliation {
     gather(batch, policy, options).reconcile()
@@ -529,23 +496,12 @@ pub struct People<'a> {
 /// a hash map filled run by run was the longest serial step at 1M people. The keys are
 /// unique, so the order is the same on any number of threads; a person's runs of each
 /// kind stay in the order read. Returns the keys and each person's ID and keys.
-fn group_people<'a>(
-    runs: &PersonRuns<'a>,
-    numbers: &HashMap<&'a Text, &'a Text>,
-) -> (Vec<GroupKey<'a>>, Vec<(Text, Range<usize>)>) {
-    // A person number counts as the ID it stands for.
-    let id = |who: &'a Arc<Who>| -> &'a Text {
-        numbers
-            .get(&who.person_id)
-            .copied()
-            .unwrap_or(&who.person_id)
-    };
+fn group_people<'a>(runs: &PersonRuns<'a>) -> (Vec<GroupKey<'a>>, Vec<(Text, Range<usize>)>) {
+    // A person number that stands for one ID was keyed by it when the run was read
+    // (`ingest::people`, SPEC 2.6).
     let mut keys: Vec<GroupKey<'a>> = runs
         .par_whos()
-        .map(|(kind, i, who)| {
-            let id = id(who);
-            (id_order(id), id, kind, i)
-        })
+        .map(|(kind, i, who)| (id_order(&who.person_id), &who.person_id, kind, i))
         .collect();
     keys.par_sort_unstable();
     let same_person = |a: &GroupKey, b: &GroupKey| a.0 == b.0 && a.1 == b.1;
@@ -581,11 +537,8 @@ pub fn gather_with<'a>(
     facts: Option<RunFacts>,
 ) -> People<'a> {
     let runs = batch.person_runs();
-    // The facts (a pass over every record, a task per run) beside the person-number map.
-    let (facts, numbers) = rayon::join(
-        || facts.unwrap_or_else(|| RunFacts::of_runs(&runs)),
-        || person_numbers(&runs),
-    );
+    // The facts: a pass over every record, a task per run.
+    let facts = facts.unwrap_or_else(|| RunFacts::of_runs(&runs));
     let as_of = options
         .as_of
         .or_else(|| facts.default_as_of())
@@ -593,8 +546,7 @@ pub fn gather_with<'a>(
     let as_of_month = month_of(as_of);
     let first_month = facts.first_month.unwrap_or(as_of_month);
     // A person's rows in a file come together and share one Who: taken a run at a time.
-    let (keys, people) = group_people(&runs, &numbers);
-    drop(numbers);
+    let (keys, people) = group_people(&runs);
     let ctx = RunContext {
         policy,
         as_of: as_of_month,

@@ -224,3 +224,38 @@ pub fn cli_findings(dir: &str, as_of: &str) -> Rows {
         .code(1);
     read_csv(&out.path().join("cli/findings.csv"))
 }
+
+/// An individual's folder (SPEC 2.6 "one person across files"): the app's statement known
+/// only by the 个人编号 in its title, the same statement exported again with an ID column,
+/// and the contribution record by ID — seven credits of 100.00 and one spending of 45.50,
+/// balances consistent. Returns the three files' (name, bytes).
+pub fn one_person_two_identities() -> Vec<(String, Vec<u8>)> {
+    let pid = id("33010619880512001");
+    let mut events: Vec<(String, &str, i64)> = (2..=8)
+        .map(|m| (format!("2024-{m:02}-10 09:00:00"), "个人账户划账", 10_000))
+        .collect();
+    events.push(("2024-06-20 15:00:00".into(), "医保消费", -4_550));
+    events.sort();
+    let title = "个人账户明细 个人编号：1000789 姓名：钱进\n";
+    let (mut by_number, mut by_id) = (
+        format!("{title}交易时间,交易类型,交易金额,账户余额\n"),
+        format!("{title}身份证号,交易时间,交易类型,交易金额,账户余额\n"),
+    );
+    let mut balance = 0;
+    let yuan = |cents: i64| format!("{}.{:02}", cents / 100, (cents % 100).abs());
+    for (at, kind, cents) in &events {
+        balance += cents;
+        let row = format!("{at},{kind},{},{}\n", yuan(*cents), yuan(balance));
+        by_number.push_str(&row);
+        by_id.push_str(&format!("{pid},{row}"));
+    }
+    let mut contributions = String::from("身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费\n");
+    for m in 1..=7 {
+        contributions.push_str(&format!("{pid},钱进,2024{m:02},5000,100.00,450.00\n"));
+    }
+    vec![
+        ("app_export.csv".into(), by_number.into_bytes()),
+        ("app_export_with_id.csv".into(), by_id.into_bytes()),
+        ("contributions.csv".into(), contributions.into_bytes()),
+    ]
+}
