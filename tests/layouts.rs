@@ -645,3 +645,111 @@ fn one_person_under_two_identities_is_counted_once() {
     assert_eq!(persons[0]["closing_balance"], "654.50");
     assert!(common::read_csv(&out.join("findings.csv")).is_empty());
 }
+
+/// SPEC 2.7, back-payment groups as the real HR template heads them: `基数, 个人, 金额, 单位,
+/// 金额` under `医疗2024年7月-8月补差` with 个人 = `2%` (a rate; the 金额 after it the amount),
+/// and `基数, 单位应缴, 个人应缴` under `医疗补缴(2024.07-2024.08)`. Both give back-payment
+/// rows for July and August; the row's own month is kept. A cell of a group that cannot be
+/// read rejects that part only, named in the rejections; the row is accepted.
+#[test]
+fn back_payment_groups_of_the_real_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = common::id("33010619860303022");
+    let template = format!(
+        "序号,姓名,身份证,账单期,医疗,,,,,医疗2024年7月-8月补差,,,,\n,,,,基数,个人,个人金额,单位,单位金额,基数,个人,金额,单位,金额\n1,蒋寅,{pid},202409,6000,2%,120.00,8%,480.00,1000,2%,40.00,8%,160.00\n"
+    );
+    let p = write(dir.path(), "hr.csv", gbk(&template));
+    let batch = read_all(&[&p]);
+    assert_read_in_full(&batch);
+    let months: Vec<(String, String, String)> = batch
+        .contributions
+        .iter()
+        .map(|c| {
+            (
+                c.period.to_string(),
+                money(c.employee_amount),
+                money(c.employer_amount),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            (
+                "2024-07".to_string(),
+                "20.00".to_string(),
+                "80.00".to_string()
+            ),
+            (
+                "2024-08".to_string(),
+                "20.00".to_string(),
+                "80.00".to_string()
+            ),
+            (
+                "2024-09".to_string(),
+                "120.00".to_string(),
+                "480.00".to_string()
+            ),
+        ]
+    );
+    let second = format!(
+        "姓名,身份证,账单期,医疗,,,医疗补缴(2024.07-2024.08),,\n,,,基数,个人金额,单位金额,基数,单位应缴,个人应缴\n蒋寅,{pid},202409,6000,120.00,480.00,1000,160.00,40.00\n"
+    );
+    let p = write(dir.path(), "hr2.csv", gbk(&second));
+    let batch = read_all(&[&p]);
+    assert_eq!(batch.contributions.len(), 3, "{:?}", batch.sources);
+    assert_eq!(money(first(&batch).employee_amount), "20.00");
+    let broken = template.replace(",40.00,8%", ",四十,8%");
+    let p = write(dir.path(), "hr3.csv", gbk(&broken));
+    let batch = read_all(&[&p]);
+    let c = &batch.sources[0].counts;
+    assert_eq!((c.accepted, c.rejected), (1, 0));
+    assert_eq!(batch.contributions.len(), 1, "the row's own month kept");
+    assert_eq!(batch.rejected.len(), 1);
+    assert_eq!(batch.rejected[0].column, "医疗2024年7月-8月补差(金额)");
+    assert_eq!(batch.rejected[0].value, "四十");
+    assert!(!batch.rejected[0].is_row());
+}
+
+/// SPEC issue 27 item 6: the tier column an HR trial held (`医疗档次`, with 二档), as a
+/// column of its own and under a two-row header's 医疗 group: read, and a 二档 employee
+/// gets no RATE_MISMATCH (the standard 2% says nothing of a tier without an account).
+#[test]
+fn hr_tier_column_is_read_and_tier_two_gets_no_rate_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = common::id("33010619900101001");
+    let mut plain = String::from("姓名,身份证号,费款所属期,缴费基数,个人缴费,单位缴费,医疗档次\n");
+    let mut grouped =
+        String::from("姓名,身份证号,费款所属期,医疗,,,\n,,,基数,个人金额,单位金额,档次\n");
+    for m in 1..=6 {
+        let (tier, own) = if m <= 3 {
+            ("一档", "100.00")
+        } else {
+            ("二档", "10.00")
+        };
+        let row = format!("王芳,{pid},2024{m:02},5000,{own},300.00,{tier}\n");
+        plain.push_str(&row);
+        grouped.push_str(&row);
+    }
+    for (name, text) in [("plain.csv", plain), ("grouped.csv", grouped)] {
+        let sub = dir.path().join(name.trim_end_matches(".csv"));
+        std::fs::create_dir(&sub).unwrap();
+        let p = write(&sub, name, gbk(&text));
+        let batch = read_all(&[&p]);
+        assert_read_in_full(&batch);
+        assert_eq!(
+            batch.contributions.iter().last().unwrap().tier.as_deref(),
+            Some("二档"),
+            "{name}"
+        );
+        let out = dir.path().join(format!("out-{name}"));
+        common::reconcile_into(&[&p], &out)
+            .args(["--as-of", "2024-08-31"])
+            .assert()
+            .code(0);
+        let findings = common::read_csv(&out.join("findings.csv"));
+        let codes: Vec<&str> = findings.iter().map(|f| f["code"].as_str()).collect();
+        assert!(!codes.contains(&"RATE_MISMATCH"), "{name}: {codes:?}");
+        assert!(codes.contains(&"TIER_CHANGE"), "{name}: {codes:?}");
+    }
+}

@@ -225,6 +225,25 @@ impl Policy {
             .or(self.employee_rate)
     }
 
+    /// The employee rate RATE_MISMATCH checks a period against: the tier's own rate when
+    /// `[rates.tiers]` names it; else `rates.employee`, but only for a tier that has an
+    /// account — a no-account tier (二档, 单建统筹) pays its own rate, which the standard
+    /// rate says nothing about.
+    pub fn rate_to_check(&self, ins: &Insurance, tier: Option<&str>) -> Option<Decimal> {
+        let own = tier.filter(|t| !t.is_empty()).and_then(|t| {
+            self.tier_rates
+                .iter()
+                .filter(|(name, _)| t.contains(name.as_str()))
+                .max_by_key(|(name, _)| name.len())
+                .map(|(_, rate)| *rate)
+        });
+        own.or_else(|| {
+            self.has_account(ins, tier)
+                .then_some(self.employee_rate)
+                .flatten()
+        })
+    }
+
     /// The rule in force for period `p`; before the first rule, the first rule.
     pub fn rule_at(&self, p: Period) -> &Rule {
         let i = self.rules.partition_point(|r| r.from <= p);

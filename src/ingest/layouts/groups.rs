@@ -61,9 +61,8 @@ pub fn read_group(label: &str, subs: &[&str]) -> Vec<Under> {
         let Some(months) = months_named(&label) else {
             return vec![Under::UnreadableMonths; subs.len()];
         };
-        return normalized
-            .iter()
-            .map(|n| match sub_meaning(n, None, &normalized) {
+        return (0..normalized.len())
+            .map(|i| match meaning_at(i, None, &normalized) {
                 Under::Field(Field::Base) => Under::BackPay(months, BackPayPart::Base),
                 Under::Field(Field::EmployeeAmount) => {
                     Under::BackPay(months, BackPayPart::Employee)
@@ -76,15 +75,44 @@ pub fn read_group(label: &str, subs: &[&str]) -> Vec<Under> {
             .collect();
     }
     let group_side = side_of(&label);
-    normalized
-        .iter()
-        .map(|n| match sub_meaning(n, group_side, &normalized) {
+    (0..normalized.len())
+        .map(|i| match meaning_at(i, group_side, &normalized) {
             // A title over the header (职工医疗保险缴费明细 beside 打印日期) is no group
             // for the columns that name a field of their own.
-            Under::Unread if aliases::lookup(n).is_some() => Under::Plain,
+            Under::Unread if aliases::lookup(&normalized[i]).is_some() => Under::Plain,
             meaning => meaning,
         })
         .collect()
+}
+
+/// The side a bare `个人` / `单位` sub-header names (`个人(2%)` too), if it is one.
+fn bare_side(n: &str) -> Option<Side> {
+    let head = n.split('(').next().unwrap_or(n);
+    match head {
+        "个人" => Some(Side::Employee),
+        "单位" => Some(Side::Employer),
+        _ => None,
+    }
+}
+
+/// SPEC 2.7: a `金额` right after a bare `个人` / `单位` is that side's amount, and the bare
+/// column before it a rate (the real template heads a group `基数, 个人, 金额, 单位, 金额`
+/// with 个人 = `2%`); otherwise as [`sub_meaning`] says.
+fn meaning_at(i: usize, group_side: Option<Side>, all: &[String]) -> Under {
+    let is_amount = |n: &str| n == "金额" || n.starts_with("金额(");
+    let side_field = |side: Side| match side {
+        Side::Employee => Field::EmployeeAmount,
+        Side::Employer => Field::EmployerAmount,
+    };
+    if is_amount(&all[i])
+        && let Some(side) = i.checked_sub(1).and_then(|p| bare_side(&all[p]))
+    {
+        return Under::Field(side_field(side));
+    }
+    if bare_side(&all[i]).is_some() && all.get(i + 1).is_some_and(|n| is_amount(n)) {
+        return Under::Rate;
+    }
+    sub_meaning(&all[i], group_side, all)
 }
 
 /// A medical group: its label names medical insurance (after other schemes are ruled out).
@@ -105,6 +133,10 @@ fn sub_meaning(n: &str, group_side: Option<Side>, all: &[String]) -> Under {
     if n.contains("基数") {
         return Under::Field(Field::Base);
     }
+    // An HR sheet's 医疗 group may hold the tier (档次: 一档, 二档).
+    if n.contains("档次") || n.contains("档位") {
+        return Under::Field(Field::Tier);
+    }
     let side_field = |side: Side| match side {
         Side::Employee => Field::EmployeeAmount,
         Side::Employer => Field::EmployerAmount,
@@ -119,7 +151,8 @@ fn sub_meaning(n: &str, group_side: Option<Side>, all: &[String]) -> Under {
             continue;
         }
         let has_amount = |s: &String| s.starts_with(word) && s.contains("金额") && !is_rate(s);
-        if n.contains("金额") || n.contains("缴纳") || n.contains("缴费") {
+        // 个人金额, 个人缴纳, 个人缴费, 个人应缴 / 单位实缴 (SPEC 2.7).
+        if n.contains("金额") || n.contains('缴') || n.contains('交') {
             return Under::Field(side_field(side));
         }
         if n == word && !all.iter().any(has_amount) {

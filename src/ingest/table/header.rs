@@ -1004,7 +1004,7 @@ pub(super) fn missing_for_with(
             if !map.has_any(&[Field::Period, Field::PeriodRange]) && !period_elsewhere {
                 missing.push("period (费款所属期…)");
             }
-            if !map.has_any(CONTRIBUTION_SIGNS) {
+            if !map.has_any(CONTRIBUTION_SIGNS) && map.back_pay.is_empty() {
                 missing.push("base, amounts or status (缴费基数/个人缴费/缴费状态…)");
             }
         }

@@ -132,6 +132,17 @@ pub enum Reason {
     /// A quoted cell that opens on row `from` and would run to row `to`, swallowing the
     /// rows between: only its own row is rejected, the rows it spans are read on their own.
     UnbalancedQuote { from: u32, to: u32 },
+    /// A cell of a back-payment group (`医疗…补差`) that cannot be read: that part is not
+    /// read; the row itself is accepted (SPEC 2.7), so this names a cell, not a row.
+    BackPayPart(ValueError),
+}
+
+impl Rejection {
+    /// Whether this rejects a whole row (it counts in `rows_rejected`), not only a part of
+    /// an accepted row.
+    pub fn is_row(&self) -> bool {
+        !matches!(self.reason, Reason::BackPayPart(_))
+    }
 }
 
 /// The longest cell read as a field's value; longer ones reject the row, so a 100 MB
@@ -146,6 +157,7 @@ impl Reason {
             Reason::NoAmount => "no_amount".to_string(),
             Reason::CellTooLong(_) => "cell_too_long".to_string(),
             Reason::UnbalancedQuote { .. } => "unbalanced_quote".to_string(),
+            Reason::BackPayPart(e) => format!("back_payment_part_{}", e.code()),
         }
     }
 
@@ -168,6 +180,16 @@ impl Reason {
                 ),
                 Lang::En => format!(
                     "unbalanced quote: the quoted cell opened on row {from} would run to row {to}; this row is rejected, the rows after it are read on their own"
+                ),
+            },
+            Reason::BackPayPart(e) => match lang {
+                Lang::Zh => format!(
+                    "补差/补缴部分未读取:{};本行自身所属期已读取",
+                    e.message(lang)
+                ),
+                Lang::En => format!(
+                    "back-payment part not read: {}; the row's own month was read",
+                    e.message(lang)
                 ),
             },
             Reason::CellTooLong(n) => match lang {

@@ -341,8 +341,8 @@ impl TableOutput {
                         Side::Employer => c.employer_amount = amount,
                     }
                 }
-                let back_pay = check.back_pay();
-                Parsed::Contribution(c, r, back_pay)
+                let (back_pay, bad) = check.back_pay();
+                Parsed::Contribution(c, r, back_pay, bad)
             }),
             Kind::Statement => entry(&mut check, origin, who).map(|(e, dir)| Parsed::Entry(e, dir)),
             Kind::Roster => roster(&mut check, origin, who).map(Parsed::Roster),
@@ -367,10 +367,23 @@ impl TableOutput {
         }
         self.counts.read += 1;
         self.counts.accepted += 1;
+        if let Parsed::Contribution(_, _, _, bad) = &parsed {
+            for (col, value, e) in bad {
+                self.rejected.push(Rejection {
+                    origin: Origin {
+                        source: 0,
+                        row: row_no,
+                    },
+                    column: map.header(*col).trim().to_string(),
+                    value: value.clone(),
+                    reason: Reason::BackPayPart(e.clone()),
+                });
+            }
+        }
         if !keep {
             return;
         }
-        if let Parsed::Contribution(c, _, _) = &parsed
+        if let Parsed::Contribution(c, _, _, _) = &parsed
             && layout.map.long.is_none()
             && !layout.map.has(Field::Insurance)
             && self.sample.len() < SAMPLE_ROWS
@@ -383,7 +396,7 @@ impl TableOutput {
             });
         }
         match parsed {
-            Parsed::Contribution(c, range, back_pay) => {
+            Parsed::Contribution(c, range, back_pay, _) => {
                 for paid in back_pay {
                     paid.rows(&c, &mut self.contributions);
                 }
@@ -593,7 +606,13 @@ impl BackPaid {
 }
 
 enum Parsed {
-    Contribution(Contribution, MonthRange, Vec<BackPaid>),
+    /// The row, its months, its back-payment parts, and the parts that could not be read.
+    Contribution(
+        Contribution,
+        MonthRange,
+        Vec<BackPaid>,
+        Vec<(usize, String, ValueError)>,
+    ),
     Entry(StatementEntry, Direction),
     Roster(RosterEntry),
 }
@@ -777,13 +796,31 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
         Some(range)
     }
 
-    /// The row's back-payment groups that hold an amount.
-    fn back_pay(&mut self) -> Vec<BackPaid> {
+    /// The row's back-payment groups that hold an amount. SPEC 2.7: a cell of a group that
+    /// cannot be read rejects that group's part only (returned to be named in rejected.csv);
+    /// the row's own month is kept.
+    fn back_pay(&mut self) -> (Vec<BackPaid>, Vec<(usize, String, ValueError)>) {
         let map = self.map;
         let mut out = Vec::new();
+        let mut bad = Vec::new();
         for g in &map.back_pay {
-            let mut read = |col: Option<usize>| col.and_then(|c| self.value_at(c, values::money));
+            let mut unread = None;
+            let mut read = |col: Option<usize>| {
+                let c = col?;
+                let cell = self.row.cell(c);
+                match values::money(&cell) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        unread.get_or_insert((c, cell.to_text().into_owned(), e));
+                        None
+                    }
+                }
+            };
             let (base, employee, employer) = (read(g.base), read(g.employee), read(g.employer));
+            if let Some(problem) = unread {
+                bad.push(problem);
+                continue;
+            }
             let paid = [employee, employer]
                 .iter()
                 .any(|m| m.is_some_and(|m| !m.is_zero()));
@@ -796,7 +833,7 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
                 });
             }
         }
-        out
+        (out, bad)
     }
 
     /// Marks the cell in `col` as bad for `error`.

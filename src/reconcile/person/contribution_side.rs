@@ -44,7 +44,7 @@ impl Person<'_> {
                 side.push((si, Code::EmployerPaymentMissing));
             }
             if let (Some(rate), Insurance::Employee, Some(base), Some(paid)) = (
-                policy.employee_rate_for(s.tier.as_deref()),
+                policy.rate_to_check(&s.insurance, s.tier.as_deref()),
                 &s.insurance,
                 s.own_base,
                 s.employee_amount,
