@@ -143,10 +143,11 @@ def main():
     rows = statement(pid2, "杨乙", 500, items)
     write("11_clearing_transfer", "statement_2.csv", S_HEADER, rows)
 
-    # 12 frozen account: credits withheld while the roster says 冻结.
+    # 12 frozen account: credits withheld while the roster says 冻结 (the span covers the
+    # periods March and April, whose credits were due in April and May).
     pid = new_id("19901111")
     write("12_frozen_account", "contributions.csv", C_HEADER, monthly(pid, "朱丙", p6, "6000", "120.00", "480.00"))
-    write("12_frozen_account", "roster.csv", R_HEADER, [[pid, "朱丙", "1990-11-11", "在职", "", "冻结", "2024-04", "2024-05", ""]])
+    write("12_frozen_account", "roster.csv", R_HEADER, [[pid, "朱丙", "1990-11-11", "在职", "", "冻结", "2024-03", "2024-04", ""]])
     write("12_frozen_account", "statement.csv", S_HEADER, statement(pid, "朱丙", 0, credits([2, 3, 6, 7], 120.0)))
 
     # 13 balance break: a row is missing between May and June.

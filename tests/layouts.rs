@@ -753,3 +753,97 @@ fn hr_tier_column_is_read_and_tier_two_gets_no_rate_mismatch() {
         assert!(codes.contains(&"TIER_CHANGE"), "{name}: {codes:?}");
     }
 }
+
+/// SPEC 2.7, roster spans: a 暂停 span left open is closed by the person's next span (正常
+/// from May): March and April (the periods in it) are ACCOUNT_INACTIVE, and a later period
+/// still in its window is CREDIT_PENDING, never inactive.
+#[test]
+fn an_open_inactive_span_ends_where_the_next_span_begins() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = common::id("33010619900101001");
+    let mut contributions = String::from("身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费\n");
+    for m in 1..=8 {
+        contributions.push_str(&format!("{pid},王芳,2024{m:02},5000,100.00,0.00\n"));
+    }
+    let mut statement = String::from("身份证号,交易时间,交易类型,发生金额\n");
+    for m in [2, 3, 6, 7, 8] {
+        statement.push_str(&format!("{pid},2024-{m:02}-05,101,100.00\n"));
+    }
+    let roster = format!(
+        "身份证号,姓名,账户状态,状态开始,状态结束\n{pid},王芳,暂停,202403,\n{pid},王芳,正常,202405,\n"
+    );
+    let files = [
+        write(dir.path(), "contributions.csv", contributions),
+        write(dir.path(), "statement.csv", statement),
+        write(dir.path(), "roster.csv", roster),
+    ];
+    let out = dir.path().join("out");
+    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    common::reconcile_into(&paths, &out)
+        .args(["--as-of", "2024-09-15"])
+        .assert()
+        .code(0);
+    let findings = common::read_csv(&out.join("findings.csv"));
+    let codes: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["period"].as_str(),
+                f["period_to"].as_str(),
+                f["code"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("2024-03", "2024-04", "ACCOUNT_INACTIVE"),
+            ("2024-08", "", "CREDIT_PENDING"),
+        ]
+    );
+}
+
+/// SPEC 2.7: the retiree amount's age bands explain a change of a retiree's monthly credit
+/// (100.00 under 70, 110.00 from the month after the 70th birthday): CREDIT_CHANGE info,
+/// not a warning to ask the employer.
+#[test]
+fn a_retiree_age_band_explains_a_credit_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write(
+        dir.path(),
+        "policy.toml",
+        "name = \"retirees\"\ntitle = \"t\"\nsource = \"test\"\n[timing]\ncredit_lag_months = 1\ngrace_months = 2\n[tolerance]\namount = \"0.01\"\n[retirement]\nmale = 60\nfemale = 50\n[[rule]]\nfrom = \"2001-01\"\nemployee_share = \"1\"\nemployer_to_account = []\nflexible_to_account = \"0.02\"\nretiree = [ { below_age = 70, amount = \"100.00\" }, { amount = \"110.00\" } ]\n",
+    );
+    // Born 1951-05-20 (a man): 70 at the end of June 2021, the 110 band from July's period.
+    let pid = common::id("33010619510520001");
+    let mut statement = format!("证件号码：{pid}\n交易时间,交易类型,交易金额\n");
+    for m in 3..=10 {
+        let amount = if m <= 7 { "100.00" } else { "110.00" };
+        statement.push_str(&format!("2021-{m:02}-05,个人账户划账,{amount}\n"));
+    }
+    let file = write(dir.path(), "app.csv", statement);
+    let out = dir.path().join("out");
+    common::bin()
+        .args([
+            "reconcile",
+            "-q",
+            "--lang",
+            "en",
+            "--as-of",
+            "2021-10-31",
+            "--policy",
+        ])
+        .arg(&policy)
+        .arg(&file)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let findings = common::read_csv(&out.join("findings.csv"));
+    let change = findings
+        .iter()
+        .find(|f| f["code"] == "CREDIT_CHANGE")
+        .expect("a CREDIT_CHANGE");
+    assert_eq!(change["severity"], "info", "{change:?}");
+    assert!(change["message"].contains("age band"), "{change:?}");
+}

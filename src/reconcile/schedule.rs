@@ -28,6 +28,39 @@ pub(crate) struct PersonFacts {
     pub employer: Option<Text>,
 }
 
+/// SPEC 2.7: the inactive spans (冻结, 未激活, 暂停) of a person's roster rows, each covering
+/// the periods from its status_from to its status_to. A span left open ends where the
+/// person's next span (of any status) begins: a 暂停 span followed by a 正常 one is
+/// closed by it.
+fn inactive_spans<'a>(
+    rows: impl Iterator<Item = &'a crate::records::RosterEntry>,
+) -> Vec<(Option<Period>, Option<Period>)> {
+    let mut spans: Vec<(Option<Period>, Option<Period>, bool)> = rows
+        .filter(|r| r.account_status.is_some())
+        .map(|r| {
+            let inactive = r.account_status == Some(AccountStatus::Inactive);
+            (r.status_from, r.status_to, inactive)
+        })
+        .collect();
+    spans.sort_by_key(|s| s.0);
+    let starts: Vec<Option<Period>> = spans.iter().map(|s| s.0).collect();
+    spans
+        .iter()
+        .filter(|s| s.2)
+        .map(|&(from, to, _)| {
+            let to = to.or_else(|| {
+                starts
+                    .iter()
+                    .flatten()
+                    .filter(|next| from.is_none_or(|f| **next > f))
+                    .min()
+                    .and_then(|next| next.plus(-1))
+            });
+            (from, to)
+        })
+        .collect()
+}
+
 impl PersonFacts {
     pub fn gather(id: &str, inputs: PersonInputs) -> PersonFacts {
         let roster = || inputs.roster();
@@ -41,10 +74,7 @@ impl PersonFacts {
                 || inputs
                     .contributions()
                     .any(|c| c.category == Some(Category::Retired)));
-        let inactive = roster()
-            .filter(|r| r.account_status == Some(AccountStatus::Inactive))
-            .map(|r| (r.status_from, r.status_to))
-            .collect();
+        let inactive = inactive_spans(roster());
         let mut family: Vec<String> = roster().flat_map(|r| r.family.iter().cloned()).collect();
         family.sort();
         family.dedup();
@@ -356,8 +386,13 @@ pub(crate) fn schedule(
             .and_then(|m| m.plus(-policy.credit_lag_months));
         let run_start = visible.unwrap_or(ctx.first_month);
         let start = facts.retired_from.map_or(run_start, |r| r.max(run_start));
+        // SPEC 2.7: to the period due in the as-of month (A − lag).
+        let last = ctx
+            .as_of
+            .plus(-policy.credit_lag_months)
+            .unwrap_or(ctx.as_of);
         let mut p = start;
-        while p <= ctx.as_of {
+        while p <= last {
             if !recorded.contains(&p) {
                 out.push(Scheduled::without_rows(p));
             }

@@ -564,14 +564,14 @@ impl Person<'_> {
             (Some(from), Some(to)) => months(from, to).collect(),
             _ => Vec::new(),
         };
+        // A new age band: of the employer's share for an employee, of the retiree amount
+        // for a retiree (SPEC 2.7).
         for &q in &window {
             if let (Some(age), Some(before)) = (self.known_age_at(q), q.plus(-1))
                 && age != self.facts.age_at(before)
+                && self.formula_at(q) != self.formula_at(before)
             {
-                let rates = &policy.rule_at(q).employer_to_account;
-                if rates.at(age) != rates.at(self.facts.age_at(before)) {
-                    return Some(Event::AgeBand { at: q, age });
-                }
+                return Some(Event::AgeBand { at: q, age });
             }
         }
         if let Some(at) = window

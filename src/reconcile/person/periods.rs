@@ -183,7 +183,8 @@ impl Person<'_> {
             ("due", s.due.to_string()),
             ("grace", s.grace_end.to_string()),
         ];
-        let (status, code) = if self.facts.inactive_at(s.due) {
+        // SPEC 2.7: the span covers the period (not its due month).
+        let (status, code) = if self.facts.inactive_at(s.period) {
             (MonthStatus::Inactive, None)
         } else if self.ctx.as_of <= s.grace_end {
             (MonthStatus::Pending, Some(Code::CreditPending))
