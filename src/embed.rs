@@ -116,7 +116,14 @@ fn absorb(source: &mut Source, other: Source) {
         .extend(other.bad_check_digit_rows);
     source.other_person_rows.extend(other.other_person_rows);
     source.other_type_rows.extend(other.other_type_rows);
+    source.several_rows.extend(other.several_rows);
+    source.several_bases_rows.extend(other.several_bases_rows);
     source.damaged_spots += other.damaged_spots;
+    for i in other.inferred {
+        if !source.inferred.contains(&i) {
+            source.inferred.push(i);
+        }
+    }
     for c in other.ignored_columns {
         if !source.ignored_columns.contains(&c) {
             source.ignored_columns.push(c);
@@ -251,6 +258,8 @@ impl Plan {
                     &mut s.bad_check_digit_rows,
                     &mut s.other_person_rows,
                     &mut s.other_type_rows,
+                    &mut s.several_rows,
+                    &mut s.several_bases_rows,
                 ] {
                     rows.sort_unstable();
                 }
@@ -268,6 +277,8 @@ impl Plan {
             s.bad_check_digit_rows = Vec::new();
             s.other_person_rows = Vec::new();
             s.other_type_rows = Vec::new();
+            s.several_rows = Vec::new();
+            s.several_bases_rows = Vec::new();
         }
         slim.skipped_inputs = Vec::new();
         slim.notes = Vec::new();

@@ -847,3 +847,33 @@ fn a_retiree_age_band_explains_a_credit_change() {
     assert_eq!(change["severity"], "info", "{change:?}");
     assert!(change["message"].contains("age band"), "{change:?}");
 }
+
+/// SPEC 2.7: several normal rows of one person and period in one source (an adjustment
+/// row under the month's row) are summed, with one warning naming the rows; their bases
+/// are not summed — the largest is kept, and a warning says so.
+#[test]
+fn several_normal_rows_of_a_period_are_summed_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = common::id("33010619900101001");
+    let text = format!(
+        "身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费\n{pid},王芳,202401,5000,100.00,300.00\n{pid},王芳,202402,5000,100.00,300.00\n{pid},王芳,202402,5500,10.00,30.00\n{pid},王芳,202403,5500,110.00,330.00\n"
+    );
+    let p = write(dir.path(), "c.csv", text);
+    let out = dir.path().join("out");
+    common::reconcile_into(&[&p], &out)
+        .args(["--as-of", "2024-06-30", "--lang", "en"])
+        .assert()
+        .code(predicates::ord::lt(2));
+    let months = common::read_csv(&out.join("months.csv"));
+    let feb = months.iter().find(|m| m["period"] == "2024-02").unwrap();
+    assert_eq!(feb["employee_amount"], "110.00");
+    assert_eq!(feb["base"], "5500.00");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let warnings = summary["warnings"].to_string();
+    assert!(
+        warnings.contains("2 row(s) are several normal rows of one person and period; their amounts are summed (rows 3, 4)"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("the largest is kept"), "{warnings}");
+}

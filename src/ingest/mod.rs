@@ -101,6 +101,12 @@ pub struct Source {
     pub other_person_rows: Vec<u32>,
     /// Rows of a contribution type kept as `other` (not scheduled).
     pub other_type_rows: Vec<u32>,
+    /// Normal rows of one person and period, one under another: summed (SPEC 2.7).
+    #[serde(default)]
+    pub several_rows: Vec<u32>,
+    /// Those of them whose bases differ: the largest base kept.
+    #[serde(default)]
+    pub several_bases_rows: Vec<u32>,
     /// Columns left unread, with the reason.
     pub ignored_columns: Vec<IgnoredColumn>,
     /// Columns no alias names, read by their header's words or their values (SPEC 2.6).
@@ -276,6 +282,22 @@ impl Batch {
                     format!("{label}: 列 {columns} 看起来是月份、金额、档次或险种,但未读取;如需读取,请用版式规则(--layout)指明")
                 } else {
                     format!("{label}: column(s) {columns} look like a month, an amount, a tier or an insurance but were not read; name them in a layout rule (--layout) to read them")
+                });
+            }
+            if !s.several_rows.is_empty() {
+                let (n, at) = (s.several_rows.len(), rows(&s.several_rows));
+                out.push(if zh {
+                    format!("{label}: {n} 行是同一人同一所属期的多行正常缴费,金额已相加({at})")
+                } else {
+                    format!("{label}: {n} row(s) are several normal rows of one person and period; their amounts are summed ({at})")
+                });
+            }
+            if !s.several_bases_rows.is_empty() {
+                let at = rows(&s.several_bases_rows);
+                out.push(if zh {
+                    format!("{label}: 同一所属期的多行缴费基数不同,取最大的基数,不相加({at})")
+                } else {
+                    format!("{label}: several rows of one period have different bases; the largest is kept, not their sum ({at})")
                 });
             }
             if !s.other_type_rows.is_empty() {
@@ -529,6 +551,8 @@ fn place_table(
                 bad_check_digit_rows: output.bad_check_digit_rows.clone(),
                 other_person_rows: output.other_person_rows.clone(),
                 other_type_rows: output.other_type_rows.clone(),
+                several_rows: output.several_rows.clone(),
+                several_bases_rows: output.several_bases_rows.clone(),
                 ignored_columns: layout.map.ignored(layout.kind),
                 inferred: layout.map.inferred(layout.kind),
                 damaged_spots: output.damaged_spots,

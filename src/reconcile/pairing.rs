@@ -89,8 +89,9 @@ enum Rank {
     Unknown,
 }
 
-/// One possible pair, ordered as pairing takes them: rank, months from the due month,
-/// period, the credit's place among the open credits (by date, amount, position), the
+/// One possible pair, ordered as pairing takes them (SPEC 2.7's tie-break): rank; within a
+/// rank the pair whose due month is nearest the credit's month, then the earlier period,
+/// then the credit first in statement order (its place among the open credits), then the
 /// period's slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Candidate {
@@ -201,13 +202,14 @@ fn pair_whole_payments(inputs: &PairingInputs, credits: &[usize], out: &mut Pair
 /// Stage 3: the open credits and open periods by rank.
 fn pair_by_rank(inputs: &PairingInputs, credits: &[usize], out: &mut Pairing) {
     let (sched, entries) = (inputs.sched, inputs.entries);
-    // The open credits by (date, amount, position): a candidate's `credit` is its place here.
+    // The open credits in statement order (date-time, then place in the statement, which
+    // keeps a file's order for one timestamp): a candidate's `credit` is its place here.
     let mut open: Vec<usize> = credits
         .iter()
         .copied()
         .filter(|&ci| out.state[ci] == CreditState::NotCredit)
         .collect();
-    open.sort_unstable_by_key(|&ci| (entries[ci].at, entries[ci].amount, ci));
+    open.sort_unstable_by_key(|&ci| (entries[ci].at, ci));
     // The last month a credit may come for each period; each credit looks only at the
     // periods whose window can hold its month (see `Reach`).
     let latest: Vec<Period> = sched
@@ -382,6 +384,26 @@ mod tests {
         let statement = [credit("2024-04-20", 100), credit("2024-04-21", 100)];
         let out = run(&sched, &statement);
         assert_eq!(out.state, [CreditState::Paired(0), CreditState::Duplicate]);
+    }
+
+    #[test]
+    fn within_a_rank_the_nearest_due_month_then_the_earlier_period_then_statement_order() {
+        // SPEC 2.7. One credit, two periods of one rank (neither in full): the one due in
+        // the credit's month wins over the earlier one.
+        let sched = [period("2024-02", 100), period("2024-03", 100)];
+        let out = run(&sched, &[credit("2024-04-10", 90)]);
+        assert_eq!(out.by_period, [None, Some(0)]);
+        // Equally near (due a month before and a month after): the earlier period.
+        let sched = [period("2024-02", 100), period("2024-04", 100)];
+        let out = run(&sched, &[credit("2024-04-10", 90)]);
+        assert_eq!(out.by_period, [Some(0), None]);
+        // Two credits of one timestamp for one period, neither in full: the first in the
+        // statement takes it, whatever the amounts (it was the smaller before).
+        let sched = [period("2024-03", 100)];
+        let statement = [credit("2024-04-10", 90), credit("2024-04-10", 80)];
+        let out = run(&sched, &statement);
+        assert_eq!(out.by_period, [Some(0)]);
+        assert_eq!(out.state[1], CreditState::Unexpected);
     }
 
     #[test]

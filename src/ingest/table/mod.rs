@@ -310,6 +310,14 @@ pub struct TableOutput {
     pub other_person_rows: Vec<u32>,
     /// Rows of a contribution type the national list does not schedule (kept as `other`).
     pub other_type_rows: Vec<u32>,
+    /// Normal medical rows of one person and period read one under another: summed
+    /// (SPEC 2.7 "several normal rows"), named in a warning.
+    pub several_rows: Vec<u32>,
+    /// Those of them whose bases differ: the largest base is kept, not their sum.
+    pub several_bases_rows: Vec<u32>,
+    /// The last normal medical row read: to tell the next one of the same person and
+    /// period.
+    last_normal: Option<LastNormal>,
     /// Invalid byte sequences in a text file read as UTF-8 (their cells read as GBK).
     pub damaged_spots: u64,
     /// Directions of `entries`, for a file whose amounts turn out to be unsigned.
@@ -331,6 +339,15 @@ pub struct TableOutput {
     pub mixes_insurances: bool,
     /// A starting layout rule for this table (`check --suggest-layout`).
     pub suggestion: Option<suggest::Suggestion>,
+}
+
+/// The last normal medical contribution row read (see [`TableOutput::several_rows`]).
+#[derive(Clone, Debug)]
+struct LastNormal {
+    person: Text,
+    period: crate::records::Period,
+    base: Option<crate::money::Money>,
+    row: u32,
 }
 
 /// One row of [`TableOutput::sample`]: who, which month, which type, what the employee

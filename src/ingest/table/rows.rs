@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::header::{ColumnMap, Layout, STATEMENT_AMOUNTS};
 use super::memo::{Memo, Memos};
-use super::{MAX_CELL_BYTES, Reason, Rejection, Row, SampleRow, SkipKind, TableOutput};
+use super::{LastNormal, MAX_CELL_BYTES, Reason, Rejection, Row, SampleRow, SkipKind, TableOutput};
 use crate::aliases::{self, Field, normalize_header};
 use crate::ingest::layouts::identity::Identity;
 use crate::ingest::layouts::long::{self, NotMedical, Side};
@@ -367,7 +367,11 @@ impl TableOutput {
         }
         self.counts.read += 1;
         self.counts.accepted += 1;
-        if let Parsed::Contribution(_, _, _, bad) = &parsed {
+        if let Parsed::Contribution(c, _, _, bad) = &parsed {
+            // A long sheet's 个人 and 单位 rows of one month are one record, not several.
+            if layout.map.long.is_none() {
+                self.note_several_rows(c, row_no);
+            }
             for (col, value, e) in bad {
                 self.rejected.push(Rejection {
                     origin: Origin {
@@ -425,6 +429,40 @@ impl TableOutput {
         }
     }
 
+    /// SPEC 2.7: a normal medical row of the same person and period as the row read just
+    /// before it is summed with it; the rows are named in a warning, and where their bases
+    /// differ a second warning says the largest is kept.
+    fn note_several_rows(&mut self, c: &Contribution, row_no: u32) {
+        let normal = c.contribution_type == ContributionType::Normal
+            && !matches!(c.insurance, Insurance::Other(_));
+        if !normal {
+            return;
+        }
+        if let Some(last) = &self.last_normal
+            && last.period == c.period
+            && last.person == c.who.person_id
+        {
+            if self.several_rows.last() != Some(&last.row) {
+                self.several_rows.push(last.row);
+            }
+            self.several_rows.push(row_no);
+            if let (Some(a), Some(b)) = (last.base, c.base)
+                && a != b
+            {
+                if self.several_bases_rows.last() != Some(&last.row) {
+                    self.several_bases_rows.push(last.row);
+                }
+                self.several_bases_rows.push(row_no);
+            }
+        }
+        self.last_normal = Some(LastNormal {
+            person: c.who.person_id.clone(),
+            period: c.period,
+            base: c.base,
+            row: row_no,
+        });
+    }
+
     /// The same output, its row numbers shifted by `offset` (a table read from the middle
     /// of a file, its rows counted from there).
     pub fn shifted(mut self, offset: u32) -> TableOutput {
@@ -468,10 +506,16 @@ impl TableOutput {
             .iter_mut()
             .for_each(|r| *r = r.saturating_add(offset));
         self.other_person_rows.append(&mut part.other_person_rows);
-        part.other_type_rows
-            .iter_mut()
-            .for_each(|r| *r = r.saturating_add(offset));
+        for rows in [
+            &mut part.other_type_rows,
+            &mut part.several_rows,
+            &mut part.several_bases_rows,
+        ] {
+            rows.iter_mut().for_each(|r| *r = r.saturating_add(offset));
+        }
         self.other_type_rows.append(&mut part.other_type_rows);
+        self.several_rows.append(&mut part.several_rows);
+        self.several_bases_rows.append(&mut part.several_bases_rows);
         self.directions.append(&mut part.directions);
         self.sides.append(&mut part.sides);
         self.outflows_signed += part.outflows_signed;
