@@ -111,6 +111,13 @@ pub fn by_words(n: &str) -> Option<(Reading, &'static str)> {
     if has_any(n, &["备注", "备考", "说明", "附注"]) {
         return Some((Reading::Nothing, "a remark"));
     }
+    if has_any(
+        n,
+        &["序号", "行号", "编号", "代码", "区划", "号码", "流水号"],
+    ) && !has_any(n, &["身份", "证件"])
+    {
+        return Some((Reading::Nothing, "a number or a code"));
+    }
     if false {
         return Some((Reading::Nothing, "not the account's money"));
     }
@@ -501,6 +508,23 @@ pub fn by_values<'a>(cells: impl Iterator<Item = &'a str>) -> Option<(ValueClass
     best.sort_by_key(|(c, n)| (std::cmp::Reverse(*n), *c as u8));
     let (class, n) = *best.first()?;
     (n * 5 >= total * 4).then_some((class, n, total))
+}
+
+/// Whether at least half of a column's values are written with decimals (120.00,
+/// 1,234.5): money, rather than a count, a code or a serial number.
+pub fn written_as_money<'a>(cells: impl Iterator<Item = &'a str>) -> bool {
+    let (mut with, mut all) = (0, 0);
+    for c in cells.take(200) {
+        let t = c.trim();
+        if t.is_empty() {
+            continue;
+        }
+        all += 1;
+        if t.contains('.') || t.contains(',') || t.contains('¥') || t.contains('元') {
+            with += 1;
+        }
+    }
+    all > 0 && with * 2 >= all
 }
 
 /// Where a column of `class` values may go when its header says nothing the tool knows.

@@ -517,7 +517,11 @@ impl ColumnMap {
                         Some(_) => {}
                         None => match by_values {
                             Some((ValueClass::Amount, _, _)) if generic => {}
-                            Some((ValueClass::Amount, _, _)) => self.looks.push((c, Looks::Amount)),
+                            Some((ValueClass::Amount, _, _))
+                                if infer::written_as_money(values(c)) =>
+                            {
+                                self.looks.push((c, Looks::Amount))
+                            }
                             _ if generic && infer::are_scheme_codes(values(c)) => {
                                 proposals.push(Proposal {
                                     col: c,
