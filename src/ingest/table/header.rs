@@ -493,6 +493,21 @@ impl ColumnMap {
                         why: value_why(by_values.unwrap_or((ValueClass::Tier, 0, 0))),
                     });
                 }
+                // A 时间 / 日期 column holding months, not days, is a month column: the
+                // period in contributions (襄阳's 时间: 2024-03).
+                Some((Reading::Field(Field::Date, _), why))
+                    if by_values.is_some_and(|v| v.0 == ValueClass::Month) =>
+                {
+                    proposals.push(Proposal {
+                        col: c,
+                        field: Field::Period,
+                        rank: 1,
+                        why: format!(
+                            "header words: {why}; {}",
+                            value_why(by_values.unwrap_or((ValueClass::Month, 0, 0)))
+                        ),
+                    })
+                }
                 Some((Reading::Field(field, rank), why)) => proposals.push(Proposal {
                     col: c,
                     field,
