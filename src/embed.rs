@@ -119,6 +119,7 @@ fn absorb(source: &mut Source, other: Source) {
     source.several_rows.extend(other.several_rows);
     source.several_bases_rows.extend(other.several_bases_rows);
     source.damaged_spots += other.damaged_spots;
+    source.person_numbers |= other.person_numbers;
     for i in other.inferred {
         if !source.inferred.contains(&i) {
             source.inferred.push(i);

@@ -101,6 +101,9 @@ pub struct Source {
     pub other_person_rows: Vec<u32>,
     /// Rows of a contribution type kept as `other` (not scheduled).
     pub other_type_rows: Vec<u32>,
+    /// Some row names a person number: the run joins numbers to IDs (SPEC 2.6).
+    #[serde(default)]
+    pub person_numbers: bool,
     /// Normal rows of one person and period, one under another: summed (SPEC 2.7).
     #[serde(default)]
     pub several_rows: Vec<u32>,
@@ -551,6 +554,7 @@ fn place_table(
                 bad_check_digit_rows: output.bad_check_digit_rows.clone(),
                 other_person_rows: output.other_person_rows.clone(),
                 other_type_rows: output.other_type_rows.clone(),
+                person_numbers: output.person_numbers,
                 several_rows: output.several_rows.clone(),
                 several_bases_rows: output.several_bases_rows.clone(),
                 ignored_columns: layout.map.ignored(layout.kind),

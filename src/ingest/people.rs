@@ -7,7 +7,7 @@
 //! are compared, so the same statement exported twice, once with an ID column and once
 //! without, is one source's entries and a skip, never summed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -25,7 +25,7 @@ fn numbers_to_ids(batch: &Batch) -> HashMap<Text, Text> {
             (*number != who.person_id).then(|| (number.clone(), who.person_id.clone()))
         })
         .collect();
-    let mut found: HashMap<Text, Option<Text>> = HashMap::new();
+    let mut found: HashMap<Text, Option<Text>> = HashMap::default();
     for (number, id) in pairs {
         found
             .entry(number)
@@ -45,13 +45,26 @@ fn numbers_to_ids(batch: &Batch) -> HashMap<Text, Text> {
 /// Rows keyed by a person number that stands for one ID are keyed by the ID, the number
 /// kept as their person number. Rows of one person in one file keep sharing one `Who`.
 pub fn join_person_numbers(batch: &mut Batch) {
+    // Most runs have IDs only: nothing to join, nothing to look at.
+    if !batch.sources.iter().any(|s| s.person_numbers) {
+        return;
+    }
     let ids = numbers_to_ids(batch);
     if ids.is_empty() {
         return;
     }
+    // Most runs have no row keyed by a number: found a run at a time (a run's rows share
+    // one `Who`), so the rows are touched only when some are.
+    let keyed_by_number = batch
+        .person_runs()
+        .par_whos()
+        .any(|(_, _, who)| ids.contains_key(&who.person_id));
+    if !keyed_by_number {
+        return;
+    }
     // Keyed by the old `Who`'s address, which the map keeps alive (so that no address is
     // reused while the rows are rekeyed).
-    let mut joined: HashMap<*const Who, (Arc<Who>, Arc<Who>)> = HashMap::new();
+    let mut joined: HashMap<*const Who, (Arc<Who>, Arc<Who>)> = HashMap::default();
     rekey(&mut batch.contributions, &ids, &mut joined);
     rekey(&mut batch.entries, &ids, &mut joined);
     rekey(&mut batch.roster, &ids, &mut joined);

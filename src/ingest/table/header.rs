@@ -15,6 +15,9 @@ use crate::values::MonthRange;
 /// How many rows from the top may hold titles, notes and blanks before the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
 
+/// The most non-empty cells a row may have for inference to read it as a header.
+const MAX_INFERRED_COLUMNS: usize = 256;
+
 /// Rows below the first header found that may still hold a better one (a two-row
 /// header's lower row); further down a header starts another table.
 const HEADER_REFINE_ROWS: usize = 2;
@@ -53,6 +56,8 @@ pub struct ColumnMap {
     dropped: Vec<(usize, &'static str)>,
     /// Columns a layout rule names: never read otherwise.
     ruled: Vec<usize>,
+    /// The status column asks "in arrears?" (是否欠费): its 是 means unpaid.
+    arrears: bool,
 }
 
 /// A column read by inference: which, as what, and why.
@@ -381,6 +386,7 @@ impl ColumnMap {
             question: None,
             dropped: Vec::new(),
             ruled: Vec::new(),
+            arrears: false,
         }
     }
 
@@ -842,12 +848,9 @@ impl ColumnMap {
     }
 
     /// Whether the status column asks whether the month is in arrears (是否欠费, 欠费标志):
-    /// its 是 means unpaid.
+    /// its 是 means unpaid. Settled with the kind ([`ColumnMap::for_kind`]).
     pub(super) fn status_says_arrears(&self) -> bool {
-        self.column(Field::Status).is_some_and(|c| {
-            let n = normalize_header(self.header(c));
-            n.contains("欠费") || n.contains("欠缴")
-        })
+        self.arrears
     }
 
     pub fn column(&self, field: Field) -> Option<usize> {
@@ -927,6 +930,10 @@ impl ColumnMap {
             }
             Kind::Roster => {}
         }
+        self.arrears = self.column(Field::Status).is_some_and(|c| {
+            let n = normalize_header(self.header(c));
+            n.contains("欠费") || n.contains("欠缴")
+        });
         self
     }
 
@@ -1121,6 +1128,11 @@ pub(super) fn looks_like_header(row: &[String]) -> bool {
         .map(|c| c.trim())
         .filter(|c| !c.is_empty())
         .collect();
+    // Real headers have tens of columns; a row of thousands of cells (a hostile line) is
+    // not read by inference, which looks at every cell below each.
+    if cells.len() > MAX_INFERRED_COLUMNS {
+        return false;
+    }
     let data = cells
         .iter()
         .filter(|c| {

@@ -339,12 +339,15 @@ pub struct TableOutput {
     pub mixes_insurances: bool,
     /// A starting layout rule for this table (`check --suggest-layout`).
     pub suggestion: Option<suggest::Suggestion>,
+    /// Some row names a person number (个人编号 beside or instead of an ID).
+    pub person_numbers: bool,
 }
 
 /// The last normal medical contribution row read (see [`TableOutput::several_rows`]).
 #[derive(Clone, Debug)]
 struct LastNormal {
-    person: Text,
+    /// The row's `Who`, by address: consecutive rows of one person share one.
+    person: usize,
     period: crate::records::Period,
     base: Option<crate::money::Money>,
     row: u32,

@@ -85,6 +85,9 @@ struct RowCheck<'a, R: ?Sized> {
     first: Option<(usize, String, Reason)>,
     /// The layout rule whose value mappings apply (SPEC 2.6 `[layout.values.FIELD]`).
     rule: Option<&'a LayoutRule>,
+    /// Back-payment cells of the row that could not be read (SPEC 2.7): named in the
+    /// rejections once the row is accepted.
+    bad_parts: Vec<(usize, String, ValueError)>,
 }
 
 impl<R: Row + ?Sized> RowCheck<'_, R> {
@@ -111,8 +114,19 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
     }
 
     /// The text a layout rule maps this row's cell of `field` to, if it does.
+    #[inline]
     fn mapped(&self, field: Field, col: usize) -> Option<Cell<'static>> {
-        let rule = self.rule.filter(|r| r.maps(field))?;
+        match self.rule {
+            None => None,
+            Some(rule) => self.mapped_by(rule, field, col),
+        }
+    }
+
+    #[inline(never)]
+    fn mapped_by(&self, rule: &LayoutRule, field: Field, col: usize) -> Option<Cell<'static>> {
+        if !rule.maps(field) {
+            return None;
+        }
         let cell = self.row.cell(col);
         rule.value(field, &cell.to_text())
             .map(|v| Cell::Text(std::borrow::Cow::Owned(v.to_string())))
@@ -266,16 +280,6 @@ impl TableOutput {
             self.skip(SkipKind::Reversed);
             return;
         }
-        // SPEC 2.6: a table of several insurances keeps its medical rows only.
-        if layout.kind == Kind::Contributions
-            && layout.map.long.is_none()
-            && let Some(col) = layout.map.column(Field::Insurance)
-            && let Ok(Some(Insurance::Other(named))) =
-                memos.insurance.get(row, col, values::insurance)
-            && values::names_a_scheme(&named)
-        {
-            return self.skip(SkipKind::OtherInsurance);
-        }
         let side = match layout.map.long {
             Some(l) => match long::classify(
                 &row.cell(l.insurance).to_text(),
@@ -315,6 +319,23 @@ impl TableOutput {
             memos,
             first: None,
             rule: layout.values_rule.as_ref(),
+            bad_parts: Vec::new(),
+        };
+        // SPEC 2.6: a table of several insurances keeps its medical rows only (a long
+        // sheet's rows were told apart above).
+        let insurance = match layout.kind {
+            Kind::Contributions => {
+                let insurance =
+                    check.coded(Field::Insurance, |m| &mut m.insurance, values::insurance);
+                if let Some(Insurance::Other(named)) = &insurance
+                    && layout.map.long.is_none()
+                    && values::names_a_scheme(named)
+                {
+                    return self.skip(SkipKind::OtherInsurance);
+                }
+                insurance
+            }
+            _ => None,
         };
         let origin = Origin {
             source: 0,
@@ -329,21 +350,24 @@ impl TableOutput {
             &mut self.other_person_rows,
             row_no,
         );
+        self.person_numbers |= person_number.is_some();
         let who = check
             .memos
             .who(key.as_ref().map(|(id, _)| id), person_number, name);
         let parsed = match layout.kind {
-            Kind::Contributions => contribution(&mut check, origin, who).map(|(mut c, r)| {
-                if let Some((l, side)) = side {
-                    let amount = check.value_at(l.amount, values::money);
-                    match side {
-                        Side::Employee => c.employee_amount = amount,
-                        Side::Employer => c.employer_amount = amount,
+            Kind::Contributions => {
+                contribution(&mut check, origin, who, insurance).map(|(mut c, r)| {
+                    if let Some((l, side)) = side {
+                        let amount = check.value_at(l.amount, values::money);
+                        match side {
+                            Side::Employee => c.employee_amount = amount,
+                            Side::Employer => c.employer_amount = amount,
+                        }
                     }
-                }
-                let (back_pay, bad) = check.back_pay();
-                Parsed::Contribution(c, r, back_pay, bad)
-            }),
+                    let back_pay = check.back_pay();
+                    Parsed::Contribution(c, r, back_pay)
+                })
+            }
             Kind::Statement => entry(&mut check, origin, who).map(|(e, dir)| Parsed::Entry(e, dir)),
             Kind::Roster => roster(&mut check, origin, who).map(Parsed::Roster),
         };
@@ -367,27 +391,29 @@ impl TableOutput {
         }
         self.counts.read += 1;
         self.counts.accepted += 1;
-        if let Parsed::Contribution(c, _, _, bad) = &parsed {
+        if let Parsed::Contribution(c, _, _) = &parsed {
             // A long sheet's 个人 and 单位 rows of one month are one record, not several.
             if layout.map.long.is_none() {
                 self.note_several_rows(c, row_no);
             }
-            for (col, value, e) in bad {
-                self.rejected.push(Rejection {
-                    origin: Origin {
-                        source: 0,
-                        row: row_no,
-                    },
-                    column: map.header(*col).trim().to_string(),
-                    value: value.clone(),
-                    reason: Reason::BackPayPart(e.clone()),
-                });
+            if !check.bad_parts.is_empty() {
+                for (col, value, e) in std::mem::take(&mut check.bad_parts) {
+                    self.rejected.push(Rejection {
+                        origin: Origin {
+                            source: 0,
+                            row: row_no,
+                        },
+                        column: map.header(col).trim().to_string(),
+                        value,
+                        reason: Reason::BackPayPart(e),
+                    });
+                }
             }
         }
         if !keep {
             return;
         }
-        if let Parsed::Contribution(c, _, _, _) = &parsed
+        if let Parsed::Contribution(c, _, _) = &parsed
             && layout.map.long.is_none()
             && !layout.map.has(Field::Insurance)
             && self.sample.len() < SAMPLE_ROWS
@@ -400,7 +426,7 @@ impl TableOutput {
             });
         }
         match parsed {
-            Parsed::Contribution(c, range, back_pay, _) => {
+            Parsed::Contribution(c, range, back_pay) => {
                 for paid in back_pay {
                     paid.rows(&c, &mut self.contributions);
                 }
@@ -438,9 +464,10 @@ impl TableOutput {
         if !normal {
             return;
         }
+        let person = Arc::as_ptr(&c.who) as usize;
         if let Some(last) = &self.last_normal
             && last.period == c.period
-            && last.person == c.who.person_id
+            && last.person == person
         {
             if self.several_rows.last() != Some(&last.row) {
                 self.several_rows.push(last.row);
@@ -456,7 +483,7 @@ impl TableOutput {
             }
         }
         self.last_normal = Some(LastNormal {
-            person: c.who.person_id.clone(),
+            person,
             period: c.period,
             base: c.base,
             row: row_no,
@@ -518,6 +545,7 @@ impl TableOutput {
         self.several_bases_rows.append(&mut part.several_bases_rows);
         self.directions.append(&mut part.directions);
         self.sides.append(&mut part.sides);
+        self.person_numbers |= part.person_numbers;
         self.outflows_signed += part.outflows_signed;
         self.outflows_unsigned += part.outflows_unsigned;
     }
@@ -650,13 +678,8 @@ impl BackPaid {
 }
 
 enum Parsed {
-    /// The row, its months, its back-payment parts, and the parts that could not be read.
-    Contribution(
-        Contribution,
-        MonthRange,
-        Vec<BackPaid>,
-        Vec<(usize, String, ValueError)>,
-    ),
+    /// The row, its months, its back-payment parts.
+    Contribution(Contribution, MonthRange, Vec<BackPaid>),
     Entry(StatementEntry, Direction),
     Roster(RosterEntry),
 }
@@ -843,8 +866,11 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
     /// The row's back-payment groups that hold an amount. SPEC 2.7: a cell of a group that
     /// cannot be read rejects that group's part only (returned to be named in rejected.csv);
     /// the row's own month is kept.
-    fn back_pay(&mut self) -> (Vec<BackPaid>, Vec<(usize, String, ValueError)>) {
+    fn back_pay(&mut self) -> Vec<BackPaid> {
         let map = self.map;
+        if map.back_pay.is_empty() {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         let mut bad = Vec::new();
         for g in &map.back_pay {
@@ -877,7 +903,10 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
                 });
             }
         }
-        (out, bad)
+        if !bad.is_empty() {
+            self.bad_parts = bad;
+        }
+        out
     }
 
     /// Marks the cell in `col` as bad for `error`.
@@ -901,6 +930,7 @@ fn contribution<R: Row + ?Sized>(
     check: &mut RowCheck<R>,
     origin: Origin,
     who: Arc<Who>,
+    insurance: Option<Insurance>,
 ) -> Option<(Contribution, MonthRange)> {
     let range = check.months_covered();
     let c = Contribution {
@@ -925,9 +955,7 @@ fn contribution<R: Row + ?Sized>(
             )
             .unwrap_or(ContributionType::Normal),
         paid_month: check.value(Field::PaidDate, values::period),
-        insurance: check
-            .coded(Field::Insurance, |m| &mut m.insurance, values::insurance)
-            .unwrap_or(Insurance::Employee),
+        insurance: insurance.unwrap_or(Insurance::Employee),
         tier: check.text(Field::Tier),
         category: check.coded(Field::Category, |m| &mut m.category, values::category),
         birth_date: check.value(Field::BirthDate, values::date),
