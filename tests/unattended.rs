@@ -693,3 +693,41 @@ fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
         "jsonl keeps values as they are"
     );
 }
+
+/// SPEC 2.7: a cell starting with `-` is neutralised unless the whole cell is a number —
+/// `-2+3+cmd|' /C calc'!A0` and `-1+HYPERLINK(…)` reached the CSVs as live formulas.
+#[test]
+fn a_minus_and_a_digit_is_not_a_number_when_a_formula_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let (a, b) = (
+        common::id("11010519900101001"),
+        common::id("11010519900101002"),
+    );
+    std::fs::write(
+        data.join("contributions.csv"),
+        format!(
+            "身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费\n{a},-2+3+cmd|' /C calc'!A0,202401,6000,120.00,480.00\n{b},\"-1+HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",202401,6000,120.00,480.00\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    common::reconcile_into(&[&data], &out)
+        .args(["--as-of", "2024-06-30"])
+        .assert()
+        .code(predicates::ord::lt(2));
+    let persons = common::read_csv(&out.join("persons.csv"));
+    let names: Vec<&str> = persons.iter().map(|p| p["name"].as_str()).collect();
+    assert!(
+        names.contains(&"'-2+3+cmd|' /C calc'!A0")
+            && names.contains(&"'-1+HYPERLINK(\"http://x\",\"y\")"),
+        "{names:?}"
+    );
+    assert!(
+        persons
+            .iter()
+            .all(|p| !p["closing_balance"].starts_with('\'')),
+        "numbers stay numbers"
+    );
+}

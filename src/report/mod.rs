@@ -107,15 +107,22 @@ pub(crate) fn html_escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// Whether a spreadsheet would run this CSV cell (SPEC 2.3, the OWASP rule): it starts
-/// with `=`, `+`, `@`, a tab, a carriage return, or `-` not followed by a digit (so that
-/// `-12.50` stays a number).
+/// Whether a spreadsheet would run this CSV cell (SPEC 2.3, the OWASP rule, as SPEC 2.7
+/// amends it): it starts with `=`, `+`, `@`, a tab, a carriage return, or `-` — unless the
+/// whole cell is a number (`-12.50` stays a number; `-2+3+cmd|' /C calc'!A0` does not).
 pub fn runs_in_a_spreadsheet(cell: &[u8]) -> bool {
     match cell.first() {
         Some(b'=' | b'+' | b'@' | b'\t' | b'\r') => true,
-        Some(b'-') => !cell.get(1).is_some_and(u8::is_ascii_digit),
+        Some(b'-') => !is_plain_number(&cell[1..]),
         _ => false,
     }
+}
+
+/// Digits with at most one decimal point, at least one digit: `12`, `12.50`, `.5`.
+fn is_plain_number(s: &[u8]) -> bool {
+    let digits = s.iter().filter(|b| b.is_ascii_digit()).count();
+    let points = s.iter().filter(|b| **b == b'.').count();
+    digits > 0 && points <= 1 && digits + points == s.len()
 }
 
 /// A CSV cell safe to open in Excel or WPS: one that would run gets a leading `'`
@@ -379,6 +386,11 @@ mod safe_cell_tests {
             "-x",
             "-",
             "=HYPERLINK(\"a\")",
+            // SPEC 2.7: a minus and a digit do not make a number.
+            "-2+3+cmd|' /C calc'!A0",
+            "-1+HYPERLINK(\"http://x\")",
+            "-1-1",
+            "-1.2.3",
         ] {
             let safe = safe_cell(live);
             assert_eq!(safe, format!("'{live}"));
