@@ -133,6 +133,10 @@ pub enum OutputError {
     #[error("-o {path}: {reason}; nothing was read or written")]
     NotReportFolder { path: String, reason: String },
     #[error(
+        "-o {path}: a report folder that also holds files the tool did not write ({files}); the reports replace the folder whole, which would delete them: move them out, or name another folder; nothing was read or written"
+    )]
+    ForeignFiles { path: String, files: String },
+    #[error(
         "{path}: another run writes into this folder ({holder}); waited {waited} s, nothing was read or written"
     )]
     Locked {

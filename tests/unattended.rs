@@ -731,3 +731,79 @@ fn a_minus_and_a_digit_is_not_a_number_when_a_formula_follows() {
         "numbers stay numbers"
     );
 }
+
+/// SPEC 2.7: a report folder that also holds the user's own files (notes, an annotated
+/// workbook, a nested folder) is refused, never replaced — they were deleted with it.
+#[test]
+fn a_report_folder_with_the_users_own_files_is_refused_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let data = Path::new("samples/scenarios/06_late_credit");
+    reconcile_into(&[data], &out)
+        .assert()
+        .code(predicates::ord::lt(2));
+    std::fs::write(out.join("我的批注.txt"), "keep me").unwrap();
+    std::fs::create_dir(out.join("上个月")).unwrap();
+    let assert = reconcile_into(&[data], &out)
+        .args(["--lang", "en"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("我的批注.txt") && err.contains("上个月"),
+        "the files are named: {err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("我的批注.txt")).unwrap(),
+        "keep me"
+    );
+    assert!(out.join("上个月").is_dir());
+    assert!(
+        failed_folders(dir.path(), "out").is_empty(),
+        "nothing written"
+    );
+}
+
+/// SPEC 2.7: a run killed between its two renames leaves no DIR and the last good set in
+/// `.DIR.old-*`; the next run — even a degraded one — puts it back, never deletes it.
+#[test]
+fn the_last_good_set_left_aside_by_a_killed_run_is_put_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(Path::new("samples/scenarios/06_late_credit"), &data);
+    let out = dir.path().join("out");
+    reconcile_into(&[&data], &out)
+        .assert()
+        .code(predicates::ord::lt(2));
+    let good = std::fs::read(out.join("summary.json")).unwrap();
+    // Killed after `out` was renamed aside, before the new set was renamed in.
+    std::fs::rename(&out, dir.path().join(".out.old-KILLEDxRUN1")).unwrap();
+    std::fs::write(data.join("broken.xlsx"), b"PK\x03\x04 not a workbook").unwrap();
+    reconcile_into(&[&data], &out).assert().code(2);
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), good);
+    assert!(!dir.path().join(".out.old-KILLEDxRUN1").exists());
+    assert_eq!(failed_folders(dir.path(), "out").len(), 1);
+}
+
+/// SPEC 2.7: failed runs' folders do not pile up — beyond the newest 5 they are removed
+/// when a run holds the lock (30 failed runs were 30 report sets).
+#[test]
+fn failed_run_folders_beyond_the_newest_five_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(Path::new("samples/scenarios/06_late_credit"), &data);
+    std::fs::write(data.join("broken.xlsx"), b"PK\x03\x04 not a workbook").unwrap();
+    let out = dir.path().join("out");
+    for n in 1..=8 {
+        std::fs::create_dir(dir.path().join(format!("out.failed-2024010{n}T000000"))).unwrap();
+    }
+    reconcile_into(&[&data], &out).assert().code(2);
+    let failed = failed_folders(dir.path(), "out");
+    assert_eq!(
+        failed.len(),
+        6,
+        "the newest 5 kept, and this run's: {failed:?}"
+    );
+    assert!(!dir.path().join("out.failed-20240101T000000").exists());
+    assert!(dir.path().join("out.failed-20240108T000000").exists());
+}

@@ -96,8 +96,12 @@ impl Claim {
 
     /// `.DIR.tmp-*` and `.DIR.old-*` beside the target: only a holder of the lock makes
     /// them, so while this run holds it they are a killed run's. Best effort: one that
-    /// cannot be removed is left for the next run.
+    /// cannot be removed is left for the next run. SPEC 2.7: a `.DIR.old-*` whose `DIR` is
+    /// missing is the last good set (a run killed between its two renames): it is renamed
+    /// back first, never deleted; and `DIR.failed-*` beyond the newest 5 are removed.
     fn remove_dead_runs(&self) {
+        self.restore_last_good_set();
+        self.rotate_failed_runs();
         let (tmp, old) = (
             format!(".{}.tmp-", self.name),
             format!(".{}.old-", self.name),
@@ -121,6 +125,56 @@ impl Claim {
                 }
                 Err(_) => {}
             }
+        }
+    }
+
+    /// The names beside the target that start with `prefix`.
+    fn beside(&self, prefix: &str) -> Vec<(String, std::fs::DirEntry)> {
+        let Ok(entries) = std::fs::read_dir(folder(&self.parent)) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e))
+            .filter(|(n, _)| n.starts_with(prefix))
+            .collect()
+    }
+
+    /// A run killed between renaming `DIR` aside and the new set in leaves no `DIR` and
+    /// the last good set in `.DIR.old-*`: it is put back (the newest, when several).
+    fn restore_last_good_set(&self) {
+        if std::fs::symlink_metadata(&self.target).is_ok() {
+            return;
+        }
+        let newest = self
+            .beside(&format!(".{}.old-", self.name))
+            .into_iter()
+            .filter(|(_, e)| e.file_type().is_ok_and(|t| t.is_dir()))
+            .max_by_key(|(n, e)| {
+                (
+                    e.metadata()
+                        .and_then(|m| m.modified())
+                        .unwrap_or(std::time::SystemTime::UNIX_EPOCH),
+                    n.clone(),
+                )
+            });
+        if let Some((name, _)) = newest {
+            let _ = std::fs::rename(self.parent.join(name), &self.target);
+        }
+    }
+
+    /// Keeps the newest [`FAILED_KEPT`] `DIR.failed-*` folders (their names sort by time).
+    fn rotate_failed_runs(&self) {
+        let mut failed: Vec<String> = self
+            .beside(&format!("{}.failed-", self.name))
+            .into_iter()
+            .filter(|(_, e)| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|(n, _)| n)
+            .collect();
+        failed.sort_by_key(|n| failed_order(n));
+        let excess = failed.len().saturating_sub(FAILED_KEPT);
+        for name in &failed[..excess] {
+            let _ = std::fs::remove_dir_all(self.parent.join(name));
         }
     }
 
@@ -263,6 +317,18 @@ fn random_chars(n: usize) -> String {
     out
 }
 
+/// How many failed runs' folders are kept beside the target (SPEC 2.7).
+pub const FAILED_KEPT: usize = 5;
+
+/// A failed folder's place in time: its stamp, then its collision number (`-2`, `-3`…).
+fn failed_order(name: &str) -> (String, u32) {
+    let stamp = name.rsplit(".failed-").next().unwrap_or(name);
+    match stamp.split_once('-') {
+        Some((at, n)) => (at.to_string(), n.parse().unwrap_or(0)),
+        None => (stamp.to_string(), 1),
+    }
+}
+
 /// `-o DIR` must be absent, empty or a report folder (SPEC 2.3).
 fn check_target(target: &Path) -> Result<(), OutputError> {
     let refuse = |reason: &str| OutputError::NotReportFolder {
@@ -286,14 +352,64 @@ fn check_target(target: &Path) -> Result<(), OutputError> {
         .map_err(io_error(target))?
         .next()
         .is_none();
-    if empty || crate::ingest::earlier_outputs::is_report_folder(target) {
-        Ok(())
-    } else {
-        Err(refuse(
+    if empty {
+        return Ok(());
+    }
+    if !crate::ingest::earlier_outputs::is_report_folder(target) {
+        return Err(refuse(
             "holds files that are not a yibao-recon report set (no summary.json written by yibao-recon); \
              the reports replace the folder whole, so name a new or empty folder",
-        ))
+        ));
     }
+    // SPEC 2.7: a report folder that also holds the user's own files (notes, an annotated
+    // workbook, a folder) is refused, never replaced: those files would be deleted.
+    let foreign = foreign_entries(target)?;
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = foreign.iter().take(10).cloned().collect();
+    let more = if foreign.len() > 10 { ", …" } else { "" };
+    Err(OutputError::ForeignFiles {
+        path: target.display().to_string(),
+        files: format!("{}{more}", shown.join(", ")),
+    })
+}
+
+/// The files a report set holds: the reports, summary.json, the shard sidecar, and the
+/// writer's own temporaries (`.NAME.tmp-*`).
+pub const REPORT_FILES: [&str; 13] = [
+    "findings.csv",
+    "months.csv",
+    "persons.csv",
+    "rejected.csv",
+    "changes.csv",
+    "summary.json",
+    "findings.jsonl",
+    "report.xlsx",
+    "report.html",
+    "findings.parquet",
+    "months.parquet",
+    "persons.parquet",
+    crate::report::shard::SIDECAR,
+];
+
+/// What `dir` holds that the tool did not write, by name, sorted.
+fn foreign_entries(dir: &Path) -> Result<Vec<String>, OutputError> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io_error(dir))? {
+        let entry = entry.map_err(io_error(dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours_file = REPORT_FILES.contains(&name.as_str())
+            || REPORT_FILES
+                .iter()
+                .any(|r| name.starts_with(&format!(".{r}.tmp-")));
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if !(ours_file && is_file) {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// `DIR.lock`, locked by the OS for as long as the run lasts; it holds who holds it.
