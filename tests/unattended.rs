@@ -807,3 +807,29 @@ fn failed_run_folders_beyond_the_newest_five_are_removed() {
     assert!(!dir.path().join("out.failed-20240101T000000").exists());
     assert!(dir.path().join("out.failed-20240108T000000").exists());
 }
+
+/// SPEC 2.7: the tool's own report.xlsx copied into the data folder (its document
+/// properties say who wrote it) is an output of an earlier run, not contributions.
+#[test]
+fn the_tools_own_workbook_in_a_data_folder_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(Path::new("samples/scenarios/06_late_credit"), &data);
+    let out = dir.path().join("out");
+    reconcile_into(&[&data], &out)
+        .args(["--format", "csv,json,xlsx"])
+        .assert()
+        .code(predicates::ord::lt(2));
+    let first = common::read_csv(&out.join("findings.csv"));
+    std::fs::copy(out.join("report.xlsx"), data.join("上月核对结果.xlsx")).unwrap();
+    reconcile_into(&[&data], &out)
+        .args(["--format", "csv,json"])
+        .assert()
+        .code(predicates::ord::lt(2));
+    assert_eq!(common::read_csv(&out.join("findings.csv")), first);
+    let skipped = skipped_as_output(&out.join("summary.json"));
+    assert!(
+        skipped.iter().any(|p| p.ends_with("上月核对结果.xlsx")),
+        "{skipped:?}"
+    );
+}

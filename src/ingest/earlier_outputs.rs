@@ -67,6 +67,31 @@ pub fn is_report_file(path: &Path) -> bool {
     crate::columns::report_headers()
         .iter()
         .any(|header| header.as_bytes() == line)
+        || (start.starts_with(b"PK\x03\x04") && is_report_workbook(path))
+}
+
+/// The creator the tool writes into its workbook's document properties (SPEC 2.7: the
+/// tool's own report.xlsx, copied into a data folder, is an output of an earlier run).
+pub const WORKBOOK_CREATOR: &str = "yibao-recon";
+
+/// Whether a workbook's document properties (docProps/core.xml) name this tool as its
+/// creator. A spreadsheet program that saves it again keeps the creator.
+fn is_report_workbook(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return false;
+    };
+    let Ok(core) = archive.by_name("docProps/core.xml") else {
+        return false;
+    };
+    let mut text = Vec::new();
+    if core.take(64 << 10).read_to_end(&mut text).is_err() {
+        return false;
+    }
+    let needle = format!(">{WORKBOOK_CREATOR}</dc:creator>");
+    text.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 #[cfg(test)]

@@ -353,7 +353,14 @@ pub fn workbook_within(
     let mut wb = Workbook::new();
     // A fixed creation time keeps the bytes the same from run to run.
     let fixed = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?;
-    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&fixed));
+    // The creator says it is this tool's report: copied into a data folder, it is skipped
+    // as an output of an earlier run (SPEC 2.7).
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_creation_datetime(&fixed)
+            .set_author(crate::ingest::earlier_outputs::WORKBOOK_CREATOR)
+            .set_comment("yibao-recon report: an output, not an input"),
+    );
     let month_rows = memchr::memchr_iter(b'\n', &csvs.months.bytes())
         .count()
         .saturating_sub(1);
