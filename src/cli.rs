@@ -49,6 +49,10 @@ pub struct InputArgs {
     /// The rules of every --layout file, read once (see [`InputArgs::load_layouts`]).
     #[arg(skip)]
     pub layout: Option<Arc<LayoutRules>>,
+    /// Follow symbolic links out of the folders named (by default a link is followed only
+    /// when it stays inside them).
+    #[arg(long = "follow", short = 'L')]
+    pub follow: bool,
     /// Language of human messages: zh or en. Codes and column names never change.
     #[arg(long, default_value = "zh", value_parser = parse_lang)]
     pub lang: Lang,
@@ -118,6 +122,7 @@ impl InputArgs {
                     forced: Some(kind),
                     person: person(&PersonTarget::Forced(kind, n)),
                     layout: self.layout.clone(),
+                    follow: self.follow,
                 })
                 .collect::<Vec<_>>()
         };
@@ -129,6 +134,7 @@ impl InputArgs {
                 forced: None,
                 person: person(&PersonTarget::Inputs),
                 layout: self.layout.clone(),
+                follow: self.follow,
             })
             .collect();
         files.extend(forced(&self.contributions, Kind::Contributions));

@@ -66,6 +66,8 @@ struct File {
     /// Layout rules files (SPEC 2.6), as `--layout` gives them.
     #[serde(default)]
     layouts: Paths,
+    /// Follow symbolic links out of the folders (SPEC 2.7), as `--follow`.
+    follow: Option<bool>,
 }
 
 /// A job, with its paths resolved against the job file's folder.
@@ -187,6 +189,7 @@ impl Job {
                         forced,
                         person: None,
                         layout: layout.clone(),
+                        follow: f.follow.unwrap_or(false),
                     });
                 }
             }

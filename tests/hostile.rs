@@ -182,6 +182,7 @@ fn mixed_encodings_and_invalid_utf8_in_one_file() {
         forced: None,
         person: None,
         layout: None,
+        follow: false,
     }]);
     let names: Vec<&str> = batch
         .contributions
@@ -207,6 +208,7 @@ fn duplicate_headers_and_two_period_columns() {
         forced: None,
         person: None,
         layout: None,
+        follow: false,
     }]);
     let c = &batch.contributions[0];
     assert_eq!(
@@ -421,6 +423,7 @@ fn every_id_under_several_names_is_noted_once_in_id_order() {
         forced: None,
         person: None,
         layout: None,
+        follow: false,
     };
     let batch = yibao_recon::ingest::ingest(&[input(&f1), input(&f2)]);
     assert_eq!(

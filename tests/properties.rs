@@ -111,6 +111,7 @@ fn outputs(paths: &[PathBuf], threads: usize) -> [Vec<u8>; 3] {
             forced: None,
             person: None,
             layout: None,
+            follow: false,
         })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()

@@ -187,6 +187,7 @@ fn statement_without_identity_is_skipped_naming_person() {
         forced: None,
         person: Some(std::sync::Arc::new(given)),
         layout: None,
+        follow: false,
     }]);
     assert_read_in_full(&batch);
     assert_eq!(batch.entries.len(), 1);

@@ -276,6 +276,7 @@ fn months_streamed_in_blocks_equal_the_table_built_in_memory() {
         forced: None,
         person: None,
         layout: None,
+        follow: false,
     }]);
     let policy = yibao_recon::policy::Policy::load("samples/policy.toml").unwrap();
     let options = yibao_recon::reconcile::Options {

@@ -109,6 +109,7 @@ fn samples_run() -> (
         forced: None,
         person: None,
         layout: None,
+        follow: false,
     }]);
     let policy = yibao_recon::policy::Policy::load("samples/policy.toml").unwrap();
     let options = yibao_recon::reconcile::Options {

@@ -833,3 +833,52 @@ fn the_tools_own_workbook_in_a_data_folder_is_not_read() {
         "{skipped:?}"
     );
 }
+
+/// SPEC 2.7: a folder walk does not follow a symbolic link out of the folder named (a
+/// link to `/` walked the whole disk) unless `--follow`; the link is listed as skipped.
+/// A link that stays inside the folder is followed.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_folder_are_not_followed_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("share");
+    copy_dir(Path::new("samples/scenarios/06_late_credit"), &data);
+    let elsewhere = dir.path().join("elsewhere");
+    copy_dir(Path::new("samples/scenarios/07_base_change"), &elsewhere);
+    std::os::unix::fs::symlink(&elsewhere, data.join("link-out")).unwrap();
+    std::os::unix::fs::symlink("/", data.join("root")).unwrap();
+    std::fs::create_dir(data.join("inside")).unwrap();
+    std::os::unix::fs::symlink(data.join("statement.csv"), data.join("inside/again.csv")).unwrap();
+    let out = dir.path().join("out");
+    let started = std::time::Instant::now();
+    reconcile_into(&[&data], &out)
+        .arg("--lang")
+        .arg("en")
+        .assert()
+        .code(predicates::ord::lt(2));
+    assert!(started.elapsed().as_secs() < 60, "the disk was not walked");
+    let summary = read_json(&out.join("summary.json"));
+    let skipped: Vec<String> = summary["skipped_inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("a symbolic link out of the folder")
+        })
+        .map(|s| s["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    let persons = common::read_csv(&out.join("persons.csv"));
+    assert_eq!(persons.len(), 1, "only the share's person");
+    // Asked to follow (the link to / taken away first), the other folder is read too.
+    std::fs::remove_file(data.join("root")).unwrap();
+    let followed = dir.path().join("followed");
+    reconcile_into(&[&data], &followed)
+        .arg("--follow")
+        .assert()
+        .code(predicates::ord::lt(2));
+    assert_eq!(common::read_csv(&followed.join("persons.csv")).len(), 2);
+}

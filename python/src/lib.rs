@@ -149,6 +149,7 @@ fn reconcile<'py>(
             forced: kind_of(kind.as_deref())?,
             person: None,
             layout: None,
+            follow: false,
         });
     }
     let mut given = Vec::new();

@@ -62,6 +62,7 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         persons: Vec::new(),
         layout_files: Vec::new(),
         layout: None,
+        follow: false,
         lang: job.lang.parse().map_err(|e: String| anyhow::anyhow!(e))?,
         show_ids: job.show_ids,
         jobs: args.jobs,

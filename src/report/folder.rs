@@ -538,14 +538,14 @@ mod tests {
             r#"{"tool":{"name":"yibao-recon"}}"#,
         )
         .unwrap();
-        std::fs::write(out.join("old.csv"), "x").unwrap();
+        std::fs::write(out.join("findings.csv"), "x").unwrap();
         let staged = Claim::take(&out, LOCK_WAIT, |_| {})
             .unwrap()
             .stage()
             .unwrap();
-        std::fs::write(staged.path().join("new.csv"), "y").unwrap();
+        std::fs::write(staged.path().join("months.csv"), "y").unwrap();
         assert_eq!(staged.commit(true).unwrap(), out);
-        assert_eq!(names(&out), ["new.csv"]);
+        assert_eq!(names(&out), ["months.csv"]);
         assert_eq!(names(root.path()), ["out"]);
     }
 
@@ -576,14 +576,16 @@ mod tests {
     fn dead_runs_temporaries_are_removed() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("out");
+        std::fs::create_dir(&out).unwrap();
         std::fs::create_dir(root.path().join(".out.tmp-dead")).unwrap();
         std::fs::write(root.path().join(".out.tmp-dead/months.csv"), "x").unwrap();
+        // With `out` in place, a `.out.old-*` is a dead run's leftover.
         std::fs::create_dir(root.path().join(".out.old-dead")).unwrap();
         std::fs::create_dir(root.path().join(".other.tmp-keep")).unwrap();
         let claim = Claim::take(&out, LOCK_WAIT, |_| {}).unwrap();
-        assert_eq!(names(root.path()), [".other.tmp-keep", "out.lock"]);
+        assert_eq!(names(root.path()), [".other.tmp-keep", "out", "out.lock"]);
         drop(claim);
-        assert_eq!(names(root.path()), [".other.tmp-keep"]);
+        assert_eq!(names(root.path()), [".other.tmp-keep", "out"]);
     }
 
     #[test]
