@@ -333,3 +333,56 @@ fn a_table_stacked_far_down_a_large_file() {
     let rows: Vec<u32> = b.entries.iter().map(|e| e.origin.row).collect();
     assert_eq!(rows, [80_003, 80_004]);
 }
+
+/// SPEC 2.7: a formula's saved value counts only in a workbook a spreadsheet program saved.
+/// A library writes 0 as every formula's value (and asks Excel to recalculate on opening):
+/// that 0 was read as 0.00 — a missing credit became a RATE_MISMATCH and exit 0. Now the
+/// row is rejected as an unsaved formula; the same workbook saved by Excel is read.
+#[test]
+fn a_librarys_cached_zero_is_not_a_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = id("33010619900808010");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["身份证号", "费款所属期", "缴费基数", "个人缴费"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, &pid).unwrap();
+    sheet.write_string(1, 1, "2024-01").unwrap();
+    sheet.write_number(1, 2, 5000).unwrap();
+    sheet
+        .write_formula(1, 3, rust_xlsxwriter::Formula::new("=C2*0.02"))
+        .unwrap();
+    let library = book.save_to_buffer().unwrap();
+    let p = write(dir.path(), "library.xlsx", &library);
+    let batch = read_all(&[&p]);
+    assert_conserved(&batch);
+    assert_eq!(
+        reasons(&batch),
+        vec![(2, "个人缴费".to_string(), "unsaved_formula".to_string())]
+    );
+    let excel = common::rewrite_xlsx(&common::saved_by_excel(&library), |name, xml| {
+        if name.starts_with("xl/worksheets/") {
+            xml.replace("</f><v>0</v>", "</f><v>100</v>")
+        } else {
+            xml
+        }
+    });
+    let p = write(dir.path(), "excel.xlsx", excel);
+    let batch = read_all(&[&p]);
+    assert!(batch.rejected.is_empty(), "{:?}", batch.rejected);
+    assert_eq!(
+        batch
+            .contributions
+            .iter()
+            .next()
+            .unwrap()
+            .employee_amount
+            .unwrap()
+            .to_string(),
+        "100.00"
+    );
+}

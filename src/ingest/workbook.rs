@@ -572,14 +572,59 @@ impl<'a> RowFeed<'a> {
 }
 
 /// Whether a cell is worth handing on, and whether it is a formula with no saved result
-/// (a workbook written by a script): `None` for an empty cell without a formula.
-fn kept(cell: &calamine::XlsxCellFormulaMetadataRecord) -> Option<bool> {
+/// (a workbook written by a script): `None` for an empty cell without a formula. A
+/// formula's saved value counts only in a workbook a spreadsheet program calculated
+/// (`calculated`, SPEC 2.7); elsewhere (a library writes 0 for every formula) a formula
+/// cell is unsaved, whatever value it holds.
+fn kept(cell: &calamine::XlsxCellFormulaMetadataRecord, calculated: bool) -> Option<bool> {
     let empty = matches!(cell.value, DataRef::Empty);
     match (empty, cell.formula.is_some()) {
         (true, false) => None,
         (true, true) => Some(true),
-        (false, _) => Some(false),
+        (false, formula) => Some(formula && !calculated),
     }
+}
+
+/// SPEC 2.7: whether a workbook's formula values were saved by a spreadsheet program —
+/// its docProps/app.xml names Excel, WPS, LibreOffice or Numbers — and not by a library
+/// that writes 0 for every formula: such libraries claim to be Excel, but ask Excel to
+/// recalculate on opening (`fullCalcOnLoad` in workbook.xml), which a workbook Excel saved
+/// does not.
+pub fn formulas_calculated(bytes: &[u8]) -> bool {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let mut part = |name: &str, limit: u64| -> Option<String> {
+        let entry = archive.by_name(name).ok()?;
+        let mut text = Vec::new();
+        std::io::Read::take(entry, limit)
+            .read_to_end(&mut text)
+            .ok()?;
+        Some(String::from_utf8_lossy(&text).into_owned())
+    };
+    let Some(app) = part("docProps/app.xml", 64 << 10) else {
+        return false;
+    };
+    let application = app
+        .split_once("<Application>")
+        .and_then(|(_, rest)| rest.split_once("</Application>"))
+        .map(|(name, _)| name.to_ascii_lowercase())
+        .unwrap_or_default();
+    let spreadsheet = [
+        "excel",
+        "wps",
+        "kingsoft",
+        "libreoffice",
+        "openoffice",
+        "numbers",
+    ]
+    .iter()
+    .any(|a| application.contains(a))
+        || application.contains("表格");
+    let recalc_on_load = part("xl/workbook.xml", 1 << 20).is_some_and(|w| {
+        w.contains("fullCalcOnLoad=\"1\"") || w.contains("fullCalcOnLoad=\"true\"")
+    });
+    spreadsheet && !recalc_on_load
 }
 
 /// An XLSX sheet read as its cells stream in, without a grid of all its cells: strings
@@ -590,8 +635,9 @@ fn xlsx_table(
     xlsx: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     opts: TableOptions,
+    calculated: bool,
 ) -> Result<Vec<table::StackedTable>, String> {
-    if let Some(table) = xlsx_stream(xlsx, name, opts.clone())? {
+    if let Some(table) = xlsx_stream(xlsx, name, opts.clone(), calculated)? {
         return Ok(table);
     }
     let mut reader = match xlsx.worksheet_cells_reader(name) {
@@ -604,7 +650,7 @@ fn xlsx_table(
         .next_cell_with_formula_metadata()
         .map_err(|e| e.to_string())?
     {
-        if let Some(unsaved) = kept(&cell) {
+        if let Some(unsaved) = kept(&cell, calculated) {
             bounds.add(cell.pos)?;
             cells.push((cell.pos, cell.value, unsaved));
         }
@@ -623,6 +669,7 @@ fn xlsx_stream(
     xlsx: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     opts: TableOptions,
+    calculated: bool,
 ) -> Result<Option<Vec<table::StackedTable>>, String> {
     let mut reader = match xlsx.worksheet_cells_reader(name) {
         Ok(reader) => reader,
@@ -638,7 +685,7 @@ fn xlsx_stream(
         .next_cell_with_formula_metadata()
         .map_err(|e| e.to_string())?
     {
-        let Some(unsaved) = kept(&cell) else {
+        let Some(unsaved) = kept(&cell, calculated) else {
             continue;
         };
         bounds.add(cell.pos)?;
@@ -651,6 +698,7 @@ fn xlsx_stream(
 
 /// Reads every sheet of a workbook. `ods` says the file is named .ods (both are zips).
 pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTable>, String> {
+    let calculated = sniff(&bytes) == Container::Zip && formulas_calculated(&bytes);
     let mut book = guarded("workbook", || open(bytes, ods))?;
     let names = book.sheet_names();
     let mut out = Vec::with_capacity(names.len());
@@ -660,7 +708,7 @@ pub fn read(bytes: Vec<u8>, ods: bool, opts: TableOptions) -> Result<Vec<SheetTa
             ..opts.clone()
         };
         let result = guarded("sheet", || match &mut book {
-            Sheets::Xlsx(xlsx) => xlsx_table(xlsx, &name, opts.clone()),
+            Sheets::Xlsx(xlsx) => xlsx_table(xlsx, &name, opts.clone(), calculated),
             other => {
                 let range = other.worksheet_range(&name).map_err(|e| e.to_string())?;
                 // Row numbers as Excel shows them: the range may start below row 1.

@@ -260,3 +260,34 @@ pub fn one_person_two_identities() -> Vec<(String, Vec<u8>)> {
         ("contributions.csv".into(), contributions.into_bytes()),
     ]
 }
+
+/// An XLSX as a spreadsheet program saves it (SPEC 2.7): the parts rewritten by `edit`
+/// (name, text) — e.g. workbook.xml without rust_xlsxwriter's request to recalculate on
+/// opening, which marks its formula values as not calculated.
+pub fn rewrite_xlsx(xlsx: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.ends_with(".xml") {
+            data = edit(&name, String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// [`rewrite_xlsx`] as Excel saves a workbook: no `fullCalcOnLoad`, Excel 2016's version.
+pub fn saved_by_excel(xlsx: &[u8]) -> Vec<u8> {
+    rewrite_xlsx(xlsx, |name, xml| match name {
+        "xl/workbook.xml" => xml.replace(" fullCalcOnLoad=\"1\"", ""),
+        "docProps/app.xml" => xml.replace("12.0000", "16.0300"),
+        _ => xml,
+    })
+}
