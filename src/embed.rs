@@ -120,6 +120,7 @@ fn absorb(source: &mut Source, other: Source) {
     source.several_bases_rows.extend(other.several_bases_rows);
     source.damaged_spots += other.damaged_spots;
     source.person_numbers |= other.person_numbers;
+    source.truncated |= other.truncated;
     for i in other.inferred {
         if !source.inferred.contains(&i) {
             source.inferred.push(i);

@@ -68,6 +68,11 @@ struct File {
     layouts: Paths,
     /// Follow symbolic links out of the folders (SPEC 2.7), as `--follow`.
     follow: Option<bool>,
+    /// Files of the last complete run missing now, or much smaller, are accepted (SPEC
+    /// 2.7): the run is not degraded by them.
+    allow_missing: Option<bool>,
+    /// Print and exit 1 only when something changed since the previous run.
+    only_changes: Option<bool>,
 }
 
 /// A job, with its paths resolved against the job file's folder.
@@ -83,6 +88,14 @@ pub struct Job {
     pub show_ids: bool,
     /// The previous run's folder to compare with, when there is one.
     pub previous: Option<PathBuf>,
+    /// `allow_missing`: inputs that vanish or shrink do not degrade the run.
+    pub allow_missing: bool,
+    /// `only_changes`: print and exit 1 only when findings changed (like
+    /// `git diff --exit-code`).
+    pub only_changes: bool,
+    /// Input patterns that matched no file (a glob, or a path that does not exist): the
+    /// run is degraded by them unless `allow_missing`.
+    pub unmatched: Vec<String>,
 }
 
 /// The commented example `yibao-recon init` writes.
@@ -176,6 +189,7 @@ impl Job {
         }
         let layout = (!rules.rules.is_empty()).then(|| std::sync::Arc::new(rules));
         let mut inputs = Vec::new();
+        let mut unmatched = Vec::new();
         for (key, paths, forced) in [
             ("inputs", &f.inputs, None),
             ("contributions", &f.contributions, Some(Kind::Contributions)),
@@ -183,7 +197,11 @@ impl Job {
             ("roster", &f.roster, Some(Kind::Roster)),
         ] {
             for pattern in paths.list() {
-                for path in expand(base, &pattern, key, origin)? {
+                let found = expand(base, &pattern, key, origin)?;
+                if found.is_empty() {
+                    unmatched.push(pattern.clone());
+                }
+                for path in found {
                     inputs.push(InputFile {
                         path,
                         forced,
@@ -194,7 +212,7 @@ impl Job {
                 }
             }
         }
-        if inputs.is_empty() {
+        if inputs.is_empty() && unmatched.is_empty() {
             return Err(invalid(
                 "inputs",
                 "no input: give files, folders or patterns",
@@ -246,6 +264,9 @@ impl Job {
             as_of,
             show_ids: f.show_ids.unwrap_or(false),
             previous,
+            allow_missing: f.allow_missing.unwrap_or(false),
+            only_changes: f.only_changes.unwrap_or(false),
+            unmatched,
         })
     }
 }

@@ -120,3 +120,97 @@ fn completions_and_man_come_from_the_cli() {
         .stdout(predicate::str::contains(".TH"))
         .stdout(predicate::str::contains("reconcile"));
 }
+
+/// SPEC 2.7, the scripted cron week: a good run; the same inputs again; a file removed
+/// from the folder; a file cut off mid-row; the files back; a removal accepted. The last
+/// good reports are kept through the bad days, no "resolved" is ever claimed for what was
+/// not read, and `--only-changes` speaks (exit 1) only when findings changed.
+#[test]
+fn a_cron_week_with_inputs_that_vanish_or_shrink() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let data = root.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let (a, b) = (id("33010619900317017"), id("33010619850101002"));
+    let mut contributions = String::from("身份证号,姓名,费款所属期,缴费基数,个人缴费\n");
+    let mut statement = String::from("身份证号,交易时间,交易类型,发生金额\n");
+    for pid in [&a, &b] {
+        for m in 1..=3 {
+            contributions.push_str(&format!("{pid},某人,20240{m},6000,120\n"));
+            // b's March credit never came: one CREDIT_MISSING every day.
+            if !(pid == &b && m == 3) {
+                statement.push_str(&format!("{pid},2024-0{}-05,101,120\n", m + 1));
+            }
+        }
+    }
+    write(&data, "contributions.csv", &contributions);
+    write(&data, "statement.csv", &statement);
+    let job = |extra: &str| {
+        write(
+            root,
+            "job.toml",
+            format!(
+                "inputs = [\"data/\"]\npolicy = \"{}\"\noutput = \"reports\"\nformats = [\"csv\", \"json\"]\nas_of = \"2024-08-31\"\nlang = \"en\"\n{extra}",
+                std::fs::canonicalize("samples/policy.toml")
+                    .unwrap()
+                    .display()
+            ),
+        )
+    };
+    let day = |code: i32| {
+        let assert = bin()
+            .arg("run")
+            .arg(root.join("job.toml"))
+            .arg("--only-changes")
+            .assert()
+            .code(code);
+        String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+    };
+    let reports = root.join("reports");
+    job("");
+    // Monday: the first run — something to say.
+    let said = day(1);
+    assert!(said.contains("CREDIT_MISSING"), "{said}");
+    let good = std::fs::read(reports.join("findings.csv")).unwrap();
+    // Tuesday: nothing changed — nothing said.
+    assert_eq!(day(0), "");
+    // Wednesday: the statement was removed from the share.
+    let kept = std::fs::read(data.join("statement.csv")).unwrap();
+    std::fs::remove_file(data.join("statement.csv")).unwrap();
+    let said = day(2);
+    assert!(
+        said.contains("incomplete") && !said.contains("resolved"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(reports.join("findings.csv")).unwrap(), good);
+    // Thursday: the statement is back, but cut off in the middle of its last row.
+    let cut = &kept[..kept.len() - 6];
+    std::fs::write(data.join("statement.csv"), cut).unwrap();
+    let said = day(2);
+    assert!(
+        said.contains("incomplete") && !said.contains("resolved"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(reports.join("findings.csv")).unwrap(), good);
+    // Friday: the file whole again — nothing changed since Tuesday's good run.
+    std::fs::write(data.join("statement.csv"), &kept).unwrap();
+    assert_eq!(day(0), "");
+    assert_eq!(std::fs::read(reports.join("findings.csv")).unwrap(), good);
+    // Saturday: the statement removed on purpose, and the job says so.
+    std::fs::remove_file(data.join("statement.csv")).unwrap();
+    job("allow_missing = true\n");
+    let said = day(1);
+    assert!(!said.contains("incomplete"), "{said}");
+    assert_ne!(std::fs::read(reports.join("findings.csv")).unwrap(), good);
+    let failed: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("reports.failed-")
+        })
+        .collect();
+    assert_eq!(failed.len(), 2, "Wednesday's and Thursday's");
+}

@@ -44,9 +44,9 @@ def spark_rows(out: pathlib.Path, report: str) -> list[dict[str, str]]:
 
 
 def the_summarys_counts(summary: dict) -> dict:
-    """What a split run must say as the single run does (the hash of a file Spark read
-    as a dataset is not taken)."""
-    inputs = [{k: v for k, v in i.items() if k != "sha256"} for i in summary["inputs"]]
+    """What a split run must say as the single run does (the hash and the size of a file
+    Spark read as a dataset are not taken)."""
+    inputs = [{k: v for k, v in i.items() if k not in ("sha256", "size")} for i in summary["inputs"]]
     keep = ("as_of", "findings", "persons", "credits_outside_span", "complete", "warnings", "skipped_inputs")
     return {"inputs": inputs, **{k: summary[k] for k in keep}}
 

@@ -45,8 +45,18 @@ pub struct ReconcileArgs {
     )]
     pub format: Vec<String>,
     /// A previous run's output folder: write changes.csv (findings new and resolved since).
+    /// A file that run read, missing now or with less than half its rows, makes this run
+    /// incomplete (its reports go to OUT.failed-…) unless --accept-input-changes.
     #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,
+    /// Accept that inputs of the previous run are missing or much smaller (a file removed
+    /// on purpose): the run counts as complete, and a warning names them.
+    #[arg(long = "accept-input-changes")]
+    pub accept_input_changes: bool,
+    /// For cron's mail, like `git diff --exit-code`: print nothing and exit 0 when no
+    /// finding is new or resolved since --previous; print and exit 1 when some are.
+    #[arg(long = "only-changes")]
+    pub only_changes: bool,
     /// Reconcile only shard I of N (people chosen by a stable hash of their ID); run the N
     /// shards anywhere, then `yibao-recon merge` their folders.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
@@ -210,6 +220,11 @@ pub struct Plan<'a> {
     pub out: &'a Path,
     pub formats: &'a [Format],
     pub previous: Option<&'a Path>,
+    /// Files of the last complete run that are missing or lost half their rows are
+    /// accepted (`--accept-input-changes`, a job's `allow_missing`): not a degraded run.
+    pub accept_input_changes: bool,
+    /// A job's input patterns that matched no file.
+    pub unmatched: &'a [String],
 }
 
 /// What a run that wrote reports leaves for the console and the exit status.
@@ -244,7 +259,8 @@ pub fn reconcile_into(plan: &Plan, timings: &mut Timings) -> anyhow::Result<Outc
         }
     })
     .map_err(|e| anyhow::anyhow!(ids.text(&e.to_string()).into_owned()))?;
-    let batch = read_inputs(plan.files, input, timings)?;
+    let mut batch = read_inputs(plan.files, input, timings)?;
+    note_vanished_inputs(&mut batch, plan);
     let staged = claim.stage()?;
     let job = ReportJob {
         dir: staged.path(),
@@ -286,6 +302,36 @@ pub fn reconcile_into(plan: &Plan, timings: &mut Timings) -> anyhow::Result<Outc
         written,
         target: plan.out.to_path_buf(),
     })
+}
+
+/// SPEC 2.7, inputs that vanish or shrink: a file of the last complete run (the previous
+/// folder's summary.json) missing now, or one that lost more than half its rows, makes the
+/// run degraded — its reports go to DIR.failed-…, and no "resolved" is claimed for what
+/// was simply not read — unless the change is accepted, when it is a warning.
+fn note_vanished_inputs(batch: &mut Batch, plan: &Plan) {
+    let mut changed: Vec<ingest::UnreadableInput> = plan
+        .unmatched
+        .iter()
+        .map(|pattern| ingest::UnreadableInput {
+            path: pattern.clone(),
+            reason: ingest::earlier_outputs::MATCHED_NOTHING.to_string(),
+        })
+        .collect();
+    if let Some(earlier) = plan
+        .previous
+        .and_then(ingest::earlier_outputs::complete_run_inputs)
+    {
+        changed.extend(ingest::earlier_outputs::vanished_or_shrunk(batch, &earlier));
+    }
+    if plan.accept_input_changes {
+        batch.notes.extend(
+            changed
+                .into_iter()
+                .map(|u| format!("{}: {} (accepted)", u.path, u.reason)),
+        );
+    } else {
+        batch.unreadable.extend(changed);
+    }
 }
 
 /// How long a run waits for another into the same folder: SPEC's 60 s, or
@@ -336,11 +382,13 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
             out: &args.out,
             formats: &formats,
             previous: args.previous.as_deref(),
+            accept_input_changes: args.accept_input_changes,
+            unmatched: &[],
         },
         &mut timings,
     )?;
     timings.print();
-    let status = finish(&outcome, input, args.fail_on);
+    let status = finish(&outcome, input, args.fail_on, args.only_changes);
     // The process ends next: freeing every finding and month row one by one, on one
     // thread, would only delay the exit (the system takes the memory back whole).
     std::mem::forget(outcome);
@@ -348,10 +396,29 @@ pub fn run(args: &ReconcileArgs) -> anyhow::Result<u8> {
 }
 
 /// Tells what the run found and where its reports went; returns SPEC's exit status.
-pub fn finish(outcome: &Outcome, input: &crate::cli::InputArgs, fail_on: FailOn) -> u8 {
+/// `only_changes` (for cron's mail): as `git diff --exit-code`, nothing is printed and the
+/// status is 0 when no finding is new or resolved since the previous run; the summary is
+/// printed and the status is 1 when some are (or there is no previous run); a degraded
+/// run prints and exits 2 as ever.
+pub fn finish(
+    outcome: &Outcome,
+    input: &crate::cli::InputArgs,
+    fail_on: FailOn,
+    only_changes: bool,
+) -> u8 {
     super::print_failures(&outcome.batch, input);
+    let complete = outcome.batch.unreadable.is_empty() && outcome.batch.failures.is_empty();
+    let changed = outcome
+        .changes
+        .is_none_or(|(new, resolved)| new + resolved > 0);
+    if only_changes && complete && !changed {
+        return exit::OK;
+    }
     if !input.quiet {
         print_summary(outcome, &outcome.target, input);
+    }
+    if only_changes && complete {
+        return exit::FINDINGS;
     }
     exit_status(&outcome.result, &outcome.batch, fail_on)
 }
@@ -401,6 +468,7 @@ const CONSOLE_LIST: usize = 12;
 /// its label, errors first; the skipped inputs with reasons; unread columns; rejected rows
 /// and where rejected.csv is; changes since the previous run; where the reports went.
 pub fn print_summary(outcome: &Outcome, target: &Path, input: &crate::cli::InputArgs) {
+    let target_dir = target;
     let (result, batch, lang, ids) = (&outcome.result, &outcome.batch, input.lang, input.ids());
     let t = batch.totals();
     let (persons, as_of) = (result.persons.len(), result.as_of);
@@ -433,7 +501,8 @@ pub fn print_summary(outcome: &Outcome, target: &Path, input: &crate::cli::Input
             Lang::En => outln!("{rejected} row(s) rejected (file, row, column, reason: {place})"),
         }
     }
-    if let Some((new, resolved)) = outcome.changes {
+    // A degraded run claims nothing resolved: what it did not read is not fixed.
+    if let Some((new, resolved)) = outcome.changes.filter(|_| batch.unreadable.is_empty()) {
         match lang {
             Lang::Zh => outln!("与上次相比:新增 {new},已解决 {resolved}(见 changes.csv)"),
             Lang::En => {
@@ -448,12 +517,19 @@ pub fn print_summary(outcome: &Outcome, target: &Path, input: &crate::cli::Input
             batch.unreadable.len(),
             ids.text(&target.display().to_string()).into_owned(),
         );
-        match lang {
-            Lang::Zh => outln!(
-                "本次运行不完整:{n} 个输入无法读取(见上)。报告写入 {dir};{target} 中上次的报告保持不变。"
+        let kept = target_dir.is_dir();
+        match (lang, kept) {
+            (Lang::Zh, true) => outln!(
+                "本次运行不完整:{n} 个输入无法读取或与上次相比缺失(见上)。报告写入 {dir};{target} 中上次的报告保持不变。"
             ),
-            Lang::En => outln!(
-                "This run is incomplete: {n} input(s) could not be read (above). Reports written to {dir}; the last reports in {target} are left as they were."
+            (Lang::Zh, false) => outln!(
+                "本次运行不完整:{n} 个输入无法读取或与上次相比缺失(见上)。报告写入 {dir}({target} 尚无报告)。"
+            ),
+            (Lang::En, true) => outln!(
+                "This run is incomplete: {n} input(s) could not be read or are missing since the last run (above). Reports written to {dir}; the last reports in {target} are left as they were."
+            ),
+            (Lang::En, false) => outln!(
+                "This run is incomplete: {n} input(s) could not be read or are missing since the last run (above). Reports written to {dir} ({target} holds no reports yet)."
             ),
         }
     }

@@ -25,6 +25,11 @@ pub struct RunJobArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// For cron's mail, like `git diff --exit-code`: print nothing and exit 0 when no
+    /// finding is new or resolved since the previous run; print and exit 1 when some are
+    /// (the job's `only_changes = true` does the same).
+    #[arg(long = "only-changes")]
+    pub only_changes: bool,
 }
 
 /// Write a commented example job file.
@@ -79,6 +84,8 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
             out: &job.output,
             formats: &formats,
             previous: job.previous.as_deref(),
+            accept_input_changes: job.allow_missing,
+            unmatched: &job.unmatched,
         },
         &mut super::progress::Timings::new(false),
     )?;
@@ -87,5 +94,10 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
         "never" => FailOn::Never,
         _ => FailOn::Error,
     };
-    Ok(finish(&outcome, &input, fail_on))
+    Ok(finish(
+        &outcome,
+        &input,
+        fail_on,
+        args.only_changes || job.only_changes,
+    ))
 }

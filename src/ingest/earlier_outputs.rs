@@ -43,6 +43,82 @@ pub fn run_was_complete(dir: &Path) -> bool {
     read_summary(&dir.join("summary.json")).is_none_or(|v| v["complete"] != false)
 }
 
+/// An input of an earlier complete run, as its summary.json names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EarlierInput {
+    pub path: String,
+    pub sheet: Option<String>,
+    pub rows_accepted: u64,
+}
+
+/// The inputs the run in `dir` read, when it was complete (SPEC 2.7: a job remembers the
+/// inputs of the last complete run); `None` without such a run.
+pub fn complete_run_inputs(dir: &Path) -> Option<Vec<EarlierInput>> {
+    let summary = read_summary(&dir.join("summary.json"))?;
+    if summary["tool"]["name"] != env!("CARGO_PKG_NAME") || summary["complete"] == false {
+        return None;
+    }
+    let inputs = summary["inputs"].as_array()?;
+    Some(
+        inputs
+            .iter()
+            .filter_map(|i| {
+                Some(EarlierInput {
+                    path: i["path"].as_str()?.to_string(),
+                    sheet: i["sheet"].as_str().map(str::to_string),
+                    rows_accepted: i["rows_accepted"].as_u64()?,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Why an input of the last complete run makes this run degraded (SPEC 2.7).
+pub const VANISHED: &str = "read in the last complete run, missing now";
+pub const SHRUNK: &str = "lost more than half of its rows since the last complete run";
+/// Why a job's input pattern that matched no file degrades its run (SPEC 2.7).
+pub const MATCHED_NOTHING: &str = "the job's input pattern matched no file";
+
+/// SPEC 2.7, inputs that vanish or shrink: each file (and sheet) of the last complete run
+/// that this run did not read, or that lost more than half its rows accepted. Paths are
+/// compared as the reports print them, IDs masked (summary.json masks them).
+pub fn vanished_or_shrunk(
+    batch: &super::Batch,
+    earlier: &[EarlierInput],
+) -> Vec<super::UnreadableInput> {
+    use crate::mask::IdDisplay::Masked;
+    let key = |path: &str, sheet: Option<&str>| {
+        (
+            Masked.text(path).into_owned(),
+            sheet.map(|s| Masked.text(s).into_owned()),
+        )
+    };
+    let now: std::collections::BTreeMap<(String, Option<String>), u64> = batch
+        .sources
+        .iter()
+        .map(|s| (key(&s.path, s.sheet.as_deref()), s.counts.accepted))
+        .collect();
+    let mut out = Vec::new();
+    for e in earlier {
+        let label = super::source_label(&e.path, e.sheet.as_deref());
+        match now.get(&key(&e.path, e.sheet.as_deref())) {
+            None => out.push(super::UnreadableInput {
+                path: label,
+                reason: format!("{VANISHED} ({} rows accepted then)", e.rows_accepted),
+            }),
+            Some(&rows) if rows * 2 < e.rows_accepted => out.push(super::UnreadableInput {
+                path: label,
+                reason: format!(
+                    "{SHRUNK} ({} rows accepted then, {rows} now)",
+                    e.rows_accepted
+                ),
+            }),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
 /// Whether the file at `path` is a report: in a report folder, or a text file whose first
 /// line is the header of findings.csv, months.csv, persons.csv, rejected.csv or
 /// changes.csv.

@@ -108,6 +108,13 @@ pub struct Source {
     /// Some row names a person number: the run joins numbers to IDs (SPEC 2.6).
     #[serde(default)]
     pub person_numbers: bool,
+    /// The file ends in the middle of a row (cut off): the run is degraded (SPEC 2.7).
+    #[serde(default)]
+    pub truncated: bool,
+    /// The file's size in bytes (summary.json `inputs[].size`: what a job remembers of
+    /// the last complete run's inputs, SPEC 2.7).
+    #[serde(default)]
+    pub size: Option<u64>,
     /// Normal rows of one person and period, one under another: summed (SPEC 2.7).
     #[serde(default)]
     pub several_rows: Vec<u32>,
@@ -492,6 +499,9 @@ impl Walk<'_> {
 pub const LOCK_FILE: &str = "Excel lock file (~$…), not data";
 /// Why an input is skipped: nothing but white space.
 pub const EMPTY_FILE: &str = "empty file";
+/// Why a file that ends in the middle of a row degrades the run (SPEC 2.7).
+pub const TRUNCATED: &str =
+    "ends in the middle of a row: the file looks cut off (copied while it was being written?)";
 /// Why an input is skipped: control bytes, not text.
 pub const BINARY_DATA: &str = "binary data, not text or a workbook";
 pub use table::TWO_IDENTITIES;
@@ -658,6 +668,8 @@ fn place_table(
                 other_person_rows: output.other_person_rows.clone(),
                 other_type_rows: output.other_type_rows.clone(),
                 person_numbers: output.person_numbers,
+                truncated: false,
+                size: None,
                 several_rows: output.several_rows.clone(),
                 several_bases_rows: output.several_bases_rows.clone(),
                 ignored_columns: layout.map.ignored(layout.kind),
@@ -805,7 +817,16 @@ fn read_file(input: &InputFile, retain: Retain) -> FileResult {
         });
         return result;
     }
-    parse_file(input, bytes, opts, result)
+    let size = bytes.len() as u64;
+    sized(parse_file(input, bytes, opts, result), size)
+}
+
+/// The file's size on each of its sources.
+fn sized(mut result: FileResult, size: u64) -> FileResult {
+    for (source, _) in &mut result.tables {
+        source.size = Some(size);
+    }
+    result
 }
 
 /// One file's bytes into its tables, skips and failures: workbooks sheet by sheet, text
@@ -916,6 +937,11 @@ fn parse_file(
                     more.detection,
                     more.output,
                 );
+            }
+            if t.truncated
+                && let Some((source, _)) = result.tables.last_mut()
+            {
+                source.truncated = true;
             }
         }
         Err(e) => result.failures.push(InputError::Text {
@@ -1117,6 +1143,24 @@ fn unreadable_of<'a>(
             UnreadableInput { path, reason }
         })
         .collect();
+    // SPEC 2.7: an empty file, or one cut off in the middle of a row, found in a folder
+    // degrades the run as it does when named.
+    for s in &batch.skipped_inputs {
+        if s.reason == EMPTY_FILE && !out.iter().any(|u| u.path == s.path) {
+            out.push(UnreadableInput {
+                path: s.path.clone(),
+                reason: EMPTY_FILE.to_string(),
+            });
+        }
+    }
+    for s in batch.sources.iter().filter(|s| s.truncated) {
+        if !out.iter().any(|u| u.path == s.path) {
+            out.push(UnreadableInput {
+                path: s.path.clone(),
+                reason: TRUNCATED.to_string(),
+            });
+        }
+    }
     for input in named {
         let path = input.path.display().to_string();
         if batch.sources.iter().any(|s| s.path == path) {
@@ -1200,7 +1244,8 @@ fn read_memory(files: Vec<MemoryFile>, retain: Retain, named: bool) -> Batch {
                 layout: file.layout.clone(),
                 suggest: retain == Retain::Suggestions,
             };
-            parse_file(input, file.bytes, opts, result)
+            let size = file.bytes.len() as u64;
+            sized(parse_file(input, file.bytes, opts, result), size)
         })
         .collect();
     let mut batch = assemble(results, Vec::new(), Vec::new());

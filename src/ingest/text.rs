@@ -330,6 +330,29 @@ pub struct TextTable {
     pub more: Vec<StackedTable>,
     /// Lines (from 1) longer than [`MAX_LINE_BYTES`], read only up to it.
     pub cut_lines: Vec<usize>,
+    /// The file ends in the middle of a row (SPEC 2.7: a file cut off — copied while it
+    /// was being written): its last line has no line end and either an open quote or more
+    /// than one cell but fewer than the header.
+    pub truncated: bool,
+}
+
+/// Whether `body` ends in the middle of a row of a table `width` cells wide.
+fn ends_mid_row(body: &[u8], delimiter: u8, width: usize) -> bool {
+    if body.is_empty() || body.ends_with(b"\n") || body.ends_with(b"\r") {
+        return false;
+    }
+    let last = match memchr::memrchr(b'\n', body) {
+        Some(i) => &body[i + 1..],
+        None => body,
+    };
+    if last.iter().all(|b| b.is_ascii_whitespace()) {
+        return false;
+    }
+    let quotes = last.iter().filter(|&&b| b == b'"').count();
+    let cells = last.iter().filter(|&&b| b == delimiter).count() + 1;
+    // A remark in one cell (制表人：…) at the end is no cut row; a row of data cut short
+    // has some of its cells.
+    quotes % 2 == 1 || (width > 1 && cells >= 2 && cells < width)
 }
 
 /// The longest line read whole; see `ingest::MAX_ROW_BYTES`.
@@ -540,12 +563,19 @@ pub fn read(bytes: &[u8], opts: TableOptions) -> Result<TextTable, csv::Error> {
         });
         opts = next_table_options(&opts);
     }
+    let width = more.last().map(|t| &t.detection).unwrap_or(&detection);
+    let width = match width {
+        Detection::Found(layout) => layout.map.width(),
+        _ => 0,
+    };
+    let truncated = width > 0 && ends_mid_row(&body, delimiter, width);
     Ok(TextTable {
         encoding,
         detection,
         output,
         more,
         cut_lines,
+        truncated,
     })
 }
 

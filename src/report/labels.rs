@@ -122,7 +122,7 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
     if lang == Lang::En {
         return Cow::Borrowed(reason);
     }
-    const FIXED: [(&str, &str); 7] = [
+    const FIXED: [(&str, &str); 9] = [
         (
             crate::ingest::NOT_A_FILE,
             "不是普通文件(管道、套接字或设备),不读取",
@@ -140,6 +140,14 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
         (
             crate::ingest::TWO_IDENTITIES,
             "表头上方出现两个人的身份信息",
+        ),
+        (
+            crate::ingest::earlier_outputs::MATCHED_NOTHING,
+            "任务文件中的输入路径或通配符没有匹配到任何文件",
+        ),
+        (
+            crate::ingest::TRUNCATED,
+            "文件在一行的中间结束:看起来被截断了(复制时还在写入?)",
         ),
         (
             crate::ingest::MIXED_INSURANCES,
@@ -181,6 +189,15 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
             reason.split_once(": ").map_or("", |(_, r)| r)
         ));
     }
+    if let Some(rest) = reason.strip_prefix(crate::ingest::earlier_outputs::VANISHED) {
+        return Cow::Owned(format!("上次完整运行读取过,这次不见了{}", rows_then(rest)));
+    }
+    if let Some(rest) = reason.strip_prefix(crate::ingest::earlier_outputs::SHRUNK) {
+        return Cow::Owned(format!(
+            "与上次完整运行相比,接受的行数少了一半以上{}",
+            rows_then(rest)
+        ));
+    }
     if reason.starts_with("no period column") {
         return Cow::Owned(format!(
             "没有所属期列,表头上方和工作表名中也找不到唯一的月份:请按月拆分或加一列“费款所属期”({reason})"
@@ -199,6 +216,19 @@ pub fn skipped_input_reason(reason: &str, lang: Lang) -> std::borrow::Cow<'_, st
         return Cow::Owned(format!("已指定读取,但被跳过:{}", parts.join(";")));
     }
     Cow::Borrowed(reason)
+}
+
+/// `(N rows accepted then, M now)` in Chinese.
+fn rows_then(rest: &str) -> String {
+    let digits: Vec<&str> = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|d| !d.is_empty())
+        .collect();
+    match digits.as_slice() {
+        [then] => format!("(当时接受 {then} 行)"),
+        [then, now, ..] => format!("(当时接受 {then} 行,现在 {now} 行)"),
+        [] => String::new(),
+    }
 }
 
 /// A cell of a table as people read it in `lang` (the workbook's sheets and the page's

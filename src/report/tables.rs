@@ -502,6 +502,7 @@ pub fn summary_of(
                 "sheet": s.sheet.as_deref().map(|t| ids.text(t)),
                 "kind": s.kind,
                 "sha256": s.sha256,
+                "size": s.size,
                 "rows_read": s.counts.read,
                 "rows_accepted": s.counts.accepted,
                 "rows_rejected": s.counts.rejected,
