@@ -496,3 +496,58 @@ async fn one_person_under_two_identities_is_one_answer_on_the_page() {
         persons[0]
     );
 }
+
+/// SPEC 2.7: the page shows what the console shows. A March row with `120,00` is
+/// rejected: the answer holds the rejected row (file, row, column, value, reason) and the
+/// skipped inputs above the findings, and the person's answer never says "没有发现问题"
+/// — it says what was not read.
+#[tokio::test]
+async fn a_rejected_row_is_shown_and_no_problems_is_not_claimed() {
+    let pid = common::id("33010619900101001");
+    let contributions = format!(
+        "身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费\n{pid},王芳,202401,5000,100.00,0\n{pid},王芳,202402,5000,100.00,0\n{pid},王芳,202403,5000,\"120,00\",0\n"
+    );
+    // The statement in a workbook with a sheet of notes beside it (skipped, and said).
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("明细").unwrap();
+    for (c, h) in ["身份证号", "交易时间", "交易类型", "发生金额"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, date) in ["2024-02-05", "2024-03-05"].iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, &pid).unwrap();
+        sheet.write_string(r, 1, *date).unwrap();
+        sheet.write_string(r, 2, "101").unwrap();
+        sheet.write_number(r, 3, 100.0).unwrap();
+    }
+    book.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write_string(0, 0, "填表说明:请按模板填写")
+        .unwrap();
+    let statement = book.save_to_buffer().unwrap();
+    let policy = std::fs::read("samples/policy.toml").unwrap();
+    let response = serve::router(config())
+        .oneshot(post(&[
+            ("files", Some("contributions.csv"), contributions.as_bytes()),
+            ("files", Some("statement.xlsx"), &statement),
+            ("policy_file", Some("policy.toml"), &policy),
+            ("as_of", None, b"2024-04-30"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: serde_json::Value = serde_json::from_slice(&body_of(response).await).unwrap();
+    let reading = &answer["reading"];
+    assert_eq!(reading["rows_rejected"], 1);
+    let row = &reading["rejected"][0];
+    assert_eq!(row["value"], "120,00");
+    assert_eq!(row["row"], "4");
+    assert_eq!(reading["skipped"].as_array().unwrap().len(), 1, "{reading}");
+    let explain = answer["persons"][0]["explain"].as_str().unwrap();
+    assert!(!explain.contains("没有发现问题:"), "{explain}");
+    assert!(explain.contains("1 行被拒绝"), "{explain}");
+}

@@ -210,7 +210,8 @@ pub fn run(mut args: ExplainArgs) -> anyhow::Result<u8> {
                 &result,
                 &policy.name,
                 input.lang,
-                input.ids()
+                input.ids(),
+                yibao_recon::report::explain::Unread::of(&batch),
             )
         );
     }

@@ -129,6 +129,37 @@ fn answer(p: &PersonReport, lang: Lang) -> String {
     s
 }
 
+/// What the run could not read: rows rejected and inputs skipped. With any, the answer
+/// never says "nothing wrong" (SPEC 2.7): it says what it rests on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unread {
+    pub rows: u64,
+    pub inputs: usize,
+}
+
+impl Unread {
+    pub fn of(batch: &crate::ingest::Batch) -> Unread {
+        // An earlier run's reports, Excel's lock files and pipes hold no one's data.
+        let holds_no_data = [
+            crate::ingest::earlier_outputs::REASON,
+            crate::ingest::LOCK_FILE,
+            crate::ingest::NOT_A_FILE,
+        ];
+        Unread {
+            rows: batch.sources.iter().map(|s| s.counts.rejected).sum(),
+            inputs: batch
+                .skipped_inputs
+                .iter()
+                .filter(|s| !holds_no_data.contains(&s.reason.as_str()))
+                .count(),
+        }
+    }
+
+    fn any(self) -> bool {
+        self.rows > 0 || self.inputs > 0
+    }
+}
+
 /// The terminal page for one person.
 pub fn page(
     p: &PersonReport,
@@ -136,6 +167,7 @@ pub fn page(
     policy: &str,
     lang: Lang,
     ids: IdDisplay,
+    unread: Unread,
 ) -> String {
     use std::fmt::Write;
     let zh = lang == Lang::Zh;
@@ -262,7 +294,21 @@ pub fn page(
         }
         s.push('\n');
     }
-    if !any {
+    if !any && unread.any() {
+        let (rows, inputs) = (unread.rows, unread.inputs);
+        let _ = writeln!(
+            s,
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "在读进来的记录中没有发现问题;但有 {rows} 行被拒绝、{inputs} 个文件或工作表被跳过,没有读进来——改正后请重新核对,结论才完整。"
+                ),
+                Lang::En => format!(
+                    "Nothing wrong found in what was read; but {rows} row(s) were rejected and {inputs} file(s) or sheet(s) skipped, unread — correct them and check again for a complete answer."
+                ),
+            }
+        );
+    } else if !any {
         let _ = writeln!(
             s,
             "{}",

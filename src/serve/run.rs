@@ -161,7 +161,14 @@ fn answer(
     let findings = rows(&csvs.findings.bytes())?;
     let mut persons = rows(&csvs.persons.bytes())?;
     for (row, p) in persons.iter_mut().zip(&result.persons) {
-        let text = report::explain::page(p, result, &policy.name, lang, ids);
+        let text = report::explain::page(
+            p,
+            result,
+            &policy.name,
+            lang,
+            ids,
+            report::explain::Unread::of(batch),
+        );
         row["explain"] = json!(text);
         row["statement_first"] = json!(p.statement_first);
         row["balances"] = json!(
@@ -174,9 +181,45 @@ fn answer(
     Ok(json!({
         "summary": summary,
         "labels": labels(lang),
+        "reading": reading(batch, &csvs, lang, ids)?,
         "findings": findings,
         "persons": persons,
         "reports": reports,
+    }))
+}
+
+/// The most rejected rows the answer document holds (SPEC 2.7); rejected.csv and the
+/// count carry the rest.
+pub const ANSWER_REJECTED_ROWS: usize = 1000;
+
+/// SPEC 2.7: what the console says of the reading, for the page to show above the
+/// findings — the rejected rows (the first [`ANSWER_REJECTED_ROWS`], with the count),
+/// the inputs skipped and why, the warnings, the columns read by inference.
+fn reading(
+    batch: &Batch,
+    csvs: &tables::CsvSet,
+    lang: Lang,
+    ids: IdDisplay,
+) -> Result<Value, String> {
+    let mut rejected = rows(&csvs.rejected.bytes())?;
+    let rejected_count = rejected.len();
+    rejected.truncate(ANSWER_REJECTED_ROWS);
+    let rows_rejected: u64 = batch.sources.iter().map(|s| s.counts.rejected).sum();
+    let mut warnings: Vec<String> = batch
+        .warnings_in(lang)
+        .iter()
+        .map(|w| ids.text(w).into_owned())
+        .collect();
+    warnings.extend(report::labels::looks_like_lines(batch, lang, ids));
+    warnings.sort();
+    warnings.dedup();
+    Ok(json!({
+        "rows_rejected": rows_rejected,
+        "rejected_count": rejected_count,
+        "rejected": rejected,
+        "skipped": report::labels::skipped_lines(batch, lang, ids),
+        "warnings": warnings,
+        "inferred": report::labels::inferred_lines(batch, lang, ids),
     }))
 }
 

@@ -67,16 +67,65 @@
       .finally(function () { button.disabled = false; });
   });
 
+  // What the reading left out or doubts (SPEC 2.7), above everything else: the rejected
+  // rows (the first 100, with the count), the skipped inputs, the warnings.
+  function drawReading(r) {
+    var box = $("reading");
+    box.textContent = "";
+    var incomplete = r.rows_rejected > 0 || r.skipped.length > 0;
+    box.hidden = !(incomplete || r.warnings.length || r.inferred.length);
+    if (box.hidden) return incomplete;
+    if (incomplete) {
+      box.appendChild(el("h2", t("注意：有些内容没有读进来，结论可能不完整",
+        "Note: some of the files were not read; the answer may be incomplete")));
+    }
+    if (r.rows_rejected > 0) {
+      box.appendChild(el("h3", t("被拒绝的行 " + r.rows_rejected + " 行（改正后重新核对）",
+        r.rows_rejected + " row(s) rejected (correct them and check again)")));
+      var table = el("table", null, "rejected");
+      var head = el("tr");
+      [t("文件", "file"), t("工作表", "sheet"), t("行", "row"), t("列", "column"), t("值", "value"), t("原因", "reason")]
+        .forEach(function (h) { head.appendChild(el("th", h)); });
+      table.appendChild(head);
+      r.rejected.slice(0, 100).forEach(function (x) {
+        var tr = el("tr");
+        [x.file, x.sheet, x.row, x.column, x.value, x.reason].forEach(function (v) { tr.appendChild(el("td", v)); });
+        table.appendChild(tr);
+      });
+      box.appendChild(table);
+      if (r.rejected_count > 100) {
+        box.appendChild(el("p", t("只列出前 100 条，共 " + r.rejected_count + " 条：完整清单见下载的 rejected.csv",
+          "The first 100 of " + r.rejected_count + ": every one is in rejected.csv below"), "muted"));
+      }
+    }
+    var list = function (title, lines) {
+      if (!lines.length) return;
+      box.appendChild(el("h3", title));
+      var ul = el("ul");
+      lines.forEach(function (l) { ul.appendChild(el("li", l)); });
+      box.appendChild(ul);
+    };
+    list(t("跳过的文件或工作表", "Files or sheets skipped"), r.skipped);
+    list(t("提示", "Warnings"), r.warnings);
+    list(t("按用词或数值推断读取的列", "Columns read by inference"), r.inferred);
+    return incomplete;
+  }
+
   function draw(a) {
     var answer = $("answer");
     answer.hidden = false;
     var labels = a.labels || { codes: {}, severities: {} };
+    var incomplete = drawReading(a.reading);
     // A person with one statement sees their answer first.
     var first = $("person-first");
     first.textContent = "";
     if (a.persons.length === 1) {
       var box = el("div", null, "answer-first");
       box.appendChild(el("h2", t("你的账户", "Your account")));
+      if (incomplete) {
+        box.appendChild(el("p", t("注意：上面列出的行或文件没有读进来，下面的结论只依据读进来的部分。",
+          "Note: the rows or files listed above were not read; this answer rests on the rest."), "warn"));
+      }
       box.appendChild(el("pre", a.persons[0].explain, "explain"));
       box.appendChild(balanceChart(a.persons[0].balances));
       first.appendChild(box);
