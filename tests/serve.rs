@@ -17,6 +17,7 @@ fn config() -> Config {
         max_upload_bytes: 2 << 20,
         jobs: 2,
         wait: Duration::from_secs(30),
+        body_deadline: serve::BODY_DEADLINE,
     }
 }
 
@@ -377,6 +378,7 @@ async fn a_request_beyond_the_slots_gets_503() {
     let app = serve::router(Config {
         jobs: 1,
         wait: Duration::from_millis(200),
+        body_deadline: serve::BODY_DEADLINE,
         ..config()
     });
     let (tx, rx) = futures::channel::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(1);
@@ -550,4 +552,93 @@ async fn a_rejected_row_is_shown_and_no_problems_is_not_claimed() {
     let explain = answer["persons"][0]["explain"].as_str().unwrap();
     assert!(!explain.contains("没有发现问题:"), "{explain}");
     assert!(explain.contains("1 行被拒绝"), "{explain}");
+}
+
+/// A whole multipart request of one file, as a raw HTTP/1.1 request that closes after.
+fn raw_request(file: &[u8]) -> Vec<u8> {
+    let boundary = "----yibao-raw";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut req = format!(
+        "POST /reconcile HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(&body);
+    req
+}
+
+/// SPEC 2.7: a body must arrive whole within the deadline (408, not 500), and the slot a
+/// stalled upload held is free again after it: a client trickling a byte now and then no
+/// longer holds a slot for five minutes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_body_gets_408_and_frees_its_slot() {
+    use std::io::{Read, Write};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bound = listener.local_addr().unwrap();
+    let app = serve::router(Config {
+        bound,
+        token: None,
+        max_upload_bytes: 1 << 20,
+        jobs: 1,
+        wait: Duration::from_secs(30),
+        body_deadline: Duration::from_secs(2),
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(bound).unwrap();
+        s.write_all(
+            b"POST /reconcile HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 100000\r\n\r\n--x\r\n",
+        )
+        .unwrap();
+        // A byte a second: never idle long, never whole.
+        for _ in 0..4 {
+            std::thread::sleep(Duration::from_millis(900));
+            if s.write_all(b"a").is_err() {
+                break;
+            }
+        }
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let mut text = String::new();
+        let _ = s.read_to_string(&mut text);
+        text
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    // The slot is free: a whole request is answered.
+    let ok = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(bound).unwrap();
+        s.write_all(&raw_request(b"not a table")).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let mut text = String::new();
+        let _ = s.read_to_string(&mut text);
+        text
+    })
+    .await
+    .unwrap();
+    assert!(ok.starts_with("HTTP/1.1 422"), "{ok}");
+}
+
+/// SPEC 2.7, the server's small faults: a token of spaces or one character, and an upload
+/// limit that overflowed to 0, are refused before anything listens.
+#[test]
+fn serve_refuses_a_weak_token_and_an_impossible_limit() {
+    for args in [
+        vec!["serve", "--token", " "],
+        vec!["serve", "--token", "x"],
+        vec!["serve", "--token", "abc def ghi jkl"],
+        vec!["serve", "--max-upload-mb", "17592186044416"],
+        vec!["serve", "--max-upload-mb", "0"],
+    ] {
+        let out = common::bin().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--token") || err.contains("--max-upload-mb"),
+            "{args:?}: {err}"
+        );
+    }
 }

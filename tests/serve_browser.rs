@@ -50,6 +50,7 @@ async fn the_page_works_in_headless_chromium() {
         max_upload_bytes: 8 << 20,
         jobs: 2,
         wait: Duration::from_secs(30),
+        body_deadline: serve::BODY_DEADLINE,
     });
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 

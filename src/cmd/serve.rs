@@ -32,9 +32,30 @@ pub struct ServeArgs {
     pub token: Option<String>,
 }
 
+/// The largest `--max-upload-mb` (an input file may have 4 GiB; `mb << 20` overflowed to 0).
+const MAX_UPLOAD_MB: usize = 4096;
+
+/// The shortest token: a secret that guards the page from the network must not be
+/// guessable (a space or one character was accepted).
+const MIN_TOKEN_CHARS: usize = 12;
+
 pub fn run(args: &ServeArgs) -> anyhow::Result<u8> {
     let token = args.token.clone().filter(|t| !t.is_empty());
+    if let Some(t) = &token {
+        anyhow::ensure!(
+            t.chars().count() >= MIN_TOKEN_CHARS && !t.chars().any(char::is_whitespace),
+            "--token: at least {MIN_TOKEN_CHARS} characters and no spaces (e.g. $(openssl rand -hex 16))"
+        );
+    }
+    anyhow::ensure!(
+        (1..=MAX_UPLOAD_MB).contains(&args.max_upload_mb),
+        "--max-upload-mb {}: from 1 to {MAX_UPLOAD_MB}",
+        args.max_upload_mb
+    );
     serve::check_bind(&args.bind, token.as_deref()).map_err(anyhow::Error::msg)?;
+    // At most one run per core: more would only wait for each other, holding uploads.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = args.jobs.clamp(1, cores);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -45,9 +66,10 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<u8> {
         let config = Config {
             bound,
             token: token.clone(),
-            max_upload_bytes: args.max_upload_mb.max(1) << 20,
-            jobs: args.jobs.max(1),
+            max_upload_bytes: args.max_upload_mb << 20,
+            jobs,
             wait: std::time::Duration::from_secs(30),
+            body_deadline: serve::BODY_DEADLINE,
         };
         let url = match &token {
             Some(t) => format!("http://{bound}/?token={t}"),

@@ -43,6 +43,8 @@ pub struct Config {
     pub jobs: usize,
     /// How long a request waits for a free slot before 503.
     pub wait: Duration,
+    /// How long a request's body may take to arrive whole before 408 ([`BODY_DEADLINE`]).
+    pub body_deadline: Duration,
 }
 
 /// The cookie the page sets when opened as `/?token=T`.
@@ -62,7 +64,27 @@ pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), String> 
 
 struct AppState {
     config: Config,
-    slots: tokio::sync::Semaphore,
+    slots: Arc<tokio::sync::Semaphore>,
+}
+
+/// How long a request's body may take to arrive whole (SPEC 2.7: 408 after it). A client
+/// trickling a byte every 20 s no longer holds a slot for five minutes.
+pub const BODY_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Set when the request that started a run goes away before its answer (the client
+/// disconnected): the run stops at its next stage instead of going on unseen.
+struct CancelOnDrop {
+    cancelled: Arc<std::sync::atomic::AtomicBool>,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            self.cancelled
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// The page's routes, with every layer SPEC 2.5 asks for; served by `axum::serve`, or
@@ -70,7 +92,7 @@ struct AppState {
 pub fn router(config: Config) -> Router {
     let limit = config.max_upload_bytes;
     let state = Arc::new(AppState {
-        slots: tokio::sync::Semaphore::new(config.jobs.max(1)),
+        slots: Arc::new(tokio::sync::Semaphore::new(config.jobs.max(1))),
         config,
     });
     let csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
@@ -81,10 +103,10 @@ pub fn router(config: Config) -> Router {
         .route("/app.css", get(style))
         .route("/reconcile", post(reconcile))
         .layer(DefaultBodyLimit::max(limit))
-        // An upload that trickles (a slow or stalled client holding a run slot) ends
-        // after a minute; a whole request after five (the engine reads 100k people in
-        // seconds).
-        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(60)))
+        // An upload that stalls ends after a minute and a half without a byte (the whole
+        // body's deadline, a minute, comes first: `BODY_DEADLINE`); a whole request after
+        // five (the engine reads 100k people in seconds).
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(90)))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(300),
@@ -257,7 +279,8 @@ async fn style() -> impl IntoResponse {
 async fn reconcile(State(state): State<Arc<AppState>>, multipart: Multipart) -> Response {
     // The slot first, the body after: a request waiting for its turn holds no upload, so
     // memory is bounded by the slots times the upload limit.
-    let permit = match tokio::time::timeout(state.config.wait, state.slots.acquire()).await {
+    let slots = Arc::clone(&state.slots);
+    let permit = match tokio::time::timeout(state.config.wait, slots.acquire_owned()).await {
         Ok(Ok(permit)) => permit,
         _ => {
             return (
@@ -270,12 +293,33 @@ async fn reconcile(State(state): State<Arc<AppState>>, multipart: Multipart) -> 
                 .into_response();
         }
     };
-    let upload = match read_form(multipart).await {
-        Ok(u) => u,
-        Err(response) => return response,
+    let deadline = state.config.body_deadline;
+    let upload = match tokio::time::timeout(deadline, read_form(multipart)).await {
+        Ok(Ok(u)) => u,
+        Ok(Err(response)) => return response,
+        Err(_) => {
+            return (
+                StatusCode::REQUEST_TIMEOUT,
+                axum::Json(serde_json::json!({
+                    "reasons": [format!("the upload did not arrive whole within {} s", deadline.as_secs())]
+                })),
+            )
+                .into_response();
+        }
     };
-    let outcome = tokio::task::spawn_blocking(move || run::run(upload)).await;
-    drop(permit);
+    // The slot goes with the run, not with the request: a client that goes away leaves
+    // its run holding the slot until it stops (at its next stage: it is cancelled).
+    let mut cancel = CancelOnDrop {
+        cancelled: Arc::clone(&upload.cancelled),
+        armed: true,
+    };
+    let outcome = tokio::task::spawn_blocking(move || {
+        let answer = run::run(upload);
+        drop(permit);
+        answer
+    })
+    .await;
+    cancel.armed = false;
     match outcome {
         Ok(Ok(answer)) => axum::Json(answer).into_response(),
         Ok(Err(refusal)) => (
@@ -368,6 +412,7 @@ async fn read_form(mut multipart: Multipart) -> Result<run::Upload, Response> {
         f.layout = layout.clone();
     }
     Ok(run::Upload {
+        cancelled: Arc::default(),
         layout,
         files,
         paste,

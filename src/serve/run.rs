@@ -29,6 +29,20 @@ pub struct Upload {
     pub show_ids: bool,
     /// Layout rules given on the page (SPEC 2.6), for the paste too.
     pub layout: Option<Arc<crate::ingest::LayoutRules>>,
+    /// Set when the client went away: the run stops at its next stage (SPEC 2.7).
+    pub cancelled: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Upload {
+    fn cancelled(&self) -> Result<(), Refusal> {
+        if self.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+            Err(Refusal {
+                reasons: vec!["cancelled: the page that asked went away".into()],
+            })
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// Why a request gives no answer: the reasons `check` would give (422).
@@ -37,8 +51,38 @@ pub struct Refusal {
     pub reasons: Vec<String>,
 }
 
+/// Runs going on now, and the most at once since the server started (the slots' proof:
+/// `serve -j 1` under aborted uploads must never run two).
+static RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// (runs going on now, the most at once so far).
+pub fn runs_at_once() -> (usize, usize) {
+    use std::sync::atomic::Ordering::SeqCst;
+    (RUNNING.load(SeqCst), PEAK.load(SeqCst))
+}
+
+/// Counts a run while it lasts.
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = RUNNING.fetch_add(1, SeqCst) + 1;
+        PEAK.fetch_max(now, SeqCst);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// Reads, reconciles and reports an upload; the answer document, or why there is none.
 pub fn run(mut upload: Upload) -> Result<Value, Refusal> {
+    let _running = Running::start();
     let ids = if upload.show_ids {
         IdDisplay::Full
     } else {
@@ -46,6 +90,7 @@ pub fn run(mut upload: Upload) -> Result<Value, Refusal> {
     };
     let lang = upload.lang;
     let mut batch = read(&mut upload)?;
+    upload.cancelled()?;
     ingest::check_across_files(&mut batch);
     let options = Options {
         as_of: upload.as_of,
@@ -54,6 +99,7 @@ pub fn run(mut upload: Upload) -> Result<Value, Refusal> {
         keep_entries: true,
     };
     let result = reconcile::reconcile(&batch, &upload.policy, options);
+    upload.cancelled()?;
     batch
         .unreadable
         .extend(reconcile::overflowed_inputs(&result, &batch));
