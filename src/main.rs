@@ -64,6 +64,20 @@ pub fn give_back_memory() {
     rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
 }
 
+/// clap's own errors (a bad value, an unknown flag) with IDs masked — `--as-of` given an
+/// ID echoed it whole; help and version print as clap prints them.
+fn clap_exit(e: clap::Error) -> ! {
+    if !e.use_stderr() {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let text = yibao_recon::mask::IdDisplay::Masked
+        .text(&text)
+        .into_owned();
+    errln!("{}", text.trim_end());
+    std::process::exit(yibao_recon::exit::CANNOT_RUN.into());
+}
+
 /// An error with its causes, each said once: a library error that already names its
 /// cause ("cannot write: Permission denied") is not followed by the cause again.
 fn error_text(err: &anyhow::Error) -> String {
@@ -88,10 +102,13 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("yibao-recon: internal panic at {at} (the file concerned is named below)");
     }));
-    let matches = cmd::Cli::command().get_matches();
+    let matches = match cmd::Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => clap_exit(e),
+    };
     let mut cli = match cmd::Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => clap_exit(e),
     };
     if let Err(message) = cli.prepare(&matches) {
         errln!("yibao-recon: {message}");
@@ -100,7 +117,11 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            errln!("yibao-recon: {}", error_text(&err));
+            // An ID given where a path or a date was expected is not echoed whole.
+            let text = yibao_recon::mask::IdDisplay::Masked
+                .text(&error_text(&err))
+                .into_owned();
+            errln!("yibao-recon: {text}");
             ExitCode::from(yibao_recon::exit::CANNOT_RUN)
         }
     }

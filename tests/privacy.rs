@@ -245,3 +245,44 @@ fn ids_in_every_form_leak_nowhere() {
         );
     }
 }
+
+/// An ID typed where a date, a path or a number was expected is not echoed whole: clap's
+/// own messages and the tool's "cannot read" alike.
+#[test]
+fn an_id_given_as_an_argument_is_masked_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let person = id("32010219850315123");
+    let cases: [Vec<String>; 3] = [
+        vec![
+            "reconcile".into(),
+            "--as-of".into(),
+            person.clone(),
+            "samples".into(),
+        ],
+        vec![
+            "reconcile".into(),
+            "--policy".into(),
+            person.clone(),
+            "samples".into(),
+        ],
+        vec![
+            "check".into(),
+            dir.path().join(&person).display().to_string(),
+        ],
+    ];
+    for args in cases {
+        let out = bin()
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.trim().is_empty(), "{args:?} said nothing");
+        assert!(
+            !stderr.contains(&person),
+            "{args:?} echoed the ID: {stderr}"
+        );
+        assert!(stderr.contains(&person[..6]), "{args:?}: {stderr}");
+    }
+}

@@ -46,7 +46,13 @@ fn cell(array: &ArrayRef, at: usize) -> Cell<'_> {
         return Cell::Empty;
     }
     let date = |d: Option<NaiveDate>| d.and_then(|d| d.and_hms_opt(0, 0, 0));
-    let time = |t: Option<NaiveDateTime>| t.map_or(Cell::Empty, Cell::DateTime);
+    // A date or time no calendar holds is no empty cell: it is rejected as a bad value.
+    let time = |t: Option<NaiveDateTime>| {
+        t.map_or_else(
+            || Cell::Error("a date beyond any calendar".to_string()),
+            Cell::DateTime,
+        )
+    };
     match array.data_type() {
         DataType::Utf8 => Cell::Text(Cow::Borrowed(array.as_string::<i32>().value(at))),
         DataType::LargeUtf8 => Cell::Text(Cow::Borrowed(array.as_string::<i64>().value(at))),
@@ -77,17 +83,26 @@ fn cell(array: &ArrayRef, at: usize) -> Cell<'_> {
                 .map(|t| t.naive_utc()),
         ),
         DataType::Timestamp(unit, zone) => {
+            // In microseconds; a value past what they hold is no date (it wrapped around
+            // to another one, 2024-03-05, before).
             let v = match unit {
-                TimeUnit::Second => {
-                    array.as_primitive::<TimestampSecondType>().value(at) * 1_000_000
+                TimeUnit::Second => array
+                    .as_primitive::<TimestampSecondType>()
+                    .value(at)
+                    .checked_mul(1_000_000),
+                TimeUnit::Millisecond => array
+                    .as_primitive::<TimestampMillisecondType>()
+                    .value(at)
+                    .checked_mul(1_000),
+                TimeUnit::Microsecond => {
+                    Some(array.as_primitive::<TimestampMicrosecondType>().value(at))
                 }
-                TimeUnit::Millisecond => {
-                    array.as_primitive::<TimestampMillisecondType>().value(at) * 1_000
-                }
-                TimeUnit::Microsecond => array.as_primitive::<TimestampMicrosecondType>().value(at),
                 TimeUnit::Nanosecond => {
-                    array.as_primitive::<TimestampNanosecondType>().value(at) / 1_000
+                    Some(array.as_primitive::<TimestampNanosecondType>().value(at) / 1_000)
                 }
+            };
+            let Some(v) = v else {
+                return Cell::Error("a date beyond any calendar".to_string());
             };
             match zone {
                 // An instant (Spark's and pandas' timestamps carry the session's zone): the

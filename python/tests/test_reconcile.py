@@ -209,3 +209,18 @@ def test_run_options_travel_to_workers_by_pickle():
     a = yibao_recon._native.reconcile([(str(SAMPLES / "scenarios" / "06_late_credit"), None)], [], options)
     b = yibao_recon._native.reconcile([(str(SAMPLES / "scenarios" / "06_late_credit"), None)], [], again)
     assert a[4] == b[4] and a[0].equals(b[0])
+
+
+def test_a_timestamp_beyond_any_calendar_is_rejected_not_wrapped():
+    """SPEC issue 28: a timestamp in seconds past what microseconds hold wrapped around to
+    another date (2024-03-05) and was read as that day; now its row is rejected."""
+    common = {
+        "person_id": ["110101199003070079"] * 2,
+        "kind": ["划入"] * 2,
+        "amount": ["120.00"] * 2,
+    }
+    far = pa.array([1_709_251_200, 2**62], pa.timestamp("s"))
+    r = yibao_recon.reconcile({"statements": pa.table({**common, "date": far})}, as_of="2024-06-30")
+    assert r.summary["inputs"][0]["rows_accepted"] == 1
+    assert r.summary["inputs"][0]["rows_rejected"] == 1
+    assert r.rejected.num_rows == 1
