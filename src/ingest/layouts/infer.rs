@@ -405,22 +405,23 @@ fn is_type_word(t: &str) -> bool {
     ) || t == "正常"
 }
 
-/// One cell's class, `None` for text that says nothing (names, remarks).
-pub fn class_of(raw: &str) -> Option<ValueClass> {
-    use ValueClass::*;
+/// Whether a cell is data rather than a word — an ID number, a rate, a date, a month or
+/// an amount — as [`class_of`] would say (tier and insurance names are neither); the
+/// cheaper question a header row's cells are asked.
+pub fn is_data(raw: &str) -> bool {
     let t = fold_width(raw.trim());
     let t = t.trim();
-    if t.is_empty() {
+    !t.is_empty()
+        && (((t.len() == 15 || t.len() == 18) && is_id_number(&t.to_ascii_uppercase()))
+            || data_class(t).is_some())
+}
+
+/// A folded, trimmed cell's class when it is a rate, a date, a month or an amount.
+fn data_class(t: &str) -> Option<ValueClass> {
+    use ValueClass::*;
+    // Every rate, date, month and amount read has a digit (full-width ones are folded).
+    if !t.bytes().any(|b| b.is_ascii_digit()) {
         return None;
-    }
-    if (t.len() == 15 || t.len() == 18) && is_id_number(&t.to_ascii_uppercase()) {
-        return Some(Id);
-    }
-    if is_tier_name(t) {
-        return Some(Tier);
-    }
-    if is_insurance_name(t) {
-        return Some(Insurance);
     }
     if let Some(rate) = t.strip_suffix('%')
         && rate.trim().parse::<f64>().is_ok()
@@ -454,6 +455,30 @@ pub fn class_of(raw: &str) -> Option<ValueClass> {
     if !long_whole && values::money(&cell).is_ok_and(|m| m.is_some()) {
         return Some(Amount);
     }
+    None
+}
+
+/// One cell's class, `None` for text that says nothing (names, remarks).
+pub fn class_of(raw: &str) -> Option<ValueClass> {
+    use ValueClass::*;
+    let t = fold_width(raw.trim());
+    let t = t.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if (t.len() == 15 || t.len() == 18) && is_id_number(&t.to_ascii_uppercase()) {
+        return Some(Id);
+    }
+    if is_tier_name(t) {
+        return Some(Tier);
+    }
+    if is_insurance_name(t) {
+        return Some(Insurance);
+    }
+    if let Some(class) = data_class(t) {
+        return Some(class);
+    }
+    let cell = Cell::Text(t.into());
     if is_status_word(t) {
         return Some(Status);
     }

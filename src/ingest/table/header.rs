@@ -1133,24 +1133,20 @@ pub(super) fn looks_like_header(row: &[String]) -> bool {
     if cells.len() > MAX_INFERRED_COLUMNS {
         return false;
     }
-    let data = cells
-        .iter()
-        .filter(|c| {
-            c.contains(':')
-                || c.contains('：')
-                || matches!(
-                    infer::class_of(c),
-                    Some(
-                        ValueClass::Id
-                            | ValueClass::Month
-                            | ValueClass::Date
-                            | ValueClass::Amount
-                            | ValueClass::Rate
-                    )
-                )
-        })
-        .count();
-    cells.len() - data >= 2 && data * 4 < cells.len()
+    if cells.len() < 2 {
+        return false;
+    }
+    // One data cell in four is enough to say no: a data row says so in its first cells.
+    let mut data = 0;
+    for c in &cells {
+        if c.contains(':') || c.contains('：') || infer::is_data(c) {
+            data += 1;
+            if data * 4 >= cells.len() {
+                return false;
+            }
+        }
+    }
+    cells.len() - data >= 2
 }
 
 /// Why a contributions table is skipped when its title, sheet or file names an insurance
@@ -1272,6 +1268,7 @@ fn detect_in_place(rows: &[Vec<String>], hints: Hints) -> Detection {
     };
     let given = given.filter(|g| !g.is_empty());
     let mut best: Option<(usize, usize, Kind)> = None; // (score, row, kind)
+    let mut best_map: Option<ColumnMap> = None; // the best row's, before `for_kind`
     let mut richest: Option<ColumnMap> = None;
     // A header that would do but for the person: why, if nothing else does.
     let mut unidentified: Option<&'static str> = None;
@@ -1308,8 +1305,14 @@ fn detect_in_place(rows: &[Vec<String>], hints: Hints) -> Detection {
             let score = Field::used_by(kind).iter().filter(|f| map.has(**f)).count();
             // Higher score wins; on a tie the earlier row, then the kind listed first.
             if best.is_none_or(|(s, _, _)| score > s) {
+                if best.is_none_or(|(_, row, _)| row != r) {
+                    best_map = None;
+                }
                 best = Some((score, r, kind));
             }
+        }
+        if best.is_some_and(|(_, row, _)| row == r) && best_map.is_none() {
+            best_map = Some(map.clone());
         }
         let count = map.cols.iter().flatten().count();
         if richest
@@ -1320,7 +1323,9 @@ fn detect_in_place(rows: &[Vec<String>], hints: Hints) -> Detection {
         }
     }
     if let Some((_, r, kind)) = best {
-        let mut map = map_header(rows, r, rule).for_kind(kind);
+        let mut map = best_map
+            .unwrap_or_else(|| map_header(rows, r, rule))
+            .for_kind(kind);
         if let Some(question) = map.question.take() {
             return Detection::Refused { reason: question };
         }
