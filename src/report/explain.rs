@@ -49,6 +49,18 @@ fn answer(p: &PersonReport, lang: Lang) -> String {
             Lang::En => format!("{}: insured without a personal account", span(f)),
         });
     }
+    if let Some(f) = of(Code::NoStatement).next() {
+        lines.push(match lang {
+            Lang::Zh => format!(
+                "没有此人的账户明细:{} 的划入无法核对,请导出个人账户明细后再核对",
+                span(f)
+            ),
+            Lang::En => format!(
+                "no account statement for this person: the credits of {} cannot be checked; export the statement and check again",
+                span(f)
+            ),
+        });
+    }
     let gaps: Vec<String> = of(Code::CreditGap).map(span).collect();
     let missing: Vec<String> = of(Code::CreditMissing).map(span).collect();
     for (list, zh, en) in [
@@ -114,11 +126,21 @@ fn answer(p: &PersonReport, lang: Lang) -> String {
         ));
     }
     if lines.is_empty() {
+        // "As expected" only when nothing else is wrong either: a warning or an error
+        // that none of the lines above names is pointed to, not talked over.
+        let other = p.findings.iter().any(|f| f.severity != Severity::Info);
         lines.push(
-            lang.pick(
-                "划入正常,没有发现断档、停划或少划",
-                "credits as expected: no gaps, stops or shortfalls found",
-            )
+            if other {
+                lang.pick(
+                    "没有发现断档、停划或少划;其他问题见下",
+                    "no gaps, stops or shortfalls found; other problems below",
+                )
+            } else {
+                lang.pick(
+                    "划入正常,没有发现断档、停划或少划",
+                    "credits as expected: no gaps, stops or shortfalls found",
+                )
+            }
             .into(),
         );
     }
