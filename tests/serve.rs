@@ -642,3 +642,157 @@ fn serve_refuses_a_weak_token_and_an_impossible_limit() {
         );
     }
 }
+
+/// SPEC 2.7: the upload limit bounds what a run reads — half a megabyte of XLSX can hold
+/// a million rows. A workbook that unpacks past the limit gets a 413 that names it, says
+/// what it unpacks to and what to do; the bytes sent were well under the limit.
+#[tokio::test]
+async fn a_workbook_that_unpacks_past_the_limit_gets_413_naming_it() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["身份证号", "缴费年月", "个人缴费"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=60_000u32 {
+        sheet.write_string(r, 0, "坏").unwrap();
+        sheet.write_string(r, 1, "坏").unwrap();
+        sheet.write_string(r, 2, "坏").unwrap();
+    }
+    let xlsx = book.save_to_buffer().unwrap();
+    assert!(xlsx.len() < 1 << 20, "sent: {} bytes", xlsx.len());
+    let response = serve::router(config())
+        .oneshot(post(&[("files", Some("明细.xlsx"), &xlsx)]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let answer: serde_json::Value = serde_json::from_slice(&body_of(response).await).unwrap();
+    let reasons = answer["reasons"].to_string();
+    assert!(reasons.contains("最多读取 2 MB"), "{reasons}");
+    assert!(
+        reasons.contains("明细.xlsx") && reasons.contains("解压后"),
+        "{reasons}"
+    );
+    assert!(reasons.contains("yibao-recon reconcile"), "{reasons}");
+}
+
+/// SPEC 2.7's bound on the answer: rows rejected by the thousand are counted, the page
+/// shows the first 100, the answer holds 1,000, rejected.csv lists one per 64 bytes read
+/// (never fewer than 1,000) and says how many it left out; a long rejected value is cut
+/// to 80 characters.
+#[tokio::test]
+async fn thousands_of_rejected_rows_are_counted_and_listed_within_bounds() {
+    let mut text = String::from("身份证号,缴费年月,个人缴费\n");
+    let long = "坏".repeat(500);
+    text.push_str(&format!(
+        "{},202401,{long}\n",
+        common::id("33010619900101001")
+    ));
+    for _ in 0..5000 {
+        text.push_str("1\n");
+    }
+    let response = serve::router(config())
+        .oneshot(post(&[("files", Some("c.csv"), text.as_bytes())]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: serde_json::Value = serde_json::from_slice(&body_of(response).await).unwrap();
+    let reading = &answer["reading"];
+    assert_eq!(reading["rows_rejected"], 5001);
+    assert_eq!(reading["rejected_count"], 5001);
+    assert_eq!(
+        reading["rejected_listed"],
+        1000,
+        "{} bytes read",
+        text.len()
+    );
+    assert_eq!(reading["rejected"].as_array().unwrap().len(), 1000);
+    let value = reading["rejected"][0]["value"].as_str().unwrap();
+    assert_eq!(value.chars().count(), 81, "{value}");
+    assert!(value.ends_with('…'), "{value}");
+    use base64::Engine as _;
+    let csv = base64::engine::general_purpose::STANDARD
+        .decode(answer["reports"]["rejected.csv"].as_str().unwrap())
+        .unwrap();
+    let rows = csv::Reader::from_reader(csv.as_slice()).records().count();
+    assert_eq!(rows, 1000, "rejected.csv lists the first 1,000");
+}
+
+/// The answer lists at most 1,000 people (those with errors first) and 5,000 findings
+/// (errors first), with the counts; the reports hold every one.
+#[tokio::test]
+async fn many_people_are_counted_and_the_answer_lists_the_first() {
+    let mut text = String::from("身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费\n");
+    for p in 0..1200u32 {
+        let id = common::id(&format!("33010619{:02}0101{:03}", 60 + p % 30, p % 1000));
+        text.push_str(&format!("{id},某人,202401,5000,100.00,400.00\n"));
+    }
+    let response = serve::router(config())
+        .oneshot(post(&[
+            ("files", Some("c.csv"), text.as_bytes()),
+            ("as_of", None, b"2024-06-30"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: serde_json::Value = serde_json::from_slice(&body_of(response).await).unwrap();
+    assert_eq!(answer["persons_count"], 1200);
+    assert_eq!(answer["persons"].as_array().unwrap().len(), 1000);
+    assert_eq!(answer["summary"]["persons"], 1200);
+    let findings = answer["findings_count"].as_u64().unwrap();
+    assert!(findings >= 1200, "{findings}");
+    use base64::Engine as _;
+    let csv = base64::engine::general_purpose::STANDARD
+        .decode(answer["reports"]["persons.csv"].as_str().unwrap())
+        .unwrap();
+    let rows = csv::Reader::from_reader(csv.as_slice()).records().count();
+    assert_eq!(rows, 1200, "persons.csv holds everyone");
+    // Each listed person's explanation points to the statement that is missing.
+    let explain = answer["persons"][0]["explain"].as_str().unwrap();
+    assert!(explain.contains("没有此人的账户明细"), "{explain}");
+}
+
+/// Upload names as clients write them: RFC 5987's `filename*=UTF-8''…`, GBK bytes from an
+/// old Windows client, a quote escaped, a full Windows path — each file keeps its name
+/// (they were "upload-N" or "").
+#[tokio::test]
+async fn upload_names_in_every_form_keep_their_name() {
+    let pid = common::id("33010619900101001");
+    let file = format!("身份证号,发生日期,发生金额,摘要\n{pid},2024-01-05,100,划入\n");
+    let mut gbk_name = b"filename=\"".to_vec();
+    gbk_name.extend_from_slice(&common::gbk("账户明细"));
+    gbk_name.extend_from_slice(b".csv\"");
+    let cases: [(&[u8], &str); 4] = [
+        (
+            b"filename*=UTF-8''%E8%B4%A6%E6%88%B7%E6%98%8E%E7%BB%86.csv",
+            "账户明细.csv",
+        ),
+        (&gbk_name, "账户明细.csv"),
+        (br#"filename="say \"hi\".csv""#, r#"say "hi".csv"#),
+        (
+            "filename=\"C:\\Users\\hr\\账户明细.csv\"".as_bytes(),
+            "账户明细.csv",
+        ),
+    ];
+    for (disposition, expected) in cases {
+        let boundary = "----yibao-names";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; ")
+            .into_bytes();
+        body.extend_from_slice(disposition);
+        body.extend_from_slice(b"\r\nContent-Type: text/csv\r\n\r\n");
+        body.extend_from_slice(file.as_bytes());
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post("/reconcile")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::HOST, "127.0.0.1:8765")
+            .body(Body::from(body))
+            .unwrap();
+        let response = serve::router(config()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{expected}");
+        let answer: serde_json::Value = serde_json::from_slice(&body_of(response).await).unwrap();
+        let inputs = &answer["summary"]["inputs"];
+        assert_eq!(inputs[0]["path"], expected, "{inputs}");
+    }
+}

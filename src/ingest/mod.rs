@@ -29,7 +29,7 @@ use layouts::identity::Identity;
 pub use layouts::rules::{LayoutRules, RulesError};
 use table::unread::REPEATS_A_FIELD;
 use table::{Detection, TableOptions, TableOutput};
-pub use table::{IgnoredColumn, Reason, Rejection, RowCounts, SkipKind};
+pub use table::{IgnoredColumn, ListedAtMost, Reason, Rejection, RowCounts, SkipKind};
 
 /// Extensions searched for inside folders.
 pub const EXTENSIONS: [&str; 7] = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"];
@@ -163,6 +163,9 @@ pub struct Batch {
     pub entries: Records<StatementEntry>,
     pub roster: Records<RosterEntry>,
     pub rejected: Vec<Rejection>,
+    /// Rejections counted but not in `rejected`: past the page's listing limit
+    /// ([`read_upload`]); 0 elsewhere.
+    pub rejected_unlisted: u64,
     /// Periods two sources record differently (SOURCE_CONFLICT), the first source counted.
     pub conflicts: Vec<overlap::SourceConflict>,
     /// Rows skipped as repeating an earlier file, per source (each also a note).
@@ -787,6 +790,7 @@ fn read_file(input: &InputFile, retain: Retain) -> FileResult {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned()),
         layout: input.layout.clone(),
+        listed_rejections: ListedAtMost::default(),
     };
     let path = input.path.display().to_string();
     let mut result = FileResult::default();
@@ -1199,17 +1203,23 @@ pub struct MemoryFile {
 /// Reads files held in memory as [`read_files`] reads files on disk — nothing touches
 /// the disk (`serve`). Each is named by itself: one that gives nothing degrades the run.
 pub fn read_memory_files(files: Vec<MemoryFile>, retain: Retain) -> Batch {
-    read_memory(files, retain, true)
+    read_memory(files, retain, true, ListedAtMost::default())
+}
+
+/// [`read_memory_files`] for the page: every row counted, at most `listed` rejections
+/// listed (the first, in file and row order); `Batch::rejected_unlisted` counts the rest.
+pub fn read_upload(files: Vec<MemoryFile>, listed: ListedAtMost) -> Batch {
+    read_memory(files, Retain::Records, true, listed)
 }
 
 /// [`read_memory_files`] of files found in a folder rather than named (a Spark task's
 /// file of `--inputs FOLDER`): one that gives no table is skipped, as a file found by a
 /// folder walk is; one that cannot be opened or parsed is still unreadable.
 pub fn read_found_memory_files(files: Vec<MemoryFile>, retain: Retain) -> Batch {
-    read_memory(files, retain, false)
+    read_memory(files, retain, false, ListedAtMost::default())
 }
 
-fn read_memory(files: Vec<MemoryFile>, retain: Retain, named: bool) -> Batch {
+fn read_memory(files: Vec<MemoryFile>, retain: Retain, named: bool, listed: ListedAtMost) -> Batch {
     let keep = retain == Retain::Records;
     let inputs: Vec<InputFile> = files
         .iter()
@@ -1243,12 +1253,18 @@ fn read_memory(files: Vec<MemoryFile>, retain: Retain, named: bool) -> Batch {
                 file_name: Some(file.name.clone()),
                 layout: file.layout.clone(),
                 suggest: retain == Retain::Suggestions,
+                listed_rejections: listed,
             };
             let size = file.bytes.len() as u64;
             sized(parse_file(input, file.bytes, opts, result), size)
         })
         .collect();
     let mut batch = assemble(results, Vec::new(), Vec::new());
+    if batch.rejected.len() > listed.0 {
+        batch.rejected_unlisted += (batch.rejected.len() - listed.0) as u64;
+        batch.rejected.truncate(listed.0);
+        batch.rejected.shrink_to_fit();
+    }
     // An upload is named by itself (and `is_dir` would ask the disk about its name).
     batch.unreadable = unreadable_of(&batch, inputs.iter().filter(|_| named));
     batch
@@ -1296,6 +1312,7 @@ pub fn read_given_table<R: table::Row>(
         file_name: Some(name.to_string()),
         layout: None,
         suggest: false,
+        listed_rejections: ListedAtMost::default(),
     };
     let mut result = FileResult::default();
     let tables = table::read_tables(first, rest, opts);
@@ -1406,6 +1423,7 @@ fn assemble(
             batch.entries.append(output.entries);
             batch.roster.append(output.roster);
             take_all(&mut batch.rejected, output.rejected);
+            batch.rejected_unlisted += output.unlisted;
         }
     }
     batch

@@ -29,6 +29,24 @@ pub fn sniff(bytes: &[u8]) -> Container {
     }
 }
 
+/// What reading a file costs, in bytes: a zip workbook (XLSX, ODS) at the size its parts
+/// unpack to, as its central directory declares them (nothing is inflated; an entry that
+/// understates its size is stopped there when read, see [`check_expansion`]); any other
+/// file at its own size.
+pub fn unpacked_size(bytes: &[u8]) -> u64 {
+    let own = bytes.len() as u64;
+    if sniff(bytes) != Container::Zip {
+        return own;
+    }
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return own;
+    };
+    let unpacked = (0..archive.len())
+        .filter_map(|i| archive.by_index_raw(i).ok().map(|e| e.size()))
+        .fold(0u64, u64::saturating_add);
+    own.max(unpacked)
+}
+
 struct SheetRow<'a>(&'a [Data]);
 
 impl Row for SheetRow<'_> {

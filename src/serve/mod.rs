@@ -9,6 +9,7 @@
 //! says the limit), the run slots (at most `jobs` reconciliations at once, others wait,
 //! 503 after `wait`), then [`run::run`] on a blocking thread.
 
+mod names;
 pub mod page;
 pub mod run;
 
@@ -28,6 +29,7 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::ingest::MemoryFile;
 use crate::lang::Lang;
+use crate::mask::IdDisplay;
 use crate::policy::Policy;
 
 /// How the server runs.
@@ -231,7 +233,11 @@ async fn too_large_page(
 ) -> Response {
     let lang = lang_of(request.headers());
     let response = next.run(request).await;
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+    let says_why = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || says_why {
         return response;
     }
     let mb = state.config.max_upload_bytes >> 20;
@@ -307,33 +313,130 @@ async fn reconcile(State(state): State<Arc<AppState>>, multipart: Multipart) -> 
                 .into_response();
         }
     };
+    if let Some(response) = past_the_read_limit(&upload, state.config.max_upload_bytes) {
+        return response;
+    }
     // The slot goes with the run, not with the request: a client that goes away leaves
     // its run holding the slot until it stops (at its next stage: it is cancelled).
     let mut cancel = CancelOnDrop {
         cancelled: Arc::clone(&upload.cancelled),
         armed: true,
     };
-    let outcome = tokio::task::spawn_blocking(move || {
-        let answer = run::run(upload);
+    // The answer goes out as it is made (a channel of one piece): the run holds one
+    // piece of it at a time, and a client that stops reading stops the run.
+    let (first_tx, first_rx) = tokio::sync::oneshot::channel::<Result<(), run::Refusal>>();
+    let (piece_tx, mut piece_rx) = tokio::sync::mpsc::channel::<String>(1);
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let mut first_tx = Some(first_tx);
+        let mut send = |piece: String| {
+            if let Some(first) = first_tx.take() {
+                let _ = first.send(Ok(()));
+            }
+            runtime
+                .block_on(tokio::time::timeout(PIECE_DEADLINE, piece_tx.send(piece)))
+                .is_ok_and(|sent| sent.is_ok())
+        };
+        let outcome = run::run(upload, &mut send);
         drop(permit);
-        answer
-    })
-    .await;
+        if let (Err(refusal), Some(first)) = (outcome, first_tx) {
+            let _ = first.send(Err(refusal));
+        }
+    });
+    let first = first_rx.await;
     cancel.armed = false;
-    match outcome {
-        Ok(Ok(answer)) => axum::Json(answer).into_response(),
+    match first {
+        Ok(Ok(())) => {
+            let pieces = futures_util::stream::poll_fn(move |cx| {
+                piece_rx
+                    .poll_recv(cx)
+                    .map(|piece| piece.map(Ok::<_, std::convert::Infallible>))
+            });
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                axum::body::Body::from_stream(pieces),
+            )
+                .into_response()
+        }
         Ok(Err(refusal)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             axum::Json(serde_json::json!({"reasons": refusal.reasons})),
         )
             .into_response(),
-        // A panic inside the engine: the server goes on, the request says so.
+        // A panic inside the engine before the answer began: the server goes on, the
+        // request says so.
         Err(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             axum::Json(serde_json::json!({"reasons": ["internal error while reading the files"]})),
         )
             .into_response(),
     }
+}
+
+/// How long one piece of the answer (at most 1 MiB) may wait for the client to take it;
+/// a client that reads slower than that loses its answer and frees the run slot.
+pub const PIECE_DEADLINE: Duration = Duration::from_secs(60);
+
+/// The upload limit bounds what a run reads, not only the bytes sent (SPEC 2.7: memory
+/// and the answer are bounded by a multiple of the upload): a workbook counts at the size
+/// its parts unpack to — half a megabyte of XLSX can hold a million rows. Over the limit,
+/// a 413 naming the workbooks and what they unpack to.
+fn past_the_read_limit(upload: &run::Upload, limit: usize) -> Option<Response> {
+    let sizes: Vec<(&str, u64, u64)> = upload
+        .files
+        .iter()
+        .map(|f| {
+            let sent = f.bytes.len() as u64;
+            (
+                f.name.as_str(),
+                sent,
+                crate::ingest::workbook::unpacked_size(&f.bytes),
+            )
+        })
+        .collect();
+    let paste = upload.paste.as_ref().map_or(0, |p| p.len() as u64);
+    let total = sizes.iter().map(|s| s.2).fold(paste, u64::saturating_add);
+    if total <= limit as u64 {
+        return None;
+    }
+    let mb = |bytes: u64| format!("{:.1}", bytes as f64 / (1 << 20) as f64);
+    let lang = upload.lang;
+    let mut reasons: Vec<String> = sizes
+        .iter()
+        .filter(|(_, sent, unpacked)| unpacked > sent)
+        .map(|(name, sent, unpacked)| {
+            let name = IdDisplay::Masked.text(name);
+            match lang {
+                Lang::Zh => format!("{name}:{} MB,解压后 {} MB", mb(*sent), mb(*unpacked)),
+                Lang::En => format!(
+                    "{name}: {} MB, unpacking to {} MB",
+                    mb(*sent),
+                    mb(*unpacked)
+                ),
+            }
+        })
+        .collect();
+    let limit_mb = limit >> 20;
+    reasons.insert(
+        0,
+        match lang {
+            Lang::Zh => format!(
+                "本页一次最多读取 {limit_mb} MB(工作簿按解压后的大小计),这次上传共 {} MB。请在命令行运行 yibao-recon reconcile(大文件也快),或请管理员以更大的 --max-upload-mb 启动本页。",
+                mb(total)
+            ),
+            Lang::En => format!(
+                "The page reads at most {limit_mb} MB per upload (a workbook counts at the size it unpacks to); this upload is {} MB. Run yibao-recon reconcile on the command line (fast on large files too), or ask for the page to be started with a larger --max-upload-mb.",
+                mb(total)
+            ),
+        },
+    );
+    Some(
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            axum::Json(serde_json::json!({ "reasons": reasons })),
+        )
+            .into_response(),
+    )
 }
 
 /// The multipart form (SPEC 2.5's fields) into an upload; a bad field is a 400 or 422
@@ -350,7 +453,11 @@ async fn read_form(mut multipart: Multipart) -> Result<run::Upload, Response> {
             Err(e) => return Err((e.status(), e.body_text()).into_response()),
         };
         let name = field.name().unwrap_or("").to_string();
-        let file_name = field.file_name().map(str::to_string);
+        // Read from the header itself: see `names` for what multer's parser missed.
+        let file_name = field
+            .headers()
+            .get(header::CONTENT_DISPOSITION)
+            .and_then(|v| names::file_name(v.as_bytes()));
         let bytes = field
             .bytes()
             .await

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use crate::ingest::{self, Batch, MemoryFile, Retain};
+use crate::ingest::{self, Batch, MemoryFile};
 use crate::lang::Lang;
 use crate::mask::IdDisplay;
 use crate::policy::Policy;
@@ -80,8 +80,24 @@ impl Drop for Running {
     }
 }
 
-/// Reads, reconciles and reports an upload; the answer document, or why there is none.
-pub fn run(mut upload: Upload) -> Result<Value, Refusal> {
+/// Where the answer document goes, piece by piece as it is made: `false` when the
+/// client has gone, and the run stops there.
+pub type Sink<'a> = &'a mut dyn FnMut(String) -> bool;
+
+/// How a run that gave an answer ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// The whole document was handed on.
+    Whole,
+    /// The client went away part way.
+    ClientGone,
+}
+
+/// Reads, reconciles and reports an upload, handing the answer document to `send` as it
+/// is made — each report encoded and sent, then dropped, so a run holds what the
+/// command line holds plus one piece, not the whole answer; or why there is none (before
+/// the first piece).
+pub fn run(mut upload: Upload, send: Sink) -> Result<Sent, Refusal> {
     let _running = Running::start();
     let ids = if upload.show_ids {
         IdDisplay::Full
@@ -104,7 +120,9 @@ pub fn run(mut upload: Upload) -> Result<Value, Refusal> {
         .unreadable
         .extend(reconcile::overflowed_inputs(&result, &batch));
     refuse_if_incomplete(&batch, lang, ids)?;
-    answer(&result, &batch, &upload.policy, lang, ids).map_err(|e| Refusal { reasons: vec![e] })
+    let mut out = Answer { send, sent: 0 };
+    answer(&result, &batch, &upload.policy, lang, ids, &mut out)
+        .map_err(|e| Refusal { reasons: vec![e] })
 }
 
 /// The files and the paste as one batch (moved out of the upload, not copied); an upload
@@ -154,8 +172,25 @@ fn read(upload: &mut Upload) -> Result<Batch, Refusal> {
             ],
         });
     }
-    Ok(ingest::read_memory_files(files, Retain::Records))
+    let read_size = files
+        .iter()
+        .map(|f| ingest::workbook::unpacked_size(&f.bytes))
+        .fold(0u64, u64::saturating_add);
+    Ok(ingest::read_upload(files, listed_rejections(read_size)))
 }
+
+/// The page lists at most one rejected row per [`READ_BYTES_PER_LISTED_REJECTION`] bytes
+/// read (never fewer than [`ANSWER_REJECTED_ROWS`]); the rest are counted. A listed row
+/// takes at most ~1 KB in rejected.csv (its value and column cut to 80 characters), so
+/// the answer stays within a multiple of the upload however short its rows are.
+pub fn listed_rejections(read_size: u64) -> ingest::ListedAtMost {
+    let by_size =
+        usize::try_from(read_size / READ_BYTES_PER_LISTED_REJECTION).unwrap_or(usize::MAX);
+    ingest::ListedAtMost(by_size.max(ANSWER_REJECTED_ROWS))
+}
+
+/// See [`listed_rejections`]: a 5 MB CSV whose 80,000 rows are all rejected lists them all.
+pub const READ_BYTES_PER_LISTED_REJECTION: u64 = 64;
 
 /// SPEC 2.5: 422 with `check`'s reasons when the run would exit 2 — nothing recognised,
 /// a file that cannot be read or gives nothing, a sum that overflows.
@@ -172,41 +207,218 @@ fn refuse_if_incomplete(batch: &Batch, lang: Lang, ids: IdDisplay) -> Result<(),
     }
 }
 
-/// The answer document: `summary` (summary.json), `findings` (findings.csv's rows as
-/// objects, values as the CSV has them), `persons` (persons.csv's rows, each with its
-/// explain text), and `reports` (file name → base64).
+/// The answer document, as JSON text: `summary` (summary.json), `findings` (findings.csv's
+/// rows as objects, values as the CSV has them: at most [`ANSWER_FINDINGS`], errors
+/// first, `findings_count` says how many there are), `persons` (persons.csv's rows, each
+/// with its explain text: at most [`ANSWER_PERSONS`], people with errors first,
+/// `persons_count`), `reading`, and `reports` (file name → base64, every report whole,
+/// sent in pieces as each is made).
 fn answer(
     result: &Reconciliation,
     batch: &Batch,
     policy: &Policy,
     lang: Lang,
     ids: IdDisplay,
-) -> Result<Value, String> {
+    out: &mut Answer,
+) -> Result<Sent, String> {
+    match send_answer(result, batch, policy, lang, ids, out) {
+        Ok(()) => Ok(Sent::Whole),
+        Err(Stop::Gone) => Ok(Sent::ClientGone),
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
+fn send_answer(
+    result: &Reconciliation,
+    batch: &Batch,
+    policy: &Policy,
+    lang: Lang,
+    ids: IdDisplay,
+    out: &mut Answer,
+) -> Result<(), Stop> {
     let mut csvs =
         tables::CsvSet::build(result, batch, ids, lang, true).map_err(|e| e.to_string())?;
     csvs.join();
     let summary = tables::summary_json(result, batch, policy, ids, None);
+    let (findings, findings_count) = findings_listed(&csvs.findings.bytes())?;
+    let (persons, persons_count) = persons_listed(result, batch, &csvs, policy, lang, ids)?;
+    let head = json!({
+        "summary": summary,
+        "labels": labels(lang),
+        "reading": reading(batch, &csvs, lang, ids)?,
+        "findings": findings,
+        "findings_count": findings_count,
+        "persons": persons,
+        "persons_count": persons_count,
+    });
+    let mut text = serde_json::to_string(&head).map_err(|e| e.to_string())?;
+    drop(head);
+    text.pop(); // the closing brace: the reports follow
+    text.push_str(",\"reports\":{");
+    out.piece(text)?;
     let xlsx = report::xlsx::workbook_within(result, &csvs, lang, report::xlsx::Limits::IN_MEMORY)
         .map_err(|e| e.to_string())?;
+    out.report("report.xlsx", &xlsx)?;
+    drop(xlsx);
     let page = ids
         .text(&report::html::report(result, &csvs, &policy.name, lang))
         .into_owned();
+    out.report("report.html", page.as_bytes())?;
+    drop(page);
+    out.report("findings.jsonl", &tables::findings_jsonl(result, ids))?;
+    for (name, table) in [
+        ("findings.csv", &mut csvs.findings),
+        ("months.csv", &mut csvs.months),
+        ("persons.csv", &mut csvs.persons),
+        ("rejected.csv", &mut csvs.rejected),
+    ] {
+        out.report(name, &table.bytes())?;
+        *table = tables::CsvTable::default();
+    }
     let mut summary_bytes = serde_json::to_vec_pretty(&summary).map_err(|e| e.to_string())?;
     summary_bytes.push(b'\n');
-    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-    let reports = json!({
-        "findings.csv": b64(&csvs.findings.bytes()),
-        "months.csv": b64(&csvs.months.bytes()),
-        "persons.csv": b64(&csvs.persons.bytes()),
-        "rejected.csv": b64(&csvs.rejected.bytes()),
-        "summary.json": b64(&summary_bytes),
-        "findings.jsonl": b64(&tables::findings_jsonl(result, ids)),
-        "report.xlsx": b64(&xlsx),
-        "report.html": b64(page.as_bytes()),
-    });
-    let findings = rows(&csvs.findings.bytes())?;
-    let mut persons = rows(&csvs.persons.bytes())?;
-    for (row, p) in persons.iter_mut().zip(&result.persons) {
+    out.report("summary.json", &summary_bytes)?;
+    out.piece("}}".into())
+}
+
+/// The answer document on its way out.
+struct Answer<'a> {
+    send: Sink<'a>,
+    /// Pieces handed on so far.
+    sent: usize,
+}
+
+/// Why an answer stops part way.
+enum Stop {
+    /// The client went away.
+    Gone,
+    /// A report could not be made.
+    Failed(String),
+}
+
+impl From<String> for Stop {
+    fn from(e: String) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+/// The raw bytes of a report in one piece: base64 of 3 × 2^18 bytes is 1 MiB, and a piece
+/// ends on a whole group of three, so the pieces join into one base64 text.
+const PIECE_BYTES: usize = 3 << 18;
+
+impl Answer<'_> {
+    fn piece(&mut self, text: String) -> Result<(), Stop> {
+        self.sent += 1;
+        if (self.send)(text) {
+            Ok(())
+        } else {
+            Err(Stop::Gone)
+        }
+    }
+
+    /// One report, base64-encoded, after the ones before it.
+    fn report(&mut self, name: &str, bytes: &[u8]) -> Result<(), Stop> {
+        let comma = if self.sent > 1 { "," } else { "" };
+        let mut piece = format!("{comma}\"{name}\":\"");
+        let mut chunks = bytes.chunks(PIECE_BYTES).peekable();
+        while let Some(chunk) = chunks.next() {
+            base64::engine::general_purpose::STANDARD.encode_string(chunk, &mut piece);
+            if chunks.peek().is_some() {
+                self.piece(std::mem::take(&mut piece))?;
+            }
+        }
+        piece.push('"');
+        self.piece(piece)
+    }
+}
+
+/// The most findings the answer document lists as objects (the page's table); every
+/// one is in findings.csv and report.xlsx.
+pub const ANSWER_FINDINGS: usize = 5000;
+
+/// The most people the answer document lists with their explanations; every one is in
+/// persons.csv and report.xlsx, and `yibao-recon explain` tells any of them.
+pub const ANSWER_PERSONS: usize = 1000;
+
+/// The findings for the page: errors first, then warnings, then notes, up to
+/// [`ANSWER_FINDINGS`], in findings.csv's order; and how many there are.
+fn findings_listed(csv_bytes: &[u8]) -> Result<(Vec<Value>, usize), String> {
+    let rank = |severity: &str| match severity {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    let (kept, count) = first_by_rank(csv_bytes, "severity", ANSWER_FINDINGS, rank)?;
+    Ok((rows_at(csv_bytes, &kept)?, count))
+}
+
+/// The places of the `at_most` rows whose `column` ranks lowest (ties in order), in
+/// order; and how many rows there are. Nothing but the one column is kept meanwhile.
+fn first_by_rank(
+    csv_bytes: &[u8],
+    column: &str,
+    at_most: usize,
+    rank: impl Fn(&str) -> u8,
+) -> Result<(Vec<usize>, usize), String> {
+    let mut reader = csv::Reader::from_reader(csv_bytes);
+    let header = reader.headers().map_err(|e| e.to_string())?;
+    let at = header
+        .iter()
+        .position(|h| h == column)
+        .ok_or_else(|| format!("no column {column}"))?;
+    let mut order = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(|e| e.to_string())? {
+        order.push((rank(record.get(at).unwrap_or("")), order.len()));
+    }
+    let count = order.len();
+    if count > at_most {
+        order.sort_unstable();
+        order.truncate(at_most);
+    }
+    let mut kept: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    kept.sort_unstable();
+    Ok((kept, count))
+}
+
+/// The rows at `places` (in order) as objects keyed by the header's column names.
+fn rows_at(csv_bytes: &[u8], places: &[usize]) -> Result<Vec<Value>, String> {
+    let mut reader = csv::Reader::from_reader(csv_bytes);
+    let header = reader.headers().map_err(|e| e.to_string())?.clone();
+    let mut out = Vec::with_capacity(places.len());
+    let mut wanted = places.iter().peekable();
+    for (i, record) in reader.records().enumerate() {
+        let Some(&&next) = wanted.peek() else {
+            break;
+        };
+        let record = record.map_err(|e| e.to_string())?;
+        if i == next {
+            wanted.next();
+            out.push(object(&header, &record));
+        }
+    }
+    Ok(out)
+}
+
+/// persons.csv's rows with each person's explanation and balances, people with errors
+/// first, up to [`ANSWER_PERSONS`]; and how many there are.
+fn persons_listed(
+    result: &Reconciliation,
+    batch: &Batch,
+    csvs: &tables::CsvSet,
+    policy: &Policy,
+    lang: Lang,
+    ids: IdDisplay,
+) -> Result<(Vec<Value>, usize), String> {
+    let bytes = csvs.persons.bytes();
+    let with_errors = |errors: &str| u8::from(errors == "0" || errors.is_empty());
+    let (kept, count) = first_by_rank(&bytes, "errors", ANSWER_PERSONS, with_errors)?;
+    // A row's place in persons.csv is the person's place in the run.
+    let mut listed = rows_at(&bytes, &kept)?;
+    for (row, &at) in listed.iter_mut().zip(&kept) {
+        let Some(p) = result.persons.get(at) else {
+            continue;
+        };
         let text = report::explain::page(
             p,
             result,
@@ -224,14 +436,7 @@ fn answer(
                 .collect::<Vec<_>>()
         );
     }
-    Ok(json!({
-        "summary": summary,
-        "labels": labels(lang),
-        "reading": reading(batch, &csvs, lang, ids)?,
-        "findings": findings,
-        "persons": persons,
-        "reports": reports,
-    }))
+    Ok((listed, count))
 }
 
 /// The most rejected rows the answer document holds (SPEC 2.7); rejected.csv and the
@@ -247,9 +452,8 @@ fn reading(
     lang: Lang,
     ids: IdDisplay,
 ) -> Result<Value, String> {
-    let mut rejected = rows(&csvs.rejected.bytes())?;
-    let rejected_count = rejected.len();
-    rejected.truncate(ANSWER_REJECTED_ROWS);
+    let rejected = rows(&csvs.rejected.bytes(), ANSWER_REJECTED_ROWS)?;
+    let rejected_count = batch.rejected.len() as u64 + batch.rejected_unlisted;
     let rows_rejected: u64 = batch.sources.iter().map(|s| s.counts.rejected).sum();
     let mut warnings: Vec<String> = batch
         .warnings_in(lang)
@@ -262,6 +466,8 @@ fn reading(
     Ok(json!({
         "rows_rejected": rows_rejected,
         "rejected_count": rejected_count,
+        // rejected.csv's lines; the rest are counted only (the page's bound).
+        "rejected_listed": batch.rejected.len(),
         "rejected": rejected,
         "skipped": report::labels::skipped_lines(batch, lang, ids),
         "warnings": warnings,
@@ -269,22 +475,27 @@ fn reading(
     }))
 }
 
-/// A CSV table as objects keyed by its header's column names, values as written.
-fn rows(csv_bytes: &[u8]) -> Result<Vec<Value>, String> {
+/// A CSV table's first `at_most` rows as objects keyed by its header's column names,
+/// values as written.
+fn rows(csv_bytes: &[u8], at_most: usize) -> Result<Vec<Value>, String> {
     let mut reader = csv::Reader::from_reader(csv_bytes);
     let header = reader.headers().map_err(|e| e.to_string())?.clone();
     reader
         .records()
-        .map(|r| {
-            let r = r.map_err(|e| e.to_string())?;
-            let object: serde_json::Map<String, Value> = header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), json!(v)))
-                .collect();
-            Ok(Value::Object(object))
-        })
+        .take(at_most)
+        .map(|r| Ok(object(&header, &r.map_err(|e| e.to_string())?)))
         .collect()
+}
+
+/// A CSV row as an object keyed by the header's column names.
+fn object(header: &csv::StringRecord, record: &csv::StringRecord) -> Value {
+    Value::Object(
+        header
+            .iter()
+            .zip(record.iter())
+            .map(|(h, v)| (h.to_string(), json!(v)))
+            .collect(),
+    )
 }
 
 /// Each code's label and severity's word in `lang`, for the page's filters and table.

@@ -341,6 +341,21 @@ pub struct TableOutput {
     pub suggestion: Option<suggest::Suggestion>,
     /// Some row names a person number (个人编号 beside or instead of an ID).
     pub person_numbers: bool,
+    /// How many rejections this read lists ([`TableOptions::listed_rejections`]).
+    pub(super) listed_at_most: ListedAtMost,
+    /// Rejections counted but not listed, past that limit.
+    pub unlisted: u64,
+}
+
+/// How many rejections a read lists in full; past it they are only counted (the page's
+/// bound, SPEC 2.7). No limit unless set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListedAtMost(pub usize);
+
+impl Default for ListedAtMost {
+    fn default() -> Self {
+        ListedAtMost(usize::MAX)
+    }
 }
 
 /// The last normal medical contribution row read (see [`TableOutput::several_rows`]).
@@ -382,6 +397,8 @@ pub struct TableOptions {
     /// Make a starting layout rule for a table skipped or with unread columns
     /// (`check --suggest-layout`).
     pub suggest: bool,
+    /// How many rejections to list in full; the rest are counted.
+    pub listed_rejections: ListedAtMost,
 }
 
 impl Default for TableOptions {
@@ -394,6 +411,7 @@ impl Default for TableOptions {
             file_name: None,
             layout: None,
             suggest: false,
+            listed_rejections: ListedAtMost::default(),
         }
     }
 }

@@ -33,7 +33,10 @@ impl TableReader {
             .and_then(|n| first.iter().position(|(row_no, _)| *row_no == n));
         let mut reader = TableReader {
             detection: detect_table(&texts, &opts, header_at),
-            out: TableOutput::default(),
+            out: TableOutput {
+                listed_at_most: opts.listed_rejections,
+                ..TableOutput::default()
+            },
             memos: Memos::default(),
             keep: opts.keep_records,
         };
@@ -96,7 +99,10 @@ impl TableReader {
     pub fn fork(&self) -> TableReader {
         TableReader {
             detection: self.detection.clone(),
-            out: TableOutput::default(),
+            out: TableOutput {
+                listed_at_most: self.out.listed_at_most,
+                ..TableOutput::default()
+            },
             memos: Memos::default(),
             keep: self.keep,
         }

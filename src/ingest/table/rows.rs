@@ -230,6 +230,17 @@ impl<R: Row + ?Sized> RowCheck<'_, R> {
     }
 }
 
+/// The most characters of a rejected cell (and of its column's header) rejected.csv shows;
+/// a longer one is cut there and ends in `…`. Every value a field holds is shorter.
+pub const SHOWN_CHARS: usize = 80;
+
+fn shown(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 impl TableOutput {
     pub fn skip(&mut self, kind: SkipKind) {
         self.counts.skip(kind);
@@ -243,13 +254,34 @@ impl TableOutput {
     ) {
         self.counts.read += 1;
         self.counts.rejected += 1;
+        self.list(map, row_no, (col, value, reason));
+    }
+
+    /// Lists a rejection (rejected.csv's line): its column and value cut to
+    /// [`SHOWN_CHARS`] characters — a long cell that a thousand rows share, one string in
+    /// the workbook, is not written out a thousand times whole — and, past the listing
+    /// limit of the read ([`super::TableOptions::listed_rejections`]), only counted.
+    fn list(
+        &mut self,
+        map: &ColumnMap,
+        row_no: u32,
+        (col, value, reason): (usize, String, Reason),
+    ) {
+        if self.rejected.len() >= self.listed_at_most.0 {
+            self.unlisted += 1;
+            return;
+        }
         self.rejected.push(Rejection {
             origin: Origin {
                 source: 0,
                 row: row_no,
             },
-            column: map.header(col).trim().to_string(),
-            value,
+            column: shown(map.header(col).trim()),
+            value: if value.chars().nth(SHOWN_CHARS).is_some() {
+                shown(&value)
+            } else {
+                value
+            },
             reason,
         });
     }
@@ -398,15 +430,7 @@ impl TableOutput {
             }
             if !check.bad_parts.is_empty() {
                 for (col, value, e) in std::mem::take(&mut check.bad_parts) {
-                    self.rejected.push(Rejection {
-                        origin: Origin {
-                            source: 0,
-                            row: row_no,
-                        },
-                        column: map.header(col).trim().to_string(),
-                        value,
-                        reason: Reason::BackPayPart(e),
-                    });
+                    self.list(map, row_no, (col, value, Reason::BackPayPart(e)));
                 }
             }
         }
@@ -499,6 +523,7 @@ impl TableOutput {
         let damaged_spots = self.damaged_spots;
         let mut out = TableOutput {
             suggestion: self.suggestion.take(),
+            listed_at_most: self.listed_at_most,
             ..TableOutput::default()
         };
         out.absorb(self, offset);
@@ -527,6 +552,12 @@ impl TableOutput {
         self.entries.append(&mut part.entries);
         self.roster.append(&mut part.roster);
         self.rejected.append(&mut part.rejected);
+        self.unlisted += part.unlisted;
+        let at_most = self.listed_at_most.0;
+        if self.rejected.len() > at_most {
+            self.unlisted += (self.rejected.len() - at_most) as u64;
+            self.rejected.truncate(at_most);
+        }
         self.bad_check_digit_rows
             .append(&mut part.bad_check_digit_rows);
         part.other_person_rows

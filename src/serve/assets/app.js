@@ -93,7 +93,12 @@
         table.appendChild(tr);
       });
       box.appendChild(table);
-      if (r.rejected_count > 100) {
+      if (r.rejected_listed < r.rejected_count) {
+        box.appendChild(el("p", t("只列出前 100 条，共 " + r.rejected_count + " 条；下载的 rejected.csv 列出前 " + r.rejected_listed +
+          " 条（本页的上限），全部请在命令行运行 yibao-recon check",
+          "The first 100 of " + r.rejected_count + "; rejected.csv below lists the first " + r.rejected_listed +
+          " (the page's limit): yibao-recon check on the command line lists every one"), "muted"));
+      } else if (r.rejected_count > 100) {
         box.appendChild(el("p", t("只列出前 100 条，共 " + r.rejected_count + " 条：完整清单见下载的 rejected.csv",
           "The first 100 of " + r.rejected_count + ": every one is in rejected.csv below"), "muted"));
       }
