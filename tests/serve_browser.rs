@@ -154,6 +154,44 @@ async fn the_page_works_in_headless_chromium() {
     .await;
     assert_eq!(foreign, serde_json::json!([]), "resources from elsewhere");
 
+    // A rejected row (SPEC 2.7): the page shows it above the findings, and the person's
+    // answer says what was not read instead of claiming there is no problem.
+    let pid = common::id("33010619900101001");
+    let contributions = format!(
+        "身份证号,姓名,费款所属期,缴费基数,个人缴费,单位缴费\n{pid},王芳,202401,5000,100.00,0\n{pid},王芳,202402,5000,\"120,00\",0\n"
+    );
+    let statement = format!("身份证号,交易时间,交易类型,发生金额\n{pid},2024-02-05,101,100\n");
+    page.goto(format!("http://{bound}/")).await.unwrap();
+    page.wait_for_navigation().await.unwrap();
+    let chosen = eval(choose_files(
+        "files",
+        &[
+            ("contributions.csv", contributions),
+            ("statement.csv", statement),
+        ],
+    ))
+    .await;
+    assert_eq!(chosen, 2);
+    eval("(() => { document.getElementById('as_of').value = '2024-04-30'; document.getElementById('lang').value = 'zh'; document.getElementById('form').requestSubmit(); return true; })()".into()).await;
+    let started = Instant::now();
+    let reading = loop {
+        let text = eval("document.getElementById('reading').hidden ? '' : document.getElementById('reading').textContent".into()).await;
+        if text.as_str().is_some_and(|t| !t.is_empty()) {
+            break text.as_str().unwrap_or_default().to_string();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no reading box after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(reading.contains("被拒绝的行 1 行"), "{reading}");
+    assert!(reading.contains("120,00"), "{reading}");
+    let first = eval("document.getElementById('person-first').textContent".into()).await;
+    let first = first.as_str().unwrap_or_default();
+    assert!(first.contains("没有读进来"), "{first}");
+    assert!(!first.contains("没有发现问题:"), "{first}");
+
     let png = page
         .screenshot(ScreenshotParams::builder().full_page(true).build())
         .await

@@ -49,6 +49,8 @@
     ev.preventDefault();
     var button = $("submit");
     button.disabled = true;
+    // The answer's own words in the language it was asked in (its reasons and texts are).
+    zh = $("lang").value === "zh";
     $("error").hidden = true;
     fetch("/reconcile", { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (r) {
