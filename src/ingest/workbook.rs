@@ -31,7 +31,7 @@ pub fn sniff(bytes: &[u8]) -> Container {
 
 /// What reading a file costs, in bytes: a zip workbook (XLSX, ODS) at the size its parts
 /// unpack to, as its central directory declares them (nothing is inflated; an entry that
-/// understates its size is stopped there when read, see [`check_expansion`]); any other
+/// understates its size is stopped there when read, see `check_expansion`); any other
 /// file at its own size.
 pub fn unpacked_size(bytes: &[u8]) -> u64 {
     let own = bytes.len() as u64;
