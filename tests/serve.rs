@@ -554,22 +554,6 @@ async fn a_rejected_row_is_shown_and_no_problems_is_not_claimed() {
     assert!(explain.contains("1 行被拒绝"), "{explain}");
 }
 
-/// A whole multipart request of one file, as a raw HTTP/1.1 request that closes after.
-fn raw_request(file: &[u8]) -> Vec<u8> {
-    let boundary = "----yibao-raw";
-    let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let mut req = format!(
-        "POST /reconcile HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    req.extend_from_slice(&body);
-    req
-}
-
 /// SPEC 2.7: a body must arrive whole within the deadline (408, not 500), and the slot a
 /// stalled upload held is free again after it: a client trickling a byte now and then no
 /// longer holds a slot for five minutes.
@@ -611,7 +595,8 @@ async fn a_stalled_body_gets_408_and_frees_its_slot() {
     // The slot is free: a whole request is answered.
     let ok = tokio::task::spawn_blocking(move || {
         let mut s = std::net::TcpStream::connect(bound).unwrap();
-        s.write_all(&raw_request(b"not a table")).unwrap();
+        s.write_all(&common::raw_upload_request(b"not a table"))
+            .unwrap();
         s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         let mut text = String::new();
         let _ = s.read_to_string(&mut text);

@@ -23,21 +23,6 @@ fn big_upload(people: u32) -> Vec<u8> {
     text.into_bytes()
 }
 
-fn request(body_file: &[u8]) -> Vec<u8> {
-    let boundary = "----yibao-slots";
-    let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
-    body.extend_from_slice(body_file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let mut req = format!(
-        "POST /reconcile HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    req.extend_from_slice(&body);
-    req
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aborted_uploads_never_run_two_at_once_under_one_slot() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -51,7 +36,7 @@ async fn aborted_uploads_never_run_two_at_once_under_one_slot() {
         body_deadline: serve::BODY_DEADLINE,
     });
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let req = request(&big_upload(1500));
+    let req = common::raw_upload_request(&big_upload(1500));
     let started = Instant::now();
     let senders: Vec<_> = (0..20)
         .map(|_| {

@@ -291,3 +291,20 @@ pub fn saved_by_excel(xlsx: &[u8]) -> Vec<u8> {
         _ => xml,
     })
 }
+
+/// A whole multipart upload of one file `c.csv` to /reconcile, as a raw HTTP/1.1 request
+/// that closes after: for tests that write to the socket themselves (stall, abort).
+pub fn raw_upload_request(file: &[u8]) -> Vec<u8> {
+    let boundary = "----yibao-raw";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut req = format!(
+        "POST /reconcile HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(&body);
+    req
+}
