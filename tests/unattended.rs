@@ -882,3 +882,48 @@ fn links_out_of_the_folder_are_not_followed_unless_asked() {
         .code(predicates::ord::lt(2));
     assert_eq!(common::read_csv(&followed.join("persons.csv")).len(), 2);
 }
+
+/// A file deep in a share, past the path limit as one path (PATH_MAX: 20 levels of long
+/// Chinese folder names), is read like any other — it was neither read nor listed.
+#[cfg(unix)]
+#[test]
+fn a_statement_deep_past_the_path_limit_is_read() {
+    use rustix::fs::{CWD, Mode, OFlags, mkdirat, openat};
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = Path::new("samples/scenarios/06_late_credit");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::copy(
+        scenario.join("contributions.csv"),
+        data.join("contributions.csv"),
+    )
+    .unwrap();
+    let name = "很长的文件夹名字".repeat(10);
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut at = openat(CWD, &data, flags, Mode::empty()).unwrap();
+    for _ in 0..20 {
+        mkdirat(&at, name.as_str(), Mode::from_raw_mode(0o755)).unwrap();
+        at = openat(&at, name.as_str(), flags, Mode::empty()).unwrap();
+    }
+    let create = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
+    let fd = openat(&at, "statement.csv", create, Mode::from_raw_mode(0o644)).unwrap();
+    std::fs::File::from(fd)
+        .write_all(&std::fs::read(scenario.join("statement.csv")).unwrap())
+        .unwrap();
+
+    let out = dir.path().join("out");
+    let deep = reconcile_into(&[&data], &out).output().unwrap();
+    let plain = dir.path().join("plain");
+    let flat = reconcile_into(&[scenario], &plain).output().unwrap();
+    assert_eq!(deep.status.code(), flat.status.code());
+    let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert!(findings.contains("CREDIT_LATE"), "{findings}");
+    assert_eq!(
+        std::fs::read(out.join("findings.csv")).unwrap(),
+        std::fs::read(plain.join("findings.csv")).unwrap()
+    );
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["complete"], true, "{summary}");
+    assert_eq!(summary["inputs"].as_array().unwrap().len(), 2, "{summary}");
+}

@@ -168,6 +168,9 @@ fn print_unread(
     }
 }
 
+/// The widest file label the table's first column is padded to.
+const WIDEST_LABEL: usize = 72;
+
 fn display_width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
@@ -181,13 +184,26 @@ fn print_report(batch: &ingest::Batch, lang: Lang, ids: yibao_recon::mask::IdDis
                 .into_owned()
         })
         .collect();
-    let width = labels.iter().map(|l| display_width(l)).max().unwrap_or(0);
+    // A label wider than the table's column (a file deep in a share) stands on a line of
+    // its own, its counts on the next: the column is not padded to thousands of spaces.
+    let width = labels
+        .iter()
+        .map(|l| display_width(l))
+        .filter(|w| *w <= WIDEST_LABEL)
+        .max()
+        .unwrap_or(0);
     let [read, accepted, rejected, skipped] = match lang {
         Lang::Zh => ["读取", "接受", "拒绝", "跳过"],
         Lang::En => ["read", "accepted", "rejected", "skipped"],
     };
     for (s, label) in batch.sources.iter().zip(&labels) {
         let c = &s.counts;
+        let label = if display_width(label) > width {
+            outln!("{label}");
+            ""
+        } else {
+            label.as_str()
+        };
         let pad = width - display_width(label);
         outln!(
             "{label}{:pad$}  {:<13} {:<11} {read} {:>7}  {accepted} {:>7}  {rejected} {:>5}  {skipped} {:>5}",

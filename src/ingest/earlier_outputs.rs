@@ -30,7 +30,7 @@ fn written_by_this_tool(summary: &Path) -> bool {
 
 /// A summary.json as JSON. A summary is small; a planted huge one is not read past 1 MB.
 fn read_summary(summary: &Path) -> Option<serde_json::Value> {
-    let file = std::fs::File::open(summary).ok()?;
+    let file = super::long_path::open(summary).ok()?;
     let mut text = Vec::new();
     file.take(1 << 20).read_to_end(&mut text).ok()?;
     serde_json::from_slice(&text).ok()
@@ -126,7 +126,7 @@ pub fn is_report_file(path: &Path) -> bool {
     if path.parent().is_some_and(is_report_folder) {
         return true;
     }
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok(file) = super::long_path::open(path) else {
         return false;
     };
     let mut start = Vec::with_capacity(FIRST_LINE_BYTES);
@@ -153,7 +153,7 @@ pub const WORKBOOK_CREATOR: &str = "yibao-recon";
 /// Whether a workbook's document properties (docProps/core.xml) name this tool as its
 /// creator. A spreadsheet program that saves it again keeps the creator.
 fn is_report_workbook(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok(file) = super::long_path::open(path) else {
         return false;
     };
     let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {

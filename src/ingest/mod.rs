@@ -6,6 +6,7 @@
 
 pub mod earlier_outputs;
 pub mod layouts;
+pub mod long_path;
 pub mod overlap;
 pub mod people;
 pub mod table;
@@ -447,19 +448,18 @@ impl Walk<'_> {
         {
             return Ok(None);
         }
-        let entries = std::fs::read_dir(dir).map_err(|source| InputError::Io {
+        let mut paths = long_path::read_dir(dir).map_err(|source| InputError::Io {
             path: dir.display().to_string(),
             source,
         })?;
-        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
         Ok(Some(paths.into_iter()))
     }
 
     /// One entry of a folder: a file taken or skipped; a folder to search, returned.
     fn entry(&mut self, p: &Path) -> Option<(PathBuf, std::fs::Metadata)> {
-        let link = match std::fs::symlink_metadata(p) {
-            Ok(m) => m.file_type().is_symlink(),
+        let link = match long_path::is_symlink(p) {
+            Ok(link) => link,
             Err(source) => {
                 self.failures.push(InputError::Io {
                     path: p.display().to_string(),
@@ -472,14 +472,14 @@ impl Walk<'_> {
             // Followed only when it stays inside the named folder.
             let inside = std::fs::canonicalize(p).is_ok_and(|real| real.starts_with(&self.root));
             if !inside {
-                if has_input_extension(p) || std::fs::metadata(p).is_ok_and(|m| m.is_dir()) {
+                if has_input_extension(p) || long_path::metadata(p).is_ok_and(|m| m.is_dir()) {
                     self.skip(p, LINK_OUT);
                 }
                 return None;
             }
         }
         // A dangling link is no input.
-        let meta = std::fs::metadata(p).ok()?;
+        let meta = long_path::metadata(p).ok()?;
         if meta.is_dir() && earlier_outputs::is_report_folder(p) {
             self.skip(p, earlier_outputs::REASON);
         } else if meta.is_dir() {
@@ -553,7 +553,7 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
                 sheet: None,
                 reason: earlier_outputs::REASON.into(),
             });
-        } else if let Ok(meta) = std::fs::metadata(path)
+        } else if let Ok(meta) = long_path::metadata(path)
             && meta.is_dir()
         {
             let mut found = Vec::new();
@@ -723,7 +723,7 @@ pub const MAX_ROW_BYTES: usize = text::MAX_LINE_BYTES;
 /// file limit).
 fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
+    let file = long_path::open(path)?;
     let meta = file.metadata()?;
     if meta.is_file() {
         let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize);
@@ -794,7 +794,7 @@ fn read_file(input: &InputFile, retain: Retain) -> FileResult {
     };
     let path = input.path.display().to_string();
     let mut result = FileResult::default();
-    if let Ok(meta) = std::fs::metadata(&input.path)
+    if let Ok(meta) = long_path::metadata(&input.path)
         && meta.len() > MAX_FILE_BYTES
     {
         result.failures.push(InputError::TooLarge {
@@ -1103,7 +1103,7 @@ pub fn read_files(inputs: &[InputFile], retain: Retain) -> Batch {
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
+            let size = long_path::metadata(&f.path).map_or(0, |m| m.len());
             (is_workbook_name(&f.path), size, i)
         })
         .collect();
