@@ -157,15 +157,19 @@ fn a_cron_week_with_inputs_that_vanish_or_shrink() {
             ),
         )
     };
-    let day = |code: i32| {
+    let day_with = |code: i32, args: &[&str]| {
         let assert = bin()
             .arg("run")
             .arg(root.join("job.toml"))
             .arg("--only-changes")
+            .args(args)
             .assert()
             .code(code);
-        String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+        // What cron mails: standard output and errors both.
+        let output = assert.get_output();
+        String::from_utf8_lossy(&[output.stdout.as_slice(), &output.stderr].concat()).into_owned()
     };
+    let day = |code: i32| day_with(code, &[]);
     let reports = root.join("reports");
     job("");
     // Monday: the first run — something to say.
@@ -182,6 +186,11 @@ fn a_cron_week_with_inputs_that_vanish_or_shrink() {
         said.contains("incomplete") && !said.contains("resolved"),
         "{said}"
     );
+    assert!(said.contains("statement.csv"), "the file is named: {said}");
+    assert!(
+        said.contains("--accept-input-changes"),
+        "what to do: {said}"
+    );
     assert_eq!(std::fs::read(reports.join("findings.csv")).unwrap(), good);
     // Thursday: the statement is back, but cut off in the middle of its last row.
     let cut = &kept[..kept.len() - 6];
@@ -196,12 +205,19 @@ fn a_cron_week_with_inputs_that_vanish_or_shrink() {
     std::fs::write(data.join("statement.csv"), &kept).unwrap();
     assert_eq!(day(0), "");
     assert_eq!(std::fs::read(reports.join("findings.csv")).unwrap(), good);
-    // Saturday: the statement removed on purpose, and the job says so.
+    // Saturday: the statement removed on purpose, accepted this once.
     std::fs::remove_file(data.join("statement.csv")).unwrap();
-    job("allow_missing = true\n");
-    let said = day(1);
+    let said = day_with(1, &["--accept-input-changes"]);
     assert!(!said.contains("incomplete"), "{said}");
-    assert_ne!(std::fs::read(reports.join("findings.csv")).unwrap(), good);
+    let accepted = std::fs::read(reports.join("findings.csv")).unwrap();
+    assert_ne!(accepted, good);
+    // Sunday: the job says removals are accepted; nothing changed since Saturday.
+    job("allow_missing = true\n");
+    assert_eq!(day(0), "");
+    assert_eq!(
+        std::fs::read(reports.join("findings.csv")).unwrap(),
+        accepted
+    );
     let failed: Vec<_> = std::fs::read_dir(root)
         .unwrap()
         .filter(|e| {

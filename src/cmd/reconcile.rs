@@ -532,6 +532,19 @@ pub fn print_summary(outcome: &Outcome, target: &Path, input: &crate::cli::Input
                 "This run is incomplete: {n} input(s) could not be read or are missing since the last run (above). Reports written to {dir} ({target} holds no reports yet)."
             ),
         }
+        let changed = batch
+            .unreadable
+            .iter()
+            .any(|u| ingest::earlier_outputs::is_input_change(&u.reason));
+        if changed {
+            outln!(
+                "{}",
+                lang.pick(
+                    "如果文件是有意移走或换小的,用 --accept-input-changes 再运行一次(作业文件中写 allow_missing = true 则每次都接受)。",
+                    "If the files were removed or shortened on purpose, run again with --accept-input-changes (allow_missing = true in a job file accepts it every time)."
+                )
+            );
+        }
     }
 }
 

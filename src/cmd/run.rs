@@ -30,6 +30,11 @@ pub struct RunJobArgs {
     /// (the job's `only_changes = true` does the same).
     #[arg(long = "only-changes")]
     pub only_changes: bool,
+    /// Accept, this once, that inputs of the last complete run are gone or shrank (or a
+    /// pattern matched nothing): a warning, not a degraded run (the job's
+    /// `allow_missing = true` accepts it every time).
+    #[arg(long = "accept-input-changes")]
+    pub accept_input_changes: bool,
 }
 
 /// Write a commented example job file.
@@ -84,7 +89,7 @@ pub fn run(args: &RunJobArgs) -> anyhow::Result<u8> {
             out: &job.output,
             formats: &formats,
             previous: job.previous.as_deref(),
-            accept_input_changes: job.allow_missing,
+            accept_input_changes: args.accept_input_changes || job.allow_missing,
             unmatched: &job.unmatched,
         },
         &mut super::progress::Timings::new(false),

@@ -79,6 +79,12 @@ pub const SHRUNK: &str = "lost more than half of its rows since the last complet
 /// Why a job's input pattern that matched no file degrades its run (SPEC 2.7).
 pub const MATCHED_NOTHING: &str = "the job's input pattern matched no file";
 
+/// Whether an unreadable input's reason is a change since the last complete run (a file
+/// gone or shrunk, a pattern that matched nothing): one `--accept-input-changes` accepts.
+pub fn is_input_change(reason: &str) -> bool {
+    reason == MATCHED_NOTHING || reason.starts_with(VANISHED) || reason.starts_with(SHRUNK)
+}
+
 /// SPEC 2.7, inputs that vanish or shrink: each file (and sheet) of the last complete run
 /// that this run did not read, or that lost more than half its rows accepted. Paths are
 /// compared as the reports print them, IDs masked (summary.json masks them).
