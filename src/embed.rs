@@ -28,12 +28,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::engine::{self, Months, Options, Run};
 use crate::ingest::overlap::{Repeated, RepeatedRows};
 use crate::ingest::{self, Batch, PersonNote, SkipKind, SkippedInput, Source, UnreadableInput};
 use crate::lang::Lang;
 use crate::mask::IdDisplay;
 use crate::policy::Policy;
-use crate::reconcile::{self, Options, Reconciliation, RunFacts};
+use crate::reconcile::RunFacts;
 use crate::records::{Contribution, Records, RosterEntry, StatementEntry, Text, id_order};
 use crate::report::columnar::{self, ColumnTable};
 use crate::report::tables::{self, RunTotals};
@@ -58,7 +59,7 @@ pub struct Outcome {
 /// as `reconcile` does. Stops when nothing was recognised; an input that could not be
 /// read leaves the outcome incomplete (`summary["complete"]` false, the input named).
 pub fn run(
-    mut batch: Batch,
+    batch: Batch,
     policy: &Policy,
     as_of: Option<NaiveDate>,
     lang: Lang,
@@ -68,17 +69,13 @@ pub fn run(
         let reasons = crate::report::labels::nothing_recognised_lines(&batch, lang, ids);
         return Err(Stop { reasons });
     }
-    ingest::check_across_files(&mut batch);
     let options = Options {
         as_of,
         lang,
         shard: None,
         keep_entries: false,
     };
-    let result = reconcile::reconcile(&batch, policy, options);
-    batch
-        .unreadable
-        .extend(reconcile::overflowed_inputs(&result, &batch));
+    let Run { batch, result, .. } = engine::run(batch, policy, options, Months::Kept);
     Ok(Outcome {
         findings: columnar::findings_table(&result, ids),
         months: columnar::months_table(&result, ids),
@@ -325,18 +322,17 @@ pub fn reconcile_part<'a>(
     lang: Lang,
     ids: IdDisplay,
 ) -> Result<PartOutcome, postcard::Error> {
-    let mut batch = batch_of(plan, records)?;
-    // check_across_files in its parts, whose notes are put together in `summary`.
-    ingest::skip_repeated_rows(&mut batch);
-    let names = ingest::conflicting_names(&batch);
+    let batch = batch_of(plan, records)?;
     let options = Options {
         as_of,
         lang,
         shard: None,
         keep_entries: false,
     };
-    let result: Reconciliation =
-        reconcile::gather_with(&batch, policy, options, Some(plan.facts)).reconcile();
+    let Run {
+        mut batch, result, ..
+    } = engine::run_part(batch, policy, options, plan.facts);
+    let names = ingest::conflicting_names(&batch);
     Ok(PartOutcome {
         findings: columnar::findings_table(&result, ids),
         months: columnar::months_table(&result, ids),
@@ -345,7 +341,7 @@ pub fn reconcile_part<'a>(
             totals: RunTotals::of(&result),
             names,
             repeated: std::mem::take(&mut batch.repeated),
-            overflowed: reconcile::overflowed_inputs(&result, &batch),
+            overflowed: std::mem::take(&mut batch.unreadable),
         },
     })
 }

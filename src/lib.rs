@@ -9,6 +9,7 @@
 pub mod aliases;
 pub mod columns;
 pub mod embed;
+pub mod engine;
 pub mod error;
 pub mod exit;
 pub mod ingest;

@@ -51,7 +51,12 @@ impl Timings {
     pub fn time<T>(&mut self, phase: &'static str, f: impl FnOnce() -> T) -> T {
         let start = std::time::Instant::now();
         let out = f();
-        let took = start.elapsed();
+        self.record(phase, start.elapsed());
+        out
+    }
+
+    /// Adds `took` to `phase` (a phase timed inside the library).
+    pub fn record(&mut self, phase: &'static str, took: std::time::Duration) {
         match self.phases.iter_mut().find(|(p, _)| *p == phase) {
             Some((_, d)) => *d += took,
             None => self.phases.push((phase, took)),
@@ -62,7 +67,6 @@ impl Timings {
             self.peaks.retain(|(p, _)| *p != phase);
             self.peaks.push((phase, kb));
         }
-        out
     }
 
     /// One line: `timings: read=1.234s normalise=0.050s …`.

@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use yibao_recon::engine::{self, Months};
 use yibao_recon::ingest::{self, Batch};
 use yibao_recon::policy::Policy;
-use yibao_recon::reconcile::{self, Options, Reconciliation, Severity};
+use yibao_recon::reconcile::{self, Options, PersonReport, Reconciliation, Severity};
 use yibao_recon::report::{self, Format, MonthsSpool, ReportJob};
 use yibao_recon::{exit, lang::Lang};
 
@@ -167,10 +168,11 @@ pub fn read_inputs(
     Ok(batch)
 }
 
-/// Normalises (checks across files, grouping by person) and matches each person: shared
-/// by `reconcile`, `explain` and `run`.
+/// The library's run ([`engine::run`]: the checks across files, matching, the sums that
+/// overflowed) on the command line's pool, with its timings and spinner: shared by
+/// `reconcile`, `explain` and `run`.
 pub fn match_people(
-    mut batch: Batch,
+    batch: Batch,
     policy: &Policy,
     options: Options,
     reports: Reports,
@@ -180,31 +182,23 @@ pub fn match_people(
     let progress = Progress::new(input.quiet);
     progress.phase(input.lang.pick("逐人核对…", "reconciling…"));
     let (batch, result, spool) = input.in_pool(|| -> anyhow::Result<_> {
-        let people = timings.time("normalise", || {
-            ingest::check_across_files(&mut batch);
-            reconcile::gather(&batch, policy, options)
-        });
-        let (result, spool) = timings.time("match", || -> anyhow::Result<_> {
-            Ok(match reports {
-                Reports::Kept => (people.reconcile(), None),
-                Reports::Streamed(job) if job.formats.iter().any(|f| f.needs_months()) => {
-                    let mut spool = MonthsSpool::create(job.dir, job.ids)?;
-                    let result = people.reconcile_in_blocks(|block| spool.write(block))?;
-                    (result, Some(spool))
-                }
-                // No format shows the month rows (json, jsonl, html): dropped unwritten.
-                Reports::Streamed(_) => {
-                    let result = people.reconcile_in_blocks(|block| {
-                        block.iter_mut().for_each(|p| p.months = Vec::new());
-                        Ok::<(), anyhow::Error>(())
-                    })?;
-                    (result, None)
-                }
-            })
-        })?;
+        let (run, spool) = match reports {
+            Reports::Kept => (engine::run(batch, policy, options, Months::Kept), None),
+            Reports::Streamed(job) if job.formats.iter().any(|f| f.needs_months()) => {
+                let mut spool = MonthsSpool::create(job.dir, job.ids)?;
+                let sink = |block: &mut [PersonReport]| spool.write(block);
+                let run = engine::run_streamed(batch, policy, options, sink)?;
+                (run, Some(spool))
+            }
+            // No format shows the month rows (json, jsonl, html): dropped unwritten.
+            Reports::Streamed(_) => (engine::run(batch, policy, options, Months::Dropped), None),
+        };
+        timings.record("normalise", run.stages.normalise);
+        timings.record("match", run.stages.matching);
+        let mut batch = run.batch;
         batch.release_records();
         crate::give_back_memory();
-        Ok((batch, result, spool))
+        Ok((batch, run.result, spool))
     })??;
     progress.finish();
     Ok((batch, result, spool))
@@ -276,7 +270,7 @@ pub fn reconcile_into(plan: &Plan, timings: &mut Timings) -> anyhow::Result<Outc
         shard: plan.shard,
         keep_entries: false,
     };
-    let (mut batch, result, months) = match_people(
+    let (batch, result, months) = match_people(
         batch,
         &policy,
         options,
@@ -284,11 +278,6 @@ pub fn reconcile_into(plan: &Plan, timings: &mut Timings) -> anyhow::Result<Outc
         input,
         timings,
     )?;
-    // A sum that overflowed is an error naming the person and the file: the run is not
-    // complete (summary.json says so; its reports go to DIR.failed-…).
-    batch
-        .unreadable
-        .extend(reconcile::overflowed_inputs(&result, &batch));
     let changes = input.in_pool(|| {
         timings.time("write", || {
             report::write_reports(&job, &result, &batch, &policy, months)

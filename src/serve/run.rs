@@ -9,11 +9,12 @@ use std::sync::Arc;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+use crate::engine::{self, Months, Options, Run};
 use crate::ingest::{self, Batch, MemoryFile};
 use crate::lang::Lang;
 use crate::mask::IdDisplay;
 use crate::policy::Policy;
-use crate::reconcile::{self, Options, Reconciliation};
+use crate::reconcile::Reconciliation;
 use crate::report::{self, tables};
 
 /// What a request brought.
@@ -105,20 +106,16 @@ pub fn run(mut upload: Upload, send: Sink) -> Result<Sent, Refusal> {
         IdDisplay::Masked
     };
     let lang = upload.lang;
-    let mut batch = read(&mut upload)?;
+    let batch = read(&mut upload)?;
     upload.cancelled()?;
-    ingest::check_across_files(&mut batch);
     let options = Options {
         as_of: upload.as_of,
         lang,
         shard: None,
         keep_entries: true,
     };
-    let result = reconcile::reconcile(&batch, &upload.policy, options);
+    let Run { batch, result, .. } = engine::run(batch, &upload.policy, options, Months::Kept);
     upload.cancelled()?;
-    batch
-        .unreadable
-        .extend(reconcile::overflowed_inputs(&result, &batch));
     refuse_if_incomplete(&batch, lang, ids)?;
     let mut out = Answer { send, sent: 0 };
     answer(&result, &batch, &upload.policy, lang, ids, &mut out)
