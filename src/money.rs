@@ -272,7 +272,7 @@ impl Money {
         let mut digits = itoa::Buffer::new();
         put(digits.format(abs / 100));
         put(".");
-        put(crate::records::two_digits((abs % 100) as u32));
+        put(two_digits((abs % 100) as u32));
     }
 }
 
@@ -289,6 +289,13 @@ impl fmt::Debug for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }
+}
+
+/// `n % 100` as two digits, `"00"` to `"99"`, without the formatting machinery.
+pub(crate) fn two_digits(n: u32) -> &'static str {
+    const PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    let i = (n % 100) as usize * 2;
+    &PAIRS[i..i + 2]
 }
 
 #[cfg(test)]

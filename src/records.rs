@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 pub use crate::money::Money;
+use crate::money::two_digits;
 
 /// Shared text: rows of one person repeat the same ID, name and employer, and a clone is a
 /// counter increment rather than an allocation. `ArcStr` is one pointer wide (`Arc<str>`
@@ -130,13 +131,6 @@ impl fmt::Display for Period {
         self.pieces(|piece| result = result.and_then(|()| f.write_str(piece)));
         result
     }
-}
-
-/// `n % 100` as two digits, `"00"` to `"99"`, without the formatting machinery.
-pub(crate) fn two_digits(n: u32) -> &'static str {
-    const PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
-    let i = (n % 100) as usize * 2;
-    &PAIRS[i..i + 2]
 }
 
 impl fmt::Debug for Period {

@@ -239,7 +239,7 @@ impl RowSink for CsvLines {
                 month.write_to(&mut self.out);
                 self.out.push(b'-');
                 self.out
-                    .extend_from_slice(crate::records::two_digits(day).as_bytes());
+                    .extend_from_slice(crate::money::two_digits(day).as_bytes());
             }
             None => self.shown(d),
         }

@@ -1,11 +1,14 @@
-//! The page's HTML, from the templates every page of the tool shares
-//! ([`crate::report::templates`]: auto-escaped, a forgotten escape cannot happen), and its
-//! CSS and JavaScript.
+//! The page's HTML — its own templates registered beside the ones every page of the tool
+//! shares ([`crate::report::templates`]: auto-escaped, a forgotten escape cannot happen)
+//! — and its CSS and JavaScript.
+
+use std::sync::OnceLock;
 
 use minijinja::context;
 
 use crate::lang::Lang;
 use crate::policy::{Policy, presets};
+use crate::report::templates;
 
 pub const APP_JS: &str = include_str!("assets/app.js");
 pub const APP_CSS: &str = include_str!("assets/app.css");
@@ -23,8 +26,16 @@ fn preset_choices() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The page's templates.
+pub const PAGES: [(&str, &str); 2] = [
+    ("index.html", include_str!("assets/index.html")),
+    ("too_large.html", include_str!("assets/too_large.html")),
+];
+
 fn render(name: &str, ctx: minijinja::Value) -> String {
-    crate::report::templates::render(name, ctx)
+    static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
+    let env = ENV.get_or_init(|| templates::environment_with(&PAGES));
+    templates::render_in(env, name, ctx)
 }
 
 /// The page: the form, and the place the answer is drawn.
@@ -46,4 +57,16 @@ pub fn too_large(limit_mb: usize, lang: Lang) -> String {
         "too_large.html",
         context! { zh => lang == Lang::Zh, limit_mb => limit_mb },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_page_template_parses() {
+        let mut env = minijinja::Environment::new();
+        for (name, text) in super::PAGES {
+            env.add_template(name, text)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
 }
