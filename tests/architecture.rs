@@ -16,7 +16,11 @@ fn rows() -> Vec<(String, BTreeSet<String>)> {
     let text = std::fs::read_to_string("ARCHITECTURE.md").unwrap();
     let section = &text[text.find("## Which module may use which").unwrap()..];
     let mut table = Vec::new();
-    for line in section.lines().skip_while(|l| !l.starts_with("| module")).skip(2) {
+    for line in section
+        .lines()
+        .skip_while(|l| !l.starts_with("| module"))
+        .skip(2)
+    {
         let Some(row) = line.strip_prefix('|') else {
             break;
         };
@@ -182,5 +186,8 @@ fn the_checker_sees_grouped_and_plain_paths() {
         crate_paths("use crate::{records::Kind, values::fold_width};"),
         ["records", "values"]
     );
-    assert_eq!(crate_paths("let x = crate::money::two_digits(3);"), ["money"]);
+    assert_eq!(
+        crate_paths("let x = crate::money::two_digits(3);"),
+        ["money"]
+    );
 }

@@ -475,6 +475,17 @@ fn min_some<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
     }
 }
 
+/// Reconciles one person: from the statement alone (SPEC 2.2) when they have no medical
+/// contributions, otherwise against their contributions (SPEC "Semantics").
+fn reconcile_one(id: &Text, inputs: PersonInputs, ctx: &RunContext) -> PersonReport {
+    let p = person::Person::gather(id, inputs, ctx);
+    if p.is_statement_first(inputs) {
+        statement_first::reconcile(p)
+    } else {
+        person::reconcile_person(p, inputs, ctx)
+    }
+}
+
 /// Reconciles everything read. Runs on the current rayon pool.
 pub fn reconcile(batch: &Batch, policy: &Policy, options: Options) -> Reconciliation {
     gather(batch, policy, options).reconcile()
@@ -619,7 +630,7 @@ impl People<'_> {
                         runs: &runs,
                         keys: &keys[at.clone()],
                     };
-                    let mut report = person::reconcile_person(id, inputs, &ctx);
+                    let mut report = reconcile_one(id, inputs, &ctx);
                     report.rank = *rank;
                     report
                 })

@@ -142,7 +142,7 @@ impl<'a> Person<'a> {
 
     /// SPEC 2.2: statement rows and no medical contribution rows, and not a retiree by
     /// roster.
-    fn is_statement_first(&self, inputs: PersonInputs) -> bool {
+    pub(crate) fn is_statement_first(&self, inputs: PersonInputs) -> bool {
         !self.entries.is_empty()
             && self.facts.retired_from.is_none()
             && !inputs
@@ -237,12 +237,13 @@ impl<'a> Person<'a> {
     }
 }
 
-/// Reconciles one person (SPEC "Semantics", and Part 2.2 for statement-first people).
-pub(crate) fn reconcile_person(id: &Text, inputs: PersonInputs, ctx: &RunContext) -> PersonReport {
-    let mut p = Person::gather(id, inputs, ctx);
-    if p.is_statement_first(inputs) {
-        return super::statement_first::reconcile(p);
-    }
+/// Reconciles one person who has contributions (SPEC "Semantics"; a statement-first
+/// person goes to [`super::statement_first`] instead, see [`super::reconcile_one`]).
+pub(crate) fn reconcile_person(
+    mut p: Person,
+    inputs: PersonInputs,
+    ctx: &RunContext,
+) -> PersonReport {
     let sched = schedule(inputs, &p.facts, ctx);
     let pairing_inputs = PairingInputs {
         sched: &sched,
