@@ -39,7 +39,7 @@ pub struct InputArgs {
         requires = "given_person"
     )]
     pub name: Vec<String>,
-    /// Where each --person goes, from the order of the command line (see [`Cli::prepare`]).
+    /// Where each --person goes, from the order of the command line (see [`crate::cmd::Cli::prepare`]).
     #[arg(skip)]
     pub persons: Vec<PersonFor>,
     /// Layout rules (a TOML file of [[layout]] tables): say which column is which where the

@@ -1,10 +1,14 @@
 //! ARCHITECTURE.md's table of which module may use which, checked against the code: every
-//! `crate::` path in a library module's code (comments and tests aside) names a module
-//! the table allows, and no `include_str!` reaches into another module's folder (report's
-//! templates once included serve's page).
+//! `crate::` path in a module of the engine (crates/core; comments and tests aside) names
+//! a module the table allows, no `include_str!` reaches into another module's folder
+//! (report's templates once included serve's page), and the engine depends on no host's
+//! crates (a command line, a server, an allocator).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+/// The engine's sources.
+const CORE: &str = "crates/core/src";
 
 /// The table: module → the modules it may use.
 fn allowed() -> BTreeMap<String, BTreeSet<String>> {
@@ -49,9 +53,9 @@ fn rows() -> Vec<(String, BTreeSet<String>)> {
     table
 }
 
-/// The library's top modules, as `src/lib.rs` declares them.
+/// The engine's top modules, as its `lib.rs` declares them.
 fn modules() -> Vec<String> {
-    std::fs::read_to_string("src/lib.rs")
+    std::fs::read_to_string("crates/core/src/lib.rs")
         .unwrap()
         .lines()
         .filter_map(|l| l.strip_prefix("pub mod "))
@@ -62,11 +66,11 @@ fn modules() -> Vec<String> {
 /// Every `.rs` file of a module: `src/NAME.rs` and what is under `src/NAME/`.
 fn files_of(module: &str) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
-    let file = Path::new("src").join(format!("{module}.rs"));
+    let file = Path::new(CORE).join(format!("{module}.rs"));
     if file.is_file() {
         out.push(file);
     }
-    let mut stack = vec![Path::new("src").join(module)];
+    let mut stack = vec![Path::new(CORE).join(module)];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -190,4 +194,64 @@ fn the_checker_sees_grouped_and_plain_paths() {
         crate_paths("let x = crate::money::two_digits(3);"),
         ["money"]
     );
+}
+
+/// The engine builds for every host (the browser's wasm too): none of a host's crates.
+#[test]
+fn the_engine_depends_on_no_hosts_crates() {
+    let manifest = std::fs::read_to_string("crates/core/Cargo.toml").unwrap();
+    let manifest: toml::Table = manifest.parse().unwrap();
+    let mut names: Vec<&String> = Vec::new();
+    for section in ["dependencies", "target"] {
+        if let Some(table) = manifest.get(section).and_then(|t| t.as_table()) {
+            names.extend(table.keys());
+        }
+    }
+    if let Some(targets) = manifest.get("target").and_then(|t| t.as_table()) {
+        for target in targets.values() {
+            if let Some(deps) = target.get("dependencies").and_then(|t| t.as_table()) {
+                names.extend(deps.keys());
+            }
+        }
+    }
+    for host in [
+        "clap",
+        "clap_complete",
+        "clap_mangen",
+        "axum",
+        "tokio",
+        "tower",
+        "tower-http",
+        "mimalloc",
+        "libmimalloc-sys",
+        "indicatif",
+        "anyhow",
+        "pyo3",
+    ] {
+        assert!(
+            !names.iter().any(|n| *n == host),
+            "crates/core depends on {host}"
+        );
+    }
+}
+
+/// A newcomer reads the README in five minutes: at most 300 lines, the two commands (the
+/// main job on the samples, the tests) near the top; the manual is in docs/.
+#[test]
+fn the_readme_is_short_and_starts_with_the_two_commands() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let lines: Vec<&str> = readme.lines().collect();
+    assert!(lines.len() <= 300, "README.md has {} lines", lines.len());
+    let top = lines[..60.min(lines.len())].join("\n");
+    assert!(
+        top.contains("cargo run --release -- reconcile samples/"),
+        "{top}"
+    );
+    assert!(top.contains("cargo test"), "{top}");
+    for link in readme.split("](").skip(1) {
+        let target = &link[..link.find(')').unwrap()];
+        if !target.starts_with("http") {
+            assert!(Path::new(target).exists(), "README links to {target}");
+        }
+    }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
-use yibao_recon::serve::{self, Config};
+use yibao_recon_serve::{self as serve, Config};
 
 fn config() -> Config {
     Config {

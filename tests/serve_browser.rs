@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::page::ScreenshotParams;
 use futures::StreamExt;
-use yibao_recon::serve::{self, Config};
+use yibao_recon_serve::{self as serve, Config};
 
 /// JavaScript that puts `files` (name, text) into the input `id`, as a drop would.
 fn choose_files(id: &str, files: &[(&str, String)]) -> String {

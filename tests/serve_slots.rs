@@ -8,7 +8,7 @@ mod common;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use yibao_recon::serve::{self, Config};
+use yibao_recon_serve::{self as serve, Config};
 
 /// A contributions file of `people` × 36 months (a few MB: a run of some seconds here).
 fn big_upload(people: u32) -> Vec<u8> {

@@ -20,12 +20,20 @@ fn longest_digit_run(text: &str) -> usize {
 
 fuzz_target!(|text: &str| {
     let masked = mask_ids_in_text(text).into_owned();
-    assert_eq!(mask_ids_in_text(&masked), masked.as_str(), "masking is idempotent");
+    assert_eq!(
+        mask_ids_in_text(&masked),
+        masked.as_str(),
+        "masking is idempotent"
+    );
     assert!(longest_digit_run(&masked) < 15, "{masked:?}");
     assert_eq!(masked.chars().count(), text.chars().count());
 
     let safe = safe_cell(text).into_owned();
-    assert_eq!(safe_cell(&safe), safe.as_str(), "neutralising is idempotent");
+    assert_eq!(
+        safe_cell(&safe),
+        safe.as_str(),
+        "neutralising is idempotent"
+    );
     let mut line = csv_field(text);
     line.push(b'\n');
     let mut reader = csv::ReaderBuilder::new()
@@ -43,6 +51,10 @@ fuzz_target!(|text: &str| {
     }
 
     let shown = printable(text).into_owned();
-    assert!(!shown.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+    assert!(
+        !shown
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    );
     assert_eq!(printable(&shown), shown.as_str());
 });

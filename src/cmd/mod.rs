@@ -27,7 +27,7 @@ pub struct Cli {
 
 impl Cli {
     /// Places every `--person` of the subcommand by its position (see
-    /// [`InputArgs::place_persons`]; clap's derive keeps values, not where they stood) and
+    /// [`crate::cli::InputArgs::place_persons`]; clap's derive keeps values, not where they stood) and
     /// reads the `--layout` files.
     pub fn prepare(&mut self, matches: &ArgMatches) -> Result<(), String> {
         let Some((_, sub)) = matches.subcommand() else {

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use clap::Args;
 use yibao_recon::exit;
-use yibao_recon::serve::{self, Config};
+use yibao_recon_serve::{self as serve, Config};
 
 /// Serve a page to check accounts in a browser: choose or drop files, paste a table, pick
 /// the region, read the answer and download the reports. Files are read in memory only
@@ -87,11 +87,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<u8> {
             .stderr(std::process::Stdio::null())
             .spawn();
         }
-        axum::serve(listener, serve::router(config))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        serve::serve_until_ctrl_c(listener, config).await?;
         Ok::<(), anyhow::Error>(())
     })?;
     Ok(exit::OK)

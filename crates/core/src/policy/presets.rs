@@ -3,12 +3,18 @@
 
 /// (name, TOML text), in the order `policy list` shows them.
 pub const PRESETS: [(&str, &str); 6] = [
-    ("national", include_str!("../../policies/national.toml")),
-    ("beijing", include_str!("../../policies/beijing.toml")),
-    ("shenzhen", include_str!("../../policies/shenzhen.toml")),
-    ("nanjing", include_str!("../../policies/nanjing.toml")),
-    ("wuhan", include_str!("../../policies/wuhan.toml")),
-    ("suzhou", include_str!("../../policies/suzhou.toml")),
+    (
+        "national",
+        include_str!("../../../../policies/national.toml"),
+    ),
+    ("beijing", include_str!("../../../../policies/beijing.toml")),
+    (
+        "shenzhen",
+        include_str!("../../../../policies/shenzhen.toml"),
+    ),
+    ("nanjing", include_str!("../../../../policies/nanjing.toml")),
+    ("wuhan", include_str!("../../../../policies/wuhan.toml")),
+    ("suzhou", include_str!("../../../../policies/suzhou.toml")),
 ];
 
 pub const DEFAULT: &str = "national";

@@ -25,7 +25,7 @@ pub fn is_report_folder(dir: &Path) -> bool {
 }
 
 fn written_by_this_tool(summary: &Path) -> bool {
-    read_summary(summary).is_some_and(|v| v["tool"]["name"] == env!("CARGO_PKG_NAME"))
+    read_summary(summary).is_some_and(|v| v["tool"]["name"] == crate::TOOL_NAME)
 }
 
 /// A summary.json as JSON. A summary is small; a planted huge one is not read past 1 MB.
@@ -55,7 +55,7 @@ pub struct EarlierInput {
 /// inputs of the last complete run); `None` without such a run.
 pub fn complete_run_inputs(dir: &Path) -> Option<Vec<EarlierInput>> {
     let summary = read_summary(&dir.join("summary.json"))?;
-    if summary["tool"]["name"] != env!("CARGO_PKG_NAME") || summary["complete"] == false {
+    if summary["tool"]["name"] != crate::TOOL_NAME || summary["complete"] == false {
         return None;
     }
     let inputs = summary["inputs"].as_array()?;

@@ -99,7 +99,7 @@ pub struct Job {
 }
 
 /// The commented example `yibao-recon init` writes.
-pub const EXAMPLE: &str = include_str!("../examples/job.toml");
+pub const EXAMPLE: &str = include_str!("../../../examples/job.toml");
 
 fn has_glob(s: &str) -> bool {
     s.contains(['*', '?', '['])

@@ -1,14 +1,14 @@
 //! The page's HTML — its own templates registered beside the ones every page of the tool
-//! shares ([`crate::report::templates`]: auto-escaped, a forgotten escape cannot happen)
+//! shares ([`yibao_recon::report::templates`]: auto-escaped, a forgotten escape cannot happen)
 //! — and its CSS and JavaScript.
 
 use std::sync::OnceLock;
 
 use minijinja::context;
 
-use crate::lang::Lang;
-use crate::policy::{Policy, presets};
-use crate::report::templates;
+use yibao_recon::lang::Lang;
+use yibao_recon::policy::{Policy, presets};
+use yibao_recon::report::templates;
 
 pub const APP_JS: &str = include_str!("assets/app.js");
 pub const APP_CSS: &str = include_str!("assets/app.css");

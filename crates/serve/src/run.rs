@@ -9,13 +9,13 @@ use std::sync::Arc;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use crate::engine::{self, Months, Options, Run};
-use crate::ingest::{self, Batch, MemoryFile};
-use crate::lang::Lang;
-use crate::mask::IdDisplay;
-use crate::policy::Policy;
-use crate::reconcile::Reconciliation;
-use crate::report::{self, tables};
+use yibao_recon::engine::{self, Months, Options, Run};
+use yibao_recon::ingest::{self, Batch, MemoryFile};
+use yibao_recon::lang::Lang;
+use yibao_recon::mask::IdDisplay;
+use yibao_recon::policy::Policy;
+use yibao_recon::reconcile::Reconciliation;
+use yibao_recon::report::{self, tables};
 
 /// What a request brought.
 pub struct Upload {
@@ -29,7 +29,7 @@ pub struct Upload {
     pub person: Option<String>,
     pub show_ids: bool,
     /// Layout rules given on the page (SPEC 2.6), for the paste too.
-    pub layout: Option<Arc<crate::ingest::LayoutRules>>,
+    pub layout: Option<Arc<yibao_recon::ingest::LayoutRules>>,
     /// Set when the client went away: the run stops at its next stage (SPEC 2.7).
     pub cancelled: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -131,7 +131,7 @@ fn read(upload: &mut Upload) -> Result<Batch, Refusal> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            crate::ingest::layouts::identity::Identity::given(p, None)
+            yibao_recon::ingest::layouts::identity::Identity::given(p, None)
                 .map(Arc::new)
                 .ok_or_else(|| Refusal {
                     reasons: vec![format!(
@@ -497,7 +497,7 @@ fn object(header: &csv::StringRecord, record: &csv::StringRecord) -> Value {
 
 /// Each code's label and severity's word in `lang`, for the page's filters and table.
 fn labels(lang: Lang) -> Value {
-    let codes: serde_json::Map<String, Value> = crate::reconcile::findings::CODES
+    let codes: serde_json::Map<String, Value> = yibao_recon::reconcile::findings::CODES
         .iter()
         .map(|c| (c.name.to_string(), json!(c.code.label(lang))))
         .collect();

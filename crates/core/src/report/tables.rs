@@ -543,7 +543,7 @@ pub fn summary_of(
         .map(|u| json!({"path": ids.text(&u.path), "reason": ids.text(&u.reason)}))
         .collect();
     let mut summary = json!({
-        "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "tool": {"name": crate::TOOL_NAME, "version": env!("CARGO_PKG_VERSION")},
         "as_of": as_of.to_string(),
         "policy": {"name": policy.name, "sha256": policy.sha256},
         "inputs": inputs,

@@ -6,6 +6,10 @@
 //! [`records`] (with [`values`] parsing cells and [`aliases`] naming columns), and
 //! [`report`] writes outputs. The library never prints and never exits; the binary does.
 
+/// The tool's name as its reports carry it (summary.json's `tool.name`, the workbook's
+/// creator): whichever crate the engine is built in, an earlier run's reports are known by it.
+pub const TOOL_NAME: &str = "yibao-recon";
+
 pub mod aliases;
 pub mod columns;
 pub mod embed;
@@ -23,5 +27,4 @@ pub mod reconcile;
 pub mod records;
 pub mod report;
 pub mod schema;
-pub mod serve;
 pub mod values;

@@ -5,16 +5,16 @@
 pub const SCHEMAS: [(&str, &str); 9] = [
     (
         "contributions",
-        include_str!("../schemas/contributions.json"),
+        include_str!("../../../schemas/contributions.json"),
     ),
-    ("statement", include_str!("../schemas/statement.json")),
-    ("roster", include_str!("../schemas/roster.json")),
-    ("policy", include_str!("../schemas/policy.json")),
-    ("findings", include_str!("../schemas/findings.json")),
-    ("months", include_str!("../schemas/months.json")),
-    ("persons", include_str!("../schemas/persons.json")),
-    ("rejected", include_str!("../schemas/rejected.json")),
-    ("summary", include_str!("../schemas/summary.json")),
+    ("statement", include_str!("../../../schemas/statement.json")),
+    ("roster", include_str!("../../../schemas/roster.json")),
+    ("policy", include_str!("../../../schemas/policy.json")),
+    ("findings", include_str!("../../../schemas/findings.json")),
+    ("months", include_str!("../../../schemas/months.json")),
+    ("persons", include_str!("../../../schemas/persons.json")),
+    ("rejected", include_str!("../../../schemas/rejected.json")),
+    ("summary", include_str!("../../../schemas/summary.json")),
 ];
 
 pub fn get(name: &str) -> Option<&'static str> {

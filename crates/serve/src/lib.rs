@@ -27,10 +27,10 @@ use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-use crate::ingest::MemoryFile;
-use crate::lang::Lang;
-use crate::mask::IdDisplay;
-use crate::policy::Policy;
+use yibao_recon::ingest::MemoryFile;
+use yibao_recon::lang::Lang;
+use yibao_recon::mask::IdDisplay;
+use yibao_recon::policy::Policy;
 
 /// How the server runs.
 #[derive(Clone, Debug)]
@@ -87,6 +87,18 @@ impl Drop for CancelOnDrop {
                 .store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
+}
+
+/// Serves the page on `listener` until Ctrl-C (the command line's `serve`).
+pub async fn serve_until_ctrl_c(
+    listener: tokio::net::TcpListener,
+    config: Config,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(config))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
 }
 
 /// The page's routes, with every layer SPEC 2.5 asks for; served by `axum::serve`, or
@@ -390,7 +402,7 @@ fn past_the_read_limit(upload: &run::Upload, limit: usize) -> Option<Response> {
             (
                 f.name.as_str(),
                 sent,
-                crate::ingest::workbook::unpacked_size(&f.bytes),
+                yibao_recon::ingest::workbook::unpacked_size(&f.bytes),
             )
         })
         .collect();
@@ -501,17 +513,17 @@ async fn read_form(mut multipart: Multipart) -> Result<run::Upload, Response> {
     }
     let policy = match (policy_file, preset) {
         (Some(toml), _) => Policy::from_toml(&toml, "uploaded policy"),
-        (None, Some(name)) => match crate::policy::presets::get(&name) {
+        (None, Some(name)) => match yibao_recon::policy::presets::get(&name) {
             Some(text) => Policy::from_toml(text, &name),
             None => return Err(unprocessable(format!("policy: no preset named '{name}'"))),
         },
-        (None, None) => Policy::load(crate::policy::presets::DEFAULT),
+        (None, None) => Policy::load(yibao_recon::policy::presets::DEFAULT),
     }
     .map_err(|e| unprocessable(e.to_string()))?;
     let layout = match layout {
         None => None,
         Some(text) => Some(Arc::new(
-            crate::ingest::LayoutRules::parse(&text, "layout rules")
+            yibao_recon::ingest::LayoutRules::parse(&text, "layout rules")
                 .map_err(|e| unprocessable(e.to_string()))?,
         )),
     };
