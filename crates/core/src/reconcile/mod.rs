@@ -364,8 +364,8 @@ impl<'p, 'a> PersonInputs<'p, 'a> {
     fn of<T>(self, kind: Kind, runs: &'p [&'a [T]]) -> impl Iterator<Item = &'a T> + Clone + 'p {
         self.keys
             .iter()
-            .filter(move |key| key.2 == kind)
-            .flat_map(move |key| runs[key.3 as usize])
+            .filter(move |key| key.kind == kind)
+            .flat_map(move |key| runs[key.run as usize])
     }
 }
 
@@ -498,8 +498,18 @@ pub struct People<'a> {
     runs: PersonRuns<'a>,
     /// Every run's key, sorted: a person's keys come together.
     keys: Vec<GroupKey<'a>>,
-    /// Each person's rank among all people, ID and keys.
-    people: Vec<(usize, Text, Range<usize>)>,
+    /// The people this run reconciles (a shard's, or everyone), in ID order.
+    people: Vec<PersonKeys>,
+}
+
+/// One person among all people: where their runs' keys are.
+struct PersonKeys {
+    /// Their place among all people (every shard counts everyone): the merge puts shards'
+    /// people back in the single run's order by it.
+    rank: usize,
+    id: Text,
+    /// Their runs' keys in [`People::keys`].
+    keys: Range<usize>,
 }
 
 /// Records grouped by person, people in ID order (as every output lists them): every run
@@ -507,31 +517,50 @@ pub struct People<'a> {
 /// a hash map filled run by run was the longest serial step at 1M people. The keys are
 /// unique, so the order is the same on any number of threads; a person's runs of each
 /// kind stay in the order read. Returns the keys and each person's ID and keys.
-fn group_people<'a>(runs: &PersonRuns<'a>) -> (Vec<GroupKey<'a>>, Vec<(Text, Range<usize>)>) {
+fn group_people<'a>(runs: &PersonRuns<'a>) -> (Vec<GroupKey<'a>>, Vec<PersonKeys>) {
     // A person number that stands for one ID was keyed by it when the run was read
     // (`ingest::people`, SPEC 2.6).
     let mut keys: Vec<GroupKey<'a>> = runs
         .par_whos()
-        .map(|(kind, i, who)| (id_order(&who.person_id), &who.person_id, kind, i))
+        .map(|(kind, run, who)| GroupKey {
+            order: id_order(&who.person_id),
+            id: &who.person_id,
+            kind,
+            run,
+        })
         .collect();
     keys.par_sort_unstable();
-    let same_person = |a: &GroupKey, b: &GroupKey| a.0 == b.0 && a.1 == b.1;
+    let same_person = |a: &GroupKey, b: &GroupKey| a.order == b.order && a.id == b.id;
     let starts: Vec<usize> = (0..keys.len())
         .into_par_iter()
         .filter(|&i| i == 0 || !same_person(&keys[i - 1], &keys[i]))
         .collect();
     let people = (0..starts.len())
         .into_par_iter()
-        .map(|n| {
-            let end = starts.get(n + 1).copied().unwrap_or(keys.len());
-            (Text::clone(keys[starts[n]].1), starts[n]..end)
+        .map(|rank| {
+            let end = starts.get(rank + 1).copied().unwrap_or(keys.len());
+            PersonKeys {
+                rank,
+                id: Text::clone(keys[starts[rank]].id),
+                keys: starts[rank]..end,
+            }
         })
         .collect();
     (keys, people)
 }
 
-/// A run's place among all runs: its person's ID (the sort key first), kind, run number.
-type GroupKey<'a> = ((u64, u64), &'a Text, Kind, u32);
+/// A run's place among all runs, sorted by its fields in this order: a person's runs come
+/// together, people in ID order, each person's runs by kind and then as read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct GroupKey<'a> {
+    /// The ID's first 16 bytes as two words ([`id_order`]): most comparisons end here.
+    order: (u64, u64),
+    /// The whole ID (IDs longer than 16 bytes, or alike in their first 16).
+    id: &'a Text,
+    kind: Kind,
+    /// The run's number among the person runs of its kind.
+    run: u32,
+}
 
 /// The first half of [`reconcile`]: the run's dates, and the records grouped by person
 /// (one person under a 15- and an 18-digit number is one).
@@ -574,9 +603,7 @@ pub fn gather_with<'a>(
     // merge puts shards' people back in the single run's order by it.
     let people = people
         .into_par_iter()
-        .enumerate()
-        .filter(|(_, (id, _))| options.shard.is_none_or(|s| s.holds(id)))
-        .map(|(rank, (id, keys))| (rank, id, keys))
+        .filter(|p| options.shard.is_none_or(|s| s.holds(&p.id)))
         .collect();
     People {
         as_of,
@@ -619,19 +646,19 @@ impl People<'_> {
         } = self;
         let mut persons = Vec::with_capacity(people.len());
         let mut totals = BTreeMap::new();
-        let reconcile_block = |block: &[(usize, Text, Range<usize>)]| {
+        let reconcile_block = |block: &[PersonKeys]| {
             // Small tasks: a thread that runs out of people steals more instead of waiting
             // for the other to finish a long run of them.
             let reports: Vec<PersonReport> = block
                 .par_iter()
                 .with_max_len(16)
-                .map(|(rank, id, at)| {
+                .map(|person| {
                     let inputs = PersonInputs {
                         runs: &runs,
-                        keys: &keys[at.clone()],
+                        keys: &keys[person.keys.clone()],
                     };
-                    let mut report = reconcile_one(id, inputs, &ctx);
-                    report.rank = *rank;
+                    let mut report = reconcile_one(&person.id, inputs, &ctx);
+                    report.rank = person.rank;
                     report
                 })
                 .collect();
