@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-mod common;
+use crate::common;
 
 use yibao_recon::embed::{self, Plan, Received, Shipped};
 use yibao_recon::ingest::{self, InputFile, MemoryFile, Retain};

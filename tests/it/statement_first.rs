@@ -2,7 +2,7 @@
 //! the identity in the title, a file with none passed with `--person` — and `explain` by
 //! what the reports print. Outputs are read back by column name.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

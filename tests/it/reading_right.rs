@@ -1,7 +1,7 @@
 //! Reading right (SPEC 2.1 "Reading right"): each case a hostile review found in the
 //! reader, as a file written here, read through `ingest`. Each failed before it was mended.
 
-mod common;
+use crate::common;
 
 use common::{assert_conserved, id, read_all, reasons, write};
 

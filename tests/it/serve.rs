@@ -1,6 +1,6 @@
 //! The page's HTTP side (SPEC 2.5), through axum's tower service — no network.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::Duration;

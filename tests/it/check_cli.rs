@@ -1,7 +1,7 @@
 //! The real binary, run in temp dirs: `check` on the samples and on fixtures, exit statuses,
 //! rejected.csv, masking, `schema`.
 
-mod common;
+use crate::common;
 
 use common::{bin, gbk, id, read_rejected, write};
 use predicates::prelude::*;

@@ -1,7 +1,7 @@
 //! Reports for people: the workbook read back with calamine against the CSVs, the HTML
 //! page's charts, changes.csv between runs.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Privacy: a default run leaves no unmasked ID number in any output, message or log —
 //! IDs planted in odd places included. `--show-ids` is the only way to print them.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Library-level tests: every input shape SPEC lists is read into the right records, and
 //! exactly the bad rows are rejected, each with its reason.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::{assert_conserved, gbk, id, read_all, reasons, utf16be_bom, utf16le_bom, write};

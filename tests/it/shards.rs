@@ -1,6 +1,6 @@
 //! Sharded runs merged back together equal a single run byte for byte.
 
-mod common;
+use crate::common;
 
 use common::bin;
 

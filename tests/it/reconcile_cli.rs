@@ -1,6 +1,6 @@
 //! The real binary: reconcile, explain and policy, run in temp dirs.
 
-mod common;
+use crate::common;
 
 use common::bin;
 use predicates::prelude::*;

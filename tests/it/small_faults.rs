@@ -1,6 +1,6 @@
 //! Smaller faults found on the way (issue 17 item 5), each reproduced with its own files.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

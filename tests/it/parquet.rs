@@ -1,7 +1,7 @@
 //! `--format parquet`: the Parquet files hold what the CSVs hold, typed; a build without
 //! the feature refuses the format clearly.
 
-mod common;
+use crate::common;
 
 fn reconcile(out: &std::path::Path, threads: &str, formats: &str) -> assert_cmd::assert::Assert {
     common::reconcile_samples(out, &["-j", threads, "--format", formats]).assert()

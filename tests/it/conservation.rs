@@ -2,7 +2,7 @@
 //! rejected or skipped; every accepted contribution period is in months.csv; every
 //! accepted statement row lands in exactly one column of the bridge.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,7 +2,7 @@
 //! (and row and column where there is one) — never a panic, never a silent drop — and
 //! memory stays bounded.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

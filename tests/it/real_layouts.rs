@@ -2,7 +2,7 @@
 //! writes them has them: each read in full, its columns to the right fields. Fixtures are
 //! written here; names and numbers are made up.
 
-mod common;
+use crate::common;
 
 use common::{gbk, id, read_all, write};
 use yibao_recon::ingest::{Batch, InputFile, ingest};

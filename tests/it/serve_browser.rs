@@ -3,7 +3,7 @@
 //! files, submit, read the findings, open a person, download the workbook; a screenshot is
 //! kept as a test artifact.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

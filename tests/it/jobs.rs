@@ -1,7 +1,7 @@
 //! Scheduled runs: `init`, `run JOB.toml` twice with one input changed, changes.csv;
 //! completions and man pages from the clap definitions.
 
-mod common;
+use crate::common;
 
 use common::{bin, id, write};
 use predicates::prelude::*;

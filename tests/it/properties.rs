@@ -2,7 +2,7 @@
 //! count leave the outputs byte-identical; the bridge identity holds; every accepted
 //! contribution period appears exactly once in months.csv.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! by make_layouts.py). Each is read in full, each column to the field a clerk would read
 //! it as; tables of several insurances keep their medical rows only.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! SPEC 2.3, through the command line: runs in folders people re-use and runs nobody
 //! watches. Outputs read back by column name.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! credits, the credits the bureau owes (types 36/40/41), types kept as `other`, reversed
 //! rows and period ranges — each through the command line, read back by column name.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

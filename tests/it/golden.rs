@@ -4,7 +4,7 @@
 //! `UPDATE_GOLDEN=1 cargo test --test golden` rewrites the golden files after a deliberate
 //! change of wording.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
