@@ -48,8 +48,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 // Records and reports are millions of small allocations made and freed on several threads:
-// mimalloc does that a third faster than glibc's malloc (100k × 36: 35 s → 25 s at -j 1),
-// with the same peak.
+// mimalloc does that faster than glibc's malloc with the same peak (the figures:
+// bench/runs/2026-11-27-scale-history.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -57,8 +57,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// rayon pool; called between the phases of a run. mimalloc keeps each thread's freed
 /// pages for that thread (and frees of another thread's blocks for it to collect), so a
 /// phase that drops what others made — the file buffers after reading, the records
-/// after matching — left them resident while the next phase took fresh pages: 10k × 36
-/// peaked at 117–132 MB instead of 106–111 MB. At 100k it costs no measurable time.
+/// after matching — left them resident while the next phase took fresh pages, raising the
+/// peak; collecting costs no measurable time.
 pub fn give_back_memory() {
     // SAFETY: mi_collect has no preconditions: it walks the calling thread's own heap.
     rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });

@@ -13,7 +13,7 @@ use yibao_recon::embed::Shipped;
 use yibao_recon::report::columnar::{Column, ColumnTable};
 
 fn to_py(e: impl std::fmt::Display) -> PyErr {
-    crate::YibaoReconError::new_err(e.to_string())
+    crate::error::internal(e)
 }
 
 fn pyarrow<'py>(py: Python<'py>, batch: RecordBatch) -> PyResult<Bound<'py, PyAny>> {

@@ -8,11 +8,11 @@
 
 mod arrow_in;
 mod arrow_out;
+mod error;
 
 use std::path::PathBuf;
 
-use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyFileNotFoundError, PyValueError};
+use pyo3::exceptions::{PyFileNotFoundError, PyValueError};
 use pyo3::prelude::*;
 use pyo3_arrow::{PyRecordBatch, PyTable};
 
@@ -22,13 +22,6 @@ use yibao_recon::lang::Lang;
 use yibao_recon::mask::IdDisplay;
 use yibao_recon::policy::Policy;
 use yibao_recon::records::Kind;
-
-create_exception!(
-    _native,
-    YibaoReconError,
-    PyException,
-    "A run that cannot give an answer; the message says why, as `check` would."
-);
 
 /// The options of a run, checked once (policy parsed, date and language read) and handed
 /// to each of its calls; pickled to Spark's workers as what they were made from.
@@ -71,7 +64,7 @@ impl Options {
             (Some(name), None) => Policy::load(name),
             (None, None) => Policy::load("national"),
         }
-        .map_err(|e| YibaoReconError::new_err(e.to_string()))?;
+        .map_err(error::policy)?;
         let date = as_of
             .as_deref()
             .map(|d| {
@@ -168,7 +161,7 @@ fn reconcile<'py>(
         let batch = ingest::read_files_and_tables(&inputs, tables);
         embed::run(batch, &options.policy, options.as_of, options.lang, ids)
     });
-    let outcome = outcome.map_err(|stop| YibaoReconError::new_err(stop.to_string()))?;
+    let outcome = outcome.map_err(error::nothing_recognised)?;
     let summary = serde_json::to_string(&outcome.summary).map_err(to_py)?;
     Ok((
         arrow_out::table(py, &outcome.findings)?,
@@ -180,7 +173,7 @@ fn reconcile<'py>(
 }
 
 fn to_py(e: impl std::fmt::Display) -> PyErr {
-    YibaoReconError::new_err(e.to_string())
+    error::internal(e)
 }
 
 type Part<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>, String);
@@ -214,7 +207,7 @@ fn read_batch<'py>(
         let batch = ingest::read_files_and_tables(&[], vec![(name, read)]);
         embed::read_part(batch, file, first_row > 2, lang, ids)
     });
-    part_out(py, part.map_err(to_py)?)
+    part_out(py, part.map_err(error::part)?)
 }
 
 /// Stage 1 over a whole file held in memory (any file the CLI reads: GBK CSV, XLSX…).
@@ -244,7 +237,7 @@ fn read_file<'py>(
         };
         embed::read_part(batch, file, false, lang, ids)
     });
-    part_out(py, part.map_err(to_py)?)
+    part_out(py, part.map_err(error::part)?)
 }
 
 /// The files the CLI would read for these paths, in its order, and the inputs it would
@@ -264,7 +257,7 @@ fn discover(paths: Vec<String>) -> PyResult<(Vec<String>, String)> {
     }
     let (files, skipped, failures) = ingest::discover(&inputs);
     if let Some(f) = failures.first() {
-        return Err(to_py(f));
+        return Err(error::input(f));
     }
     let files = files.iter().map(|f| f.path.display().to_string()).collect();
     Ok((files, serde_json::to_string(&skipped).map_err(to_py)?))
@@ -278,10 +271,10 @@ fn plan(parts: Vec<String>, skipped_inputs: String) -> PyResult<(String, String)
         .iter()
         .map(|p| serde_json::from_str::<PartMeta>(p))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(to_py)?;
+        .map_err(error::part)?;
     let mut plan = Plan::of(parts);
     let skipped: Vec<ingest::SkippedInput> =
-        serde_json::from_str(&skipped_inputs).map_err(to_py)?;
+        serde_json::from_str(&skipped_inputs).map_err(error::part)?;
     plan.skipped_inputs.splice(0..0, skipped);
     let whole = serde_json::to_string(&plan).map_err(to_py)?;
     let slim = serde_json::to_string(&plan.for_partitions()).map_err(to_py)?;
@@ -304,7 +297,7 @@ fn reconcile_part<'py>(
     records: PyTable,
     options: &Options,
 ) -> PyResult<PartReports<'py>> {
-    let plan: Plan = serde_json::from_str(plan).map_err(to_py)?;
+    let plan: Plan = serde_json::from_str(plan).map_err(error::part)?;
     let (batches, _) = records.into_inner();
     let outcome = py.detach(move || -> Result<_, String> {
         let mut received = Vec::new();
@@ -322,7 +315,7 @@ fn reconcile_part<'py>(
         )
         .map_err(|e| e.to_string())
     });
-    let outcome = outcome.map_err(to_py)?;
+    let outcome = outcome.map_err(error::part)?;
     Ok((
         arrow_out::table(py, &outcome.findings)?,
         arrow_out::table(py, &outcome.months)?,
@@ -334,12 +327,12 @@ fn reconcile_part<'py>(
 /// summary.json (text) of a run split over machines: the plan and the parts' totals.
 #[pyfunction]
 fn summary(plan: &str, totals: Vec<String>, options: &Options) -> PyResult<String> {
-    let plan: Plan = serde_json::from_str(plan).map_err(to_py)?;
+    let plan: Plan = serde_json::from_str(plan).map_err(error::part)?;
     let parts = totals
         .iter()
         .map(|t| serde_json::from_str::<PartTotals>(t))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(to_py)?;
+        .map_err(error::part)?;
     let o = options;
     let value = embed::summary(&plan, parts, &o.policy, o.as_of, o.ids);
     serde_json::to_string(&value).map_err(to_py)
@@ -353,7 +346,7 @@ fn mask(text: &str) -> String {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("YibaoReconError", m.py().get_type::<YibaoReconError>())?;
+    error::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<Options>()?;
     m.add_function(wrap_pyfunction!(reconcile, m)?)?;

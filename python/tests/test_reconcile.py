@@ -121,8 +121,22 @@ def test_a_missing_path_is_file_not_found(tmp_path):
 def test_nothing_recognised_says_why(tmp_path):
     f = tmp_path / "notes.csv"
     f.write_text("a,b\n1,2\n", encoding="utf-8")
-    with pytest.raises(yibao_recon.YibaoReconError, match="nothing was recognised"):
+    with pytest.raises(yibao_recon.NothingRecognisedError, match="nothing was recognised") as e:
         yibao_recon.reconcile(str(f), lang="en")
+    assert isinstance(e.value, yibao_recon.YibaoReconError)
+
+
+def test_each_failure_has_its_own_exception_class(tmp_path):
+    # A policy that cannot be used names its key, and is caught as a YibaoReconError too.
+    bad = tmp_path / "policy.toml"
+    bad.write_text("name = 1\n", encoding="utf-8")
+    with pytest.raises(yibao_recon.PolicyError) as e:
+        yibao_recon.reconcile(str(SAMPLES), policy=str(bad))
+    assert isinstance(e.value, yibao_recon.YibaoReconError)
+    with pytest.raises(yibao_recon.PolicyError):
+        yibao_recon.reconcile(str(SAMPLES), policy="atlantis")
+    for cls in (yibao_recon.InputError, yibao_recon.PartError):
+        assert issubclass(cls, yibao_recon.YibaoReconError)
 
 
 def test_bad_options_are_value_errors():

@@ -27,9 +27,25 @@ from typing import Any, NamedTuple
 import pyarrow as _pa
 
 from . import _native
-from ._native import YibaoReconError
+from ._native import (
+    InputError,
+    NothingRecognisedError,
+    PartError,
+    PolicyError,
+    YibaoReconError,
+)
 
-__all__ = ["reconcile", "Reconciliation", "YibaoReconError", "KINDS", "__version__"]
+__all__ = [
+    "reconcile",
+    "Reconciliation",
+    "YibaoReconError",
+    "PolicyError",
+    "NothingRecognisedError",
+    "InputError",
+    "PartError",
+    "KINDS",
+    "__version__",
+]
 __version__: str = _native.__version__
 
 #: The kinds an input may be forced to, as ``reconcile({"statements": table})``.
@@ -64,8 +80,10 @@ def reconcile(
     ``en`` for messages. ``show_ids``: full ID numbers instead of masked ones.
 
     Raises ``FileNotFoundError`` for a path that does not exist, ``ValueError`` for a bad
-    option, and :class:`YibaoReconError` when nothing could be reconciled (the message
-    gives ``check``'s reasons) or the policy is invalid. An input that exists but cannot
+    option, :class:`PolicyError` for a policy that cannot be used (the message names the
+    key), :class:`NothingRecognisedError` when nothing could be reconciled (the message
+    gives ``check``'s reasons) and :class:`InputError` for a folder that cannot be
+    searched — each a :class:`YibaoReconError`. An input that exists but cannot
     be read leaves the run incomplete: ``summary["complete"]`` is False and a warning
     names it, as the CLI's exit status 2 would.
     """
