@@ -5,6 +5,7 @@
 //! that field. `--person` / `--name` give the same for a file that names nobody.
 
 use super::pairs;
+use crate::aliases::{self, Field};
 use crate::records::Text;
 use crate::values::{self, Cell, fold_width, is_id_number};
 
@@ -58,29 +59,27 @@ enum Slot {
     Number,
 }
 
-/// Labels, longest first within each field so that 身份证号码 is not read as 身份证号 + 码.
-const LABELS: [(&str, Slot); 20] = [
-    ("公民身份号码", Slot::Id),
-    ("身份证件号码", Slot::Id),
-    ("社会保障号码", Slot::Id),
-    ("缴费人识别号", Slot::Id),
-    ("身份证号码", Slot::Id),
-    ("社会保障号", Slot::Id),
-    ("证件号码", Slot::Id),
-    ("身份证号", Slot::Id),
-    ("身份证", Slot::Id),
-    ("证件号", Slot::Id),
-    ("参保人姓名", Slot::Name),
-    ("缴费人名称", Slot::Name),
-    ("员工姓名", Slot::Name),
-    ("姓名", Slot::Name),
-    ("个人编号", Slot::Number),
-    ("人员编号", Slot::Number),
-    ("个人代码", Slot::Number),
-    ("社保编号", Slot::Number),
-    ("社保卡号", Slot::Number),
-    ("保险号", Slot::Number),
-];
+/// The labels of an identity above a header: the alias table's names of the ID, the
+/// person number and the name (one list, SPEC 2.6's additions included), longest first
+/// so that 身份证号码 is not read as 身份证号 + 码, nor 社保个人编号 as 个人编号.
+fn labels() -> &'static [(&'static str, Slot)] {
+    static LABELS: std::sync::OnceLock<Vec<(&'static str, Slot)>> = std::sync::OnceLock::new();
+    LABELS.get_or_init(|| {
+        let ids = Field::PersonId.aliases().iter().map(|&a| {
+            let slot = if aliases::is_person_number(a) {
+                Slot::Number
+            } else {
+                Slot::Id
+            };
+            (a, slot)
+        });
+        let names = Field::Name.aliases().iter().map(|&a| (a, Slot::Name));
+        let mut labels: Vec<(&'static str, Slot)> =
+            ids.chain(names).filter(|(a, _)| !a.is_ascii()).collect();
+        labels.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
+        labels
+    })
+}
 
 /// Why the rows above a header cannot say who the sheet is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,7 +89,7 @@ pub struct TwoIdentities;
 /// empty when they give none. Two different values for one field are refused.
 pub fn above_header(rows: &[Vec<String>]) -> Result<Identity, TwoIdentities> {
     let mut found = Identity::default();
-    for (slot, value) in pairs::in_rows(rows, &LABELS) {
+    for (slot, value) in pairs::in_rows(rows, labels()) {
         set(&mut found, slot, &value)?;
     }
     if found.person_id.is_none()
@@ -257,6 +256,21 @@ mod tests {
         assert_eq!(got.person_id.as_deref(), Some(ID));
         assert_eq!(got.name.as_deref(), Some("李明"));
         assert_eq!(got.person_number.as_deref(), Some("1000123"));
+    }
+
+    /// The labels are the alias table's: its SPEC 2.6 names (公民身份证号码, 社保个人编号)
+    /// are read above a header as in a header, the longer name before the one inside it.
+    #[test]
+    fn labels_come_from_the_alias_table() {
+        let rows = grid(&[&[&format!(
+            "参保人姓名：李明 公民身份证号码：{ID} 社保个人编号：10023456"
+        )]]);
+        let got = above_header(&rows).unwrap();
+        assert_eq!(got.person_id.as_deref(), Some(ID));
+        assert_eq!(got.name.as_deref(), Some("李明"));
+        assert_eq!(got.person_number.as_deref(), Some("10023456"));
+        assert!(labels().iter().all(|(a, _)| !a.is_ascii()));
+        assert!(labels().windows(2).all(|w| w[0].0.len() >= w[1].0.len()));
     }
 
     #[test]
