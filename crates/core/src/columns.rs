@@ -51,6 +51,28 @@ pub const PERSONS_COLUMNS: [&str; 17] = [
     "warnings",
     "statement_balance",
 ];
+/// Columns of the outputs that hold amounts in yuan (numbers with 2 decimals in a workbook).
+pub const AMOUNT_COLUMNS: [&str; 19] = [
+    "expected",
+    "actual",
+    "difference",
+    "base",
+    "employee_amount",
+    "employer_amount",
+    "expected_credit",
+    "credited",
+    "opening_balance",
+    "credits",
+    "spending",
+    "family_sharing",
+    "clearing_transfers",
+    "interest_adjustments",
+    "unclassified",
+    "closing_balance",
+    "expected_credits",
+    "missing_credits",
+    "statement_balance",
+];
 pub const REJECTED_COLUMNS: [&str; 6] = ["file", "sheet", "row", "column", "value", "reason"];
 /// changes.csv: `change` (new / resolved), then the findings' columns.
 pub const CHANGES_FIRST_COLUMN: &str = "change";
@@ -66,4 +88,20 @@ pub fn report_headers() -> [String; 5] {
         line(&REJECTED_COLUMNS),
         format!("{CHANGES_FIRST_COLUMN},{}", line(&FINDINGS_COLUMNS)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every amount column is a column of a report: one list, no column named twice.
+    #[test]
+    fn amount_columns_are_report_columns() {
+        for name in super::AMOUNT_COLUMNS {
+            assert!(
+                super::FINDINGS_COLUMNS.contains(&name)
+                    || super::MONTHS_COLUMNS.contains(&name)
+                    || super::PERSONS_COLUMNS.contains(&name),
+                "{name}"
+            );
+        }
+    }
 }

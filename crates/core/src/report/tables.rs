@@ -6,35 +6,12 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-pub use crate::columns::{FINDINGS_COLUMNS, MONTHS_COLUMNS, PERSONS_COLUMNS};
+pub use crate::columns::{AMOUNT_COLUMNS, FINDINGS_COLUMNS, MONTHS_COLUMNS, PERSONS_COLUMNS};
 use crate::ingest::Batch;
 use crate::mask::IdDisplay;
 use crate::money::Money;
 use crate::policy::Policy;
 use crate::reconcile::{Code, PersonReport, Reconciliation, Severity};
-
-/// Columns of the outputs that hold amounts in yuan (numbers with 2 decimals in a workbook).
-pub const AMOUNT_COLUMNS: [&str; 19] = [
-    "expected",
-    "actual",
-    "difference",
-    "base",
-    "employee_amount",
-    "employer_amount",
-    "expected_credit",
-    "credited",
-    "opening_balance",
-    "credits",
-    "spending",
-    "family_sharing",
-    "clearing_transfers",
-    "interest_adjustments",
-    "unclassified",
-    "closing_balance",
-    "expected_credits",
-    "missing_credits",
-    "statement_balance",
-];
 
 /// A value as reports print it (amounts: two decimals, `Money`'s Display), empty for none.
 fn opt<T: ToString>(v: Option<T>) -> String {
