@@ -85,17 +85,31 @@ pub fn utf16be_bom(text: &str) -> Vec<u8> {
     b
 }
 
-/// Reads rejected.csv rows as (file, sheet, row, column, value, reason).
-pub fn read_rejected(path: &Path) -> Vec<[String; 6]> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    assert_eq!(
-        r.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["file", "sheet", "row", "column", "value", "reason"]
-    );
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            std::array::from_fn(|i| rec[i].to_string())
+/// A row of rejected.csv, its columns by name.
+#[derive(Debug)]
+pub struct Rejected {
+    pub file: String,
+    pub sheet: String,
+    pub row: String,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// Reads rejected.csv's rows, each column by its header's name.
+pub fn read_rejected(path: &Path) -> Vec<Rejected> {
+    read_csv(path)
+        .into_iter()
+        .map(|mut r| {
+            let mut take = |column: &str| r.remove(column).unwrap();
+            Rejected {
+                file: take("file"),
+                sheet: take("sheet"),
+                row: take("row"),
+                column: take("column"),
+                value: take("value"),
+                reason: take("reason"),
+            }
         })
         .collect()
 }
@@ -103,16 +117,20 @@ pub fn read_rejected(path: &Path) -> Vec<[String; 6]> {
 /// Checks persons.csv: opening + credits − spending − family − clearing + interest +
 /// unclassified = closing, for every person; returns how many persons.
 pub fn assert_bridges(persons_csv: &[u8]) -> usize {
-    let mut persons = csv::Reader::from_reader(persons_csv);
-    let n = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
-    let mut count = 0;
-    for r in persons.records() {
-        let r = r.unwrap();
-        let lhs = n(&r[4]) + n(&r[5]) - n(&r[6]) - n(&r[7]) - n(&r[8]) + n(&r[9]) + n(&r[10]);
-        assert_eq!(lhs, n(&r[11]), "bridge of {}", &r[0]);
-        count += 1;
+    let rows = csv_rows(persons_csv);
+    let n = |row: &std::collections::BTreeMap<String, String>, column: &str| {
+        row[column].parse::<rust_decimal::Decimal>().unwrap()
+    };
+    for r in &rows {
+        let lhs = n(r, "opening_balance") + n(r, "credits")
+            - n(r, "spending")
+            - n(r, "family_sharing")
+            - n(r, "clearing_transfers")
+            + n(r, "interest_adjustments")
+            + n(r, "unclassified");
+        assert_eq!(lhs, n(r, "closing_balance"), "bridge of {}", r["person_id"]);
     }
-    count
+    rows.len()
 }
 
 /// Every standalone 15- or 18-digit run of digits (18th may be X) in `text` — ID numbers.
@@ -179,7 +197,12 @@ pub type Rows = Vec<std::collections::BTreeMap<String, String>>;
 
 /// Reads a CSV report into [`Rows`].
 pub fn read_csv(path: &Path) -> Rows {
-    let mut r = csv::Reader::from_path(path).unwrap();
+    csv_rows(&std::fs::read(path).unwrap())
+}
+
+/// A CSV report's bytes as [`Rows`].
+pub fn csv_rows(bytes: &[u8]) -> Rows {
+    let mut r = csv::Reader::from_reader(bytes);
     let headers = r.headers().unwrap().clone();
     r.records()
         .map(|rec| {

@@ -61,11 +61,11 @@ fn check_samples_classifies_every_file_and_sheet() {
     );
     let rows = read_rejected(&rejected);
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0][0], "samples/shapes/city_portal_gbk.csv");
-    assert_eq!(rows[0][2], "9");
-    assert_eq!(rows[0][3], "证件号码");
-    assert_eq!(rows[0][4], "3.10115E+17");
-    assert!(rows[0][5].contains("scientific notation"));
+    assert_eq!(rows[0].file, "samples/shapes/city_portal_gbk.csv");
+    assert_eq!(rows[0].row, "9");
+    assert_eq!(rows[0].column, "证件号码");
+    assert_eq!(rows[0].value, "3.10115E+17");
+    assert!(rows[0].reason.contains("scientific notation"));
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn ids_in_rejected_values_are_masked_unless_shown() {
     );
     assert!(stdout.contains("320102********"), "{stdout}");
     let rows = read_rejected(&masked);
-    assert_eq!(rows[0][4], format!("320102********{}", &a[14..]));
+    assert_eq!(rows[0].value, format!("320102********{}", &a[14..]));
     bin()
         .arg("check")
         .arg(&f)
@@ -195,7 +195,7 @@ fn ids_in_rejected_values_are_masked_unless_shown() {
         .arg(&shown)
         .assert()
         .code(1);
-    assert_eq!(read_rejected(&shown)[0][4], a);
+    assert_eq!(read_rejected(&shown)[0].value, a);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use common::{bin, gbk, id, read_rejected, write};
 const C_HEAD: &str = "身份证号,姓名,费款所属期,缴费基数,个人缴费\n";
 
 /// Runs `check --lang en` with a rejected.csv; returns (exit code, stdout, stderr, rejected).
-fn check(paths: &[&Path]) -> (i32, String, String, Vec<[String; 6]>) {
+fn check(paths: &[&Path]) -> (i32, String, String, Vec<common::Rejected>) {
     let dir = tempfile::tempdir().unwrap();
     let rejected = dir.path().join("rejected.csv");
     let out = bin()
@@ -114,9 +114,15 @@ fn a_100_mb_cell_rejects_its_row_only() {
     assert_eq!(code, 1);
     assert_totals_add_up(&out);
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0][2].as_str(), rows[0][3].as_str()), ("3", "姓名"));
-    assert!(rows[0][5].contains("cell too long"), "{:?}", rows[0]);
-    assert!(rows[0][4].chars().count() <= 41, "the value is cut short");
+    assert_eq!(
+        (rows[0].row.as_str(), rows[0].column.as_str()),
+        ("3", "姓名")
+    );
+    assert!(rows[0].reason.contains("cell too long"), "{:?}", rows[0]);
+    assert!(
+        rows[0].value.chars().count() <= 41,
+        "the value is cut short"
+    );
 }
 
 #[test]
@@ -174,7 +180,7 @@ fn mixed_encodings_and_invalid_utf8_in_one_file() {
     // The GBK row is read as GBK; the junk row is rejected for its ID.
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(
-        (rows[0][2].as_str(), rows[0][3].as_str()),
+        (rows[0].row.as_str(), rows[0].column.as_str()),
         ("5", "身份证号")
     );
     let batch = yibao_recon::ingest::ingest(&[yibao_recon::ingest::InputFile {
@@ -246,7 +252,7 @@ fn negative_bases_years_1900_and_2100_and_overflowing_amounts() {
     assert_totals_add_up(&out);
     let got: Vec<(&str, &str, &str)> = rejected
         .iter()
-        .map(|r| (r[2].as_str(), r[3].as_str(), r[5].as_str()))
+        .map(|r| (r.row.as_str(), r.column.as_str(), r.reason.as_str()))
         .collect();
     assert_eq!(
         got,
@@ -705,7 +711,7 @@ fn a_long_shared_value_in_rejected_rows_is_shown_cut() {
     assert_eq!(code, 1, "{stdout}");
     assert_eq!(rejected.len(), 500);
     for row in &rejected {
-        let value = &row[4];
+        let value = &row.value;
         assert_eq!(value.chars().count(), 81, "{value:.100}");
         assert!(value.ends_with('…'));
     }

@@ -172,10 +172,9 @@ proptest! {
                 (f[0].to_string(), format!("{}-{}", &f[2][..4], &f[2][4..]))
             })
             .collect();
-        let mut months = csv::Reader::from_reader(a[1].as_slice());
-        let rows: Vec<(String, String)> = months
-            .records()
-            .map(|r| { let r = r.unwrap(); (r[0].to_string(), r[2].to_string()) })
+        let rows: Vec<(String, String)> = common::csv_rows(&a[1])
+            .into_iter()
+            .map(|r| (r["person_id"].clone(), r["period"].clone()))
             .collect();
         let unique: BTreeSet<_> = rows.iter().cloned().collect();
         prop_assert_eq!(unique.len(), rows.len());
