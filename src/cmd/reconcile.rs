@@ -132,7 +132,7 @@ pub fn check_inputs(
     let ids = input.ids();
     let missing: Vec<String> = files
         .iter()
-        .filter(|f| !f.path.exists())
+        .filter(|f| ingest::long_path::metadata(&f.path).is_err())
         .map(|f| ids.text(&f.path.display().to_string()).into_owned())
         .collect();
     anyhow::ensure!(
@@ -457,7 +457,6 @@ const CONSOLE_LIST: usize = 12;
 /// its label, errors first; the skipped inputs with reasons; unread columns; rejected rows
 /// and where rejected.csv is; changes since the previous run; where the reports went.
 pub fn print_summary(outcome: &Outcome, target: &Path, input: &crate::cli::InputArgs) {
-    let target_dir = target;
     let (result, batch, lang, ids) = (&outcome.result, &outcome.batch, input.lang, input.ids());
     let t = batch.totals();
     let (persons, as_of) = (result.persons.len(), result.as_of);
@@ -502,11 +501,11 @@ pub fn print_summary(outcome: &Outcome, target: &Path, input: &crate::cli::Input
     if batch.unreadable.is_empty() {
         outln!("{} {dir}", lang.pick("报告已写入", "reports written to"));
     } else {
+        let kept = target.is_dir();
         let (n, target) = (
             batch.unreadable.len(),
             ids.text(&target.display().to_string()).into_owned(),
         );
-        let kept = target_dir.is_dir();
         match (lang, kept) {
             (Lang::Zh, true) => outln!(
                 "本次运行不完整:{n} 个输入无法读取或与上次相比缺失(见上)。报告写入 {dir};{target} 中上次的报告保持不变。"

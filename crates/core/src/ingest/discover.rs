@@ -176,37 +176,42 @@ pub const LOCK_FILE: &str = "Excel lock file (~$…), not data";
 /// Why a FIFO, socket or device found in a folder is not read.
 pub const NOT_A_FILE: &str = "not a regular file (a FIFO, socket or device): not searched";
 
+/// What was said of a file: its kind, its person, the layout rules.
+#[derive(Default)]
+struct Given {
+    forced: Option<Kind>,
+    person: Option<Arc<Identity>>,
+    layout: Option<Arc<LayoutRules>>,
+}
+
 /// Expands the inputs: files as given, folders searched recursively for the input
 /// extensions. Sorted and de-duplicated; a path that does not exist is a failure.
 pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec<InputError>) {
-    /// What was said of a file: its kind, its person, the layout rules.
-    type Given = (
-        Option<Kind>,
-        Option<Arc<Identity>>,
-        Option<Arc<LayoutRules>>,
-    );
     let mut files: BTreeMap<PathBuf, Given> = BTreeMap::new();
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     // A file named again (in a folder, then by itself) keeps what was said of it.
     let mut take = |path: PathBuf, input: &InputFile| {
-        let slot = files.entry(path).or_insert((None, None, None));
+        let slot = files.entry(path).or_default();
         if input.forced.is_some() {
-            slot.0 = input.forced;
+            slot.forced = input.forced;
         }
         if input.person.is_some() {
-            slot.1 = input.person.clone();
+            slot.person = input.person.clone();
         }
         if input.layout.is_some() {
-            slot.2 = input.layout.clone();
+            slot.layout = input.layout.clone();
         }
     };
     for input in inputs {
         let path = &input.path;
+        // One look at what the path is (past the path limit too).
+        let meta = long_path::metadata(path);
+        let is_dir = meta.as_ref().is_ok_and(|m| m.is_dir());
         // Named, an earlier run's output is still not read, unless its kind is forced.
         let earlier_output = input.forced.is_none()
-            && if path.is_dir() {
+            && if is_dir {
                 earlier_outputs::is_report_folder(path)
             } else {
                 earlier_outputs::is_report_file(path)
@@ -217,8 +222,8 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
                 sheet: None,
                 reason: earlier_outputs::REASON.into(),
             });
-        } else if let Ok(meta) = long_path::metadata(path)
-            && meta.is_dir()
+        } else if let Ok(meta) = meta.as_ref()
+            && is_dir
         {
             let mut found = Vec::new();
             let mut walk = Walk {
@@ -229,13 +234,13 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
                 skipped: &mut skipped,
                 failures: &mut failures,
             };
-            if let Err(e) = walk.folder(path, &meta) {
+            if let Err(e) = walk.folder(path, meta) {
                 failures.push(e);
             }
             for f in found {
                 take(f, input);
             }
-        } else if path.exists() {
+        } else if meta.is_ok() {
             take(path.clone(), input);
         } else {
             failures.push(InputError::NotFound {
@@ -248,11 +253,11 @@ pub fn discover(inputs: &[InputFile]) -> (Vec<InputFile>, Vec<SkippedInput>, Vec
     skipped.retain(|s| seen.insert((s.path.clone(), s.sheet.clone())));
     let files = files
         .into_iter()
-        .map(|(path, (forced, person, layout))| InputFile {
+        .map(|(path, given)| InputFile {
             path,
-            forced,
-            person,
-            layout,
+            forced: given.forced,
+            person: given.person,
+            layout: given.layout,
             follow: false,
         })
         .collect();

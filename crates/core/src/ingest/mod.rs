@@ -901,27 +901,35 @@ fn unreadable_of<'a>(
             UnreadableInput { path, reason }
         })
         .collect();
+    // Each path below is listed once, beside its failures (a set, not a scan of `out`
+    // per input: a folder of thousands of files).
+    let mut listed: std::collections::BTreeSet<String> =
+        out.iter().map(|u| u.path.clone()).collect();
+    let mut add = |out: &mut Vec<UnreadableInput>, path: &str, reason: String| {
+        if listed.insert(path.to_string()) {
+            out.push(UnreadableInput {
+                path: path.to_string(),
+                reason,
+            });
+        }
+    };
     // SPEC 2.7: an empty file, or one cut off in the middle of a row, found in a folder
     // degrades the run as it does when named.
-    for s in &batch.skipped_inputs {
-        if s.reason == EMPTY_FILE && !out.iter().any(|u| u.path == s.path) {
-            out.push(UnreadableInput {
-                path: s.path.clone(),
-                reason: EMPTY_FILE.to_string(),
-            });
-        }
+    for s in batch
+        .skipped_inputs
+        .iter()
+        .filter(|s| s.reason == EMPTY_FILE)
+    {
+        add(&mut out, &s.path, EMPTY_FILE.to_string());
     }
     for s in batch.sources.iter().filter(|s| s.truncated) {
-        if !out.iter().any(|u| u.path == s.path) {
-            out.push(UnreadableInput {
-                path: s.path.clone(),
-                reason: TRUNCATED.to_string(),
-            });
-        }
+        add(&mut out, &s.path, TRUNCATED.to_string());
     }
+    let read: std::collections::BTreeSet<&str> =
+        batch.sources.iter().map(|s| s.path.as_str()).collect();
     for input in named {
         let path = input.path.display().to_string();
-        if batch.sources.iter().any(|s| s.path == path) {
+        if read.contains(path.as_str()) {
             continue;
         }
         let reasons: Vec<String> = batch
@@ -933,11 +941,12 @@ fn unreadable_of<'a>(
                 None => s.reason.clone(),
             })
             .collect();
-        if !reasons.is_empty() && !out.iter().any(|u| u.path == path) {
-            out.push(UnreadableInput {
-                path,
-                reason: format!("named, but skipped: {}", reasons.join("; ")),
-            });
+        if !reasons.is_empty() {
+            add(
+                &mut out,
+                &path,
+                format!("named, but skipped: {}", reasons.join("; ")),
+            );
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
